@@ -1,0 +1,378 @@
+//! The per-language document model: everything a layout prints, as data.
+//! Built from the validated release and its localizers; serialized to JSON
+//! and read by the layout with `json(...)`, so no text is ever Typst code.
+
+use fluent_bundle::{FluentArgs, FluentValue};
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::l10n::{DateFormat, Localizer, Text, release_args};
+use crate::markup::{self, Block};
+use crate::project::Project;
+use crate::release::Release;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub lang: String,
+    pub draft: bool,
+    pub meta: Meta,
+    pub office: OfficeText,
+    pub labels: Labels,
+    pub dateline: Dateline,
+    pub kind: Text,
+    pub number: Option<String>,
+    pub embargo: Option<Text>,
+    pub title: Text,
+    pub subtitle: Option<Text>,
+    pub body: Section,
+    pub background: Option<Section>,
+    pub notes: Option<Section>,
+    pub contacts: Vec<ContactText>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    pub date: DateParts,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DateParts {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeText {
+    pub emblem: Text,
+    pub name: Text,
+    pub address: Text,
+    /// Footer entries in order: telephone, fax, e-mail, website, Facebook.
+    pub footer: Vec<FooterItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterItem {
+    pub key: &'static str,
+    pub label: Text,
+    pub value: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub background: Text,
+    pub contacts: Text,
+    pub notes: Text,
+    pub number: Text,
+    pub address: Text,
+    /// `Page 1 of 2`, split around the numbers the layout fills in.
+    pub page: Vec<Segment>,
+    pub draft: Text,
+    pub untranslated: Text,
+}
+
+/// A piece of a localized pattern: literal text, or a slot the layout fills.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Segment {
+    Text { text: String },
+    Slot { slot: &'static str },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dateline {
+    pub place: Text,
+    pub date: String,
+}
+
+/// Release text as blocks; `fallback` when it is the source language's
+/// text standing in for a missing translation (drafts only).
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub blocks: Vec<Block>,
+    pub fallback: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactText {
+    pub name: Text,
+    pub role: Option<Text>,
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+}
+
+/// The sources one document is made from.
+pub struct Sources<'a> {
+    pub project: &'a Project,
+    pub release: &'a Release,
+    /// The document's language.
+    pub target: &'a Localizer,
+    /// The source language, for draft fallbacks (same as `target` for it).
+    pub source: &'a Localizer,
+    pub draft: bool,
+}
+
+impl Sources<'_> {
+    /// Formats a message, falling back to the source language in drafts.
+    /// A missing required message is an error naming file, message and language.
+    fn text(
+        &self,
+        id: &str,
+        attr: Option<&str>,
+        args: Option<&FluentArgs>,
+        required: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Text> {
+        if let Some(value) = self.target.format(id, attr, args, diags) {
+            return Some(Text { value, fallback: false });
+        }
+        let is_source = std::ptr::eq(self.target, self.source);
+        if self.draft && !is_source {
+            let mut ignored = Diagnostics::default();
+            if let Some(value) = self.source.format(id, attr, args, &mut ignored) {
+                return Some(Text { value, fallback: true });
+            }
+        }
+        if required || (!is_source && self.source.has_message(id)) {
+            diags.push(self.missing(id, attr));
+        }
+        None
+    }
+
+    fn missing(&self, id: &str, attr: Option<&str>) -> Diagnostic {
+        let project = self.project;
+        let lang = &self.target.lang;
+        let release_message = matches!(id, "title" | "subtitle" | "body" | "background" | "notes");
+        let file = if release_message {
+            project.relative(&project.release_ftl(lang, &self.release.id))
+        } else {
+            project.relative(&project.office_ftl(lang))
+        };
+        let name = match attr {
+            Some(attr) => format!("{id}.{attr}"),
+            None => id.to_owned(),
+        };
+        let file_exists = project.root().join(&file).is_file();
+        let mut d = Diagnostic::error(
+            "missing-message",
+            if file_exists {
+                format!("message `{name}` is missing from {}", file.display())
+            } else {
+                format!("message `{name}` is missing: {} does not exist", file.display())
+            },
+        )
+        .in_file(file)
+        .language(lang)
+        .release(self.release.id.as_str());
+        d = if self.target.lang == project.source_language() {
+            d.hint("add it to the source language; every other language follows")
+        } else {
+            d.hint("translate it, or build with --draft to show the source text in its place")
+        };
+        d
+    }
+
+    fn blocks(
+        &self,
+        id: &str,
+        args: &FluentArgs,
+        required: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Section> {
+        let text = self.text(id, None, Some(args), required, diags)?;
+        let (blocks, issues) = markup::parse(&text.value);
+        for issue in issues {
+            let mut d = Diagnostic::warning("markup", format!("in `{id}`: {}", issue.message))
+                .hint(issue.hint)
+                .language(&self.target.lang)
+                .release(self.release.id.as_str());
+            if let Some((file, span)) = self.target.locate(id) {
+                d = d.at(&file.source, span);
+            }
+            diags.push(d);
+        }
+        Some(Section { blocks, fallback: text.fallback })
+    }
+}
+
+/// Builds the document model of one release in one language. Errors (a
+/// missing message in a final build, an unknown term…) are all collected.
+pub fn build(sources: &Sources<'_>, dates: &DateFormat) -> Result<(Document, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let release = sources.release;
+    let project = sources.project;
+    let lang = sources.target.lang.clone();
+
+    let date = dates.date(release.date).unwrap_or_else(|err| {
+        diags.push(Diagnostic::error("release-date", err).at(&release.source, 0..0));
+        String::new()
+    });
+    let blank = || Text { value: String::new(), fallback: false };
+    let office = |id: &str, diags: &mut Diagnostics| {
+        sources.text(id, None, None, true, diags).unwrap_or_else(blank)
+    };
+
+    let place = sources.text(&release.place, None, None, false, &mut diags);
+    let place = place.unwrap_or_else(|| {
+        diags.push(unknown_name(sources, &release.place, release.place_span(), "place"));
+        blank()
+    });
+    let kind = sources.text(&release.kind, None, None, false, &mut diags);
+    let kind = kind.unwrap_or_else(|| {
+        diags.push(unknown_name(sources, &release.kind, release.kind_span(), "kind"));
+        blank()
+    });
+    let args = release_args(&date, &place.value);
+
+    let title = sources.text("title", None, Some(&args), true, &mut diags).unwrap_or_else(blank);
+    let subtitle = sources.text("subtitle", None, Some(&args), false, &mut diags);
+    let body = sources.blocks("body", &args, true, &mut diags);
+    let background = sources.blocks("background", &args, false, &mut diags);
+    let notes = sources.blocks("notes", &args, false, &mut diags);
+
+    let embargo = release.embargo.and_then(|moment| {
+        let when = dates.moment(moment).map_err(|err| {
+            diags.push(Diagnostic::error("release-embargo", err).at(&release.source, 0..0))
+        });
+        let mut args = FluentArgs::new();
+        args.set("datetime", FluentValue::from(when.ok()?));
+        sources.text("label-embargo", None, Some(&args), true, &mut diags)
+    });
+
+    let mut contacts = Vec::new();
+    for id in &release.contacts {
+        let message = format!("contact-{id}");
+        let name = sources.text(&message, None, None, true, &mut diags).unwrap_or_else(blank);
+        let role = sources.text(&message, Some("role"), None, false, &mut diags);
+        let contact = project.config.contacts.get(id).map(|c| c.get_ref().clone());
+        contacts.push(ContactText {
+            name,
+            role,
+            email: contact.as_ref().and_then(|c| c.email.clone()),
+            telephone: contact.as_ref().and_then(|c| c.telephone.clone()),
+        });
+    }
+
+    let details = &project.config.office;
+    let mut footer = Vec::new();
+    let entries: [(&'static str, &Option<String>, Option<&str>); 5] = [
+        ("telephone", &details.telephone, None),
+        ("fax", &details.fax, None),
+        ("email", &details.email, Some("mailto:")),
+        ("website", &details.website, Some("")),
+        ("facebook", &details.facebook, Some("")),
+    ];
+    for (key, value, link) in entries {
+        if let Some(value) = value {
+            footer.push(FooterItem {
+                key,
+                label: office(&format!("label-{key}"), &mut diags),
+                value: value.clone(),
+                url: link.map(|prefix| format!("{prefix}{value}")),
+            });
+        }
+    }
+
+    let mut page_args = FluentArgs::new();
+    page_args.set("page", FluentValue::from("\u{E000}"));
+    page_args.set("pages", FluentValue::from("\u{E001}"));
+    let page = sources.text("label-page", None, Some(&page_args), true, &mut diags);
+    let page = page.map(|t| segments(&t.value)).unwrap_or_default();
+
+    let office_name = office("office-name", &mut diags);
+    let labels = Labels {
+        background: office("label-background", &mut diags),
+        contacts: office("label-contacts", &mut diags),
+        notes: office("label-notes", &mut diags),
+        number: office("label-number", &mut diags),
+        address: office("label-address", &mut diags),
+        page,
+        draft: office("label-draft", &mut diags),
+        untranslated: office("label-untranslated", &mut diags),
+    };
+    let document = Document {
+        lang,
+        draft: sources.draft,
+        meta: Meta {
+            title: title.value.clone(),
+            author: office_name.value.clone(),
+            subject: format!("{} — {}", kind.value, office_name.value),
+            keywords: vec![kind.value.clone(), place.value.clone(), office_name.value.clone()],
+            date: DateParts {
+                year: release.date.year,
+                month: release.date.month,
+                day: release.date.day,
+            },
+        },
+        office: OfficeText {
+            emblem: office("office-emblem", &mut diags),
+            name: office_name,
+            address: office("office-address", &mut diags),
+            footer,
+        },
+        labels,
+        dateline: Dateline { place, date },
+        kind,
+        number: release.number.clone(),
+        embargo,
+        title,
+        subtitle,
+        body: body.unwrap_or(Section { blocks: Vec::new(), fallback: false }),
+        background,
+        notes,
+        contacts,
+    };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((document, diags))
+}
+
+fn unknown_name(
+    sources: &Sources<'_>,
+    message: &str,
+    span: std::ops::Range<usize>,
+    what: &str,
+) -> Diagnostic {
+    let office = sources.project.relative(&sources.project.office_ftl(&sources.target.lang));
+    Diagnostic::error(
+        "release-name",
+        format!("the {what} has no message `{message}` in {}", office.display()),
+    )
+    .at(&sources.release.source, span)
+    .language(&sources.target.lang)
+    .release(sources.release.id.as_str())
+    .hint(format!("add `{message} = …` to office.ftl of every language, or fix the spelling"))
+}
+
+/// Splits a pattern formatted with private-use stand-ins for the page
+/// numbers into text and slots.
+fn segments(value: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for c in value.chars() {
+        let slot = match c {
+            '\u{E000}' => Some("page"),
+            '\u{E001}' => Some("pages"),
+            _ => None,
+        };
+        match slot {
+            Some(slot) => {
+                if !text.is_empty() {
+                    out.push(Segment::Text { text: std::mem::take(&mut text) });
+                }
+                out.push(Segment::Slot { slot });
+            }
+            None => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        out.push(Segment::Text { text });
+    }
+    out
+}

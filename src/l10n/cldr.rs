@@ -1,0 +1,149 @@
+//! CLDR data via ICU4X: dates as each language writes them, and plural rules
+//! for languages fluent-bundle's own (older) plural data does not know.
+
+use icu_datetime::DateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::input::{Date as IcuDate, DateTime, Time};
+use icu_locale::Locale;
+use icu_plurals::{PluralCategory, PluralRules};
+use intl_pluralrules::{PluralRuleType, PluralRules as FluentPluralRules};
+use unic_langid::LanguageIdentifier;
+
+use crate::release::{Date, Moment};
+
+/// Formats dates for one locale with CLDR's long date pattern:
+/// `11 March 2015`, `11 марта 2015 г.`, `11 Март 2015`.
+pub struct DateFormat {
+    date: DateTimeFormatter<YMD>,
+    date_time: DateTimeFormatter<icu_datetime::fieldsets::YMDT>,
+}
+
+impl DateFormat {
+    pub fn new(locale: &str) -> Result<Self, String> {
+        let locale: Locale =
+            locale.parse().map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
+        let date = DateTimeFormatter::try_new(locale.clone().into(), YMD::long())
+            .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
+        let date_time = DateTimeFormatter::try_new(locale.clone().into(), YMD::long().with_time_hm())
+            .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
+        Ok(Self { date, date_time })
+    }
+
+    pub fn date(&self, date: Date) -> Result<String, String> {
+        let date = iso_date(date)?;
+        Ok(self.date.format(&date).to_string())
+    }
+
+    /// A date and time with its UTC offset: `11 March 2015, 10:00 (UTC+05:00)`.
+    pub fn moment(&self, moment: Moment) -> Result<String, String> {
+        let time = Time::try_new(moment.hour, moment.minute, 0, 0)
+            .map_err(|_| "the time of day is out of range".to_owned())?;
+        let value = DateTime { date: iso_date(moment.date)?, time };
+        let sign = if moment.offset_minutes < 0 { '-' } else { '+' };
+        let offset = moment.offset_minutes.abs();
+        Ok(format!(
+            "{} (UTC{sign}{:02}:{:02})",
+            self.date_time.format(&value),
+            offset / 60,
+            offset % 60
+        ))
+    }
+}
+
+fn iso_date(date: Date) -> Result<IcuDate<icu_calendar::Iso>, String> {
+    IcuDate::try_new_iso(date.year, date.month, date.day)
+        .map_err(|_| format!("{}-{:02}-{:02} is not a date", date.year, date.month, date.day))
+}
+
+/// The plural category names a Fluent variant key may use.
+pub fn category_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+/// The cardinal plural categories CLDR (via ICU4X) gives `lang`.
+pub fn plural_categories(lang: &str) -> Vec<&'static str> {
+    let Some(rules) = icu_rules(lang) else { return vec!["other"] };
+    rules.categories().map(category_name).collect()
+}
+
+fn icu_rules(lang: &str) -> Option<PluralRules> {
+    let locale: Locale = lang.parse().ok()?;
+    PluralRules::try_new_cardinal(locale.into()).ok()
+}
+
+/// Numbers on which two plural rule sets must agree to count as the same.
+fn samples() -> impl Iterator<Item = u64> {
+    (0..=1000).chain([1001, 10_000, 100_000, 1_000_000, 1_000_001])
+}
+
+/// The locale whose plural rules fluent-bundle should use for `lang`.
+///
+/// fluent-bundle selects plural variants with CLDR 37 data, which lacks some
+/// languages (Tajik among them) and then silently applies English rules. This
+/// returns `lang` itself when fluent-bundle's rules agree with current CLDR
+/// (ICU4X), otherwise a locale fluent-bundle knows whose rules agree on every
+/// sample number (for `tg`, `one: i = 0 or n = 1`, as in Persian).
+pub fn plural_locale(lang: &str) -> LanguageIdentifier {
+    let fallback: LanguageIdentifier = lang.parse().unwrap_or_default();
+    let Some(icu) = icu_rules(lang) else { return fallback };
+    let expected: Vec<&str> = samples().map(|n| category_name(icu.category_for(n))).collect();
+    let agrees = |candidate: &LanguageIdentifier| {
+        let Ok(rules) = FluentPluralRules::create(candidate.clone(), PluralRuleType::CARDINAL)
+        else {
+            return false;
+        };
+        samples().zip(&expected).all(|(n, want)| {
+            rules.select(n).map(|c| fluent_category_name(c) == *want).unwrap_or(false)
+        })
+    };
+    let known = FluentPluralRules::get_locales(PluralRuleType::CARDINAL);
+    if known.iter().any(|l| l.language == fallback.language) && agrees(&fallback) {
+        return fallback;
+    }
+    known.into_iter().find(|candidate| agrees(candidate)).unwrap_or(fallback)
+}
+
+fn fluent_category_name(category: intl_pluralrules::PluralCategory) -> &'static str {
+    use intl_pluralrules::PluralCategory as C;
+    match category {
+        C::ZERO => "zero",
+        C::ONE => "one",
+        C::TWO => "two",
+        C::FEW => "few",
+        C::MANY => "many",
+        C::OTHER => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_dates_follow_cldr() {
+        let date = Date { year: 2015, month: 3, day: 11 };
+        assert_eq!(DateFormat::new("en-GB").unwrap().date(date).unwrap(), "11 March 2015");
+        assert_eq!(DateFormat::new("ru").unwrap().date(date).unwrap(), "11 марта 2015 г.");
+        assert_eq!(DateFormat::new("tg").unwrap().date(date).unwrap(), "11 Март 2015");
+    }
+
+    #[test]
+    fn tajik_plurals_come_from_current_cldr() {
+        assert_eq!(plural_categories("tg"), ["one", "other"]);
+        assert_eq!(plural_categories("ru"), ["one", "few", "many", "other"]);
+        let tg = plural_locale("tg");
+        let rules = FluentPluralRules::create(tg, PluralRuleType::CARDINAL).unwrap();
+        // CLDR: tg one = `i = 0 or n = 1`; English rules would say "other" for 0.
+        assert_eq!(fluent_category_name(rules.select(0).unwrap()), "one");
+        assert_eq!(fluent_category_name(rules.select(1).unwrap()), "one");
+        assert_eq!(fluent_category_name(rules.select(2).unwrap()), "other");
+        assert_eq!(plural_locale("ru").to_string(), "ru");
+    }
+}

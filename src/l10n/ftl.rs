@@ -1,0 +1,158 @@
+//! One Fluent file: parsed, with its syntax errors located and explained in
+//! words a translator understands.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use fluent_bundle::FluentResource;
+use fluent_syntax::parser::ErrorKind;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+
+/// A parsed `.ftl` file and where each of its entries starts.
+#[derive(Debug, Clone)]
+pub struct FtlFile {
+    pub source: SourceFile,
+    pub resource: Arc<FluentResource>,
+    /// Entry id (`title`, `-eu`) -> the span of the id on its line.
+    pub entries: BTreeMap<String, Range<usize>>,
+}
+
+impl FtlFile {
+    /// Parses `source`; syntax errors come back as diagnostics alongside the
+    /// entries that did parse (so one error never hides the rest).
+    pub fn parse(source: SourceFile) -> (Self, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let resource = match FluentResource::try_new(source.text.to_string()) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                for error in errors {
+                    diags.push(syntax_diagnostic(&source, &error));
+                }
+                resource
+            }
+        };
+        let entries = entry_spans(&source.text);
+        (Self { source, resource: Arc::new(resource), entries }, diags)
+    }
+
+    /// Reads and parses a file; a missing file is `Ok(None)`.
+    pub fn read(path: &Path, display: &Path) -> Result<Option<(Self, Diagnostics)>, Diagnostic> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Some(Self::parse(SourceFile::new(display, text)))),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(Diagnostic::error("io", format!("cannot read: {err}")).in_file(display)),
+        }
+    }
+
+    /// Where an entry is defined, for diagnostics about it.
+    pub fn span_of(&self, id: &str) -> Option<Range<usize>> {
+        self.entries.get(id).cloned()
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.entries.contains_key(id)
+    }
+}
+
+/// Finds `id =` at the start of lines: Fluent entries always start in column 1.
+fn entry_spans(text: &str) -> BTreeMap<String, Range<usize>> {
+    let mut spans = BTreeMap::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let id_len = line
+            .char_indices()
+            .take_while(|&(i, c)| {
+                c.is_ascii_alphanumeric() || c == '_' || (c == '-' && (i == 0 || i > 0))
+            })
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        let id = &line[..id_len];
+        let rest = line[id_len..].trim_start_matches([' ', '\t']);
+        let valid_start = id.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic());
+        if id_len > 0 && valid_start && rest.starts_with('=') {
+            spans.entry(id.to_owned()).or_insert(offset..offset + id_len);
+        }
+        offset += line.len();
+    }
+    spans
+}
+
+fn syntax_diagnostic(source: &SourceFile, error: &fluent_syntax::parser::ParserError) -> Diagnostic {
+    let text: &str = &source.text;
+    let mut span = error.pos.clone();
+    if span.start >= text.len() && !text.is_empty() {
+        span = text.len() - 1..text.len();
+    }
+    let mut diag = Diagnostic::error("fluent-syntax", error.kind.to_string()).at(source, span.clone());
+    // The usual traps, in plain words. The parser reports them at the start
+    // of the line it could not read, or at the end of the one before it.
+    let line_at = |offset: usize| {
+        let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        &text[start..end]
+    };
+    let next_line = {
+        let end = text[span.start.min(text.len())..].find('\n').map(|i| span.start + i + 1);
+        end.map(line_at).unwrap_or("")
+    };
+    for line in [line_at(span.start), next_line] {
+        let trimmed = line.trim_start();
+        if line.len() != trimmed.len()
+            && let Some(c) = trimmed.chars().next().filter(|c| matches!(c, '*' | '[' | '.'))
+        {
+            diag = diag.hint(format!(
+                "Fluent does not allow an indented line to start with `{c}`: it would read \
+                 it as {}. Put some text before it on the line, or write it as {{\"{c}\"}}",
+                match c {
+                    '*' => "a default variant",
+                    '[' => "a variant key",
+                    _ => "an attribute",
+                }
+            ));
+            return diag;
+        }
+    }
+    match &error.kind {
+        ErrorKind::MissingDefaultVariant => {
+            diag = diag.hint("mark one variant as the default with `*`, e.g. *[other]")
+        }
+        ErrorKind::ExpectedToken('}') | ErrorKind::ExpectedInlineExpression => {
+            diag = diag.hint("a `{` opens a placeable that must close with `}` on the same message; to print a brace, write {\"{\"}")
+        }
+        ErrorKind::UnbalancedClosingBrace => {
+            diag = diag.hint("to print a `}`, write {\"}\"}")
+        }
+        ErrorKind::ExpectedMessageField { .. } => {
+            diag = diag.hint("a message needs text after `=`, on the same line or indented below")
+        }
+        ErrorKind::ExpectedToken('=') => {
+            diag = diag.hint("each message starts in the first column as `id = text`; continuation lines are indented")
+        }
+        _ => {}
+    }
+    diag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_entries_and_terms() {
+        let spans = entry_spans("-eu = EU\ntitle = A\n  body = no\nbody =\n    x\n# c = d\n");
+        assert_eq!(spans.keys().collect::<Vec<_>>(), ["-eu", "body", "title"]);
+        assert_eq!(spans["title"], 9..14);
+    }
+
+    #[test]
+    fn indented_star_gets_a_plain_words_hint() {
+        let file = SourceFile::new("x.ftl", "body =\n    first line\n    *strong* start\n");
+        let (_, diags) = FtlFile::parse(file);
+        let text = diags.iter().map(|d| d.to_plain_string()).collect::<String>();
+        assert!(text.contains("indented line to start with `*`"), "{text}");
+    }
+}

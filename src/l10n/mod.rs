@@ -1,0 +1,202 @@
+//! Localization: Fluent bundles per language (office words plus one
+//! release's text), CLDR dates and plurals.
+
+pub mod cldr;
+pub mod ftl;
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::project::Project;
+use crate::release::ReleaseId;
+pub use cldr::DateFormat;
+pub use ftl::FtlFile;
+
+/// The Fluent messages available to one release in one language:
+/// `locales/<lang>/office.ftl` and `locales/<lang>/releases/<id>.ftl`.
+pub struct Localizer {
+    pub lang: String,
+    bundle: FluentBundle<Arc<FluentResource>>,
+    pub office: Option<FtlFile>,
+    pub release: Option<FtlFile>,
+}
+
+/// A formatted message and whether the translation was missing, so that a
+/// draft can show the source text instead and mark it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Text {
+    pub value: String,
+    pub fallback: bool,
+}
+
+impl Localizer {
+    /// Loads the office and release files of `lang`. Syntax errors are
+    /// returned as diagnostics together with a usable localizer holding
+    /// everything that parsed.
+    pub fn load(project: &Project, lang: &str, release: &ReleaseId) -> (Self, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let mut read = |path: std::path::PathBuf| {
+            let display = project.relative(&path);
+            match FtlFile::read(&path, &display) {
+                Ok(Some((file, found))) => {
+                    diags.extend(tag(found, lang, None));
+                    Some(file)
+                }
+                Ok(None) => None,
+                Err(diag) => {
+                    diags.push(diag.language(lang));
+                    None
+                }
+            }
+        };
+        let office = read(project.office_ftl(lang));
+        let release_file = read(project.release_ftl(lang, release));
+
+        let langid = lang.parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![cldr::plural_locale(lang), langid]);
+        // Bidi isolation marks would end up in the PDF's text (search, copy).
+        bundle.set_use_isolating(false);
+        for file in office.iter().chain(release_file.iter()) {
+            if let Err(errors) = bundle.add_resource(file.resource.clone()) {
+                for error in errors {
+                    if let FluentError::Overriding { kind, id } = error {
+                        let mut d = Diagnostic::error(
+                            "fluent-duplicate",
+                            format!("the {kind} `{id}` is defined twice"),
+                        )
+                        .language(lang)
+                        .hint("office.ftl and the release's file share one namespace; rename one");
+                        if let Some(span) = file.span_of(&id) {
+                            d = d.at(&file.source, span);
+                        }
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        let localizer = Self { lang: lang.to_owned(), bundle, office, release: release_file };
+        (localizer, diags)
+    }
+
+    pub fn has_message(&self, id: &str) -> bool {
+        self.bundle.get_message(id).and_then(|m| m.value()).is_some()
+    }
+
+    /// Formats message `id` (or its attribute `attr`); `None` when the
+    /// language has no such message. Resolution problems (unknown variable,
+    /// term or message, a cycle) are reported, located at the message.
+    pub fn format(
+        &self,
+        id: &str,
+        attr: Option<&str>,
+        args: Option<&FluentArgs>,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let message = self.bundle.get_message(id)?;
+        let pattern = match attr {
+            Some(attr) => message.get_attribute(attr)?.value(),
+            None => message.value()?,
+        };
+        let mut errors = Vec::new();
+        let value = self.bundle.format_pattern(pattern, args, &mut errors);
+        for error in errors {
+            let shown = match attr {
+                Some(attr) => format!("{id}.{attr}"),
+                None => id.to_owned(),
+            };
+            let mut d = Diagnostic::error("fluent-resolve", format!("in `{shown}`: {error}"))
+                .language(&self.lang);
+            if let Some((file, span)) = self.locate(id) {
+                d = d.at(&file.source, span);
+            }
+            d = match error {
+                FluentError::ResolverError(fluent_bundle::resolver::ResolverError::Reference(_)) => d.hint(
+                    "check the spelling; terms (`-eu`) and shared messages live in office.ftl, \
+                     variables available to a release are $date and $place",
+                ),
+                _ => d,
+            };
+            diags.push(d);
+        }
+        Some(match value {
+            Cow::Borrowed(s) => s.to_owned(),
+            Cow::Owned(s) => s,
+        })
+    }
+
+    /// The file and span where message `id` is written, if it is.
+    pub fn locate(&self, id: &str) -> Option<(&FtlFile, std::ops::Range<usize>)> {
+        [&self.release, &self.office]
+            .into_iter()
+            .flatten()
+            .find_map(|f| f.span_of(id).map(|s| (f, s)))
+    }
+}
+
+fn tag(diags: Diagnostics, lang: &str, release: Option<&str>) -> Diagnostics {
+    Diagnostics(
+        diags
+            .into_iter()
+            .map(|d| {
+                let d = d.language(lang);
+                match release {
+                    Some(id) => d.release(id),
+                    None => d,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Arguments every release message may use.
+pub fn release_args<'a>(date: &'a str, place: &'a str) -> FluentArgs<'a> {
+    let mut args = FluentArgs::new();
+    args.set("date", FluentValue::from(date));
+    args.set("place", FluentValue::from(place));
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle(lang: &str, ftl: &str) -> FluentBundle<FluentResource> {
+        let mut b = FluentBundle::new_concurrent(vec![cldr::plural_locale(lang)]);
+        b.set_use_isolating(false);
+        b.add_resource(FluentResource::try_new(ftl.to_owned()).unwrap()).unwrap();
+        b
+    }
+
+    fn count(b: &FluentBundle<FluentResource>, n: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("n", n);
+        let msg = b.get_message("m").unwrap();
+        b.format_pattern(msg.value().unwrap(), Some(&args), &mut vec![]).into_owned()
+    }
+
+    #[test]
+    fn tajik_numbers_pick_cldr_plural_variants() {
+        let tg = bundle("tg", "m = { $n ->\n    [one] як\n   *[other] бисёр\n}\n");
+        assert_eq!(count(&tg, 0), "як", "tg: i = 0 is `one` in CLDR");
+        assert_eq!(count(&tg, 1), "як");
+        assert_eq!(count(&tg, 2), "бисёр");
+        assert_eq!(count(&tg, 11), "бисёр");
+    }
+
+    #[test]
+    fn russian_numbers_pick_all_four_variants() {
+        let ru = bundle(
+            "ru",
+            "m = { $n ->\n    [one] один\n    [few] несколько\n    [many] много\n   *[other] дробь\n}\n",
+        );
+        assert_eq!(count(&ru, 1), "один");
+        assert_eq!(count(&ru, 21), "один");
+        assert_eq!(count(&ru, 3), "несколько");
+        assert_eq!(count(&ru, 5), "много");
+        assert_eq!(count(&ru, 11), "много");
+    }
+}

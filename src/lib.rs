@@ -1,0 +1,15 @@
+//! pressroom turns a press office's sources (release facts in TOML, text in
+//! Fluent, Typst layouts) into multilingual letterhead PDFs.
+//!
+//! Data flows one way: [`project`] -> [`release`] -> [`l10n`] + [`markup`]
+//! -> [`document`] (the per-language model, as data) -> [`render`] (Typst)
+//! -> PDF bytes -> [`build`] (atomic write). [`diag`] renders every error.
+
+pub mod build;
+pub mod diag;
+pub mod document;
+pub mod l10n;
+pub mod markup;
+pub mod project;
+pub mod release;
+pub mod render;

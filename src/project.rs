@@ -1,0 +1,285 @@
+//! The press office repository: where its root is, what `pressroom.toml`
+//! says, and where each kind of source lives inside it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::release::ReleaseId;
+
+/// The file that marks a project root.
+pub const CONFIG_FILE: &str = "pressroom.toml";
+
+/// `pressroom.toml`: the office, its languages, contacts and defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Every language the office publishes in; the first is the source
+    /// language unless `source-language` says otherwise.
+    pub languages: Vec<Spanned<String>>,
+    pub source_language: Option<Spanned<String>>,
+    /// The layout used when a release names none.
+    #[serde(default = "default_layout")]
+    pub layout: String,
+    /// The CLDR locale whose conventions dates follow, where it differs from
+    /// the language tag (`en = "en-GB"`: `11 March 2015`, not `March 11, 2015`).
+    #[serde(default)]
+    pub date_locales: BTreeMap<String, Spanned<String>>,
+    pub office: Office,
+    #[serde(default)]
+    pub contacts: BTreeMap<String, Spanned<Contact>>,
+    /// Signing settings; read by `sign`, accepted here so the file validates.
+    #[serde(default)]
+    pub signing: Option<toml::Table>,
+}
+
+fn default_layout() -> String {
+    "letterhead".to_owned()
+}
+
+/// The office's own details that are the same in every language. Names,
+/// the address and labels are words, so they live in `office.ftl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Office {
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub facebook: Option<String>,
+}
+
+/// A person the press can call; their name and role are messages
+/// `contact-<id>` and `contact-<id>.role` in `office.ftl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Contact {
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+}
+
+/// An opened project: its root and its validated configuration.
+#[derive(Debug, Clone)]
+pub struct Project {
+    root: PathBuf,
+    pub config: Config,
+    pub config_file: SourceFile,
+}
+
+impl Project {
+    /// Finds the nearest folder upward from `start` holding `pressroom.toml`.
+    pub fn discover(start: &Path) -> Result<Self, Diagnostics> {
+        let start = fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+        let root = start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).ok_or_else(|| {
+            Diagnostic::error(
+                "no-project",
+                format!("no {CONFIG_FILE} in {} or any folder above it", start.display()),
+            )
+            .hint("run pressroom inside a press office repository, or pass --root DIR")
+        })?;
+        Self::open(root)
+    }
+
+    /// Opens the project whose root is `root`.
+    pub fn open(root: &Path) -> Result<Self, Diagnostics> {
+        let root = fs::canonicalize(root).map_err(|err| {
+            Diagnostic::error("no-project", format!("cannot open project root: {err}"))
+                .in_file(root)
+        })?;
+        let text = fs::read_to_string(root.join(CONFIG_FILE)).map_err(|err| {
+            Diagnostic::error("no-project", format!("cannot read {CONFIG_FILE}: {err}"))
+                .in_file(CONFIG_FILE)
+                .hint("a project root holds pressroom.toml; see README.md")
+        })?;
+        let config_file = SourceFile::new(CONFIG_FILE, text);
+        let config: Config = toml::from_str(&config_file.text)
+            .map_err(|err| crate::release::toml_diagnostic(&config_file, &err, "config"))?;
+        let project = Self { root, config, config_file };
+        project.validate()?;
+        Ok(project)
+    }
+
+    fn validate(&self) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let file = &self.config_file;
+        if self.config.languages.is_empty() {
+            diags.push(
+                Diagnostic::error("config", "`languages` lists no language")
+                    .in_file(CONFIG_FILE)
+                    .hint("for example: languages = [\"en\", \"ru\", \"tg\"]"),
+            );
+        }
+        let mut seen = Vec::new();
+        for lang in &self.config.languages {
+            if !is_language_tag(lang.get_ref()) {
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        format!("`{}` is not a language tag", lang.get_ref()),
+                    )
+                    .at(file, lang.span())
+                    .hint("use a BCP 47 tag such as `en`, `ru` or `tg`"),
+                );
+            } else if seen.contains(lang.get_ref()) {
+                diags.push(
+                    Diagnostic::error("config", format!("`{}` is listed twice", lang.get_ref()))
+                        .at(file, lang.span()),
+                );
+            }
+            seen.push(lang.get_ref().clone());
+        }
+        if let Some(source) = &self.config.source_language
+            && !seen.contains(source.get_ref())
+        {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    format!("source language `{}` is not in `languages`", source.get_ref()),
+                )
+                .at(file, source.span()),
+            );
+        }
+        for (lang, locale) in &self.config.date_locales {
+            if locale.get_ref().parse::<icu_locale::Locale>().is_err() {
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        format!("`{}` is not a CLDR locale (for {lang})", locale.get_ref()),
+                    )
+                    .at(file, locale.span())
+                    .hint("for example: en = \"en-GB\""),
+                );
+            }
+        }
+        if !is_name(&self.config.layout) {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    format!("`{}` is not a layout name", self.config.layout),
+                )
+                .in_file(CONFIG_FILE)
+                .hint("a layout is a folder name under layouts/: letters, digits and `-`"),
+            );
+        }
+        diags.into_result(())
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// All languages, the source language first.
+    pub fn languages(&self) -> Vec<String> {
+        let source = self.source_language();
+        let mut langs = vec![source.clone()];
+        langs.extend(
+            self.config.languages.iter().map(|l| l.get_ref().clone()).filter(|l| *l != source),
+        );
+        langs
+    }
+
+    pub fn source_language(&self) -> String {
+        match &self.config.source_language {
+            Some(lang) => lang.get_ref().clone(),
+            None => self.config.languages.first().map(|l| l.get_ref().clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The CLDR locale whose date conventions `lang` follows.
+    pub fn date_locale(&self, lang: &str) -> String {
+        self.config
+            .date_locales
+            .get(lang)
+            .map(|l| l.get_ref().clone())
+            .unwrap_or_else(|| lang.to_owned())
+    }
+
+    pub fn releases_dir(&self) -> PathBuf {
+        self.root.join("releases")
+    }
+
+    /// Every release in `releases/`, sorted by id. Files whose stem is not a
+    /// valid id are reported, never turned into paths.
+    pub fn release_ids(&self) -> Result<Vec<ReleaseId>, Diagnostics> {
+        let dir = self.releases_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => {
+                return Err(Diagnostic::error("io", format!("cannot list releases: {err}"))
+                    .in_file("releases")
+                    .into());
+            }
+        };
+        let mut ids = Vec::new();
+        let mut diags = Diagnostics::default();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+                continue;
+            }
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            match ReleaseId::new(stem) {
+                Ok(id) => ids.push(id),
+                Err(diag) => diags.push(diag.in_file(self.relative(&path))),
+            }
+        }
+        ids.sort();
+        diags.into_result(ids)
+    }
+
+    pub fn release_file(&self, id: &ReleaseId) -> PathBuf {
+        self.releases_dir().join(format!("{id}.toml"))
+    }
+
+    pub fn locale_dir(&self, lang: &str) -> PathBuf {
+        self.root.join("locales").join(lang)
+    }
+
+    pub fn office_ftl(&self, lang: &str) -> PathBuf {
+        self.locale_dir(lang).join("office.ftl")
+    }
+
+    pub fn release_ftl(&self, lang: &str, id: &ReleaseId) -> PathBuf {
+        self.locale_dir(lang).join("releases").join(format!("{id}.ftl"))
+    }
+
+    /// The layout folder's entry file, relative to the root (as Typst sees it).
+    pub fn layout_main(&self, layout: &str) -> String {
+        format!("/layouts/{layout}/main.typ")
+    }
+
+    pub fn fonts_dir(&self) -> PathBuf {
+        self.root.join("fonts")
+    }
+
+    /// A path as the user knows it: relative to the root where possible.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// Reads a project file as a `SourceFile` named relative to the root.
+    pub fn read_source(&self, path: &Path) -> std::io::Result<SourceFile> {
+        let text = fs::read_to_string(path)?;
+        Ok(SourceFile::new(self.relative(path), text))
+    }
+}
+
+/// A plain name usable as one path segment: lowercase ASCII letters, digits
+/// and `-`, not starting with `-`.
+pub fn is_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A BCP 47 language tag that is also safe as a folder name.
+pub fn is_language_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && tag.parse::<icu_locale::Locale>().is_ok()
+}

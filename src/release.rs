@@ -1,0 +1,269 @@
+//! A release: its facts (`releases/<id>.toml`) and their validation.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::project::{Project, is_name};
+
+/// A release id: the stem of `releases/<id>.toml`, lowercase ASCII letters,
+/// digits and `-`. Validated before it is ever joined to a path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReleaseId(String);
+
+impl ReleaseId {
+    pub fn new(id: &str) -> Result<Self, Diagnostic> {
+        if is_name(id) {
+            Ok(Self(id.to_owned()))
+        } else {
+            Err(Diagnostic::error("release-id", format!("`{id}` is not a release id")).hint(
+                "a release id is lowercase letters, digits and `-`, \
+                 by convention YYYY-MM-DD-short-title",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ReleaseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `releases/<id>.toml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ReleaseFile {
+    date: Spanned<Datetime>,
+    place: Spanned<String>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    contacts: Vec<Spanned<String>>,
+    number: Option<String>,
+    embargo: Option<Spanned<Datetime>>,
+    layout: Option<Spanned<String>>,
+    languages: Option<Vec<Spanned<String>>>,
+}
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// A moment with its UTC offset, as an embargo is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    /// Offset from UTC in minutes.
+    pub offset_minutes: i32,
+}
+
+/// A validated release: every name it uses exists.
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub id: ReleaseId,
+    pub date: Date,
+    /// The message id of the place (`place-<place>`).
+    pub place: String,
+    /// The message id of the kind (`kind-<kind>`).
+    pub kind: String,
+    pub contacts: Vec<String>,
+    pub number: Option<String>,
+    pub embargo: Option<Moment>,
+    pub layout: String,
+    pub languages: Vec<String>,
+    pub source: SourceFile,
+    place_span: std::ops::Range<usize>,
+    kind_span: std::ops::Range<usize>,
+}
+
+impl Release {
+    /// Reads and validates `releases/<id>.toml`, reporting every problem.
+    pub fn load(project: &Project, id: &ReleaseId) -> Result<Self, Diagnostics> {
+        let path = project.release_file(id);
+        let source = project.read_source(&path).map_err(|err| {
+            Diagnostic::error("release-missing", format!("cannot read release `{id}`: {err}"))
+                .in_file(project.relative(&path))
+                .release(id.as_str())
+        })?;
+        Self::parse(project, id.clone(), source)
+    }
+
+    fn parse(project: &Project, id: ReleaseId, source: SourceFile) -> Result<Self, Diagnostics> {
+        let raw: ReleaseFile = toml::from_str(&source.text)
+            .map_err(|err| toml_diagnostic(&source, &err, "release").release(id.as_str()))?;
+        let mut diags = Diagnostics::default();
+        let mut error = |d: Diagnostic| diags.push(d.release(id.as_str()));
+
+        let date = match as_date(raw.date.get_ref()) {
+            Some(date) => date,
+            None => {
+                error(
+                    Diagnostic::error("release-date", "`date` must be a calendar date")
+                        .at(&source, raw.date.span())
+                        .hint("write it as a TOML date, e.g. date = 2015-03-11"),
+                );
+                Date { year: 1970, month: 1, day: 1 }
+            }
+        };
+        let embargo = raw.embargo.as_ref().and_then(|e| match as_moment(e.get_ref()) {
+            Some(m) => Some(m),
+            None => {
+                error(
+                    Diagnostic::error(
+                        "release-embargo",
+                        "`embargo` must be a date and time with its UTC offset",
+                    )
+                    .at(&source, e.span())
+                    .hint("e.g. embargo = 2015-03-11T10:00:00+05:00"),
+                );
+                None
+            }
+        });
+        for (what, value) in [("place", &raw.place), ("kind", &raw.kind)] {
+            if !is_name(value.get_ref()) {
+                error(
+                    Diagnostic::error(
+                        "release-name",
+                        format!("`{}` is not a valid {what} name", value.get_ref()),
+                    )
+                    .at(&source, value.span())
+                    .hint("use lowercase letters, digits and `-`"),
+                );
+            }
+        }
+        let mut contacts = Vec::new();
+        for contact in &raw.contacts {
+            if !project.config.contacts.contains_key(contact.get_ref()) {
+                let known = project.config.contacts.keys().cloned().collect::<Vec<_>>();
+                error(
+                    Diagnostic::error(
+                        "release-contact",
+                        format!("unknown contact `{}`", contact.get_ref()),
+                    )
+                    .at(&source, contact.span())
+                    .hint(format!(
+                        "contacts are the [contacts.*] tables of pressroom.toml: {}",
+                        if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }
+                    )),
+                );
+            }
+            contacts.push(contact.get_ref().clone());
+        }
+        let layout = match &raw.layout {
+            Some(layout) => {
+                let name = layout.get_ref();
+                let main = project.root().join("layouts").join(name).join("main.typ");
+                if !is_name(name) || !main.is_file() {
+                    error(
+                        Diagnostic::error("release-layout", format!("unknown layout `{name}`"))
+                            .at(&source, layout.span())
+                            .hint("a layout is a folder under layouts/ holding main.typ"),
+                    );
+                }
+                name.clone()
+            }
+            None => project.config.layout.clone(),
+        };
+        let office_langs = project.languages();
+        let languages = match &raw.languages {
+            Some(langs) => {
+                let mut out = Vec::new();
+                for lang in langs {
+                    if !office_langs.contains(lang.get_ref()) {
+                        error(
+                            Diagnostic::error(
+                                "release-language",
+                                format!("`{}` is not one of the office's languages", lang.get_ref()),
+                            )
+                            .at(&source, lang.span())
+                            .hint(format!("pressroom.toml lists: {}", office_langs.join(", "))),
+                        );
+                    } else if !out.contains(lang.get_ref()) {
+                        out.push(lang.get_ref().clone());
+                    }
+                }
+                out
+            }
+            None => office_langs,
+        };
+        diags.into_result(Self {
+            id,
+            date,
+            place: format!("place-{}", raw.place.get_ref()),
+            kind: format!("kind-{}", raw.kind.get_ref()),
+            contacts,
+            number: raw.number,
+            embargo,
+            layout,
+            languages,
+            place_span: raw.place.span(),
+            kind_span: raw.kind.span(),
+            source,
+        })
+    }
+
+    /// Where the place is named, for "no such message" errors.
+    pub fn place_span(&self) -> std::ops::Range<usize> {
+        self.place_span.clone()
+    }
+
+    pub fn kind_span(&self) -> std::ops::Range<usize> {
+        self.kind_span.clone()
+    }
+}
+
+fn as_date(dt: &Datetime) -> Option<Date> {
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => Some(Date { year: d.year.into(), month: d.month, day: d.day }),
+        _ => None,
+    }
+}
+
+fn as_moment(dt: &Datetime) -> Option<Moment> {
+    let (d, t, offset) = (dt.date?, dt.time?, dt.offset?);
+    let offset_minutes = match offset {
+        toml::value::Offset::Z => 0,
+        toml::value::Offset::Custom { minutes } => minutes.into(),
+    };
+    Some(Moment {
+        date: Date { year: d.year.into(), month: d.month, day: d.day },
+        hour: t.hour,
+        minute: t.minute,
+        offset_minutes,
+    })
+}
+
+/// A TOML syntax or schema error, located in its file.
+pub(crate) fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error, code: &'static str) -> Diagnostic {
+    let message = err.message().trim_end().to_owned();
+    let mut diag = Diagnostic::error(code, message.clone());
+    diag = match err.span() {
+        Some(span) => diag.at(file, span),
+        None => diag.in_file(file.path.clone()),
+    };
+    if message.starts_with("unknown field") {
+        diag = diag.hint("check the spelling; the expected fields are listed above");
+    } else if message.starts_with("missing field") {
+        diag = diag.hint("add the field; see DESIGN.md for a release's fields");
+    }
+    diag
+}
+
+/// The path of a release's TOML relative to the root, for messages.
+pub fn display_path(project: &Project, id: &ReleaseId) -> std::path::PathBuf {
+    project.relative(Path::new(&project.release_file(id)))
+}

@@ -1,0 +1,127 @@
+//! Typst: the document model (data) + a layout -> PDF bytes.
+
+mod fonts;
+mod world;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub use fonts::Fonts;
+pub use world::{DATA_PATH, LayoutWorld};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::release::Date;
+
+/// What every compile in a process shares: the standard library and the
+/// fonts, each built once.
+#[derive(Clone)]
+pub struct Engine {
+    library: Arc<LazyHash<Library>>,
+    fonts: Arc<Fonts>,
+}
+
+/// A finished PDF and the warnings its layout produced.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+}
+
+impl Engine {
+    pub fn new(project_fonts: Option<&Path>) -> Self {
+        Self {
+            library: Arc::new(LazyHash::new(Library::builder().build())),
+            fonts: Arc::new(Fonts::load(project_fonts)),
+        }
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// A world for one output, compiling `layout_main` under `root`.
+    pub fn world(&self, root: &Path, layout_main: &str) -> Result<LayoutWorld, Diagnostic> {
+        LayoutWorld::new(root, layout_main, self.library.clone(), self.fonts.clone())
+            .map_err(|message| Diagnostic::error("layout", message))
+    }
+}
+
+/// Compiles the world's layout with `data` as the document model and
+/// exports an archival, tagged PDF (PDF/A-2a + PDF/UA-1) dated `date`.
+pub fn render(
+    world: &mut LayoutWorld,
+    data: Vec<u8>,
+    date: Date,
+    ident: &str,
+) -> Result<Rendered, Diagnostics> {
+    world.set_data(data, date);
+    let result = typst::compile::<PagedDocument>(&*world);
+    let mut warnings = convert(&*world, &result.warnings);
+    let document = match result.output {
+        Ok(document) => document,
+        Err(errors) => {
+            // Keep Typst's memory bounded across many compiles, also failed ones.
+            typst::comemo::evict(10);
+            let mut diags = convert(&*world, &errors);
+            diags.extend(warnings);
+            return Err(diags);
+        }
+    };
+    let timestamp = Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0)
+        .map(Timestamp::new_utc);
+    let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+        .map_err(|err| Diagnostic::error("pdf", err.message().to_string()))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_owned()),
+        timestamp,
+        standards,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options);
+    typst::comemo::evict(10);
+    match pdf {
+        Ok(pdf) => Ok(Rendered { pdf, pages: document.pages().len(), warnings }),
+        Err(errors) => {
+            let mut diags = convert(&*world, &errors);
+            diags.extend(std::mem::take(&mut warnings));
+            Err(diags)
+        }
+    }
+}
+
+/// Typst's diagnostics as ours, pointing into the `.typ` file.
+fn convert(world: &dyn World, diags: &[SourceDiagnostic]) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for diag in diags {
+        let mut d = match diag.severity {
+            TypstSeverity::Error => Diagnostic::error("layout", diag.message.to_string()),
+            TypstSeverity::Warning => Diagnostic::warning("layout", diag.message.to_string()),
+        };
+        if let Some(id) = diag.span.id() {
+            let path = id.vpath().get_without_slash().to_owned();
+            match (world.source(id), world.range(diag.span)) {
+                (Ok(source), Some(range)) => {
+                    let file = SourceFile::new(path, source.text().to_owned());
+                    d = d.at(&file, range);
+                }
+                _ => d = d.in_file(path),
+            }
+        }
+        for hint in &diag.hints {
+            d = d.hint(hint.v.to_string());
+        }
+        for point in &diag.trace {
+            d = d.hint(format!("{}", point.v));
+        }
+        out.push(d);
+    }
+    out
+}

@@ -1,0 +1,130 @@
+//! The Typst World a layout compiles in: files from the project root only,
+//! the document model as a virtual data file, embedded fonts, a fixed date.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, World};
+use typst_kit::files::{FileLoader, FileStore};
+
+use super::fonts::Fonts;
+use crate::release::Date;
+
+/// Where a layout finds the document model: `json("/.pressroom/document.json")`.
+pub const DATA_PATH: &str = "/.pressroom/document.json";
+
+/// Serves project files, refusing anything outside the root (including
+/// through symlinks) and any package import; serves the document model from
+/// memory.
+pub struct SandboxLoader {
+    root: PathBuf,
+    data_id: FileId,
+    data: Bytes,
+}
+
+impl FileLoader for SandboxLoader {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            return Ok(self.data.clone());
+        }
+        if !matches!(id.root(), VirtualRoot::Project) {
+            // No Typst Universe: layouts are self-contained and offline.
+            return Err(FileError::AccessDenied);
+        }
+        let path = id.vpath().realize(&self.root).map_err(FileError::from)?;
+        let real = std::fs::canonicalize(&path).map_err(|err| FileError::from_io(err, &path))?;
+        if !real.starts_with(&self.root) {
+            return Err(FileError::AccessDenied);
+        }
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&real).map(Bytes::new).map_err(|err| FileError::from_io(err, &path))
+    }
+}
+
+/// One output's compilation environment. Keeping a world alive and calling
+/// [`LayoutWorld::set_data`] between compiles lets Typst reuse its work.
+pub struct LayoutWorld {
+    library: Arc<LazyHash<Library>>,
+    fonts: Arc<Fonts>,
+    main: FileId,
+    files: FileStore<SandboxLoader>,
+    today: Date,
+}
+
+impl LayoutWorld {
+    /// `root` must be canonical. `main` is the layout's entry file as a
+    /// root-relative virtual path (`/layouts/letterhead/main.typ`).
+    pub fn new(
+        root: &Path,
+        main: &str,
+        library: Arc<LazyHash<Library>>,
+        fonts: Arc<Fonts>,
+    ) -> Result<Self, String> {
+        let main = file_id(main)?;
+        let data_id = file_id(DATA_PATH)?;
+        let loader =
+            SandboxLoader { root: root.to_path_buf(), data_id, data: Bytes::new(Vec::new()) };
+        Ok(Self {
+            library,
+            fonts,
+            main,
+            files: FileStore::new(loader),
+            today: Date { year: 1970, month: 1, day: 1 },
+        })
+    }
+
+    /// Hands the document model to the layout and marks every file as
+    /// possibly changed (the next compile re-reads what it needs).
+    pub fn set_data(&mut self, data: Vec<u8>, today: Date) {
+        self.files.loader_mut().data = Bytes::new(data);
+        self.today = today;
+        self.files.reset();
+    }
+
+    pub fn main_id(&self) -> FileId {
+        self.main
+    }
+}
+
+pub fn file_id(path: &str) -> Result<FileId, String> {
+    let vpath = VirtualPath::new(path).map_err(|err| format!("bad path `{path}`: {err}"))?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+impl World for LayoutWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.files.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        // The release's date: the same sources give the same document.
+        Datetime::from_ymd(self.today.year, self.today.month, self.today.day)
+    }
+}
