@@ -59,7 +59,10 @@ pub fn select_releases(project: &Project, names: &[String]) -> Result<Vec<Releas
                         0 => "releases/ is empty; `pressroom new <slug>` scaffolds one".to_owned(),
                         _ => format!(
                             "known releases: {}",
-                            all.iter().map(ReleaseId::as_str).collect::<Vec<_>>().join(", ")
+                            all.iter()
+                                .map(ReleaseId::as_str)
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     }),
             ),
@@ -76,9 +79,12 @@ pub fn select_languages(project: &Project, names: &[String]) -> Result<Vec<Strin
     for name in names {
         if !known.contains(name) {
             diags.push(
-                Diagnostic::error("language", format!("`{name}` is not one of the office's languages"))
-                    .in_file(crate::project::CONFIG_FILE)
-                    .hint(format!("pressroom.toml lists: {}", known.join(", "))),
+                Diagnostic::error(
+                    "language",
+                    format!("`{name}` is not one of the office's languages"),
+                )
+                .in_file(crate::project::CONFIG_FILE)
+                .hint(format!("pressroom.toml lists: {}", known.join(", "))),
             );
         }
     }
@@ -93,7 +99,10 @@ pub fn build(
 ) -> Result<BuildReport, Diagnostics> {
     let ids = select_releases(project, &options.releases)?;
     let languages = select_languages(project, &options.languages)?;
-    let out_dir = options.out.clone().unwrap_or_else(|| project.root().join("out"));
+    let out_dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| project.root().join("out"));
     let engine = Engine::new(Some(&project.fonts_dir()));
     let source_lang = project.source_language();
 
@@ -113,11 +122,27 @@ pub fn build(
                 continue;
             }
             let result = if *lang == source_lang {
-                build_one(project, &engine, &release, &source, &source, options.draft, &out_dir)
+                build_one(
+                    project,
+                    &engine,
+                    &release,
+                    &source,
+                    &source,
+                    options.draft,
+                    &out_dir,
+                )
             } else {
                 let (target, diags) = Localizer::load(project, lang, &id);
                 report.diagnostics.extend(diags);
-                build_one(project, &engine, &release, &target, &source, options.draft, &out_dir)
+                build_one(
+                    project,
+                    &engine,
+                    &release,
+                    &target,
+                    &source,
+                    options.draft,
+                    &out_dir,
+                )
             };
             match result {
                 Ok((output, warnings)) => {
@@ -145,31 +170,65 @@ fn build_one(
     let tag = |d: Diagnostic| d.language(lang).release(release.id.as_str());
     let dates = DateFormat::new(&project.date_locale(lang))
         .map_err(|msg| tag(Diagnostic::error("cldr", msg).in_file(crate::project::CONFIG_FILE)))?;
-    let sources = Sources { project, release, target, source, draft };
+    let sources = Sources {
+        project,
+        release,
+        target,
+        source,
+        draft,
+    };
     let (document, mut warnings) = document::build(&sources, &dates)?;
-    let data = serde_json::to_vec(&document)
-        .map_err(|err| tag(Diagnostic::error("internal", format!("document model: {err}"))))?;
+    let data = serde_json::to_vec(&document).map_err(|err| {
+        tag(Diagnostic::error(
+            "internal",
+            format!("document model: {err}"),
+        ))
+    })?;
 
-    let mut world = engine.world(project.root(), &project.layout_main(&release.layout)).map_err(tag)?;
+    let mut world = engine
+        .world(project.root(), &project.layout_main(&release.layout))
+        .map_err(tag)?;
     let ident = format!("{}.{lang}", release.id);
     let rendered = render::render(&mut world, data, release.date, &ident)
         .map_err(|diags| Diagnostics(diags.into_iter().map(tag).collect()))?;
-    warnings.extend(Diagnostics(rendered.warnings.into_iter().map(tag).collect()));
+    warnings.extend(Diagnostics(
+        rendered.warnings.into_iter().map(tag).collect(),
+    ));
 
     let path = out_dir.join(format!("{}.{lang}.pdf", release.id));
     write_atomic(&path, &rendered.pdf).map_err(|err| {
-        tag(Diagnostic::error("write", format!("cannot write {}: {err}", path.display())))
+        tag(Diagnostic::error(
+            "write",
+            format!("cannot write {}: {err}", path.display()),
+        ))
     })?;
-    Ok((Output { release: release.id.clone(), lang: lang.clone(), path, pages: rendered.pages }, warnings))
+    Ok((
+        Output {
+            release: release.id.clone(),
+            lang: lang.clone(),
+            path,
+            pages: rendered.pages,
+        },
+        warnings,
+    ))
 }
 
 /// Writes `bytes` to a temporary file beside `path` and renames it into
 /// place: readers see the old file or the new one, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let mut file = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|err| err.error)?;

@@ -11,7 +11,11 @@ use pressroom::diag::Diagnostics;
 use pressroom::project::Project;
 
 #[derive(Debug, Parser)]
-#[command(name = "pressroom", version, about = "Signed, multilingual letterhead PDFs from a press office's sources")]
+#[command(
+    name = "pressroom",
+    version,
+    about = "Signed, multilingual letterhead PDFs from a press office's sources"
+)]
 pub struct Cli {
     /// The project root (default: the nearest folder upward holding pressroom.toml).
     #[arg(long, global = true, value_name = "DIR")]
@@ -61,7 +65,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
         Color::Auto => ColorChoice::Never,
     };
-    let reporter = Reporter { color, quiet: cli.quiet };
+    let reporter = Reporter {
+        color,
+        quiet: cli.quiet,
+    };
     let project = match cli.root {
         Some(root) => Project::open(&root),
         None => Project::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))),
@@ -71,12 +78,25 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(diags) => return reporter.finish(&diags),
     };
     match cli.command {
-        Command::Build { ids, languages, draft, out } => {
-            let options = BuildOptions { releases: ids, languages, draft, out };
+        Command::Build {
+            ids,
+            languages,
+            draft,
+            out,
+        } => {
+            let options = BuildOptions {
+                releases: ids,
+                languages,
+                draft,
+                out,
+            };
             let quiet = cli.quiet;
             let result = build::build(&project, &options, |output| {
                 if !quiet {
-                    let shown = output.path.strip_prefix(project.root()).unwrap_or(&output.path);
+                    let shown = output
+                        .path
+                        .strip_prefix(project.root())
+                        .unwrap_or(&output.path);
                     let pages = if output.pages == 1 { "page" } else { "pages" };
                     println!("wrote {} ({} {pages})", shown.display(), output.pages);
                 }
@@ -106,6 +126,10 @@ impl Reporter {
             let _ = diag.render(&mut stderr);
         }
         let _ = stderr.flush();
-        if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if diags.has_errors() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }

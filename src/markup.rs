@@ -40,8 +40,7 @@ pub fn parse(text: &str) -> (Vec<Block>, Vec<MarkupIssue>) {
     let mut issues = Vec::new();
     let mut blocks = Vec::new();
     let mut para: Option<(usize, String)> = None;
-    // The list being built: numbered start, items as (offset, text).
-    let mut list: Option<(Option<u32>, Vec<(usize, String)>)> = None;
+    let mut list: Option<PendingList> = None;
 
     let mut offset = 0;
     for line in text.split('\n') {
@@ -57,19 +56,23 @@ pub fn parse(text: &str) -> (Vec<Block>, Vec<MarkupIssue>) {
         match item_start {
             Some((number, body_at)) => {
                 flush_para(&mut para, &mut blocks, &mut issues);
-                let same_kind = matches!(&list, Some((n, _)) if n.is_some() == number.is_some());
+                let same_kind = matches!(&list, Some(l) if l.start.is_some() == number.is_some());
                 if !same_kind {
                     flush(&mut para, &mut list, &mut blocks, &mut issues);
-                    list = Some((number, Vec::new()));
+                    list = Some(PendingList {
+                        start: number,
+                        items: Vec::new(),
+                    });
                 }
                 let body = &trimmed[body_at..];
-                if let Some((_, items)) = &mut list {
-                    items.push((line_offset + lead + body_at, body.to_owned()));
+                if let Some(list) = &mut list {
+                    list.items
+                        .push((line_offset + lead + body_at, body.to_owned()));
                 }
             }
             None => {
-                if let Some((_, items)) = &mut list
-                    && let Some((_, last)) = items.last_mut()
+                if let Some(list) = &mut list
+                    && let Some((_, last)) = list.items.last_mut()
                 {
                     // A continuation line of the last item.
                     last.push(' ');
@@ -88,6 +91,13 @@ pub fn parse(text: &str) -> (Vec<Block>, Vec<MarkupIssue>) {
     }
     flush(&mut para, &mut list, &mut blocks, &mut issues);
     (blocks, issues)
+}
+
+/// A list being gathered: its first number (None for bullets) and its items
+/// as (offset in the message, text).
+struct PendingList {
+    start: Option<u32>,
+    items: Vec<(usize, String)>,
 }
 
 /// `- ` or `N. ` at the start of a line: the item number (None for a bullet)
@@ -111,19 +121,28 @@ fn flush_para(
     issues: &mut Vec<MarkupIssue>,
 ) {
     if let Some((offset, text)) = para.take() {
-        blocks.push(Block::Paragraph { spans: inline(&text, offset, issues) });
+        blocks.push(Block::Paragraph {
+            spans: inline(&text, offset, issues),
+        });
     }
 }
 
 fn flush(
     para: &mut Option<(usize, String)>,
-    list: &mut Option<(Option<u32>, Vec<(usize, String)>)>,
+    list: &mut Option<PendingList>,
     blocks: &mut Vec<Block>,
     issues: &mut Vec<MarkupIssue>,
 ) {
     flush_para(para, blocks, issues);
-    if let Some((number, items)) = list.take() {
-        let items = items.iter().map(|(offset, text)| inline(text, *offset, issues)).collect();
+    if let Some(PendingList {
+        start: number,
+        items,
+    }) = list.take()
+    {
+        let items = items
+            .iter()
+            .map(|(offset, text)| inline(text, *offset, issues))
+            .collect();
         blocks.push(match number {
             Some(start) => Block::Numbered { start, items },
             None => Block::Bullets { items },
@@ -160,7 +179,10 @@ fn parse_inline<'a>(
         if rest.starts_with("**") && opens(text, i + 2) {
             if let Some(end) = find_closer(text, i + 2, "**") {
                 push(spans, &mut plain, style);
-                let inner = Style { strong: true, ..style };
+                let inner = Style {
+                    strong: true,
+                    ..style
+                };
                 parse_inline(&text[i + 2..end], base + i + 2, inner, spans, issues);
                 i = end + 2;
                 continue;
@@ -177,7 +199,10 @@ fn parse_inline<'a>(
         if rest.starts_with('*') && !rest.starts_with("**") && opens(text, i + 1) {
             if let Some(end) = find_closer(text, i + 1, "*") {
                 push(spans, &mut plain, style);
-                let inner = Style { emph: true, ..style };
+                let inner = Style {
+                    emph: true,
+                    ..style
+                };
                 parse_inline(&text[i + 1..end], base + i + 1, inner, spans, issues);
                 i = end + 1;
                 continue;
@@ -199,7 +224,10 @@ fn parse_inline<'a>(
                 let label = &rest[1..close];
                 if is_url(url) && !label.trim().is_empty() {
                     push(spans, &mut plain, style);
-                    let inner = Style { link: Some(url), ..style };
+                    let inner = Style {
+                        link: Some(url),
+                        ..style
+                    };
                     parse_inline(label, base + i + 1, inner, spans, issues);
                     i += close + 2 + paren + 1;
                     continue;
@@ -226,7 +254,10 @@ fn parse_inline<'a>(
 
 /// A marker opens only when text follows it directly (`* ` stays a star).
 fn opens(text: &str, after: usize) -> bool {
-    text[after..].chars().next().is_some_and(|c| !c.is_whitespace())
+    text[after..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace())
 }
 
 /// The next `marker` that closes: preceded by non-space, and for `*` not
@@ -235,9 +266,12 @@ fn find_closer(text: &str, from: usize, marker: &str) -> Option<usize> {
     let mut search = from;
     while let Some(pos) = text[search..].find(marker).map(|p| p + search) {
         let before = text[..pos].chars().next_back();
-        let doubled = marker == "*" && text[pos + 1..].starts_with('*');
+        let run = text[pos..].bytes().take_while(|&b| b == b'*').count();
+        let doubled = marker == "*" && run > 1;
         if pos > from && before.is_some_and(|c| !c.is_whitespace()) && !doubled {
-            return Some(pos);
+            // In `***` closing strong, the last two stars close it and the
+            // first belongs to the text inside (`**a *b***`).
+            return Some(pos + run - marker.len());
         }
         search = pos + marker.len() + usize::from(doubled);
         if search >= text.len() {
@@ -272,12 +306,16 @@ mod tests {
     use super::*;
 
     fn texts(spans: &[Span]) -> Vec<(&str, bool, bool, Option<&str>)> {
-        spans.iter().map(|s| (s.text.as_str(), s.strong, s.emph, s.link.as_deref())).collect()
+        spans
+            .iter()
+            .map(|s| (s.text.as_str(), s.strong, s.emph, s.link.as_deref()))
+            .collect()
     }
 
     #[test]
     fn paragraphs_lists_and_continuations() {
-        let (blocks, issues) = parse("First line\ncontinued.\n\nAreas:\n\n- one;\n  more\n- two\n\n1. a\n2. b");
+        let (blocks, issues) =
+            parse("First line\ncontinued.\n\nAreas:\n\n- one;\n  more\n- two\n\n1. a\n2. b");
         assert!(issues.is_empty());
         assert_eq!(blocks.len(), 4);
         match &blocks[0] {
@@ -297,7 +335,9 @@ mod tests {
     #[test]
     fn inline_styles_and_links() {
         let (blocks, _) = parse("a **b *c*** d *e* [site](https://x.eu) 5 * 3");
-        let Block::Paragraph { spans } = &blocks[0] else { panic!() };
+        let Block::Paragraph { spans } = &blocks[0] else {
+            panic!()
+        };
         assert_eq!(
             texts(spans),
             [
@@ -316,9 +356,14 @@ mod tests {
     #[test]
     fn broken_markup_prints_literally_and_is_reported() {
         let (blocks, issues) = parse("**open and [no url]() #read(\"/etc/passwd\") $x$");
-        let Block::Paragraph { spans } = &blocks[0] else { panic!() };
+        let Block::Paragraph { spans } = &blocks[0] else {
+            panic!()
+        };
         assert_eq!(spans.len(), 1);
-        assert_eq!(spans[0].text, "**open and [no url]() #read(\"/etc/passwd\") $x$");
+        assert_eq!(
+            spans[0].text,
+            "**open and [no url]() #read(\"/etc/passwd\") $x$"
+        );
         assert_eq!(issues.len(), 2);
         assert_eq!(issues[0].offset, 0);
         assert_eq!(issues[1].message, "a link without a URL");

@@ -1,7 +1,6 @@
 //! A release: its facts (`releases/<id>.toml`) and their validation.
 
 use std::fmt;
-use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -20,10 +19,12 @@ impl ReleaseId {
         if is_name(id) {
             Ok(Self(id.to_owned()))
         } else {
-            Err(Diagnostic::error("release-id", format!("`{id}` is not a release id")).hint(
-                "a release id is lowercase letters, digits and `-`, \
+            Err(
+                Diagnostic::error("release-id", format!("`{id}` is not a release id")).hint(
+                    "a release id is lowercase letters, digits and `-`, \
                  by convention YYYY-MM-DD-short-title",
-            ))
+                ),
+            )
         }
     }
 
@@ -95,9 +96,12 @@ impl Release {
     pub fn load(project: &Project, id: &ReleaseId) -> Result<Self, Diagnostics> {
         let path = project.release_file(id);
         let source = project.read_source(&path).map_err(|err| {
-            Diagnostic::error("release-missing", format!("cannot read release `{id}`: {err}"))
-                .in_file(project.relative(&path))
-                .release(id.as_str())
+            Diagnostic::error(
+                "release-missing",
+                format!("cannot read release `{id}`: {err}"),
+            )
+            .in_file(project.relative(&path))
+            .release(id.as_str())
         })?;
         Self::parse(project, id.clone(), source)
     }
@@ -116,23 +120,30 @@ impl Release {
                         .at(&source, raw.date.span())
                         .hint("write it as a TOML date, e.g. date = 2015-03-11"),
                 );
-                Date { year: 1970, month: 1, day: 1 }
+                Date {
+                    year: 1970,
+                    month: 1,
+                    day: 1,
+                }
             }
         };
-        let embargo = raw.embargo.as_ref().and_then(|e| match as_moment(e.get_ref()) {
-            Some(m) => Some(m),
-            None => {
-                error(
-                    Diagnostic::error(
-                        "release-embargo",
-                        "`embargo` must be a date and time with its UTC offset",
-                    )
-                    .at(&source, e.span())
-                    .hint("e.g. embargo = 2015-03-11T10:00:00+05:00"),
-                );
-                None
-            }
-        });
+        let embargo = raw
+            .embargo
+            .as_ref()
+            .and_then(|e| match as_moment(e.get_ref()) {
+                Some(m) => Some(m),
+                None => {
+                    error(
+                        Diagnostic::error(
+                            "release-embargo",
+                            "`embargo` must be a date and time with its UTC offset",
+                        )
+                        .at(&source, e.span())
+                        .hint("e.g. embargo = 2015-03-11T10:00:00+05:00"),
+                    );
+                    None
+                }
+            });
         for (what, value) in [("place", &raw.place), ("kind", &raw.kind)] {
             if !is_name(value.get_ref()) {
                 error(
@@ -157,7 +168,11 @@ impl Release {
                     .at(&source, contact.span())
                     .hint(format!(
                         "contacts are the [contacts.*] tables of pressroom.toml: {}",
-                        if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none yet".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
                     )),
                 );
             }
@@ -187,7 +202,10 @@ impl Release {
                         error(
                             Diagnostic::error(
                                 "release-language",
-                                format!("`{}` is not one of the office's languages", lang.get_ref()),
+                                format!(
+                                    "`{}` is not one of the office's languages",
+                                    lang.get_ref()
+                                ),
                             )
                             .at(&source, lang.span())
                             .hint(format!("pressroom.toml lists: {}", office_langs.join(", "))),
@@ -228,7 +246,11 @@ impl Release {
 
 fn as_date(dt: &Datetime) -> Option<Date> {
     match (dt.date, dt.time, dt.offset) {
-        (Some(d), None, None) => Some(Date { year: d.year.into(), month: d.month, day: d.day }),
+        (Some(d), None, None) => Some(Date {
+            year: d.year.into(),
+            month: d.month,
+            day: d.day,
+        }),
         _ => None,
     }
 }
@@ -240,7 +262,11 @@ fn as_moment(dt: &Datetime) -> Option<Moment> {
         toml::value::Offset::Custom { minutes } => minutes.into(),
     };
     Some(Moment {
-        date: Date { year: d.year.into(), month: d.month, day: d.day },
+        date: Date {
+            year: d.year.into(),
+            month: d.month,
+            day: d.day,
+        },
         hour: t.hour,
         minute: t.minute,
         offset_minutes,
@@ -248,7 +274,11 @@ fn as_moment(dt: &Datetime) -> Option<Moment> {
 }
 
 /// A TOML syntax or schema error, located in its file.
-pub(crate) fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error, code: &'static str) -> Diagnostic {
+pub(crate) fn toml_diagnostic(
+    file: &SourceFile,
+    err: &toml::de::Error,
+    code: &'static str,
+) -> Diagnostic {
     let message = err.message().trim_end().to_owned();
     let mut diag = Diagnostic::error(code, message.clone());
     diag = match err.span() {
@@ -261,9 +291,4 @@ pub(crate) fn toml_diagnostic(file: &SourceFile, err: &toml::de::Error, code: &'
         diag = diag.hint("add the field; see DESIGN.md for a release's fields");
     }
     diag
-}
-
-/// The path of a release's TOML relative to the root, for messages.
-pub fn display_path(project: &Project, id: &ReleaseId) -> std::path::PathBuf {
-    project.relative(Path::new(&project.release_file(id)))
 }

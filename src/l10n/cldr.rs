@@ -20,12 +20,14 @@ pub struct DateFormat {
 
 impl DateFormat {
     pub fn new(locale: &str) -> Result<Self, String> {
-        let locale: Locale =
-            locale.parse().map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
+        let locale: Locale = locale
+            .parse()
+            .map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
         let date = DateTimeFormatter::try_new(locale.clone().into(), YMD::long())
             .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
-        let date_time = DateTimeFormatter::try_new(locale.clone().into(), YMD::long().with_time_hm())
-            .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
+        let date_time =
+            DateTimeFormatter::try_new(locale.clone().into(), YMD::long().with_time_hm())
+                .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
         Ok(Self { date, date_time })
     }
 
@@ -38,7 +40,10 @@ impl DateFormat {
     pub fn moment(&self, moment: Moment) -> Result<String, String> {
         let time = Time::try_new(moment.hour, moment.minute, 0, 0)
             .map_err(|_| "the time of day is out of range".to_owned())?;
-        let value = DateTime { date: iso_date(moment.date)?, time };
+        let value = DateTime {
+            date: iso_date(moment.date)?,
+            time,
+        };
         let sign = if moment.offset_minutes < 0 { '-' } else { '+' };
         let offset = moment.offset_minutes.abs();
         Ok(format!(
@@ -51,8 +56,12 @@ impl DateFormat {
 }
 
 fn iso_date(date: Date) -> Result<IcuDate<icu_calendar::Iso>, String> {
-    IcuDate::try_new_iso(date.year, date.month, date.day)
-        .map_err(|_| format!("{}-{:02}-{:02} is not a date", date.year, date.month, date.day))
+    IcuDate::try_new_iso(date.year, date.month, date.day).map_err(|_| {
+        format!(
+            "{}-{:02}-{:02} is not a date",
+            date.year, date.month, date.day
+        )
+    })
 }
 
 /// The plural category names a Fluent variant key may use.
@@ -69,7 +78,9 @@ pub fn category_name(category: PluralCategory) -> &'static str {
 
 /// The cardinal plural categories CLDR (via ICU4X) gives `lang`.
 pub fn plural_categories(lang: &str) -> Vec<&'static str> {
-    let Some(rules) = icu_rules(lang) else { return vec!["other"] };
+    let Some(rules) = icu_rules(lang) else {
+        return vec!["other"];
+    };
     rules.categories().map(category_name).collect()
 }
 
@@ -92,22 +103,32 @@ fn samples() -> impl Iterator<Item = u64> {
 /// sample number (for `tg`, `one: i = 0 or n = 1`, as in Persian).
 pub fn plural_locale(lang: &str) -> LanguageIdentifier {
     let fallback: LanguageIdentifier = lang.parse().unwrap_or_default();
-    let Some(icu) = icu_rules(lang) else { return fallback };
-    let expected: Vec<&str> = samples().map(|n| category_name(icu.category_for(n))).collect();
+    let Some(icu) = icu_rules(lang) else {
+        return fallback;
+    };
+    let expected: Vec<&str> = samples()
+        .map(|n| category_name(icu.category_for(n)))
+        .collect();
     let agrees = |candidate: &LanguageIdentifier| {
         let Ok(rules) = FluentPluralRules::create(candidate.clone(), PluralRuleType::CARDINAL)
         else {
             return false;
         };
         samples().zip(&expected).all(|(n, want)| {
-            rules.select(n).map(|c| fluent_category_name(c) == *want).unwrap_or(false)
+            rules
+                .select(n)
+                .map(|c| fluent_category_name(c) == *want)
+                .unwrap_or(false)
         })
     };
     let known = FluentPluralRules::get_locales(PluralRuleType::CARDINAL);
     if known.iter().any(|l| l.language == fallback.language) && agrees(&fallback) {
         return fallback;
     }
-    known.into_iter().find(|candidate| agrees(candidate)).unwrap_or(fallback)
+    known
+        .into_iter()
+        .find(|candidate| agrees(candidate))
+        .unwrap_or(fallback)
 }
 
 fn fluent_category_name(category: intl_pluralrules::PluralCategory) -> &'static str {
@@ -128,10 +149,24 @@ mod tests {
 
     #[test]
     fn long_dates_follow_cldr() {
-        let date = Date { year: 2015, month: 3, day: 11 };
-        assert_eq!(DateFormat::new("en-GB").unwrap().date(date).unwrap(), "11 March 2015");
-        assert_eq!(DateFormat::new("ru").unwrap().date(date).unwrap(), "11 марта 2015 г.");
-        assert_eq!(DateFormat::new("tg").unwrap().date(date).unwrap(), "11 Март 2015");
+        // CLDR keeps `г.` with the year by a narrow no-break space.
+        let date = Date {
+            year: 2015,
+            month: 3,
+            day: 11,
+        };
+        assert_eq!(
+            DateFormat::new("en-GB").unwrap().date(date).unwrap(),
+            "11 March 2015"
+        );
+        assert_eq!(
+            DateFormat::new("ru").unwrap().date(date).unwrap(),
+            "11 марта 2015\u{202f}г."
+        );
+        assert_eq!(
+            DateFormat::new("tg").unwrap().date(date).unwrap(),
+            "11 Март 2015"
+        );
     }
 
     #[test]

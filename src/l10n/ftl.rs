@@ -35,7 +35,14 @@ impl FtlFile {
             }
         };
         let entries = entry_spans(&source.text);
-        (Self { source, resource: Arc::new(resource), entries }, diags)
+        (
+            Self {
+                source,
+                resource: Arc::new(resource),
+                entries,
+            },
+            diags,
+        )
     }
 
     /// Reads and parses a file; a missing file is `Ok(None)`.
@@ -43,7 +50,9 @@ impl FtlFile {
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Some(Self::parse(SourceFile::new(display, text)))),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(err) => Err(Diagnostic::error("io", format!("cannot read: {err}")).in_file(display)),
+            Err(err) => {
+                Err(Diagnostic::error("io", format!("cannot read: {err}")).in_file(display))
+            }
         }
     }
 
@@ -64,45 +73,58 @@ fn entry_spans(text: &str) -> BTreeMap<String, Range<usize>> {
     for line in text.split_inclusive('\n') {
         let id_len = line
             .char_indices()
-            .take_while(|&(i, c)| {
-                c.is_ascii_alphanumeric() || c == '_' || (c == '-' && (i == 0 || i > 0))
-            })
+            .take_while(|&(_, c)| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             .map(|(i, c)| i + c.len_utf8())
             .last()
             .unwrap_or(0);
         let id = &line[..id_len];
         let rest = line[id_len..].trim_start_matches([' ', '\t']);
-        let valid_start = id.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic());
+        let valid_start = id
+            .trim_start_matches('-')
+            .starts_with(|c: char| c.is_ascii_alphabetic());
         if id_len > 0 && valid_start && rest.starts_with('=') {
-            spans.entry(id.to_owned()).or_insert(offset..offset + id_len);
+            spans
+                .entry(id.to_owned())
+                .or_insert(offset..offset + id_len);
         }
         offset += line.len();
     }
     spans
 }
 
-fn syntax_diagnostic(source: &SourceFile, error: &fluent_syntax::parser::ParserError) -> Diagnostic {
+fn syntax_diagnostic(
+    source: &SourceFile,
+    error: &fluent_syntax::parser::ParserError,
+) -> Diagnostic {
     let text: &str = &source.text;
     let mut span = error.pos.clone();
     if span.start >= text.len() && !text.is_empty() {
         span = text.len() - 1..text.len();
     }
-    let mut diag = Diagnostic::error("fluent-syntax", error.kind.to_string()).at(source, span.clone());
+    let mut diag =
+        Diagnostic::error("fluent-syntax", error.kind.to_string()).at(source, span.clone());
     // The usual traps, in plain words. The parser reports them at the start
     // of the line it could not read, or at the end of the one before it.
     let line_at = |offset: usize| {
-        let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let start = text[..offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         &text[start..end]
     };
     let next_line = {
-        let end = text[span.start.min(text.len())..].find('\n').map(|i| span.start + i + 1);
+        let end = text[span.start.min(text.len())..]
+            .find('\n')
+            .map(|i| span.start + i + 1);
         end.map(line_at).unwrap_or("")
     };
     for line in [line_at(span.start), next_line] {
         let trimmed = line.trim_start();
         if line.len() != trimmed.len()
-            && let Some(c) = trimmed.chars().next().filter(|c| matches!(c, '*' | '[' | '.'))
+            && let Some(c) = trimmed
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '*' | '[' | '.'))
         {
             diag = diag.hint(format!(
                 "Fluent does not allow an indented line to start with `{c}`: it would read \
@@ -152,7 +174,10 @@ mod tests {
     fn indented_star_gets_a_plain_words_hint() {
         let file = SourceFile::new("x.ftl", "body =\n    first line\n    *strong* start\n");
         let (_, diags) = FtlFile::parse(file);
-        let text = diags.iter().map(|d| d.to_plain_string()).collect::<String>();
+        let text = diags
+            .iter()
+            .map(|d| d.to_plain_string())
+            .collect::<String>();
         assert!(text.contains("indented line to start with `*`"), "{text}");
     }
 }

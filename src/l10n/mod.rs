@@ -78,12 +78,20 @@ impl Localizer {
                 }
             }
         }
-        let localizer = Self { lang: lang.to_owned(), bundle, office, release: release_file };
+        let localizer = Self {
+            lang: lang.to_owned(),
+            bundle,
+            office,
+            release: release_file,
+        };
         (localizer, diags)
     }
 
     pub fn has_message(&self, id: &str) -> bool {
-        self.bundle.get_message(id).and_then(|m| m.value()).is_some()
+        self.bundle
+            .get_message(id)
+            .and_then(|m| m.value())
+            .is_some()
     }
 
     /// Formats message `id` (or its attribute `attr`); `None` when the
@@ -114,7 +122,9 @@ impl Localizer {
                 d = d.at(&file.source, span);
             }
             d = match error {
-                FluentError::ResolverError(fluent_bundle::resolver::ResolverError::Reference(_)) => d.hint(
+                FluentError::ResolverError(fluent_bundle::resolver::ResolverError::Reference(
+                    _,
+                )) => d.hint(
                     "check the spelling; terms (`-eu`) and shared messages live in office.ftl, \
                      variables available to a release are $date and $place",
                 ),
@@ -167,7 +177,8 @@ mod tests {
     fn bundle(lang: &str, ftl: &str) -> FluentBundle<FluentResource> {
         let mut b = FluentBundle::new_concurrent(vec![cldr::plural_locale(lang)]);
         b.set_use_isolating(false);
-        b.add_resource(FluentResource::try_new(ftl.to_owned()).unwrap()).unwrap();
+        b.add_resource(FluentResource::try_new(ftl.to_owned()).unwrap())
+            .unwrap();
         b
     }
 
@@ -175,7 +186,8 @@ mod tests {
         let mut args = FluentArgs::new();
         args.set("n", n);
         let msg = b.get_message("m").unwrap();
-        b.format_pattern(msg.value().unwrap(), Some(&args), &mut vec![]).into_owned()
+        b.format_pattern(msg.value().unwrap(), Some(&args), &mut vec![])
+            .into_owned()
     }
 
     #[test]

@@ -74,8 +74,8 @@ pub fn render(
             return Err(diags);
         }
     };
-    let timestamp = Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0)
-        .map(Timestamp::new_utc);
+    let timestamp =
+        Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0).map(Timestamp::new_utc);
     let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
         .map_err(|err| Diagnostic::error("pdf", err.message().to_string()))?;
     let options = PdfOptions {
@@ -88,7 +88,11 @@ pub fn render(
     let pdf = typst_pdf::pdf(&document, &options);
     typst::comemo::evict(10);
     match pdf {
-        Ok(pdf) => Ok(Rendered { pdf, pages: document.pages().len(), warnings }),
+        Ok(pdf) => Ok(Rendered {
+            pdf,
+            pages: document.pages().len(),
+            warnings,
+        }),
         Err(errors) => {
             let mut diags = convert(&*world, &errors);
             diags.extend(std::mem::take(&mut warnings));

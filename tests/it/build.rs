@@ -1,0 +1,307 @@
+//! `pressroom build` of the shipped reference release, read back.
+
+use crate::support::{Project, REFERENCE};
+
+struct Expected {
+    lang: &'static str,
+    title: &'static str,
+    date: &'static str,
+    bullets: [&'static str; 5],
+    headings: [&'static str; 2],
+    footer: [&'static str; 6],
+}
+
+const EXPECTED: [Expected; 3] = [
+    Expected {
+        lang: "en",
+        title: "Dushanbe hosts EU-Central Asia High Level Security Dialogue",
+        date: "DUSHANBE, 11 March 2015",
+        bullets: [
+            "preventing the proliferation of CBRN materials",
+            "developing new forms of cooperation",
+            "promoting the participation of Central Asian states",
+            "strengthening further cooperation on border management",
+            "deepening its cooperation on migration",
+        ],
+        headings: ["BACKGROUND", "CONTACTS"],
+        footer: [
+            "Address details:",
+            "Tel:",
+            "Fax:",
+            "E-mail:",
+            "Website:",
+            "Follow us on Facebook:",
+        ],
+    },
+    Expected {
+        lang: "ru",
+        title: "В Душанбе состоялся Диалог высокого уровня ЕС – Центральная Азия по вопросам безопасности",
+        date: "ДУШАНБЕ, 11 марта 2015 г.",
+        bullets: [
+            "предотвращение распространения ХБРЯ-материалов",
+            "развитие новых форм сотрудничества",
+            "содействие участию государств Центральной Азии",
+            "дальнейшее укрепление сотрудничества",
+            "углубление сотрудничества в области миграции",
+        ],
+        headings: ["СПРАВОЧНАЯ ИНФОРМАЦИЯ", "КОНТАКТЫ"],
+        footer: [
+            "Адрес:",
+            "Тел.:",
+            "Факс:",
+            "Эл. почта:",
+            "Веб-сайт:",
+            "Мы в Facebook:",
+        ],
+    },
+    Expected {
+        lang: "tg",
+        title: "Дар Душанбе Муколамаи сатҳи баланди ИА – Осиёи Марказӣ оид ба масъалаҳои амният баргузор гардид",
+        date: "ДУШАНБЕ, 11 Март 2015",
+        bullets: [
+            "пешгирии паҳншавии маводи КБРҲ",
+            "рушди шаклҳои нави ҳамкорӣ",
+            "мусоидат ба иштироки давлатҳои Осиёи Марказӣ",
+            "минбаъд таҳким бахшидани ҳамкорӣ",
+            "амиқ гардонидани ҳамкорӣ",
+        ],
+        headings: ["МАЪЛУМОТИ ИЛОВАГӢ", "БАРОИ ТАМОС"],
+        footer: [
+            "Суроға:",
+            "Тел.:",
+            "Факс:",
+            "Почтаи электронӣ:",
+            "Сомона:",
+            "Моро дар Facebook пайгирӣ кунед:",
+        ],
+    },
+];
+
+#[test]
+fn reference_release_builds_in_three_languages() {
+    let project = Project::reference();
+    let run = project.run(&["build"]);
+    run.success();
+    for lang in ["en", "ru", "tg"] {
+        assert!(
+            run.stdout()
+                .contains(&format!("wrote out/{REFERENCE}.{lang}.pdf")),
+            "one line per written file:\n{}",
+            run.stdout()
+        );
+    }
+
+    for want in &EXPECTED {
+        let pdf = project.pdf(REFERENCE, want.lang);
+        let text = pdf.text();
+        let lang = want.lang;
+        assert!(
+            (1..=2).contains(&pdf.pages()),
+            "{lang}: {} pages",
+            pdf.pages()
+        );
+        assert!(
+            text.contains(want.title),
+            "{lang}: title missing in\n{text}"
+        );
+        assert!(
+            text.contains(want.date),
+            "{lang}: dateline `{}` missing in\n{text}",
+            want.date
+        );
+        for phrase in want
+            .bullets
+            .iter()
+            .chain(&want.headings)
+            .chain(&want.footer)
+        {
+            assert!(
+                text.contains(phrase),
+                "{lang}: `{phrase}` missing in\n{text}"
+            );
+        }
+        // The seed's order: dateline, title, body, background, contacts.
+        let at = |s: &str| {
+            text.find(s)
+                .unwrap_or_else(|| panic!("{lang}: `{s}` missing"))
+        };
+        assert!(at(want.date) < at(want.title));
+        assert!(at(want.title) < at(want.bullets[0]));
+        assert!(at(want.bullets[4]) < at(want.headings[0]));
+        assert!(at(want.headings[0]) < at(want.headings[1]));
+        for bad in ['\u{2068}', '\u{2069}', '\u{FFFD}'] {
+            assert!(
+                !text.contains(bad),
+                "{lang}: U+{:04X} in the PDF text",
+                bad as u32
+            );
+        }
+        let fonts = pdf.fonts();
+        assert!(!fonts.is_empty());
+        for (name, embedded) in &fonts {
+            assert!(embedded, "{lang}: font {name} is not embedded");
+        }
+        assert_eq!(
+            pdf.info("Title").as_deref(),
+            Some(want.title),
+            "{lang}: document title"
+        );
+    }
+
+    let tajik = project.pdf(REFERENCE, "tg").text();
+    for letter in ['ғ', 'ӣ', 'қ', 'ӯ', 'ҳ', 'ҷ'] {
+        assert!(tajik.contains(letter), "the Tajik PDF lacks {letter}");
+    }
+}
+
+#[test]
+fn build_can_select_languages_and_output_folder() {
+    let project = Project::reference();
+    let out = project.file("elsewhere");
+    project
+        .run(&[
+            "build",
+            REFERENCE,
+            "--lang",
+            "ru",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .success();
+    assert!(out.join(format!("{REFERENCE}.ru.pdf")).is_file());
+    assert!(!out.join(format!("{REFERENCE}.en.pdf")).exists());
+    assert!(!project.file("out").exists());
+}
+
+#[test]
+fn unknown_or_unsafe_release_ids_are_refused() {
+    let project = Project::reference();
+    let run = project.run(&["build", "no-such-release"]);
+    run.failure();
+    assert!(
+        run.stderr()
+            .contains("there is no release `no-such-release`"),
+        "{}",
+        run.stderr()
+    );
+
+    let run = project.run(&["build", "../../etc/passwd"]);
+    run.failure();
+    assert!(
+        run.stderr().contains("is not a release id"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.file("out").exists(), "nothing is written");
+}
+
+#[test]
+fn missing_translation_fails_that_language_only_and_names_it() {
+    let project = Project::reference();
+    let path = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&path);
+    let without_background = text.split("\nbackground =").next().unwrap().to_owned();
+    project.write(&path, &without_background);
+
+    let run = project.run(&["build"]);
+    run.failure();
+    let err = run.stderr();
+    assert!(err.contains("message `background` is missing"), "{err}");
+    assert!(err.contains(&path), "names the file: {err}");
+    assert!(err.contains("[ru]"), "names the language: {err}");
+    assert!(project.file(&format!("out/{REFERENCE}.en.pdf")).is_file());
+    assert!(!project.file(&format!("out/{REFERENCE}.ru.pdf")).exists());
+}
+
+/// A release using every optional field, long enough for several pages.
+fn write_full_release(project: &Project) {
+    project.write(
+        "releases/2015-04-02-everything.toml",
+        "date = 2015-04-02\nplace = \"khujand\"\nkind = \"statement\"\ncontacts = [\"press\"]\n\
+         number = \"2015/014\"\nembargo = 2015-04-02T10:30:00+05:00\n",
+    );
+    let long = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(30);
+    let paragraphs = vec![format!("    {long}"); 6].join("\n\n");
+    project.write(
+        "locales/en/releases/2015-04-02-everything.ftl",
+        &format!(
+            "title = Statement on everything\nsubtitle = A subtitle\nbody =\n{paragraphs}\n\n    1. first\n    2. second\n\
+             notes =\n    The note for editors.\n"
+        ),
+    );
+    project.write(
+        "locales/ru/releases/2015-04-02-everything.ftl",
+        &format!(
+            "title = Заявление обо всём\nsubtitle = Подзаголовок\nbody =\n{paragraphs}\n\
+             notes =\n    Примечание для редакторов.\n"
+        ),
+    );
+}
+
+#[test]
+fn optional_fields_show_and_long_releases_get_page_numbers() {
+    let project = Project::reference();
+    write_full_release(&project);
+    project
+        .run(&[
+            "build",
+            "2015-04-02-everything",
+            "--lang",
+            "en",
+            "--lang",
+            "ru",
+        ])
+        .success();
+
+    let en = project.pdf("2015-04-02-everything", "en");
+    let text = en.text();
+    assert!(en.pages() >= 3, "{} pages", en.pages());
+    for phrase in [
+        "Ref. 2015/014",
+        "Embargoed until 2 April 2015 at 10:30 (UTC+05:00)",
+        "A subtitle",
+        "NOTES TO EDITORS",
+        "The note for editors.",
+        "STATEMENT",
+        "KHUJAND, 2 April 2015",
+        &format!("Page 1 of {}", en.pages()),
+        &format!("Page {0} of {0}", en.pages()),
+    ] {
+        assert!(text.contains(phrase), "en: `{phrase}` missing in\n{text}");
+    }
+
+    let ru = project.pdf("2015-04-02-everything", "ru").text();
+    for phrase in [
+        "Не для публикации до 2 апреля 2015",
+        "ЗАЯВЛЕНИЕ",
+        "ХУДЖАНД",
+        "Страница 1 из",
+    ] {
+        assert!(ru.contains(phrase), "ru: `{phrase}` missing in\n{ru}");
+    }
+}
+
+#[test]
+fn draft_builds_show_source_text_marked_under_a_draft_mark() {
+    let project = Project::reference();
+    write_full_release(&project);
+    // No Tajik text at all: the final build refuses, the draft builds.
+    let run = project.run(&["build", "2015-04-02-everything", "--lang", "tg"]);
+    run.failure();
+    assert!(run.stderr().contains("does not exist"), "{}", run.stderr());
+
+    project
+        .run(&["build", "2015-04-02-everything", "--lang", "tg", "--draft"])
+        .success();
+    let text = project.pdf("2015-04-02-everything", "tg").text();
+    assert!(
+        text.contains("Statement on everything"),
+        "source text stands in:\n{text}"
+    );
+    assert!(
+        text.contains("Тарҷума нашудааст"),
+        "marked as untranslated:\n{text}"
+    );
+    assert!(text.contains("ЛОИҲА"), "draft mark:\n{text}");
+    assert!(text.contains("ИЗҲОРОТ"), "office words stay Tajik:\n{text}");
+}

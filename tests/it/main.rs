@@ -1,0 +1,5 @@
+//! pressroom's integration tests: real projects in temp dirs, the real
+//! binary, PDFs read back.
+
+mod build;
+mod support;

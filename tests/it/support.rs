@@ -1,0 +1,186 @@
+//! Shared helpers: a throwaway copy of the shipped project, running the
+//! binary, and reading PDFs back with lopdf.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lopdf::{Document, Object};
+use tempfile::TempDir;
+
+/// The repository root, which ships the reference project.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub const REFERENCE: &str = "2015-03-11-eu-central-asia-security-dialogue";
+
+/// A copy of the shipped project (config, releases, locales, layouts) in a
+/// temp dir, so tests can break it freely.
+pub struct Project {
+    pub dir: TempDir,
+}
+
+impl Project {
+    pub fn reference() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for item in ["pressroom.toml", "releases", "locales", "layouts"] {
+            copy(&repo().join(item), &dir.path().join(item));
+        }
+        Self { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.file(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.file(rel)).unwrap()
+    }
+
+    /// Runs `pressroom --root <dir> --color never <args>`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_pressroom"))
+            .arg("--root")
+            .arg(self.path())
+            .args(["--color", "never"])
+            .args(args)
+            .output()
+            .expect("run pressroom");
+        Run(output)
+    }
+
+    pub fn pdf(&self, id: &str, lang: &str) -> Pdf {
+        Pdf::load(&self.file(&format!("out/{id}.{lang}.pdf")))
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(
+            self.code(),
+            0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+    #[track_caller]
+    pub fn failure(&self) -> &Self {
+        assert_eq!(
+            self.code(),
+            1,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        assert!(!self.stderr().contains("panicked"), "{}", self.stderr());
+        self
+    }
+}
+
+/// A PDF read back.
+pub struct Pdf {
+    pub doc: Document,
+}
+
+impl Pdf {
+    pub fn load(path: &Path) -> Self {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc = Document::load_mem(&bytes).expect("a readable PDF");
+        Self { doc }
+    }
+
+    pub fn pages(&self) -> usize {
+        self.doc.get_pages().len()
+    }
+
+    /// The text of all pages, with line breaks and runs of spaces collapsed
+    /// to single spaces so phrases can be searched across line breaks.
+    pub fn text(&self) -> String {
+        let pages: Vec<u32> = self.doc.get_pages().keys().copied().collect();
+        let raw = self.doc.extract_text(&pages).expect("extractable text");
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// (font name, embedded?) for every font on every page.
+    pub fn fonts(&self) -> Vec<(String, bool)> {
+        let mut fonts = Vec::new();
+        for page in self.doc.get_pages().values() {
+            for font in self.doc.get_page_fonts(*page).unwrap().values() {
+                let name = font
+                    .get(b"BaseFont")
+                    .and_then(Object::as_name)
+                    .map(|n| String::from_utf8_lossy(n).into_owned())
+                    .unwrap_or_default();
+                fonts.push((name, self.embedded(font)));
+            }
+        }
+        fonts.sort();
+        fonts.dedup();
+        fonts
+    }
+
+    fn embedded(&self, font: &lopdf::Dictionary) -> bool {
+        let deref = |o: &Object| self.doc.dereference(o).map(|(_, o)| o.clone()).ok();
+        // Composite (Type0) fonts keep the descriptor on their descendant.
+        let descriptor_holder = match font.get(b"DescendantFonts").ok().and_then(deref) {
+            Some(Object::Array(items)) => items.first().and_then(deref),
+            _ => Some(Object::Dictionary(font.clone())),
+        };
+        let Some(Object::Dictionary(holder)) = descriptor_holder else {
+            return false;
+        };
+        let Some(Object::Dictionary(descriptor)) =
+            holder.get(b"FontDescriptor").ok().and_then(deref)
+        else {
+            return false;
+        };
+        [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|k| descriptor.has(k))
+    }
+
+    /// A value from the document information dictionary, decoded.
+    pub fn info(&self, key: &str) -> Option<String> {
+        let info = self.doc.trailer.get(b"Info").ok()?;
+        let (_, info) = self.doc.dereference(info).ok()?;
+        let value = info.as_dict().ok()?.get(key.as_bytes()).ok()?;
+        let (_, value) = self.doc.dereference(value).ok()?;
+        lopdf::decode_text_string(value).ok()
+    }
+}
