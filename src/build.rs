@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub draft: bool,
     /// Output folder; `out/` under the root by default.
     pub out: Option<PathBuf>,
+    /// `SOURCE_DATE_EPOCH`: the PDFs' creation date, instead of the release's.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// One PDF written.
@@ -123,25 +125,13 @@ pub fn build(
             }
             let result = if *lang == source_lang {
                 build_one(
-                    project,
-                    &engine,
-                    &release,
-                    &source,
-                    &source,
-                    options.draft,
-                    &out_dir,
+                    project, &engine, &release, &source, &source, options, &out_dir,
                 )
             } else {
                 let (target, diags) = Localizer::load(project, lang, &id);
                 report.diagnostics.extend(diags);
                 build_one(
-                    project,
-                    &engine,
-                    &release,
-                    &target,
-                    &source,
-                    options.draft,
-                    &out_dir,
+                    project, &engine, &release, &target, &source, options, &out_dir,
                 )
             };
             match result {
@@ -163,9 +153,10 @@ fn build_one(
     release: &Release,
     target: &Localizer,
     source: &Localizer,
-    draft: bool,
+    options: &BuildOptions,
     out_dir: &Path,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
+    let draft = options.draft;
     let lang = &target.lang;
     let tag = |d: Diagnostic| d.language(lang).release(release.id.as_str());
     let dates = DateFormat::new(&project.date_locale(lang))
@@ -189,8 +180,14 @@ fn build_one(
         .world(project.root(), &project.layout_main(&release.layout))
         .map_err(tag)?;
     let ident = format!("{}.{lang}", release.id);
-    let rendered = render::render(&mut world, data, release.date, &ident)
-        .map_err(|diags| Diagnostics(diags.into_iter().map(tag).collect()))?;
+    let rendered = render::render(
+        &mut world,
+        data,
+        release.date,
+        &ident,
+        options.source_date_epoch,
+    )
+    .map_err(|diags| Diagnostics(diags.into_iter().map(tag).collect()))?;
     warnings.extend(Diagnostics(
         rendered.warnings.into_iter().map(tag).collect(),
     ));

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use pressroom::build::{self, BuildOptions};
-use pressroom::diag::Diagnostics;
+use pressroom::diag::{Diagnostic, Diagnostics};
 use pressroom::project::Project;
 
 #[derive(Debug, Parser)]
@@ -84,11 +84,16 @@ pub fn run(cli: Cli) -> ExitCode {
             draft,
             out,
         } => {
+            let source_date_epoch = match source_date_epoch() {
+                Ok(epoch) => epoch,
+                Err(diag) => return reporter.finish(&diag.into()),
+            };
             let options = BuildOptions {
                 releases: ids,
                 languages,
                 draft,
                 out,
+                source_date_epoch,
             };
             let quiet = cli.quiet;
             let result = build::build(&project, &options, |output| {
@@ -109,6 +114,17 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "when".
+fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) if !value.trim().is_empty() => value.trim().parse().map(Some).map_err(|_| {
+            Diagnostic::error("environment", format!("SOURCE_DATE_EPOCH=`{value}` is not a number of seconds"))
+                .hint("set it to seconds since 1970-01-01 UTC, e.g. SOURCE_DATE_EPOCH=1426032000, or unset it")
+        }),
+        _ => Ok(None),
+    }
+}
+
 struct Reporter {
     color: ColorChoice,
     quiet: bool,
@@ -119,6 +135,7 @@ impl Reporter {
     /// an error.
     fn finish(&self, diags: &Diagnostics) -> ExitCode {
         let mut stderr = StandardStream::stderr(self.color);
+        let diags = diags.clone().merge_languages();
         for diag in diags.iter() {
             if self.quiet && !diag.is_error() {
                 continue;

@@ -233,6 +233,38 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Folds findings that differ only in their language into one naming
+    /// all of them (a layout error shows once, tagged `[en, ru, tg]`).
+    pub fn merge_languages(self) -> Self {
+        let mut merged: Vec<Diagnostic> = Vec::new();
+        for diag in self.0 {
+            let same = merged.iter_mut().find(|m| {
+                m.severity == diag.severity
+                    && m.code == diag.code
+                    && m.message == diag.message
+                    && m.hints == diag.hints
+                    && m.release == diag.release
+                    && m.file_path() == diag.file_path()
+                    && m.location.as_ref().map(|l| l.span.clone())
+                        == diag.location.as_ref().map(|l| l.span.clone())
+            });
+            match (same, &diag.language) {
+                (Some(m), Some(lang)) => {
+                    let langs = m.language.get_or_insert_with(String::new);
+                    if !langs.split(", ").any(|l| l == lang) {
+                        if !langs.is_empty() {
+                            langs.push_str(", ");
+                        }
+                        langs.push_str(lang);
+                    }
+                }
+                (Some(_), None) => {}
+                (None, _) => merged.push(diag),
+            }
+        }
+        Self(merged)
+    }
+
     /// `Ok(value)` when nothing is an error, otherwise the findings.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
         if self.has_errors() {

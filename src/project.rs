@@ -24,7 +24,7 @@ pub struct Config {
     pub source_language: Option<Spanned<String>>,
     /// The layout used when a release names none.
     #[serde(default = "default_layout")]
-    pub layout: String,
+    pub layout: Spanned<String>,
     /// The CLDR locale whose conventions dates follow, where it differs from
     /// the language tag (`en = "en-GB"`: `11 March 2015`, not `March 11, 2015`).
     #[serde(default)]
@@ -37,8 +37,8 @@ pub struct Config {
     pub signing: Option<toml::Table>,
 }
 
-fn default_layout() -> String {
-    "letterhead".to_owned()
+fn default_layout() -> Spanned<String> {
+    Spanned::new(0..0, "letterhead".to_owned())
 }
 
 /// The office's own details that are the same in every language. Names,
@@ -168,14 +168,12 @@ impl Project {
                 );
             }
         }
-        if !is_name(&self.config.layout) {
+        let layout = &self.config.layout;
+        if !self.has_layout(layout.get_ref()) {
             diags.push(
-                Diagnostic::error(
-                    "config",
-                    format!("`{}` is not a layout name", self.config.layout),
-                )
-                .in_file(CONFIG_FILE)
-                .hint("a layout is a folder name under layouts/: letters, digits and `-`"),
+                Diagnostic::error("config", format!("unknown layout `{}`", layout.get_ref()))
+                    .at(file, layout.span())
+                    .hint("a layout is a folder under layouts/ holding main.typ"),
             );
         }
         diags.into_result(())
@@ -277,6 +275,17 @@ impl Project {
             .join(format!("{id}.ftl"))
     }
 
+    /// Whether `layouts/<name>/main.typ` exists (and `name` is a plain name).
+    pub fn has_layout(&self, name: &str) -> bool {
+        is_name(name)
+            && self
+                .root
+                .join("layouts")
+                .join(name)
+                .join("main.typ")
+                .is_file()
+    }
+
     /// The layout folder's entry file, relative to the root (as Typst sees it).
     pub fn layout_main(&self, layout: &str) -> String {
         format!("/layouts/{layout}/main.typ")
@@ -294,7 +303,14 @@ impl Project {
     }
 
     /// Reads a project file as a `SourceFile` named relative to the root.
+    /// Refuses a file that resolves outside the root (a symlink out of it).
     pub fn read_source(&self, path: &Path) -> std::io::Result<SourceFile> {
+        if !fs::canonicalize(path)?.starts_with(&self.root) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "it leads outside the project root (a symbolic link?)",
+            ));
+        }
         let text = fs::read_to_string(path)?;
         Ok(SourceFile::new(self.relative(path), text))
     }

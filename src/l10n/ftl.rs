@@ -10,6 +10,7 @@ use fluent_bundle::FluentResource;
 use fluent_syntax::parser::ErrorKind;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::project::Project;
 
 /// A parsed `.ftl` file and where each of its entries starts.
 #[derive(Debug, Clone)]
@@ -45,14 +46,13 @@ impl FtlFile {
         )
     }
 
-    /// Reads and parses a file; a missing file is `Ok(None)`.
-    pub fn read(path: &Path, display: &Path) -> Result<Option<(Self, Diagnostics)>, Diagnostic> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Some(Self::parse(SourceFile::new(display, text)))),
+    /// Reads and parses a project file; a missing file is `Ok(None)`.
+    pub fn read(project: &Project, path: &Path) -> Result<Option<(Self, Diagnostics)>, Diagnostic> {
+        match project.read_source(path) {
+            Ok(source) => Ok(Some(Self::parse(source))),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(err) => {
-                Err(Diagnostic::error("io", format!("cannot read: {err}")).in_file(display))
-            }
+            Err(err) => Err(Diagnostic::error("io", format!("cannot read: {err}"))
+                .in_file(project.relative(path))),
         }
     }
 
@@ -126,14 +126,15 @@ fn syntax_diagnostic(
                 .next()
                 .filter(|c| matches!(c, '*' | '[' | '.'))
         {
+            let reads_as = match c {
+                '*' => "a default variant",
+                '[' => "a variant key",
+                _ => "an attribute",
+            };
+            diag.message = format!("an indented line cannot start with `{c}` in Fluent");
             diag = diag.hint(format!(
-                "Fluent does not allow an indented line to start with `{c}`: it would read \
-                 it as {}. Put some text before it on the line, or write it as {{\"{c}\"}}",
-                match c {
-                    '*' => "a default variant",
-                    '[' => "a variant key",
-                    _ => "an attribute",
-                }
+                "Fluent reads a line starting with `{c}` as {reads_as}. Put some text before \
+                 it on the line, or write the character as {{\"{c}\"}}"
             ));
             return diag;
         }
@@ -178,6 +179,9 @@ mod tests {
             .iter()
             .map(|d| d.to_plain_string())
             .collect::<String>();
-        assert!(text.contains("indented line to start with `*`"), "{text}");
+        assert!(
+            text.contains("indented line cannot start with `*`"),
+            "{text}"
+        );
     }
 }

@@ -39,18 +39,15 @@ impl Localizer {
     /// everything that parsed.
     pub fn load(project: &Project, lang: &str, release: &ReleaseId) -> (Self, Diagnostics) {
         let mut diags = Diagnostics::default();
-        let mut read = |path: std::path::PathBuf| {
-            let display = project.relative(&path);
-            match FtlFile::read(&path, &display) {
-                Ok(Some((file, found))) => {
-                    diags.extend(tag(found, lang, None));
-                    Some(file)
-                }
-                Ok(None) => None,
-                Err(diag) => {
-                    diags.push(diag.language(lang));
-                    None
-                }
+        let mut read = |path: std::path::PathBuf| match FtlFile::read(project, &path) {
+            Ok(Some((file, found))) => {
+                diags.extend(tag(found, lang, None));
+                Some(file)
+            }
+            Ok(None) => None,
+            Err(diag) => {
+                diags.push(diag.language(lang));
+                None
             }
         };
         let office = read(project.office_ftl(lang));

@@ -37,7 +37,9 @@ impl FileLoader for SandboxLoader {
             return Err(FileError::AccessDenied);
         }
         let path = id.vpath().realize(&self.root).map_err(FileError::from)?;
-        let real = std::fs::canonicalize(&path).map_err(|err| FileError::from_io(err, &path))?;
+        // Errors name the path as the user sees it, relative to the root.
+        let shown = Path::new(id.vpath().get_without_slash());
+        let real = std::fs::canonicalize(&path).map_err(|err| FileError::from_io(err, shown))?;
         if !real.starts_with(&self.root) {
             return Err(FileError::AccessDenied);
         }
@@ -46,7 +48,7 @@ impl FileLoader for SandboxLoader {
         }
         std::fs::read(&real)
             .map(Bytes::new)
-            .map_err(|err| FileError::from_io(err, &path))
+            .map_err(|err| FileError::from_io(err, shown))
     }
 }
 

@@ -2,4 +2,6 @@
 //! binary, PDFs read back.
 
 mod build;
+mod fixtures;
+mod rules;
 mod support;

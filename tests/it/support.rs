@@ -115,6 +115,7 @@ impl Run {
 
 /// A PDF read back.
 pub struct Pdf {
+    pub bytes: Vec<u8>,
     pub doc: Document,
 }
 
@@ -122,7 +123,7 @@ impl Pdf {
     pub fn load(path: &Path) -> Self {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc = Document::load_mem(&bytes).expect("a readable PDF");
-        Self { doc }
+        Self { bytes, doc }
     }
 
     pub fn pages(&self) -> usize {
@@ -173,6 +174,13 @@ impl Pdf {
         [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
             .iter()
             .any(|k| descriptor.has(k))
+    }
+
+    /// The document language in the catalog.
+    pub fn catalog_lang(&self) -> Option<String> {
+        let catalog = self.doc.catalog().ok()?;
+        let (_, lang) = self.doc.dereference(catalog.get(b"Lang").ok()?).ok()?;
+        lopdf::decode_text_string(lang).ok()
     }
 
     /// A value from the document information dictionary, decoded.

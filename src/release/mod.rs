@@ -2,9 +2,11 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-use toml::Spanned;
+mod fields;
+
 use toml::value::Datetime;
+
+use fields::Fields;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::project::{Project, is_name};
@@ -39,20 +41,23 @@ impl fmt::Display for ReleaseId {
     }
 }
 
-/// `releases/<id>.toml` as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct ReleaseFile {
-    date: Spanned<Datetime>,
-    place: Spanned<String>,
-    kind: Spanned<String>,
-    #[serde(default)]
-    contacts: Vec<Spanned<String>>,
-    number: Option<String>,
-    embargo: Option<Spanned<Datetime>>,
-    layout: Option<Spanned<String>>,
-    languages: Option<Vec<Spanned<String>>>,
-}
+/// Examples shown in hints, per field.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("date", "date = 2015-03-11"),
+    (
+        "place",
+        "place = \"dushanbe\"   (the message place-dushanbe in office.ftl)",
+    ),
+    (
+        "kind",
+        "kind = \"press-release\"   (the message kind-press-release in office.ftl)",
+    ),
+    ("contacts", "contacts = [\"press\"]"),
+    ("number", "number = \"2015/014\""),
+    ("embargo", "embargo = 2015-03-11T10:00:00+05:00"),
+    ("layout", "layout = \"letterhead\""),
+    ("languages", "languages = [\"en\", \"ru\"]"),
+];
 
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,45 +112,59 @@ impl Release {
     }
 
     fn parse(project: &Project, id: ReleaseId, source: SourceFile) -> Result<Self, Diagnostics> {
-        let raw: ReleaseFile = toml::from_str(&source.text)
-            .map_err(|err| toml_diagnostic(&source, &err, "release").release(id.as_str()))?;
-        let mut diags = Diagnostics::default();
-        let mut error = |d: Diagnostic| diags.push(d.release(id.as_str()));
+        let mut fields = Fields::parse(&source, "release", EXAMPLES);
+        let raw_date = fields.datetime("date", true);
+        let raw_place = fields.string("place", true);
+        let raw_kind = fields.string("kind", true);
+        let raw_contacts = fields.strings("contacts").unwrap_or_default();
+        let number = fields.string("number", false).map(|n| n.into_inner());
+        let raw_embargo = fields.datetime("embargo", false);
+        let raw_layout = fields.string("layout", false);
+        let raw_languages = fields.strings("languages");
+        let mut diags = fields.finish(&[
+            "date",
+            "place",
+            "kind",
+            "contacts",
+            "number",
+            "embargo",
+            "layout",
+            "languages",
+        ]);
+        let mut error = |d: Diagnostic| diags.push(d);
 
-        let date = match as_date(raw.date.get_ref()) {
-            Some(date) => date,
-            None => {
+        let date = raw_date.as_ref().and_then(|raw| {
+            let date = as_date(raw.get_ref());
+            if date.is_none() {
                 error(
-                    Diagnostic::error("release-date", "`date` must be a calendar date")
-                        .at(&source, raw.date.span())
-                        .hint("write it as a TOML date, e.g. date = 2015-03-11"),
+                    Diagnostic::error(
+                        "release-date",
+                        "`date` must be a calendar date, without a time",
+                    )
+                    .at(&source, raw.span())
+                    .hint("write it as a TOML date, e.g. date = 2015-03-11"),
                 );
-                Date {
-                    year: 1970,
-                    month: 1,
-                    day: 1,
-                }
             }
-        };
-        let embargo = raw
-            .embargo
-            .as_ref()
-            .and_then(|e| match as_moment(e.get_ref()) {
-                Some(m) => Some(m),
-                None => {
-                    error(
-                        Diagnostic::error(
-                            "release-embargo",
-                            "`embargo` must be a date and time with its UTC offset",
-                        )
-                        .at(&source, e.span())
-                        .hint("e.g. embargo = 2015-03-11T10:00:00+05:00"),
-                    );
-                    None
-                }
-            });
-        for (what, value) in [("place", &raw.place), ("kind", &raw.kind)] {
-            if !is_name(value.get_ref()) {
+            date
+        });
+        let embargo = raw_embargo.as_ref().and_then(|raw| {
+            let moment = as_moment(raw.get_ref());
+            if moment.is_none() {
+                error(
+                    Diagnostic::error(
+                        "release-embargo",
+                        "`embargo` must be a date and time with its UTC offset",
+                    )
+                    .at(&source, raw.span())
+                    .hint("e.g. embargo = 2015-03-11T10:00:00+05:00"),
+                );
+            }
+            moment
+        });
+        for (what, value) in [("place", &raw_place), ("kind", &raw_kind)] {
+            if let Some(value) = value
+                && !is_name(value.get_ref())
+            {
                 error(
                     Diagnostic::error(
                         "release-name",
@@ -157,9 +176,14 @@ impl Release {
             }
         }
         let mut contacts = Vec::new();
-        for contact in &raw.contacts {
+        for contact in &raw_contacts {
             if !project.config.contacts.contains_key(contact.get_ref()) {
                 let known = project.config.contacts.keys().cloned().collect::<Vec<_>>();
+                let known = if known.is_empty() {
+                    "none yet".to_owned()
+                } else {
+                    known.join(", ")
+                };
                 error(
                     Diagnostic::error(
                         "release-contact",
@@ -167,22 +191,16 @@ impl Release {
                     )
                     .at(&source, contact.span())
                     .hint(format!(
-                        "contacts are the [contacts.*] tables of pressroom.toml: {}",
-                        if known.is_empty() {
-                            "none yet".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
+                        "contacts are the [contacts.*] tables of pressroom.toml: {known}"
                     )),
                 );
             }
             contacts.push(contact.get_ref().clone());
         }
-        let layout = match &raw.layout {
+        let layout = match &raw_layout {
             Some(layout) => {
                 let name = layout.get_ref();
-                let main = project.root().join("layouts").join(name).join("main.typ");
-                if !is_name(name) || !main.is_file() {
+                if !project.has_layout(name) {
                     error(
                         Diagnostic::error("release-layout", format!("unknown layout `{name}`"))
                             .at(&source, layout.span())
@@ -191,10 +209,10 @@ impl Release {
                 }
                 name.clone()
             }
-            None => project.config.layout.clone(),
+            None => project.config.layout.get_ref().clone(),
         };
         let office_langs = project.languages();
-        let languages = match &raw.languages {
+        let languages = match &raw_languages {
             Some(langs) => {
                 let mut out = Vec::new();
                 for lang in langs {
@@ -218,18 +236,22 @@ impl Release {
             }
             None => office_langs,
         };
+        let diags = Diagnostics(diags.into_iter().map(|d| d.release(id.as_str())).collect());
+        let (Some(date), Some(place), Some(kind)) = (date, raw_place, raw_kind) else {
+            return Err(diags);
+        };
         diags.into_result(Self {
             id,
             date,
-            place: format!("place-{}", raw.place.get_ref()),
-            kind: format!("kind-{}", raw.kind.get_ref()),
+            place: format!("place-{}", place.get_ref()),
+            kind: format!("kind-{}", kind.get_ref()),
             contacts,
-            number: raw.number,
+            number,
             embargo,
             layout,
             languages,
-            place_span: raw.place.span(),
-            kind_span: raw.kind.span(),
+            place_span: place.span(),
+            kind_span: kind.span(),
             source,
         })
     }

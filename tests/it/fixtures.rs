@@ -1,0 +1,89 @@
+//! The corpus of bad inputs: each folder under `tests/fixtures/` is one case.
+//! Its files are laid over a copy of the shipped project (a file named
+//! `REMOVE` lists paths to delete first), `ARGS` holds the command line
+//! (default `build`), and `expected.txt` is the snapshot of what pressroom
+//! prints on stderr, with the exit code on the first line.
+//!
+//! `UPDATE_SNAPSHOTS=1 cargo test fixtures` rewrites the snapshots.
+
+use std::path::Path;
+
+use crate::support::{Project, repo};
+
+#[test]
+fn every_fixture_gives_its_expected_diagnostics() {
+    let root = repo().join("tests/fixtures");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "the corpus has {} cases", cases.len());
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let actual = run_case(case);
+        let expected_path = case.join("expected.txt");
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            if update {
+                std::fs::write(&expected_path, &actual).unwrap();
+            } else {
+                failures.push(format!(
+                    "--- {name}: expected\n{expected}\n--- {name}: actual\n{actual}"
+                ));
+            }
+        }
+        assert!(!actual.contains("panicked"), "{name} panicked:\n{actual}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("{} fixture cases checked", cases.len());
+}
+
+fn run_case(case: &Path) -> String {
+    let project = Project::reference();
+    if let Ok(list) = std::fs::read_to_string(case.join("REMOVE")) {
+        for rel in list.lines().filter(|l| !l.trim().is_empty()) {
+            let path = project.file(rel.trim());
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+    overlay(case, case, &project);
+    let args = std::fs::read_to_string(case.join("ARGS")).unwrap_or_else(|_| "build".into());
+    let args: Vec<&str> = args.split_whitespace().collect();
+    let run = project.run(&args);
+    format!("exit code: {}\n{}", run.code(), run.stderr())
+}
+
+fn overlay(base: &Path, dir: &Path, project: &Project) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let rel = path.strip_prefix(base).unwrap();
+        if dir == base
+            && ["ARGS", "REMOVE", "expected.txt"]
+                .iter()
+                .any(|n| rel == Path::new(n))
+        {
+            continue;
+        }
+        if path.is_dir() {
+            overlay(base, &path, project);
+        } else {
+            project.write(
+                rel.to_str().unwrap(),
+                &std::fs::read_to_string(&path).unwrap(),
+            );
+        }
+    }
+}
