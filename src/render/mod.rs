@@ -138,19 +138,6 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     (year, month, day)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::civil_from_days;
-
-    #[test]
-    fn epoch_days_become_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(16_505), (2015, 3, 11));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
-}
-
 /// Typst's diagnostics as ours, pointing into the `.typ` file.
 fn convert(world: &dyn World, diags: &[SourceDiagnostic]) -> Diagnostics {
     let mut out = Diagnostics::default();
@@ -178,4 +165,17 @@ fn convert(world: &dyn World, diags: &[SourceDiagnostic]) -> Diagnostics {
         out.push(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn epoch_days_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(16_505), (2015, 3, 11));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
 }
