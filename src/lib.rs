@@ -8,6 +8,7 @@
 pub mod build;
 pub mod diag;
 pub mod document;
+pub mod fonts;
 pub mod l10n;
 pub mod markup;
 pub mod project;

@@ -64,6 +64,27 @@ fn iso_date(date: Date) -> Result<IcuDate<icu_calendar::Iso>, String> {
     })
 }
 
+/// The letters a language is written with (CLDR's main exemplar set, in
+/// both cases): what a font must have to set that language.
+pub fn letters(lang: &str) -> Vec<char> {
+    let Ok(locale) = lang.parse::<Locale>() else {
+        return Vec::new();
+    };
+    let Ok(set) = icu_locale::exemplar_chars::ExemplarCharacters::try_new_main(&(&locale).into())
+    else {
+        return Vec::new();
+    };
+    let mut letters: Vec<char> = set
+        .code_points()
+        .iter_chars()
+        .flat_map(|c| std::iter::once(c).chain(c.to_uppercase()))
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    letters.sort_unstable();
+    letters.dedup();
+    letters
+}
+
 /// The plural category names a Fluent variant key may use.
 pub fn category_name(category: PluralCategory) -> &'static str {
     match category {
@@ -167,6 +188,16 @@ mod tests {
             DateFormat::new("tg").unwrap().date(date).unwrap(),
             "11 Март 2015"
         );
+    }
+
+    #[test]
+    fn tajik_letters_come_from_cldr() {
+        let tg = letters("tg");
+        for c in ['ғ', 'Ғ', 'ӣ', 'қ', 'ӯ', 'ҳ', 'ҷ', 'Ҷ'] {
+            assert!(tg.contains(&c), "{c}");
+        }
+        assert!(letters("ru").contains(&'ё'));
+        assert!(!letters("en").contains(&'ё'));
     }
 
     #[test]

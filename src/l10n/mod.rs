@@ -135,6 +135,25 @@ impl Localizer {
         })
     }
 
+    /// Where `letter` first occurs in this language's text, and in which
+    /// entry: for reporting a letter no font has.
+    pub fn find_char(&self, letter: char) -> Option<(&FtlFile, std::ops::Range<usize>, String)> {
+        [&self.release, &self.office]
+            .into_iter()
+            .flatten()
+            .find_map(|file| {
+                let offset = file.source.text.find(letter)?;
+                let entry = file
+                    .entries
+                    .iter()
+                    .filter(|(_, span)| span.start <= offset)
+                    .max_by_key(|(_, span)| span.start)
+                    .map(|(id, _)| id.clone())
+                    .unwrap_or_default();
+                Some((file, offset..offset + letter.len_utf8(), entry))
+            })
+    }
+
     /// The file and span where message `id` is written, if it is.
     pub fn locate(&self, id: &str) -> Option<(&FtlFile, std::ops::Range<usize>)> {
         [&self.release, &self.office]

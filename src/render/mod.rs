@@ -1,6 +1,7 @@
 //! Typst: the document model (data) + a layout -> PDF bytes.
 
 mod fonts;
+mod glyphs;
 mod world;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::Fonts;
+pub use glyphs::{Fallback, GlyphAudit, face_name};
 pub use world::{DATA_PATH, LayoutWorld};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
@@ -31,6 +33,9 @@ pub struct Engine {
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
+    /// The faces used and any letter printed as a blank box or in a
+    /// fallback face.
+    pub glyphs: GlyphAudit,
     pub warnings: Diagnostics,
 }
 
@@ -91,6 +96,7 @@ pub fn render(
         Ok(pdf) => Ok(Rendered {
             pdf,
             pages: document.pages().len(),
+            glyphs: glyphs::audit(&document, &world.fonts),
             warnings,
         }),
         Err(errors) => {

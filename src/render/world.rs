@@ -56,7 +56,7 @@ impl FileLoader for SandboxLoader {
 /// [`LayoutWorld::set_data`] between compiles lets Typst reuse its work.
 pub struct LayoutWorld {
     library: Arc<LazyHash<Library>>,
-    fonts: Arc<Fonts>,
+    pub(super) fonts: Arc<Fonts>,
     main: FileId,
     files: FileStore<SandboxLoader>,
     today: Date,

@@ -3,5 +3,6 @@
 
 mod build;
 mod fixtures;
+mod fonts;
 mod rules;
 mod support;
