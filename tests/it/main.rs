@@ -4,5 +4,6 @@
 mod build;
 mod fixtures;
 mod fonts;
+mod props;
 mod rules;
 mod support;
