@@ -61,10 +61,7 @@ pub fn select_releases(project: &Project, names: &[String]) -> Result<Vec<Releas
                         0 => "releases/ is empty; `pressroom new <slug>` scaffolds one".to_owned(),
                         _ => format!(
                             "known releases: {}",
-                            all.iter()
-                                .map(ReleaseId::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            all.iter().map(ReleaseId::as_str).collect::<Vec<_>>().join(", ")
                         ),
                     }),
             ),
@@ -99,10 +96,7 @@ pub fn build(
     options: &BuildOptions,
     mut on_output: impl FnMut(&Output),
 ) -> Result<BuildReport, Diagnostics> {
-    let out_dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| project.root().join("out"));
+    let out_dir = options.out.clone().unwrap_or_else(|| project.root().join("out"));
     let mut outputs = Vec::new();
     let diagnostics = render_each(project, options, |release, lang, rendered| {
         let path = out_dir.join(format!("{}.{lang}.pdf", release.id));
@@ -119,10 +113,7 @@ pub fn build(
         outputs.push(output);
         Ok(())
     })?;
-    Ok(BuildReport {
-        outputs,
-        diagnostics,
-    })
+    Ok(BuildReport { outputs, diagnostics })
 }
 
 /// Renders each selected (release, language) output and hands the good ones
@@ -190,26 +181,13 @@ fn render_one(
     let lang = &target.lang;
     let tag_all = |diags: Diagnostics| {
         Diagnostics(
-            diags
-                .into_iter()
-                .map(|d| d.language(lang).release(release.id.as_str()))
-                .collect(),
+            diags.into_iter().map(|d| d.language(lang).release(release.id.as_str())).collect(),
         )
     };
     let dates = DateFormat::new(&project.date_locale(lang)).map_err(|msg| {
-        tag_all(
-            Diagnostic::error("cldr", msg)
-                .in_file(crate::project::CONFIG_FILE)
-                .into(),
-        )
+        tag_all(Diagnostic::error("cldr", msg).in_file(crate::project::CONFIG_FILE).into())
     })?;
-    let sources = Sources {
-        project,
-        release,
-        target,
-        source,
-        draft: options.draft,
-    };
+    let sources = Sources { project, release, target, source, draft: options.draft };
     let (document, mut warnings) = document::build(&sources, &dates)?;
     let data = serde_json::to_vec(&document).map_err(|err| {
         tag_all(Diagnostic::error("internal", format!("document model: {err}")).into())
@@ -219,40 +197,30 @@ fn render_one(
         .world(project.root(), &project.layout_main(&release.layout))
         .map_err(|d| tag_all(d.into()))?;
     let ident = format!("{}.{lang}", release.id);
-    let rendered = render::render(
-        &mut world,
-        data,
-        release.date,
-        &ident,
-        options.source_date_epoch,
-    )
-    .map_err(|diags| {
-        // Typst refuses to export a letter no font has (PDF/A); say
-        // where the letter is in the text, not only in the layout.
-        let mut located = GlyphAudit::default();
-        for d in diags.iter() {
-            if let Some(text) = d
-                .message
-                .split("the text `\"")
-                .nth(1)
-                .and_then(|rest| rest.split("\"`").next())
-            {
-                located
-                    .missing
-                    .extend(text.chars().filter(|c| !c.is_whitespace()));
-            }
-        }
-        let mut all = glyph_diagnostics(&located, target, source, false);
-        all.extend(diags);
-        tag_all(all)
-    })?;
+    let rendered =
+        render::render(&mut world, data, release.date, &ident, options.source_date_epoch).map_err(
+            |diags| {
+                // Typst refuses to export a letter no font has (PDF/A); say
+                // where the letter is in the text, not only in the layout.
+                let mut located = GlyphAudit::default();
+                for d in diags.iter() {
+                    if let Some(text) = d
+                        .message
+                        .split("the text `\"")
+                        .nth(1)
+                        .and_then(|rest| rest.split("\"`").next())
+                    {
+                        located.missing.extend(text.chars().filter(|c| !c.is_whitespace()));
+                    }
+                }
+                let mut all = glyph_diagnostics(&located, target, source, false);
+                all.extend(diags);
+                tag_all(all)
+            },
+        )?;
     warnings.extend(tag_all(rendered.warnings.clone()));
-    let glyph_problems = tag_all(glyph_diagnostics(
-        &rendered.glyphs,
-        target,
-        source,
-        options.draft,
-    ));
+    let glyph_problems =
+        tag_all(glyph_diagnostics(&rendered.glyphs, target, source, options.draft));
     let failed = glyph_problems.has_errors();
     warnings.extend(glyph_problems);
     if failed {
@@ -281,9 +249,8 @@ fn glyph_diagnostics(
         } else {
             Diagnostic::error("glyph-missing", message)
         };
-        if let Some((file, span, entry)) = target
-            .find_char(letter)
-            .or_else(|| source.find_char(letter))
+        if let Some((file, span, entry)) =
+            target.find_char(letter).or_else(|| source.find_char(letter))
         {
             d.message = format!("{} (in `{entry}`)", d.message);
             d = d.at(&file.source, span);
@@ -293,9 +260,7 @@ fn glyph_diagnostics(
     // One warning per pair of faces, naming every letter concerned.
     let mut by_faces: std::collections::BTreeMap<(&str, &str), String> = Default::default();
     for fallback in &audit.fallbacks {
-        let letters = by_faces
-            .entry((&fallback.used, &fallback.wanted))
-            .or_default();
+        let letters = by_faces.entry((&fallback.used, &fallback.wanted)).or_default();
         letters.push_str(&format!(
             "{}`{}`",
             if letters.is_empty() { "" } else { ", " },
@@ -317,19 +282,11 @@ fn glyph_diagnostics(
 /// Writes `bytes` to a temporary file beside `path` and renames it into
 /// place: readers see the old file or the new one, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let mut file =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|err| err.error)?;

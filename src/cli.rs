@@ -71,10 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
         Color::Auto => ColorChoice::Never,
     };
-    let reporter = Reporter {
-        color,
-        quiet: cli.quiet,
-    };
+    let reporter = Reporter { color, quiet: cli.quiet };
     let project = match cli.root {
         Some(root) => Project::open(&root),
         None => Project::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))),
@@ -84,30 +81,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(diags) => return reporter.finish(&diags),
     };
     match cli.command {
-        Command::Build {
-            ids,
-            languages,
-            draft,
-            out,
-        } => {
+        Command::Build { ids, languages, draft, out } => {
             let source_date_epoch = match source_date_epoch() {
                 Ok(epoch) => epoch,
                 Err(diag) => return reporter.finish(&diag.into()),
             };
-            let options = BuildOptions {
-                releases: ids,
-                languages,
-                draft,
-                out,
-                source_date_epoch,
-            };
+            let options = BuildOptions { releases: ids, languages, draft, out, source_date_epoch };
             let quiet = cli.quiet;
             let result = build::build(&project, &options, |output| {
                 if !quiet {
-                    let shown = output
-                        .path
-                        .strip_prefix(project.root())
-                        .unwrap_or(&output.path);
+                    let shown = output.path.strip_prefix(project.root()).unwrap_or(&output.path);
                     let pages = if output.pages == 1 { "page" } else { "pages" };
                     println!("wrote {} ({} {pages})", shown.display(), output.pages);
                 }
@@ -138,12 +121,7 @@ fn print_fonts(project: &Project, all: bool, reporter: &Reporter) -> ExitCode {
         Err(diags) => return reporter.finish(&diags),
     };
     let langs = project.languages();
-    let width = rows
-        .iter()
-        .map(|r| r.face.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = rows.iter().map(|r| r.face.chars().count()).max().unwrap_or(4).max(4);
     print!("{:width$}", "font");
     for lang in &langs {
         print!("  {lang:<4}");
@@ -204,10 +182,6 @@ impl Reporter {
             let _ = diag.render(&mut stderr);
         }
         let _ = stderr.flush();
-        if diags.has_errors() {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        }
+        if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
     }
 }

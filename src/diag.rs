@@ -30,10 +30,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
-        Self {
-            path: path.into(),
-            text: text.into(),
-        }
+        Self { path: path.into(), text: text.into() }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -92,20 +89,14 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(code, message)
-        }
+        Self { severity: Severity::Warning, ..Self::error(code, message) }
     }
 
     /// Points the diagnostic at a byte range of a source file.
     pub fn at(mut self, file: &SourceFile, span: Range<usize>) -> Self {
         let end = span.end.min(file.text.len());
         let start = span.start.min(end);
-        self.location = Some(Location {
-            file: file.clone(),
-            span: Some(start..end),
-        });
+        self.location = Some(Location { file: file.clone(), span: Some(start..end) });
         self
     }
 
@@ -136,10 +127,7 @@ impl Diagnostic {
 
     /// The file this diagnostic is about, if any.
     pub fn file_path(&self) -> Option<&Path> {
-        self.location
-            .as_ref()
-            .map(|l| l.file.path.as_path())
-            .or(self.path.as_deref())
+        self.location.as_ref().map(|l| l.file.path.as_path()).or(self.path.as_deref())
     }
 
     /// 1-based line and column of the start of the span, if located.
@@ -158,31 +146,19 @@ impl Diagnostic {
         if let Some(lang) = &self.language {
             message = format!("{message} [{lang}]");
         }
-        let mut cs = CsDiagnostic::new(severity)
-            .with_code(self.code)
-            .with_message(message);
-        let notes = self
-            .hints
-            .iter()
-            .map(|h| format!("hint: {h}"))
-            .collect::<Vec<_>>();
+        let mut cs = CsDiagnostic::new(severity).with_code(self.code).with_message(message);
+        let notes = self.hints.iter().map(|h| format!("hint: {h}")).collect::<Vec<_>>();
         cs = cs.with_notes(notes);
 
         let config = Config::default();
         match &self.location {
-            Some(Location {
-                file,
-                span: Some(span),
-            }) => {
+            Some(Location { file, span: Some(span) }) => {
                 let files = SimpleFile::new(file.path.display().to_string(), file.text.as_ref());
                 cs = cs.with_labels(vec![Label::primary((), span.clone())]);
                 term::emit_to_write_style(out, &config, &files, &cs).map_err(std::io::Error::other)
             }
             other => {
-                let path = other
-                    .as_ref()
-                    .map(|l| l.file.path.as_path())
-                    .or(self.path.as_deref());
+                let path = other.as_ref().map(|l| l.file.path.as_path()).or(self.path.as_deref());
                 if let Some(path) = path {
                     cs.notes.insert(0, format!("in {}", path.display()));
                 }
@@ -267,11 +243,7 @@ impl Diagnostics {
 
     /// `Ok(value)` when nothing is an error, otherwise the findings.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
-        if self.has_errors() {
-            Err(self)
-        } else {
-            Ok(value)
-        }
+        if self.has_errors() { Err(self) } else { Ok(value) }
     }
 }
 

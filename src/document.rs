@@ -129,19 +129,13 @@ impl Sources<'_> {
         diags: &mut Diagnostics,
     ) -> Option<Text> {
         if let Some(value) = self.target.format(id, attr, args, diags) {
-            return Some(Text {
-                value,
-                fallback: false,
-            });
+            return Some(Text { value, fallback: false });
         }
         let is_source = std::ptr::eq(self.target, self.source);
         if self.draft && !is_source {
             let mut ignored = Diagnostics::default();
             if let Some(value) = self.source.format(id, attr, args, &mut ignored) {
-                return Some(Text {
-                    value,
-                    fallback: true,
-                });
+                return Some(Text { value, fallback: true });
             }
         }
         if required || (!is_source && self.source.has_message(id)) {
@@ -169,10 +163,7 @@ impl Sources<'_> {
             if file_exists {
                 format!("message `{name}` is missing from {}", file.display())
             } else {
-                format!(
-                    "message `{name}` is missing: {} does not exist",
-                    file.display()
-                )
+                format!("message `{name}` is missing: {} does not exist", file.display())
             },
         )
         .in_file(file)
@@ -205,10 +196,7 @@ impl Sources<'_> {
             }
             diags.push(d);
         }
-        Some(Section {
-            blocks,
-            fallback: text.fallback,
-        })
+        Some(Section { blocks, fallback: text.fallback })
     }
 }
 
@@ -227,41 +215,24 @@ pub fn build(
         diags.push(Diagnostic::error("release-date", err).at(&release.source, 0..0));
         String::new()
     });
-    let blank = || Text {
-        value: String::new(),
-        fallback: false,
-    };
+    let blank = || Text { value: String::new(), fallback: false };
     let office = |id: &str, diags: &mut Diagnostics| {
-        sources
-            .text(id, None, None, true, diags)
-            .unwrap_or_else(blank)
+        sources.text(id, None, None, true, diags).unwrap_or_else(blank)
     };
 
     let place = sources.text(&release.place, None, None, false, &mut diags);
     let place = place.unwrap_or_else(|| {
-        diags.push(unknown_name(
-            sources,
-            &release.place,
-            release.place_span(),
-            "place",
-        ));
+        diags.push(unknown_name(sources, &release.place, release.place_span(), "place"));
         blank()
     });
     let kind = sources.text(&release.kind, None, None, false, &mut diags);
     let kind = kind.unwrap_or_else(|| {
-        diags.push(unknown_name(
-            sources,
-            &release.kind,
-            release.kind_span(),
-            "kind",
-        ));
+        diags.push(unknown_name(sources, &release.kind, release.kind_span(), "kind"));
         blank()
     });
     let args = release_args(&date, &place.value);
 
-    let title = sources
-        .text("title", None, Some(&args), true, &mut diags)
-        .unwrap_or_else(blank);
+    let title = sources.text("title", None, Some(&args), true, &mut diags).unwrap_or_else(blank);
     let subtitle = sources.text("subtitle", None, Some(&args), false, &mut diags);
     let body = sources.blocks("body", &args, true, &mut diags);
     let background = sources.blocks("background", &args, false, &mut diags);
@@ -279,9 +250,7 @@ pub fn build(
     let mut contacts = Vec::new();
     for id in &release.contacts {
         let message = format!("contact-{id}");
-        let name = sources
-            .text(&message, None, None, true, &mut diags)
-            .unwrap_or_else(blank);
+        let name = sources.text(&message, None, None, true, &mut diags).unwrap_or_else(blank);
         let role = sources.text(&message, Some("role"), None, false, &mut diags);
         let contact = project.config.contacts.get(id).map(|c| c.get_ref().clone());
         contacts.push(ContactText {
@@ -336,11 +305,7 @@ pub fn build(
             title: title.value.clone(),
             author: office_name.value.clone(),
             subject: format!("{} — {}", kind.value, office_name.value),
-            keywords: vec![
-                kind.value.clone(),
-                place.value.clone(),
-                office_name.value.clone(),
-            ],
+            keywords: vec![kind.value.clone(), place.value.clone(), office_name.value.clone()],
             date: DateParts {
                 year: release.date.year,
                 month: release.date.month,
@@ -360,10 +325,7 @@ pub fn build(
         embargo,
         title,
         subtitle,
-        body: body.unwrap_or(Section {
-            blocks: Vec::new(),
-            fallback: false,
-        }),
+        body: body.unwrap_or(Section { blocks: Vec::new(), fallback: false }),
         background,
         notes,
         contacts,
@@ -380,22 +342,15 @@ fn unknown_name(
     span: std::ops::Range<usize>,
     what: &str,
 ) -> Diagnostic {
-    let office = sources
-        .project
-        .relative(&sources.project.office_ftl(&sources.target.lang));
+    let office = sources.project.relative(&sources.project.office_ftl(&sources.target.lang));
     Diagnostic::error(
         "release-name",
-        format!(
-            "the {what} has no message `{message}` in {}",
-            office.display()
-        ),
+        format!("the {what} has no message `{message}` in {}", office.display()),
     )
     .at(&sources.release.source, span)
     .language(&sources.target.lang)
     .release(sources.release.id.as_str())
-    .hint(format!(
-        "add `{message} = …` to office.ftl of every language, or fix the spelling"
-    ))
+    .hint(format!("add `{message} = …` to office.ftl of every language, or fix the spelling"))
 }
 
 /// Splits a pattern formatted with private-use stand-ins for the page
@@ -412,9 +367,7 @@ fn segments(value: &str) -> Vec<Segment> {
         match slot {
             Some(slot) => {
                 if !text.is_empty() {
-                    out.push(Segment::Text {
-                        text: std::mem::take(&mut text),
-                    });
+                    out.push(Segment::Text { text: std::mem::take(&mut text) });
                 }
                 out.push(Segment::Slot { slot });
             }

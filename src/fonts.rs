@@ -23,21 +23,14 @@ pub struct FontRow {
 /// outputs using it, found by rendering each output as a draft in memory.
 pub fn report(project: &Project) -> Result<(Vec<FontRow>, Diagnostics), Diagnostics> {
     let languages = project.languages();
-    let alphabets: Vec<(String, Vec<char>)> = languages
-        .iter()
-        .map(|l| (l.clone(), cldr::letters(l)))
-        .collect();
+    let alphabets: Vec<(String, Vec<char>)> =
+        languages.iter().map(|l| (l.clone(), cldr::letters(l))).collect();
 
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let options = BuildOptions {
-        draft: true,
-        ..BuildOptions::default()
-    };
+    let options = BuildOptions { draft: true, ..BuildOptions::default() };
     let diagnostics = render_each(project, &options, |release, lang, rendered| {
         for face in rendered.glyphs.faces {
-            used.entry(face)
-                .or_default()
-                .push(format!("{}.{lang}", release.id));
+            used.entry(face).or_default().push(format!("{}.{lang}", release.id));
         }
         Ok(())
     })?;
@@ -50,19 +43,12 @@ pub fn report(project: &Project) -> Result<(Vec<FontRow>, Diagnostics), Diagnost
         let missing = alphabets
             .iter()
             .map(|(lang, letters)| {
-                let lacks = letters
-                    .iter()
-                    .copied()
-                    .filter(|c| !info.coverage.contains(*c as u32));
+                let lacks = letters.iter().copied().filter(|c| !info.coverage.contains(*c as u32));
                 (lang.clone(), lacks.collect())
             })
             .collect();
         let used_by = used.get(&face).cloned().unwrap_or_default();
-        rows.entry(face.clone()).or_insert(FontRow {
-            face,
-            missing,
-            used_by,
-        });
+        rows.entry(face.clone()).or_insert(FontRow { face, missing, used_by });
     }
     // In-use faces first, then by name.
     let mut rows: Vec<FontRow> = rows.into_values().collect();

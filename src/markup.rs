@@ -59,15 +59,11 @@ pub fn parse(text: &str) -> (Vec<Block>, Vec<MarkupIssue>) {
                 let same_kind = matches!(&list, Some(l) if l.start.is_some() == number.is_some());
                 if !same_kind {
                     flush(&mut para, &mut list, &mut blocks, &mut issues);
-                    list = Some(PendingList {
-                        start: number,
-                        items: Vec::new(),
-                    });
+                    list = Some(PendingList { start: number, items: Vec::new() });
                 }
                 let body = &trimmed[body_at..];
                 if let Some(list) = &mut list {
-                    list.items
-                        .push((line_offset + lead + body_at, body.to_owned()));
+                    list.items.push((line_offset + lead + body_at, body.to_owned()));
                 }
             }
             None => {
@@ -121,9 +117,7 @@ fn flush_para(
     issues: &mut Vec<MarkupIssue>,
 ) {
     if let Some((offset, text)) = para.take() {
-        blocks.push(Block::Paragraph {
-            spans: inline(&text, offset, issues),
-        });
+        blocks.push(Block::Paragraph { spans: inline(&text, offset, issues) });
     }
 }
 
@@ -134,15 +128,8 @@ fn flush(
     issues: &mut Vec<MarkupIssue>,
 ) {
     flush_para(para, blocks, issues);
-    if let Some(PendingList {
-        start: number,
-        items,
-    }) = list.take()
-    {
-        let items = items
-            .iter()
-            .map(|(offset, text)| inline(text, *offset, issues))
-            .collect();
+    if let Some(PendingList { start: number, items }) = list.take() {
+        let items = items.iter().map(|(offset, text)| inline(text, *offset, issues)).collect();
         blocks.push(match number {
             Some(start) => Block::Numbered { start, items },
             None => Block::Bullets { items },
@@ -179,10 +166,7 @@ fn parse_inline<'a>(
         if rest.starts_with("**") && opens(text, i + 2) {
             if let Some(end) = find_closer(text, i + 2, "**") {
                 push(spans, &mut plain, style);
-                let inner = Style {
-                    strong: true,
-                    ..style
-                };
+                let inner = Style { strong: true, ..style };
                 parse_inline(&text[i + 2..end], base + i + 2, inner, spans, issues);
                 i = end + 2;
                 continue;
@@ -199,10 +183,7 @@ fn parse_inline<'a>(
         if rest.starts_with('*') && !rest.starts_with("**") && opens(text, i + 1) {
             if let Some(end) = find_closer(text, i + 1, "*") {
                 push(spans, &mut plain, style);
-                let inner = Style {
-                    emph: true,
-                    ..style
-                };
+                let inner = Style { emph: true, ..style };
                 parse_inline(&text[i + 1..end], base + i + 1, inner, spans, issues);
                 i = end + 1;
                 continue;
@@ -224,10 +205,7 @@ fn parse_inline<'a>(
                 let label = &rest[1..close];
                 if is_url(url) && !label.trim().is_empty() {
                     push(spans, &mut plain, style);
-                    let inner = Style {
-                        link: Some(url),
-                        ..style
-                    };
+                    let inner = Style { link: Some(url), ..style };
                     parse_inline(label, base + i + 1, inner, spans, issues);
                     i += close + 2 + paren + 1;
                     continue;
@@ -254,10 +232,7 @@ fn parse_inline<'a>(
 
 /// A marker opens only when text follows it directly (`* ` stays a star).
 fn opens(text: &str, after: usize) -> bool {
-    text[after..]
-        .chars()
-        .next()
-        .is_some_and(|c| !c.is_whitespace())
+    text[after..].chars().next().is_some_and(|c| !c.is_whitespace())
 }
 
 /// The next `marker` that closes: preceded by non-space, and for `*` not
@@ -306,10 +281,7 @@ mod tests {
     use super::*;
 
     fn texts(spans: &[Span]) -> Vec<(&str, bool, bool, Option<&str>)> {
-        spans
-            .iter()
-            .map(|s| (s.text.as_str(), s.strong, s.emph, s.link.as_deref()))
-            .collect()
+        spans.iter().map(|s| (s.text.as_str(), s.strong, s.emph, s.link.as_deref())).collect()
     }
 
     #[test]
@@ -335,9 +307,7 @@ mod tests {
     #[test]
     fn inline_styles_and_links() {
         let (blocks, _) = parse("a **b *c*** d *e* [site](https://x.eu) 5 * 3");
-        let Block::Paragraph { spans } = &blocks[0] else {
-            panic!()
-        };
+        let Block::Paragraph { spans } = &blocks[0] else { panic!() };
         assert_eq!(
             texts(spans),
             [
@@ -356,14 +326,9 @@ mod tests {
     #[test]
     fn broken_markup_prints_literally_and_is_reported() {
         let (blocks, issues) = parse("**open and [no url]() #read(\"/etc/passwd\") $x$");
-        let Block::Paragraph { spans } = &blocks[0] else {
-            panic!()
-        };
+        let Block::Paragraph { spans } = &blocks[0] else { panic!() };
         assert_eq!(spans.len(), 1);
-        assert_eq!(
-            spans[0].text,
-            "**open and [no url]() #read(\"/etc/passwd\") $x$"
-        );
+        assert_eq!(spans[0].text, "**open and [no url]() #read(\"/etc/passwd\") $x$");
         assert_eq!(issues.len(), 2);
         assert_eq!(issues[0].offset, 0);
         assert_eq!(issues[1].message, "a link without a URL");

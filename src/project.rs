@@ -74,16 +74,11 @@ impl Project {
     /// Finds the nearest folder upward from `start` holding `pressroom.toml`.
     pub fn discover(start: &Path) -> Result<Self, Diagnostics> {
         let start = fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-        let root = start
-            .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
-            .ok_or_else(|| {
+        let root =
+            start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).ok_or_else(|| {
                 Diagnostic::error(
                     "no-project",
-                    format!(
-                        "no {CONFIG_FILE} in {} or any folder above it",
-                        start.display()
-                    ),
+                    format!("no {CONFIG_FILE} in {} or any folder above it", start.display()),
                 )
                 .hint("run pressroom inside a press office repository, or pass --root DIR")
             })?;
@@ -104,11 +99,7 @@ impl Project {
         let config_file = SourceFile::new(CONFIG_FILE, text);
         let config: Config = toml::from_str(&config_file.text)
             .map_err(|err| crate::release::toml_diagnostic(&config_file, &err, "config"))?;
-        let project = Self {
-            root,
-            config,
-            config_file,
-        };
+        let project = Self { root, config, config_file };
         project.validate()?;
         Ok(project)
     }
@@ -148,10 +139,7 @@ impl Project {
             diags.push(
                 Diagnostic::error(
                     "config",
-                    format!(
-                        "source language `{}` is not in `languages`",
-                        source.get_ref()
-                    ),
+                    format!("source language `{}` is not in `languages`", source.get_ref()),
                 )
                 .at(file, source.span()),
             );
@@ -188,11 +176,7 @@ impl Project {
         let source = self.source_language();
         let mut langs = vec![source.clone()];
         langs.extend(
-            self.config
-                .languages
-                .iter()
-                .map(|l| l.get_ref().clone())
-                .filter(|l| *l != source),
+            self.config.languages.iter().map(|l| l.get_ref().clone()).filter(|l| *l != source),
         );
         langs
     }
@@ -200,12 +184,7 @@ impl Project {
     pub fn source_language(&self) -> String {
         match &self.config.source_language {
             Some(lang) => lang.get_ref().clone(),
-            None => self
-                .config
-                .languages
-                .first()
-                .map(|l| l.get_ref().clone())
-                .unwrap_or_default(),
+            None => self.config.languages.first().map(|l| l.get_ref().clone()).unwrap_or_default(),
         }
     }
 
@@ -230,11 +209,9 @@ impl Project {
             Ok(entries) => entries,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(err) => {
-                return Err(
-                    Diagnostic::error("io", format!("cannot list releases: {err}"))
-                        .in_file("releases")
-                        .into(),
-                );
+                return Err(Diagnostic::error("io", format!("cannot list releases: {err}"))
+                    .in_file("releases")
+                    .into());
             }
         };
         let mut ids = Vec::new();
@@ -244,10 +221,7 @@ impl Project {
             if path.extension().and_then(|e| e.to_str()) != Some("toml") {
                 continue;
             }
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default();
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             match ReleaseId::new(stem) {
                 Ok(id) => ids.push(id),
                 Err(diag) => diags.push(diag.in_file(self.relative(&path))),
@@ -270,20 +244,12 @@ impl Project {
     }
 
     pub fn release_ftl(&self, lang: &str, id: &ReleaseId) -> PathBuf {
-        self.locale_dir(lang)
-            .join("releases")
-            .join(format!("{id}.ftl"))
+        self.locale_dir(lang).join("releases").join(format!("{id}.ftl"))
     }
 
     /// Whether `layouts/<name>/main.typ` exists (and `name` is a plain name).
     pub fn has_layout(&self, name: &str) -> bool {
-        is_name(name)
-            && self
-                .root
-                .join("layouts")
-                .join(name)
-                .join("main.typ")
-                .is_file()
+        is_name(name) && self.root.join("layouts").join(name).join("main.typ").is_file()
     }
 
     /// The layout folder's entry file, relative to the root (as Typst sees it).
@@ -297,9 +263,7 @@ impl Project {
 
     /// A path as the user knows it: relative to the root where possible.
     pub fn relative(&self, path: &Path) -> PathBuf {
-        path.strip_prefix(&self.root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf())
+        path.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
     }
 
     /// Reads a project file as a `SourceFile` named relative to the root.
@@ -321,9 +285,7 @@ impl Project {
 pub fn is_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('-')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A BCP 47 language tag that is also safe as a folder name.

@@ -20,9 +20,8 @@ pub struct DateFormat {
 
 impl DateFormat {
     pub fn new(locale: &str) -> Result<Self, String> {
-        let locale: Locale = locale
-            .parse()
-            .map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
+        let locale: Locale =
+            locale.parse().map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
         let date = DateTimeFormatter::try_new(locale.clone().into(), YMD::long())
             .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
         let date_time =
@@ -40,10 +39,7 @@ impl DateFormat {
     pub fn moment(&self, moment: Moment) -> Result<String, String> {
         let time = Time::try_new(moment.hour, moment.minute, 0, 0)
             .map_err(|_| "the time of day is out of range".to_owned())?;
-        let value = DateTime {
-            date: iso_date(moment.date)?,
-            time,
-        };
+        let value = DateTime { date: iso_date(moment.date)?, time };
         let sign = if moment.offset_minutes < 0 { '-' } else { '+' };
         let offset = moment.offset_minutes.abs();
         Ok(format!(
@@ -56,12 +52,8 @@ impl DateFormat {
 }
 
 fn iso_date(date: Date) -> Result<IcuDate<icu_calendar::Iso>, String> {
-    IcuDate::try_new_iso(date.year, date.month, date.day).map_err(|_| {
-        format!(
-            "{}-{:02}-{:02} is not a date",
-            date.year, date.month, date.day
-        )
-    })
+    IcuDate::try_new_iso(date.year, date.month, date.day)
+        .map_err(|_| format!("{}-{:02}-{:02} is not a date", date.year, date.month, date.day))
 }
 
 /// The letters a language is written with (CLDR's main exemplar set, in
@@ -127,29 +119,21 @@ pub fn plural_locale(lang: &str) -> LanguageIdentifier {
     let Some(icu) = icu_rules(lang) else {
         return fallback;
     };
-    let expected: Vec<&str> = samples()
-        .map(|n| category_name(icu.category_for(n)))
-        .collect();
+    let expected: Vec<&str> = samples().map(|n| category_name(icu.category_for(n))).collect();
     let agrees = |candidate: &LanguageIdentifier| {
         let Ok(rules) = FluentPluralRules::create(candidate.clone(), PluralRuleType::CARDINAL)
         else {
             return false;
         };
         samples().zip(&expected).all(|(n, want)| {
-            rules
-                .select(n)
-                .map(|c| fluent_category_name(c) == *want)
-                .unwrap_or(false)
+            rules.select(n).map(|c| fluent_category_name(c) == *want).unwrap_or(false)
         })
     };
     let known = FluentPluralRules::get_locales(PluralRuleType::CARDINAL);
     if known.iter().any(|l| l.language == fallback.language) && agrees(&fallback) {
         return fallback;
     }
-    known
-        .into_iter()
-        .find(|candidate| agrees(candidate))
-        .unwrap_or(fallback)
+    known.into_iter().find(|candidate| agrees(candidate)).unwrap_or(fallback)
 }
 
 fn fluent_category_name(category: intl_pluralrules::PluralCategory) -> &'static str {
@@ -171,23 +155,10 @@ mod tests {
     #[test]
     fn long_dates_follow_cldr() {
         // CLDR keeps `г.` with the year by a narrow no-break space.
-        let date = Date {
-            year: 2015,
-            month: 3,
-            day: 11,
-        };
-        assert_eq!(
-            DateFormat::new("en-GB").unwrap().date(date).unwrap(),
-            "11 March 2015"
-        );
-        assert_eq!(
-            DateFormat::new("ru").unwrap().date(date).unwrap(),
-            "11 марта 2015\u{202f}г."
-        );
-        assert_eq!(
-            DateFormat::new("tg").unwrap().date(date).unwrap(),
-            "11 Март 2015"
-        );
+        let date = Date { year: 2015, month: 3, day: 11 };
+        assert_eq!(DateFormat::new("en-GB").unwrap().date(date).unwrap(), "11 March 2015");
+        assert_eq!(DateFormat::new("ru").unwrap().date(date).unwrap(), "11 марта 2015\u{202f}г.");
+        assert_eq!(DateFormat::new("tg").unwrap().date(date).unwrap(), "11 Март 2015");
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct FtlFile {
     pub resource: Arc<FluentResource>,
     /// Entry id (`title`, `-eu`) -> the span of the id on its line.
     pub entries: BTreeMap<String, Range<usize>>,
+    /// Entries defined again after their first definition.
+    pub duplicates: Vec<(String, Range<usize>)>,
 }
 
 impl FtlFile {
@@ -35,15 +37,17 @@ impl FtlFile {
                 resource
             }
         };
-        let entries = entry_spans(&source.text);
-        (
-            Self {
-                source,
-                resource: Arc::new(resource),
-                entries,
-            },
-            diags,
-        )
+        let mut entries = BTreeMap::new();
+        let mut duplicates = Vec::new();
+        for (id, span) in entry_spans(&source.text) {
+            if entries.contains_key(&id) {
+                duplicates.push((id, span));
+            } else {
+                entries.insert(id, span);
+            }
+        }
+        let file = Self { source, resource: Arc::new(resource), entries, duplicates };
+        (file, diags)
     }
 
     /// Reads and parses a project file; a missing file is `Ok(None)`.
@@ -54,6 +58,24 @@ impl FtlFile {
             Err(err) => Err(Diagnostic::error("io", format!("cannot read: {err}"))
                 .in_file(project.relative(path))),
         }
+    }
+
+    /// The entry's source as written: its first line and every indented or
+    /// blank line after it, without comments. What staleness is judged on.
+    pub fn entry_source(&self, id: &str) -> Option<String> {
+        let start = self.entries.get(id)?.start;
+        let text = &self.source.text[start..];
+        let mut out = String::new();
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let starts_entry =
+                !line.starts_with([' ', '\t', '\n', '\r']) && !line.trim().is_empty();
+            if i > 0 && starts_entry {
+                break;
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        Some(out.trim_end().to_owned())
     }
 
     /// Where an entry is defined, for diagnostics about it.
@@ -67,8 +89,8 @@ impl FtlFile {
 }
 
 /// Finds `id =` at the start of lines: Fluent entries always start in column 1.
-fn entry_spans(text: &str) -> BTreeMap<String, Range<usize>> {
-    let mut spans = BTreeMap::new();
+fn entry_spans(text: &str) -> Vec<(String, Range<usize>)> {
+    let mut spans = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let id_len = line
@@ -79,13 +101,9 @@ fn entry_spans(text: &str) -> BTreeMap<String, Range<usize>> {
             .unwrap_or(0);
         let id = &line[..id_len];
         let rest = line[id_len..].trim_start_matches([' ', '\t']);
-        let valid_start = id
-            .trim_start_matches('-')
-            .starts_with(|c: char| c.is_ascii_alphabetic());
+        let valid_start = id.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic());
         if id_len > 0 && valid_start && rest.starts_with('=') {
-            spans
-                .entry(id.to_owned())
-                .or_insert(offset..offset + id_len);
+            spans.push((id.to_owned(), offset..offset + id_len));
         }
         offset += line.len();
     }
@@ -106,25 +124,18 @@ fn syntax_diagnostic(
     // The usual traps, in plain words. The parser reports them at the start
     // of the line it could not read, or at the end of the one before it.
     let line_at = |offset: usize| {
-        let start = text[..offset.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         &text[start..end]
     };
     let next_line = {
-        let end = text[span.start.min(text.len())..]
-            .find('\n')
-            .map(|i| span.start + i + 1);
+        let end = text[span.start.min(text.len())..].find('\n').map(|i| span.start + i + 1);
         end.map(line_at).unwrap_or("")
     };
     for line in [line_at(span.start), next_line] {
         let trimmed = line.trim_start();
         if line.len() != trimmed.len()
-            && let Some(c) = trimmed
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '*' | '[' | '.'))
+            && let Some(c) = trimmed.chars().next().filter(|c| matches!(c, '*' | '[' | '.'))
         {
             let reads_as = match c {
                 '*' => "a default variant",
@@ -167,21 +178,16 @@ mod tests {
     #[test]
     fn finds_entries_and_terms() {
         let spans = entry_spans("-eu = EU\ntitle = A\n  body = no\nbody =\n    x\n# c = d\n");
-        assert_eq!(spans.keys().collect::<Vec<_>>(), ["-eu", "body", "title"]);
-        assert_eq!(spans["title"], 9..14);
+        let ids: Vec<&str> = spans.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["-eu", "title", "body"]);
+        assert_eq!(spans[1].1, 9..14);
     }
 
     #[test]
     fn indented_star_gets_a_plain_words_hint() {
         let file = SourceFile::new("x.ftl", "body =\n    first line\n    *strong* start\n");
         let (_, diags) = FtlFile::parse(file);
-        let text = diags
-            .iter()
-            .map(|d| d.to_plain_string())
-            .collect::<String>();
-        assert!(
-            text.contains("indented line cannot start with `*`"),
-            "{text}"
-        );
+        let text = diags.iter().map(|d| d.to_plain_string()).collect::<String>();
+        assert!(text.contains("indented line cannot start with `*`"), "{text}");
     }
 }

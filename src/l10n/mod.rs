@@ -75,20 +75,12 @@ impl Localizer {
                 }
             }
         }
-        let localizer = Self {
-            lang: lang.to_owned(),
-            bundle,
-            office,
-            release: release_file,
-        };
+        let localizer = Self { lang: lang.to_owned(), bundle, office, release: release_file };
         (localizer, diags)
     }
 
     pub fn has_message(&self, id: &str) -> bool {
-        self.bundle
-            .get_message(id)
-            .and_then(|m| m.value())
-            .is_some()
+        self.bundle.get_message(id).and_then(|m| m.value()).is_some()
     }
 
     /// Formats message `id` (or its attribute `attr`); `None` when the
@@ -138,20 +130,17 @@ impl Localizer {
     /// Where `letter` first occurs in this language's text, and in which
     /// entry: for reporting a letter no font has.
     pub fn find_char(&self, letter: char) -> Option<(&FtlFile, std::ops::Range<usize>, String)> {
-        [&self.release, &self.office]
-            .into_iter()
-            .flatten()
-            .find_map(|file| {
-                let offset = file.source.text.find(letter)?;
-                let entry = file
-                    .entries
-                    .iter()
-                    .filter(|(_, span)| span.start <= offset)
-                    .max_by_key(|(_, span)| span.start)
-                    .map(|(id, _)| id.clone())
-                    .unwrap_or_default();
-                Some((file, offset..offset + letter.len_utf8(), entry))
-            })
+        [&self.release, &self.office].into_iter().flatten().find_map(|file| {
+            let offset = file.source.text.find(letter)?;
+            let entry = file
+                .entries
+                .iter()
+                .filter(|(_, span)| span.start <= offset)
+                .max_by_key(|(_, span)| span.start)
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default();
+            Some((file, offset..offset + letter.len_utf8(), entry))
+        })
     }
 
     /// The file and span where message `id` is written, if it is.
@@ -193,8 +182,7 @@ mod tests {
     fn bundle(lang: &str, ftl: &str) -> FluentBundle<FluentResource> {
         let mut b = FluentBundle::new_concurrent(vec![cldr::plural_locale(lang)]);
         b.set_use_isolating(false);
-        b.add_resource(FluentResource::try_new(ftl.to_owned()).unwrap())
-            .unwrap();
+        b.add_resource(FluentResource::try_new(ftl.to_owned()).unwrap()).unwrap();
         b
     }
 
@@ -202,8 +190,7 @@ mod tests {
         let mut args = FluentArgs::new();
         args.set("n", n);
         let msg = b.get_message("m").unwrap();
-        b.format_pattern(msg.value().unwrap(), Some(&args), &mut vec![])
-            .into_owned()
+        b.format_pattern(msg.value().unwrap(), Some(&args), &mut vec![]).into_owned()
     }
 
     #[test]

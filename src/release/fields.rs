@@ -39,21 +39,11 @@ impl<'a> Fields<'a> {
             };
             diags.push(d.hint("this is not valid TOML; see https://toml.io for the syntax"));
         }
-        Self {
-            file,
-            table: table.into_inner(),
-            code,
-            diags,
-            broken,
-            examples,
-        }
+        Self { file, table: table.into_inner(), code, diags, broken, examples }
     }
 
     fn get(&self, key: &str) -> Option<&Spanned<DeValue<'a>>> {
-        self.table
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map(|(_, v)| v)
+        self.table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
     }
 
     /// Whether the value overlaps a syntax error (and so needs no more words).
@@ -65,11 +55,7 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&mut self, key: &str) {
-        let example = self
-            .examples
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, e)| *e);
+        let example = self.examples.iter().find(|(k, _)| *k == key).map(|(_, e)| *e);
         let mut d =
             Diagnostic::error(self.code, format!("missing field `{key}`")).at(self.file, 0..0);
         if let Some(example) = example {
@@ -83,11 +69,7 @@ impl<'a> Fields<'a> {
             return;
         }
         let found = type_name(value.get_ref());
-        let example = self
-            .examples
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, e)| *e);
+        let example = self.examples.iter().find(|(k, _)| *k == key).map(|(_, e)| *e);
         let mut d = Diagnostic::error(self.code, format!("`{key}` must be {want}, not {found}"))
             .at(self.file, value.span());
         if let Some(example) = example {
@@ -196,11 +178,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(cur)
-            };
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(cur) };
             prev = cur;
         }
     }

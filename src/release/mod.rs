@@ -21,12 +21,10 @@ impl ReleaseId {
         if is_name(id) {
             Ok(Self(id.to_owned()))
         } else {
-            Err(
-                Diagnostic::error("release-id", format!("`{id}` is not a release id")).hint(
-                    "a release id is lowercase letters, digits and `-`, \
+            Err(Diagnostic::error("release-id", format!("`{id}` is not a release id")).hint(
+                "a release id is lowercase letters, digits and `-`, \
                  by convention YYYY-MM-DD-short-title",
-                ),
-            )
+            ))
         }
     }
 
@@ -44,14 +42,8 @@ impl fmt::Display for ReleaseId {
 /// Examples shown in hints, per field.
 const EXAMPLES: &[(&str, &str)] = &[
     ("date", "date = 2015-03-11"),
-    (
-        "place",
-        "place = \"dushanbe\"   (the message place-dushanbe in office.ftl)",
-    ),
-    (
-        "kind",
-        "kind = \"press-release\"   (the message kind-press-release in office.ftl)",
-    ),
+    ("place", "place = \"dushanbe\"   (the message place-dushanbe in office.ftl)"),
+    ("kind", "kind = \"press-release\"   (the message kind-press-release in office.ftl)"),
     ("contacts", "contacts = [\"press\"]"),
     ("number", "number = \"2015/014\""),
     ("embargo", "embargo = 2015-03-11T10:00:00+05:00"),
@@ -101,12 +93,9 @@ impl Release {
     pub fn load(project: &Project, id: &ReleaseId) -> Result<Self, Diagnostics> {
         let path = project.release_file(id);
         let source = project.read_source(&path).map_err(|err| {
-            Diagnostic::error(
-                "release-missing",
-                format!("cannot read release `{id}`: {err}"),
-            )
-            .in_file(project.relative(&path))
-            .release(id.as_str())
+            Diagnostic::error("release-missing", format!("cannot read release `{id}`: {err}"))
+                .in_file(project.relative(&path))
+                .release(id.as_str())
         })?;
         Self::parse(project, id.clone(), source)
     }
@@ -179,11 +168,7 @@ impl Release {
         for contact in &raw_contacts {
             if !project.config.contacts.contains_key(contact.get_ref()) {
                 let known = project.config.contacts.keys().cloned().collect::<Vec<_>>();
-                let known = if known.is_empty() {
-                    "none yet".to_owned()
-                } else {
-                    known.join(", ")
-                };
+                let known = if known.is_empty() { "none yet".to_owned() } else { known.join(", ") };
                 error(
                     Diagnostic::error(
                         "release-contact",
@@ -268,11 +253,7 @@ impl Release {
 
 fn as_date(dt: &Datetime) -> Option<Date> {
     match (dt.date, dt.time, dt.offset) {
-        (Some(d), None, None) => Some(Date {
-            year: d.year.into(),
-            month: d.month,
-            day: d.day,
-        }),
+        (Some(d), None, None) => Some(Date { year: d.year.into(), month: d.month, day: d.day }),
         _ => None,
     }
 }
@@ -284,11 +265,7 @@ fn as_moment(dt: &Datetime) -> Option<Moment> {
         toml::value::Offset::Custom { minutes } => minutes.into(),
     };
     Some(Moment {
-        date: Date {
-            year: d.year.into(),
-            month: d.month,
-            day: d.day,
-        },
+        date: Date { year: d.year.into(), month: d.month, day: d.day },
         hour: t.hour,
         minute: t.minute,
         offset_minutes,

@@ -28,10 +28,7 @@ impl Fonts {
             // directory order.
             paths.sort();
             for path in paths {
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase);
+                let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
                 if !matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
                     continue;
                 }

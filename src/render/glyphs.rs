@@ -56,14 +56,9 @@ pub fn audit(document: &PagedDocument, fonts: &Fonts) -> GlyphAudit {
     // The document's own family: the one that set the most glyphs.
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for item in &items {
-        *counts
-            .entry(item.font.font().info().family.as_str())
-            .or_default() += item.glyphs.len();
+        *counts.entry(item.font.font().info().family.as_str()).or_default() += item.glyphs.len();
     }
-    let main_family = counts
-        .iter()
-        .max_by_key(|(_, n)| **n)
-        .map(|(f, _)| f.to_string());
+    let main_family = counts.iter().max_by_key(|(_, n)| **n).map(|(f, _)| f.to_string());
 
     // Faces of one family and style that differ only a little in weight:
     // when both set text, one usually stands in for the other's missing
@@ -109,18 +104,14 @@ pub fn audit(document: &PagedDocument, fonts: &Fonts) -> GlyphAudit {
             if !letter.is_alphabetic() {
                 continue;
             }
-            let mut lacking: Vec<&FontInfo> = near
-                .iter()
-                .copied()
-                .filter(|w| !w.coverage.contains(letter as u32))
-                .collect();
+            let mut lacking: Vec<&FontInfo> =
+                near.iter().copied().filter(|w| !w.coverage.contains(letter as u32)).collect();
             // Another family entirely: did the document's own family lack
             // the letter in this style?
             if let Some(main) = &main_family
                 && info.family != *main
-                && let Some(wanted) = book
-                    .select(&main.to_lowercase(), info.variant)
-                    .and_then(|i| book.info(i))
+                && let Some(wanted) =
+                    book.select(&main.to_lowercase(), info.variant).and_then(|i| book.info(i))
                 && !wanted.coverage.contains(letter as u32)
             {
                 lacking.push(wanted);

@@ -46,9 +46,7 @@ impl FileLoader for SandboxLoader {
         if real.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|err| FileError::from_io(err, shown))
+        std::fs::read(&real).map(Bytes::new).map_err(|err| FileError::from_io(err, shown))
     }
 }
 
@@ -73,21 +71,14 @@ impl LayoutWorld {
     ) -> Result<Self, String> {
         let main = file_id(main)?;
         let data_id = file_id(DATA_PATH)?;
-        let loader = SandboxLoader {
-            root: root.to_path_buf(),
-            data_id,
-            data: Bytes::new(Vec::new()),
-        };
+        let loader =
+            SandboxLoader { root: root.to_path_buf(), data_id, data: Bytes::new(Vec::new()) };
         Ok(Self {
             library,
             fonts,
             main,
             files: FileStore::new(loader),
-            today: Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            },
+            today: Date { year: 1970, month: 1, day: 1 },
         })
     }
 

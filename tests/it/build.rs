@@ -45,14 +45,7 @@ const EXPECTED: [Expected; 3] = [
             "углубление сотрудничества в области миграции",
         ],
         headings: ["СПРАВОЧНАЯ ИНФОРМАЦИЯ", "КОНТАКТЫ"],
-        footer: [
-            "Адрес:",
-            "Тел.:",
-            "Факс:",
-            "Эл. почта:",
-            "Веб-сайт:",
-            "Мы в Facebook:",
-        ],
+        footer: ["Адрес:", "Тел.:", "Факс:", "Эл. почта:", "Веб-сайт:", "Мы в Facebook:"],
     },
     Expected {
         lang: "tg",
@@ -84,8 +77,7 @@ fn reference_release_builds_in_three_languages() {
     run.success();
     for lang in ["en", "ru", "tg"] {
         assert!(
-            run.stdout()
-                .contains(&format!("wrote out/{REFERENCE}.{lang}.pdf")),
+            run.stdout().contains(&format!("wrote out/{REFERENCE}.{lang}.pdf")),
             "one line per written file:\n{}",
             run.stdout()
         );
@@ -95,57 +87,27 @@ fn reference_release_builds_in_three_languages() {
         let pdf = project.pdf(REFERENCE, want.lang);
         let text = pdf.text();
         let lang = want.lang;
-        assert!(
-            (1..=2).contains(&pdf.pages()),
-            "{lang}: {} pages",
-            pdf.pages()
-        );
-        assert!(
-            text.contains(want.title),
-            "{lang}: title missing in\n{text}"
-        );
-        assert!(
-            text.contains(want.date),
-            "{lang}: dateline `{}` missing in\n{text}",
-            want.date
-        );
-        for phrase in want
-            .bullets
-            .iter()
-            .chain(&want.headings)
-            .chain(&want.footer)
-        {
-            assert!(
-                text.contains(phrase),
-                "{lang}: `{phrase}` missing in\n{text}"
-            );
+        assert!((1..=2).contains(&pdf.pages()), "{lang}: {} pages", pdf.pages());
+        assert!(text.contains(want.title), "{lang}: title missing in\n{text}");
+        assert!(text.contains(want.date), "{lang}: dateline `{}` missing in\n{text}", want.date);
+        for phrase in want.bullets.iter().chain(&want.headings).chain(&want.footer) {
+            assert!(text.contains(phrase), "{lang}: `{phrase}` missing in\n{text}");
         }
         // The seed's order: dateline, title, body, background, contacts.
-        let at = |s: &str| {
-            text.find(s)
-                .unwrap_or_else(|| panic!("{lang}: `{s}` missing"))
-        };
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{lang}: `{s}` missing"));
         assert!(at(want.date) < at(want.title));
         assert!(at(want.title) < at(want.bullets[0]));
         assert!(at(want.bullets[4]) < at(want.headings[0]));
         assert!(at(want.headings[0]) < at(want.headings[1]));
         for bad in ['\u{2068}', '\u{2069}', '\u{FFFD}'] {
-            assert!(
-                !text.contains(bad),
-                "{lang}: U+{:04X} in the PDF text",
-                bad as u32
-            );
+            assert!(!text.contains(bad), "{lang}: U+{:04X} in the PDF text", bad as u32);
         }
         let fonts = pdf.fonts();
         assert!(!fonts.is_empty());
         for (name, embedded) in &fonts {
             assert!(embedded, "{lang}: font {name} is not embedded");
         }
-        assert_eq!(
-            pdf.info("Title").as_deref(),
-            Some(want.title),
-            "{lang}: document title"
-        );
+        assert_eq!(pdf.info("Title").as_deref(), Some(want.title), "{lang}: document title");
     }
 
     let tajik = project.pdf(REFERENCE, "tg").text();
@@ -158,16 +120,7 @@ fn reference_release_builds_in_three_languages() {
 fn build_can_select_languages_and_output_folder() {
     let project = Project::reference();
     let out = project.file("elsewhere");
-    project
-        .run(&[
-            "build",
-            REFERENCE,
-            "--lang",
-            "ru",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .success();
+    project.run(&["build", REFERENCE, "--lang", "ru", "--out", out.to_str().unwrap()]).success();
     assert!(out.join(format!("{REFERENCE}.ru.pdf")).is_file());
     assert!(!out.join(format!("{REFERENCE}.en.pdf")).exists());
     assert!(!project.file("out").exists());
@@ -178,20 +131,11 @@ fn unknown_or_unsafe_release_ids_are_refused() {
     let project = Project::reference();
     let run = project.run(&["build", "no-such-release"]);
     run.failure();
-    assert!(
-        run.stderr()
-            .contains("there is no release `no-such-release`"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("there is no release `no-such-release`"), "{}", run.stderr());
 
     let run = project.run(&["build", "../../etc/passwd"]);
     run.failure();
-    assert!(
-        run.stderr().contains("is not a release id"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("is not a release id"), "{}", run.stderr());
     assert!(!project.file("out").exists(), "nothing is written");
 }
 
@@ -242,16 +186,7 @@ fn write_full_release(project: &Project) {
 fn optional_fields_show_and_long_releases_get_page_numbers() {
     let project = Project::reference();
     write_full_release(&project);
-    project
-        .run(&[
-            "build",
-            "2015-04-02-everything",
-            "--lang",
-            "en",
-            "--lang",
-            "ru",
-        ])
-        .success();
+    project.run(&["build", "2015-04-02-everything", "--lang", "en", "--lang", "ru"]).success();
 
     let en = project.pdf("2015-04-02-everything", "en");
     let text = en.text();
@@ -271,12 +206,8 @@ fn optional_fields_show_and_long_releases_get_page_numbers() {
     }
 
     let ru = project.pdf("2015-04-02-everything", "ru").text();
-    for phrase in [
-        "Не для публикации до 2 апреля 2015",
-        "ЗАЯВЛЕНИЕ",
-        "ХУДЖАНД",
-        "Страница 1 из",
-    ] {
+    for phrase in ["Не для публикации до 2 апреля 2015", "ЗАЯВЛЕНИЕ", "ХУДЖАНД", "Страница 1 из"]
+    {
         assert!(ru.contains(phrase), "ru: `{phrase}` missing in\n{ru}");
     }
 }
@@ -290,18 +221,10 @@ fn draft_builds_show_source_text_marked_under_a_draft_mark() {
     run.failure();
     assert!(run.stderr().contains("does not exist"), "{}", run.stderr());
 
-    project
-        .run(&["build", "2015-04-02-everything", "--lang", "tg", "--draft"])
-        .success();
+    project.run(&["build", "2015-04-02-everything", "--lang", "tg", "--draft"]).success();
     let text = project.pdf("2015-04-02-everything", "tg").text();
-    assert!(
-        text.contains("Statement on everything"),
-        "source text stands in:\n{text}"
-    );
-    assert!(
-        text.contains("Тарҷума нашудааст"),
-        "marked as untranslated:\n{text}"
-    );
+    assert!(text.contains("Statement on everything"), "source text stands in:\n{text}");
+    assert!(text.contains("Тарҷума нашудааст"), "marked as untranslated:\n{text}");
     assert!(text.contains("ЛОИҲА"), "draft mark:\n{text}");
     assert!(text.contains("ИЗҲОРОТ"), "office words stay Tajik:\n{text}");
 }

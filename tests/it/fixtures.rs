@@ -13,11 +13,7 @@ use crate::support::{Project, repo};
 #[test]
 fn every_fixture_gives_its_expected_diagnostics() {
     let root = repo().join("tests/fixtures");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
     cases.sort();
     assert!(cases.len() >= 10, "the corpus has {} cases", cases.len());
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
@@ -38,12 +34,7 @@ fn every_fixture_gives_its_expected_diagnostics() {
         }
         assert!(!actual.contains("panicked"), "{name} panicked:\n{actual}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} fixture(s) differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} fixture(s) differ:\n{}", failures.len(), failures.join("\n"));
     eprintln!("{} fixture cases checked", cases.len());
 }
 
@@ -70,20 +61,13 @@ fn overlay(base: &Path, dir: &Path, project: &Project) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         let rel = path.strip_prefix(base).unwrap();
-        if dir == base
-            && ["ARGS", "REMOVE", "expected.txt"]
-                .iter()
-                .any(|n| rel == Path::new(n))
-        {
+        if dir == base && ["ARGS", "REMOVE", "expected.txt"].iter().any(|n| rel == Path::new(n)) {
             continue;
         }
         if path.is_dir() {
             overlay(base, &path, project);
         } else {
-            project.write(
-                rel.to_str().unwrap(),
-                &std::fs::read_to_string(&path).unwrap(),
-            );
+            project.write(rel.to_str().unwrap(), &std::fs::read_to_string(&path).unwrap());
         }
     }
 }

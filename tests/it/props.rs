@@ -46,11 +46,7 @@ fn mutated(base: &'static str) -> impl Strategy<Value = String> {
 }
 
 fn reference_text(rel: &str) -> &'static str {
-    Box::leak(
-        std::fs::read_to_string(repo().join(rel))
-            .unwrap()
-            .into_boxed_str(),
-    )
+    Box::leak(std::fs::read_to_string(repo().join(rel)).unwrap().into_boxed_str())
 }
 
 proptest! {
@@ -97,10 +93,8 @@ fn release_files_never_panic_and_errors_are_located() {
     let opened = PressroomProject::open(project.path()).unwrap();
     let id = ReleaseId::new(REFERENCE).unwrap();
     let base = reference_text(&format!("releases/{REFERENCE}.toml"));
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: 300,
-        ..Default::default()
-    });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 300, ..Default::default() });
     let strategy = prop_oneof![
         mutated(base),
         prop::collection::vec(any::<u8>(), 0..200)
@@ -121,9 +115,6 @@ fn release_files_never_panic_and_errors_are_located() {
         })
         .unwrap();
     let errors = errors.get();
-    assert!(
-        errors > 0,
-        "the mutations never broke the file: the test is not testing"
-    );
+    assert!(errors > 0, "the mutations never broke the file: the test is not testing");
     eprintln!("release loader: 300 cases, {errors} rejected with located errors");
 }

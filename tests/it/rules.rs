@@ -27,16 +27,10 @@ fn release_text_is_data_never_typst_code() {
         "Title with #emph[x] and $math$",
         "* lone star, 5 * 3 and `raw`",
     ] {
-        assert!(
-            text.contains(literal),
-            "`{literal}` not printed literally in\n{text}"
-        );
+        assert!(text.contains(literal), "`{literal}` not printed literally in\n{text}");
     }
     assert!(!text.contains("root:"), "the layout read /etc/passwd");
-    assert!(
-        pdf.pages() <= 2,
-        "a `#set page` in the text changed the layout"
-    );
+    assert!(pdf.pages() <= 2, "a `#set page` in the text changed the layout");
 }
 
 #[cfg(unix)]
@@ -51,18 +45,11 @@ fn symlinks_out_of_the_root_are_refused() {
     )
     .unwrap();
     let layout = project.read("layouts/letterhead/main.typ");
-    project.write(
-        "layouts/letterhead/main.typ",
-        &format!("{layout}\n#read(\"secret.txt\")\n"),
-    );
+    project.write("layouts/letterhead/main.typ", &format!("{layout}\n#read(\"secret.txt\")\n"));
     let run = project.run(&["build", REFERENCE, "--lang", "en"]);
     run.failure();
     assert!(run.stderr().contains("access denied"), "{}", run.stderr());
-    assert!(
-        run.stderr().contains("layouts/letterhead/main.typ:"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("layouts/letterhead/main.typ:"), "{}", run.stderr());
 
     // A release text linked from outside the root is refused too.
     let text = project.file(&format!("locales/ru/releases/{REFERENCE}.ftl"));
@@ -70,11 +57,7 @@ fn symlinks_out_of_the_root_are_refused() {
     std::os::unix::fs::symlink(outside.path().join("ru.ftl"), &text).unwrap();
     let run = project.run(&["build", REFERENCE, "--lang", "ru"]);
     run.failure();
-    assert!(
-        run.stderr().contains("outside the project root"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("outside the project root"), "{}", run.stderr());
 }
 
 #[test]
@@ -89,33 +72,22 @@ fn a_failed_build_leaves_the_previous_pdf_untouched() {
     project.write(&path, &text.replace("title =", "title = { $nope"));
     project.run(&["build"]).failure();
 
-    assert_eq!(
-        std::fs::read(&ru_pdf).unwrap(),
-        before,
-        "the good PDF was replaced"
-    );
+    assert_eq!(std::fs::read(&ru_pdf).unwrap(), before, "the good PDF was replaced");
     let leftovers: Vec<_> = std::fs::read_dir(project.file("out"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !n.ends_with(".pdf"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary files left behind: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
 }
 
 #[test]
 fn same_sources_give_byte_identical_pdfs() {
     let project = Project::reference();
     let (a, b) = (project.file("a"), project.file("b"));
-    project
-        .run(&["build", "--out", a.to_str().unwrap()])
-        .success();
-    project
-        .run(&["build", "--out", b.to_str().unwrap()])
-        .success();
+    project.run(&["build", "--out", a.to_str().unwrap()]).success();
+    project.run(&["build", "--out", b.to_str().unwrap()]).success();
     for lang in ["en", "ru", "tg"] {
         let name = format!("{REFERENCE}.{lang}.pdf");
         let a = std::fs::read(a.join(&name)).unwrap();
@@ -133,22 +105,11 @@ fn pdf_dates_come_from_the_release_or_source_date_epoch() {
     assert!(created.starts_with("D:20150311"), "{created}");
 
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
-        .args([
-            "--root",
-            project.path().to_str().unwrap(),
-            "build",
-            REFERENCE,
-            "--lang",
-            "en",
-        ])
+        .args(["--root", project.path().to_str().unwrap(), "build", REFERENCE, "--lang", "en"])
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let created = project.pdf(REFERENCE, "en").info("CreationDate").unwrap();
     assert!(created.starts_with("D:20231114221320"), "{created}");
 }
@@ -158,45 +119,20 @@ fn pdfs_carry_title_author_subject_keywords_and_language() {
     let project = Project::reference();
     project.run(&["build"]).success();
     for (lang, author, kind) in [
-        (
-            "en",
-            "Delegation of the European Union to the Republic of Tajikistan",
-            "Press release",
-        ),
-        (
-            "ru",
-            "Представительство Европейского союза в Республике Таджикистан",
-            "Пресс-релиз",
-        ),
-        (
-            "tg",
-            "Намояндагии Иттиҳоди Аврупо дар Ҷумҳурии Тоҷикистон",
-            "Изҳороти матбуотӣ",
-        ),
+        ("en", "Delegation of the European Union to the Republic of Tajikistan", "Press release"),
+        ("ru", "Представительство Европейского союза в Республике Таджикистан", "Пресс-релиз"),
+        ("tg", "Намояндагии Иттиҳоди Аврупо дар Ҷумҳурии Тоҷикистон", "Изҳороти матбуотӣ"),
     ] {
         let pdf = project.pdf(REFERENCE, lang);
-        assert!(
-            pdf.info("Title").is_some_and(|t| !t.is_empty()),
-            "{lang}: title"
-        );
-        assert_eq!(
-            pdf.info("Author").as_deref(),
-            Some(author),
-            "{lang}: author"
-        );
+        assert!(pdf.info("Title").is_some_and(|t| !t.is_empty()), "{lang}: title");
+        assert_eq!(pdf.info("Author").as_deref(), Some(author), "{lang}: author");
         let subject = pdf.info("Subject").unwrap_or_default();
         assert!(subject.starts_with(kind), "{lang}: subject `{subject}`");
         let keywords = pdf.info("Keywords").unwrap_or_default();
         assert!(keywords.contains(kind), "{lang}: keywords `{keywords}`");
         assert_eq!(pdf.catalog_lang().as_deref(), Some(lang), "{lang}: /Lang");
         let xmp = String::from_utf8_lossy(&pdf.bytes);
-        assert!(
-            xmp.contains("pdfaid:part"),
-            "{lang}: PDF/A identification in XMP"
-        );
-        assert!(
-            xmp.contains("pdfuaid:part"),
-            "{lang}: PDF/UA identification in XMP"
-        );
+        assert!(xmp.contains("pdfaid:part"), "{lang}: PDF/A identification in XMP");
+        assert!(xmp.contains("pdfuaid:part"), "{lang}: PDF/UA identification in XMP");
     }
 }

@@ -90,24 +90,12 @@ impl Run {
     }
     #[track_caller]
     pub fn success(&self) -> &Self {
-        assert_eq!(
-            self.code(),
-            0,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout(),
-            self.stderr()
-        );
+        assert_eq!(self.code(), 0, "stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         self
     }
     #[track_caller]
     pub fn failure(&self) -> &Self {
-        assert_eq!(
-            self.code(),
-            1,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout(),
-            self.stderr()
-        );
+        assert_eq!(self.code(), 1, "stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         assert!(!self.stderr().contains("panicked"), "{}", self.stderr());
         self
     }
@@ -171,9 +159,7 @@ impl Pdf {
         else {
             return false;
         };
-        [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
-            .iter()
-            .any(|k| descriptor.has(k))
+        [&b"FontFile"[..], b"FontFile2", b"FontFile3"].iter().any(|k| descriptor.has(k))
     }
 
     /// The document language in the catalog.
