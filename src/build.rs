@@ -1,12 +1,12 @@
 //! `pressroom build`: every (release, language) output from sources to a PDF
 //! written atomically.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+pub use crate::atomic::write_atomic;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Sources};
-use crate::l10n::{DateFormat, Localizer};
+use crate::l10n::{Catalog, DateFormat, Localizer};
 use crate::project::Project;
 use crate::release::{Release, ReleaseId};
 use crate::render::{self, Engine, GlyphAudit, Rendered};
@@ -129,7 +129,7 @@ pub fn render_each(
     let engine = Engine::new(Some(&project.fonts_dir()));
     let source_lang = project.source_language();
 
-    let mut diagnostics = Diagnostics::default();
+    let (catalog, mut diagnostics) = Catalog::load(project, &ids);
     for id in ids {
         let release = match Release::load(project, &id) {
             Ok(release) => release,
@@ -138,7 +138,7 @@ pub fn render_each(
                 continue;
             }
         };
-        let (source, source_diags) = Localizer::load(project, &source_lang, &id);
+        let (source, source_diags) = catalog.localizer(&source_lang, &id);
         diagnostics.extend(source_diags);
         for lang in &release.languages {
             if !languages.is_empty() && !languages.contains(lang) {
@@ -148,7 +148,7 @@ pub fn render_each(
             let target = if *lang == source_lang {
                 &source
             } else {
-                let (target, diags) = Localizer::load(project, lang, &id);
+                let (target, diags) = catalog.localizer(lang, &id);
                 diagnostics.extend(diags);
                 loaded = target;
                 &loaded
@@ -277,18 +277,4 @@ fn glyph_diagnostics(
         );
     }
     diags
-}
-
-/// Writes `bytes` to a temporary file beside `path` and renames it into
-/// place: readers see the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let mut file =
-        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|err| err.error)?;
-    Ok(())
 }

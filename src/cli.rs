@@ -33,6 +33,23 @@ pub struct Cli {
     command: Command,
 }
 
+#[derive(Debug, Subcommand)]
+enum L10nCommand {
+    /// Mark a language's stale translations up to date as they are (you checked them).
+    Accept {
+        /// The language, e.g. ru.
+        lang: String,
+        /// Only these releases (default: every release and office.ftl).
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
@@ -55,6 +72,29 @@ enum Command {
         /// Write the PDFs here instead of out/.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Validate everything without writing PDFs: every problem at once.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Translation progress: a row per release, a column per language.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Translators' tools.
+    L10n {
+        #[command(subcommand)]
+        command: L10nCommand,
+    },
+    /// Scaffold a release: its TOML, its source-language text and empty stubs for the other languages.
+    New {
+        /// A short title: lowercase letters, digits and `-`; the id becomes <date>-<slug>.
+        slug: String,
+        /// The release date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
     },
     /// The fonts in use and which languages' letters each covers.
     Fonts {
@@ -101,6 +141,42 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Fonts { all } => print_fonts(&project, all, &reporter),
+        Command::Check { format } => {
+            let diags = pressroom::check::check(&project);
+            if format == Format::Json {
+                println!("{}", serde_json::to_string_pretty(&diags.to_json()).unwrap_or_default());
+                return if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            }
+            let (errors, warnings) = diags
+                .iter()
+                .fold((0, 0), |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) });
+            let code = reporter.finish(&diags);
+            if !cli.quiet {
+                eprintln!("check: {errors} error(s), {warnings} warning(s)");
+            }
+            code
+        }
+        Command::Status { format } => print_status(&project, format, &reporter),
+        Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
+            accept(&project, &lang, &ids, &reporter, cli.quiet)
+        }
+        Command::New { slug, date } => {
+            let date = match date.as_deref().map(parse_date).transpose() {
+                Ok(date) => date.unwrap_or_else(pressroom::release::Date::today),
+                Err(diag) => return reporter.finish(&diag.into()),
+            };
+            match pressroom::scaffold::new_release(&project, &slug, date) {
+                Ok(written) => {
+                    for path in written {
+                        if !cli.quiet {
+                            println!("created {}", path.display());
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => reporter.finish(&diags),
+            }
+        }
     }
 }
 
@@ -112,6 +188,126 @@ fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
                 .hint("set it to seconds since 1970-01-01 UTC, e.g. SOURCE_DATE_EPOCH=1426032000, or unset it")
         }),
         _ => Ok(None),
+    }
+}
+
+fn parse_date(text: &str) -> Result<pressroom::release::Date, Diagnostic> {
+    let bad = || {
+        Diagnostic::error("usage", format!("`{text}` is not a date"))
+            .hint("write it as YYYY-MM-DD, e.g. --date 2015-03-11")
+    };
+    let value: toml::value::Datetime = text.parse().map_err(|_| bad())?;
+    match (value.date, value.time) {
+        (Some(d), None) => {
+            Ok(pressroom::release::Date { year: d.year.into(), month: d.month, day: d.day })
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn print_status(project: &Project, format: Format, reporter: &Reporter) -> ExitCode {
+    let (rows, diags) = match pressroom::status::status(project) {
+        Ok(found) => found,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    if format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return reporter.finish(&diags);
+    }
+    let langs = project.languages();
+    let source = project.source_language();
+    let cell = |row: &pressroom::status::StatusRow| {
+        if row.language == source {
+            format!("source ({})", row.messages)
+        } else if row.is_done() {
+            "done".to_owned()
+        } else {
+            let mut parts = Vec::new();
+            if row.missing > 0 {
+                parts.push(format!("missing {}", row.missing));
+            }
+            if row.stale > 0 {
+                parts.push(format!("stale {}", row.stale));
+            }
+            parts.join(", ")
+        }
+    };
+    let mut releases: Vec<&str> = Vec::new();
+    for row in &rows {
+        if !releases.contains(&row.release.as_str()) {
+            releases.push(&row.release);
+        }
+    }
+    let mut table: Vec<Vec<String>> =
+        vec![std::iter::once("release".to_owned()).chain(langs.iter().cloned()).collect()];
+    for release in &releases {
+        let mut line = vec![release.to_string()];
+        for lang in &langs {
+            let row = rows.iter().find(|r| r.release == *release && r.language == *lang);
+            line.push(row.map(cell).unwrap_or_default());
+        }
+        table.push(line);
+    }
+    let mut total = vec!["total".to_owned()];
+    for lang in &langs {
+        let of_lang = rows.iter().filter(|r| r.language == *lang);
+        let (messages, missing, stale) =
+            of_lang.fold((0, 0, 0), |(m, x, s), r| (m + r.messages, x + r.missing, s + r.stale));
+        total.push(if *lang == source {
+            format!("{messages} messages")
+        } else if missing + stale == 0 {
+            "done".to_owned()
+        } else {
+            format!("missing {missing}, stale {stale}")
+        });
+    }
+    table.push(total);
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &table {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:w$}")).collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+    reporter.finish(&diags)
+}
+
+fn accept(
+    project: &Project,
+    lang: &str,
+    ids: &[String],
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    if lang == project.source_language() || !project.languages().iter().any(|l| l == lang) {
+        let diag = Diagnostic::error(
+            "usage",
+            format!("`{lang}` is not a translation language of this office"),
+        )
+        .hint(format!(
+            "translations: {}",
+            project
+                .languages()
+                .into_iter()
+                .filter(|l| *l != project.source_language())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return reporter.finish(&diag.into());
+    }
+    let selected = match build::select_releases(project, ids) {
+        Ok(selected) => selected,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    let (mut catalog, diags) = pressroom::l10n::Catalog::load(project, &selected);
+    match catalog.accept(project, lang, &selected, ids.is_empty()) {
+        Ok(count) => {
+            if !quiet {
+                println!("accepted {count} stale translation(s) in {lang}");
+            }
+            reporter.finish(&diags)
+        }
+        Err(diag) => reporter.finish(&diag.into()),
     }
 }
 
@@ -174,7 +370,7 @@ impl Reporter {
     /// an error.
     fn finish(&self, diags: &Diagnostics) -> ExitCode {
         let mut stderr = StandardStream::stderr(self.color);
-        let diags = diags.clone().merge_languages();
+        let diags = diags.clone().dedup().merge_languages();
         for diag in diags.iter() {
             if self.quiet && !diag.is_error() {
                 continue;

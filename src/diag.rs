@@ -168,6 +168,22 @@ impl Diagnostic {
         }
     }
 
+    /// `{severity, code, file, line, column, message, language, release}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (line, column) = self.line_col().unzip();
+        serde_json::json!({
+            "severity": self.severity,
+            "code": self.code,
+            "file": self.file_path().map(|p| p.display().to_string()),
+            "line": line,
+            "column": column,
+            "message": self.message,
+            "hints": self.hints,
+            "language": self.language,
+            "release": self.release,
+        })
+    }
+
     /// The rendered diagnostic without colours, as a string (for tests and logs).
     pub fn to_plain_string(&self) -> String {
         let mut buffer = termcolor::NoColor::new(Vec::new());
@@ -207,6 +223,24 @@ impl Diagnostics {
 
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
+    }
+
+    /// Drops findings reported twice (a shared file read for each release).
+    pub fn dedup(self) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        Self(
+            self.0
+                .into_iter()
+                .filter(|d| {
+                    seen.insert((d.to_plain_string(), d.language.clone(), d.release.clone()))
+                })
+                .collect(),
+        )
+    }
+
+    /// One JSON object per finding, for editors and CI.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Array(self.0.iter().map(Diagnostic::to_json).collect())
     }
 
     /// Folds findings that differ only in their language into one naming

@@ -128,10 +128,21 @@ impl Sources<'_> {
         required: bool,
         diags: &mut Diagnostics,
     ) -> Option<Text> {
-        if let Some(value) = self.target.format(id, attr, args, diags) {
-            return Some(Text { value, fallback: false });
-        }
         let is_source = std::ptr::eq(self.target, self.source);
+        if let Some(value) = self.target.format(id, attr, args, diags) {
+            if is_source || !self.target.is_stale(id) {
+                return Some(Text { value, fallback: false });
+            }
+            // A stale translation: a draft shows the current source text
+            // instead, marked; a final build refuses it.
+            if self.draft {
+                let mut ignored = Diagnostics::default();
+                let value = self.source.format(id, attr, args, &mut ignored).unwrap_or(value);
+                return Some(Text { value, fallback: true });
+            }
+            diags.push(self.stale(id));
+            return None;
+        }
         if self.draft && !is_source {
             let mut ignored = Diagnostics::default();
             if let Some(value) = self.source.format(id, attr, args, &mut ignored) {
@@ -142,6 +153,25 @@ impl Sources<'_> {
             diags.push(self.missing(id, attr));
         }
         None
+    }
+
+    fn stale(&self, id: &str) -> Diagnostic {
+        let lang = &self.target.lang;
+        let mut d = Diagnostic::error(
+            "stale-translation",
+            format!("the translation of `{id}` is stale: the source text changed since"),
+        )
+        .language(lang)
+        .release(self.release.id.as_str())
+        .hint(format!(
+            "update the translation, or run `pressroom l10n accept {lang} {}` if it still \
+             says the same; --draft builds with the source text in its place",
+            self.release.id
+        ));
+        if let Some((file, span)) = self.target.locate(id) {
+            d = d.at(&file.source, span);
+        }
+        d
     }
 
     fn missing(&self, id: &str, attr: Option<&str>) -> Diagnostic {

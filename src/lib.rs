@@ -5,7 +5,9 @@
 //! -> [`document`] (the per-language model, as data) -> [`render`] (Typst)
 //! -> PDF bytes -> [`build`] (atomic write). [`diag`] renders every error.
 
+pub mod atomic;
 pub mod build;
+pub mod check;
 pub mod diag;
 pub mod document;
 pub mod fonts;
@@ -14,3 +16,5 @@ pub mod markup;
 pub mod project;
 pub mod release;
 pub mod render;
+pub mod scaffold;
+pub mod status;

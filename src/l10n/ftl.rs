@@ -40,10 +40,13 @@ impl FtlFile {
         let mut entries = BTreeMap::new();
         let mut duplicates = Vec::new();
         for (id, span) in entry_spans(&source.text) {
-            if entries.contains_key(&id) {
-                duplicates.push((id, span));
-            } else {
-                entries.insert(id, span);
+            match entries.entry(id) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    duplicates.push((e.key().clone(), span))
+                }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(span);
+                }
             }
         }
         let file = Self { source, resource: Arc::new(resource), entries, duplicates };

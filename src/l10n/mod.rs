@@ -1,10 +1,15 @@
 //! Localization: Fluent bundles per language (office words plus one
 //! release's text), CLDR dates and plurals.
 
+pub mod catalog;
 pub mod cldr;
+pub mod compare;
+pub mod entries;
 pub mod ftl;
+pub mod state;
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -13,6 +18,7 @@ use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::project::Project;
 use crate::release::ReleaseId;
+pub use catalog::Catalog;
 pub use cldr::DateFormat;
 pub use ftl::FtlFile;
 
@@ -23,6 +29,7 @@ pub struct Localizer {
     bundle: FluentBundle<Arc<FluentResource>>,
     pub office: Option<FtlFile>,
     pub release: Option<FtlFile>,
+    stale: BTreeSet<String>,
 }
 
 /// A formatted message and whether the translation was missing, so that a
@@ -52,31 +59,53 @@ impl Localizer {
         };
         let office = read(project.office_ftl(lang));
         let release_file = read(project.release_ftl(lang, release));
+        let (localizer, found) = Self::new(lang, office, release_file, BTreeSet::new());
+        diags.extend(found);
+        (localizer, diags)
+    }
 
+    /// A localizer over already parsed files. `stale` names the messages
+    /// whose translation predates a change of the source text.
+    pub fn new(
+        lang: &str,
+        office: Option<FtlFile>,
+        release: Option<FtlFile>,
+        stale: BTreeSet<String>,
+    ) -> (Self, Diagnostics) {
+        let mut diags = Diagnostics::default();
         let langid = lang.parse().unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![cldr::plural_locale(lang), langid]);
         // Bidi isolation marks would end up in the PDF's text (search, copy).
         bundle.set_use_isolating(false);
-        for file in office.iter().chain(release_file.iter()) {
+        for file in office.iter().chain(release.iter()) {
+            diags.extend(compare::duplicates(file, lang));
             if let Err(errors) = bundle.add_resource(file.resource.clone()) {
                 for error in errors {
-                    if let FluentError::Overriding { kind, id } = error {
-                        let mut d = Diagnostic::error(
-                            "fluent-duplicate",
-                            format!("the {kind} `{id}` is defined twice"),
-                        )
-                        .language(lang)
-                        .hint("office.ftl and the release's file share one namespace; rename one");
-                        if let Some(span) = file.span_of(&id) {
-                            d = d.at(&file.source, span);
-                        }
-                        diags.push(d);
+                    let FluentError::Overriding { kind, id } = error else { continue };
+                    let is_term = kind.to_string() == "term";
+                    let id = if is_term { format!("-{id}") } else { id };
+                    if file.duplicates.iter().any(|(dup, _)| *dup == id) {
+                        continue; // reported above, at the second definition
                     }
+                    let mut d = Diagnostic::error(
+                        "fluent-duplicate",
+                        format!("the {kind} `{id}` is defined in office.ftl too"),
+                    )
+                    .language(lang)
+                    .hint("office.ftl and the release's file share one namespace; rename one");
+                    if let Some(span) = file.span_of(&id) {
+                        d = d.at(&file.source, span);
+                    }
+                    diags.push(d);
                 }
             }
         }
-        let localizer = Self { lang: lang.to_owned(), bundle, office, release: release_file };
-        (localizer, diags)
+        (Self { lang: lang.to_owned(), bundle, office, release, stale }, diags)
+    }
+
+    /// Whether the translation of `id` predates the current source text.
+    pub fn is_stale(&self, id: &str) -> bool {
+        self.stale.contains(id)
     }
 
     pub fn has_message(&self, id: &str) -> bool {

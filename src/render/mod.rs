@@ -113,10 +113,10 @@ pub fn render(
 fn pdf_timestamp(date: Date, source_date_epoch: Option<i64>) -> Option<Timestamp> {
     let datetime = match source_date_epoch {
         Some(epoch) => {
-            let (year, month, day) = civil_from_days(epoch.div_euclid(86_400));
+            let Date { year, month, day } = Date::from_days_since_epoch(epoch.div_euclid(86_400))?;
             let secs = epoch.rem_euclid(86_400);
             Datetime::from_ymd_hms(
-                i32::try_from(year).ok()?,
+                year,
                 month,
                 day,
                 (secs / 3600) as u8,
@@ -128,22 +128,6 @@ fn pdf_timestamp(date: Date, source_date_epoch: Option<i64>) -> Option<Timestamp
     };
     datetime.map(Timestamp::new_utc)
 }
-
-/// The proleptic Gregorian date of a day count since 1970-01-01
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// Typst's diagnostics as ours, pointing into the `.typ` file.
 fn convert(world: &dyn World, diags: &[SourceDiagnostic]) -> Diagnostics {
     let mut out = Diagnostics::default();
@@ -171,17 +155,4 @@ fn convert(world: &dyn World, diags: &[SourceDiagnostic]) -> Diagnostics {
         out.push(d);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_from_days;
-
-    #[test]
-    fn epoch_days_become_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(16_505), (2015, 3, 11));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
 }

@@ -1,0 +1,112 @@
+//! `pressroom check`: everything a build would find, and what a translator
+//! needs to know, without writing a PDF. Every problem at once.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::document::{self, Sources};
+use crate::l10n::catalog::{office_key, release_key};
+use crate::l10n::{Catalog, DateFormat, compare};
+use crate::project::Project;
+use crate::release::{Release, ReleaseId};
+
+pub fn check(project: &Project) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let ids = project.release_ids().unwrap_or_else(|found| {
+        diags.extend(found);
+        Vec::new()
+    });
+    let mut releases = Vec::new();
+    for id in &ids {
+        match Release::load(project, id) {
+            Ok(release) => releases.push(release),
+            Err(found) => diags.extend(found),
+        }
+    }
+    let (catalog, found) = Catalog::load(project, &ids);
+    diags.extend(found);
+
+    let keys: Vec<(String, Option<&ReleaseId>)> = std::iter::once((office_key(), None))
+        .chain(ids.iter().map(|id| (release_key(id), Some(id))))
+        .collect();
+    for lang in &catalog.languages {
+        for (key, id) in &keys {
+            let tag = |d: Diagnostic| match id {
+                Some(id) => d.language(lang).release(id.as_str()),
+                None => d.language(lang),
+            };
+            let source = catalog.file(&catalog.source_lang, key);
+            let target = catalog.file(lang, key);
+            if let Some(target) = target {
+                diags.extend(retag(compare::duplicates(target, lang), &tag));
+                diags.extend(retag(compare::plural_variants(target, lang), &tag));
+            }
+            if *lang == catalog.source_lang {
+                continue;
+            }
+            match (source, target) {
+                (Some(source), Some(target)) => {
+                    diags.extend(retag(compare::compare(source, target, lang), &tag));
+                    for stale in catalog.stale(lang, key) {
+                        let mut d = Diagnostic::warning(
+                            "stale-translation",
+                            format!("the translation of `{stale}` is stale: the source text changed since"),
+                        )
+                        .hint(format!(
+                            "update it, or run `pressroom l10n accept {lang}{}` if it still says the same",
+                            id.map(|id| format!(" {id}")).unwrap_or_default()
+                        ));
+                        if let Some(span) = target.span_of(&stale) {
+                            d = d.at(&target.source, span);
+                        }
+                        diags.push(tag(d));
+                    }
+                }
+                (Some(source), None) => {
+                    let path = match id {
+                        Some(id) => project.release_ftl(lang, id),
+                        None => project.office_ftl(lang),
+                    };
+                    let path = project.relative(&path);
+                    let count = source.entries.keys().filter(|k| !k.starts_with('-')).count();
+                    diags.push(tag(Diagnostic::warning(
+                        "missing-file",
+                        format!(
+                            "{} does not exist: {count} message(s) to translate",
+                            path.display()
+                        ),
+                    )
+                    .in_file(path)
+                    .hint(
+                        "create it with the messages of the source language's file, translated",
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // What a draft build would find: unknown terms and variables, markup
+    // problems, places and kinds without a message.
+    for release in &releases {
+        let (source, _) = catalog.localizer(&catalog.source_lang, &release.id);
+        for lang in &release.languages {
+            let own;
+            let target = if *lang == catalog.source_lang {
+                &source
+            } else {
+                own = catalog.localizer(lang, &release.id).0;
+                &own
+            };
+            let Ok(dates) = DateFormat::new(&project.date_locale(lang)) else { continue };
+            let sources = Sources { project, release, target, source: &source, draft: true };
+            match document::build(&sources, &dates) {
+                Ok((_, warnings)) => diags.extend(warnings),
+                Err(errors) => diags.extend(errors),
+            }
+        }
+    }
+    diags.dedup()
+}
+
+fn retag(diags: Diagnostics, tag: &impl Fn(Diagnostic) -> Diagnostic) -> Diagnostics {
+    Diagnostics(diags.into_iter().map(tag).collect())
+}

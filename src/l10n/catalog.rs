@@ -1,0 +1,142 @@
+//! Every Fluent file of the project, per language, parsed once, with the
+//! translation state reconciled: which translations are stale.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::state::{FilePair, TranslationState};
+use super::{FtlFile, Localizer};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::project::Project;
+use crate::release::ReleaseId;
+
+/// A file's key within its language folder.
+pub fn office_key() -> String {
+    "office.ftl".to_owned()
+}
+
+pub fn release_key(id: &ReleaseId) -> String {
+    format!("releases/{id}.ftl")
+}
+
+pub struct Catalog {
+    pub source_lang: String,
+    pub languages: Vec<String>,
+    /// (language, key) -> the parsed file, for the files that exist.
+    files: BTreeMap<(String, String), FtlFile>,
+    /// language -> key -> stale message ids.
+    stale: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+}
+
+impl Catalog {
+    /// Parses the office file and the files of `releases` in every language,
+    /// and reconciles each translation's state, saving it when it changed.
+    pub fn load(project: &Project, releases: &[ReleaseId]) -> (Self, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let source_lang = project.source_language();
+        let languages = project.languages();
+        let mut files = BTreeMap::new();
+        let keys: Vec<(String, Option<&ReleaseId>)> = std::iter::once((office_key(), None))
+            .chain(releases.iter().map(|id| (release_key(id), Some(id))))
+            .collect();
+        for lang in &languages {
+            for (key, id) in &keys {
+                let path = match id {
+                    None => project.office_ftl(lang),
+                    Some(id) => project.release_ftl(lang, id),
+                };
+                match FtlFile::read(project, &path) {
+                    Ok(Some((file, found))) => {
+                        diags.extend(Diagnostics(
+                            found.into_iter().map(|d| d.language(lang)).collect(),
+                        ));
+                        files.insert((lang.clone(), key.clone()), file);
+                    }
+                    Ok(None) => {}
+                    Err(diag) => diags.push(diag.language(lang)),
+                }
+            }
+        }
+        let mut catalog = Self { source_lang, languages, files, stale: BTreeMap::new() };
+        for lang in catalog.languages.clone() {
+            if lang == catalog.source_lang {
+                continue;
+            }
+            if let Err(diag) = catalog.reconcile(project, &lang, &keys) {
+                diags.push(diag.language(&lang));
+            }
+        }
+        (catalog, diags)
+    }
+
+    fn pairs(&self, lang: &str, keys: &[(String, Option<&ReleaseId>)]) -> Vec<FilePair<'_>> {
+        keys.iter()
+            .filter_map(|(key, _)| {
+                let source = self.files.get(&(self.source_lang.clone(), key.clone()))?;
+                let translation = self.files.get(&(lang.to_owned(), key.clone()))?;
+                Some(FilePair { key: key.clone(), source, translation })
+            })
+            .collect()
+    }
+
+    fn reconcile(
+        &mut self,
+        project: &Project,
+        lang: &str,
+        keys: &[(String, Option<&ReleaseId>)],
+    ) -> Result<(), Diagnostic> {
+        let mut state = TranslationState::load(project, lang)?;
+        let stale = state.reconcile(&self.pairs(lang, keys));
+        state.save(project)?;
+        self.stale.insert(lang.to_owned(), stale);
+        Ok(())
+    }
+
+    /// Marks the stale translations of `lang` in the given files as up to
+    /// date; returns how many messages were accepted.
+    pub fn accept(
+        &mut self,
+        project: &Project,
+        lang: &str,
+        releases: &[ReleaseId],
+        include_office: bool,
+    ) -> Result<usize, Diagnostic> {
+        let keys: Vec<(String, Option<&ReleaseId>)> = include_office
+            .then(|| (office_key(), None))
+            .into_iter()
+            .chain(releases.iter().map(|id| (release_key(id), Some(id))))
+            .collect();
+        let mut state = TranslationState::load(project, lang)?;
+        let pairs = self.pairs(lang, &keys);
+        state.reconcile(&pairs);
+        let accepted = state.accept(&pairs);
+        state.save(project)?;
+        if let Some(stale) = self.stale.get_mut(lang) {
+            for (key, _) in &keys {
+                stale.remove(key);
+            }
+        }
+        Ok(accepted)
+    }
+
+    pub fn file(&self, lang: &str, key: &str) -> Option<&FtlFile> {
+        self.files.get(&(lang.to_owned(), key.to_owned()))
+    }
+
+    /// The stale message ids of `lang` in file `key`.
+    pub fn stale(&self, lang: &str, key: &str) -> BTreeSet<String> {
+        self.stale.get(lang).and_then(|s| s.get(key)).cloned().unwrap_or_default()
+    }
+
+    /// The localizer of one release in one language, stale ids included.
+    pub fn localizer(&self, lang: &str, id: &ReleaseId) -> (Localizer, Diagnostics) {
+        let (office, release) = (office_key(), release_key(id));
+        let mut stale = self.stale(lang, &office);
+        stale.extend(self.stale(lang, &release));
+        Localizer::new(
+            lang,
+            self.file(lang, &office).cloned(),
+            self.file(lang, &release).cloned(),
+            stale,
+        )
+    }
+}

@@ -1,0 +1,185 @@
+//! Which translations are stale: `locales/<lang>/translation-state.toml`
+//! records, for each translated message, a fingerprint of the source text it
+//! was translated from and of the translation itself. When the source text
+//! changes and the translation does not, the translation is stale — until
+//! the translator edits it or accepts it as it is.
+//!
+//! The file is pressroom's to write (one line per message, sorted, so that
+//! merges are easy), one per language, so translators never conflict.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use super::FtlFile;
+use crate::diag::Diagnostic;
+use crate::project::Project;
+
+pub const STATE_FILE: &str = "translation-state.toml";
+
+const HEADER: &str = "\
+# Written by pressroom: the source text each translation was made from, as
+# fingerprints (source, translation). Do not edit by hand: when the source
+# changes and a translation does not, the translation is stale until it is
+# edited or `pressroom l10n accept <lang>` marks it up to date.
+";
+
+/// Fingerprints of one message: source text and translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Record {
+    source: String,
+    translation: String,
+}
+
+impl Record {
+    fn parse(value: &str) -> Option<Self> {
+        let (source, translation) = value.split_once(' ')?;
+        Some(Self { source: source.to_owned(), translation: translation.to_owned() })
+    }
+
+    fn render(&self) -> String {
+        format!("{} {}", self.source, self.translation)
+    }
+}
+
+/// The translation state of one language, by file (relative to the
+/// language folder: `office.ftl`, `releases/<id>.ftl`) and message id.
+#[derive(Debug, Clone, Default)]
+pub struct TranslationState {
+    lang: String,
+    files: BTreeMap<String, BTreeMap<String, Record>>,
+    changed: bool,
+}
+
+/// A pair of files to reconcile: the source language's and a translation.
+pub struct FilePair<'a> {
+    /// `office.ftl` or `releases/<id>.ftl`.
+    pub key: String,
+    pub source: &'a FtlFile,
+    pub translation: &'a FtlFile,
+}
+
+impl TranslationState {
+    pub fn path(project: &Project, lang: &str) -> PathBuf {
+        project.locale_dir(lang).join(STATE_FILE)
+    }
+
+    /// Reads the state of `lang`; a missing file is an empty state.
+    pub fn load(project: &Project, lang: &str) -> Result<Self, Diagnostic> {
+        let path = Self::path(project, lang);
+        let mut state = Self { lang: lang.to_owned(), ..Self::default() };
+        let source = match project.read_source(&path) {
+            Ok(source) => source,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(state),
+            Err(err) => {
+                return Err(Diagnostic::error("l10n-state", format!("cannot read: {err}"))
+                    .in_file(project.relative(&path)));
+            }
+        };
+        let table: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(&source.text)
+            .map_err(|err| {
+                crate::release::toml_diagnostic(&source, &err, "l10n-state").hint(
+                    "this file is written by pressroom; delete it to start afresh \
+                     (every translation then counts as up to date)",
+                )
+            })?;
+        for (file, messages) in table {
+            let records = messages
+                .into_iter()
+                .filter_map(|(id, value)| Record::parse(&value).map(|r| (id, r)))
+                .collect();
+            state.files.insert(file, records);
+        }
+        Ok(state)
+    }
+
+    /// Brings the records up to date with the files and returns the ids of
+    /// stale messages per file. A message seen for the first time, or edited
+    /// by its translator since the source changed, is up to date.
+    pub fn reconcile(&mut self, pairs: &[FilePair<'_>]) -> BTreeMap<String, BTreeSet<String>> {
+        let mut stale: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for pair in pairs {
+            let records = self.files.entry(pair.key.clone()).or_default();
+            let mut kept = BTreeMap::new();
+            for id in pair.source.entries.keys() {
+                let (Some(source), Some(translation)) =
+                    (pair.source.entry_source(id), pair.translation.entry_source(id))
+                else {
+                    continue;
+                };
+                let now =
+                    Record { source: fingerprint(&source), translation: fingerprint(&translation) };
+                let record = match records.get(id) {
+                    Some(old) if old.source != now.source && old.translation == now.translation => {
+                        stale.entry(pair.key.clone()).or_default().insert(id.clone());
+                        old.clone()
+                    }
+                    _ => now,
+                };
+                kept.insert(id.clone(), record);
+            }
+            if *records != kept {
+                *records = kept;
+                self.changed = true;
+            }
+        }
+        stale
+    }
+
+    /// Marks the stale messages of the given files up to date as they are.
+    pub fn accept(&mut self, pairs: &[FilePair<'_>]) -> usize {
+        let mut accepted = 0;
+        for pair in pairs {
+            let Some(records) = self.files.get_mut(&pair.key) else { continue };
+            for (id, record) in records.iter_mut() {
+                let Some(source) = pair.source.entry_source(id) else { continue };
+                let source = fingerprint(&source);
+                if record.source != source {
+                    record.source = source;
+                    accepted += 1;
+                    self.changed = true;
+                }
+            }
+        }
+        accepted
+    }
+
+    /// Writes the state if anything changed (atomically, like every output).
+    pub fn save(&mut self, project: &Project) -> Result<(), Diagnostic> {
+        if !self.changed {
+            return Ok(());
+        }
+        let mut text = String::from(HEADER);
+        for (file, records) in &self.files {
+            if records.is_empty() {
+                continue;
+            }
+            text.push_str(&format!("\n[{}]\n", toml_key(file)));
+            for (id, record) in records {
+                text.push_str(&format!("{} = \"{}\"\n", toml_key(id), record.render()));
+            }
+        }
+        let path = Self::path(project, &self.lang);
+        crate::atomic::write_atomic(&path, text.as_bytes()).map_err(|err| {
+            Diagnostic::error("l10n-state", format!("cannot write: {err}"))
+                .in_file(project.relative(&path))
+        })?;
+        self.changed = false;
+        Ok(())
+    }
+}
+
+/// A short, stable fingerprint of an entry's text.
+fn fingerprint(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        key.to_owned()
+    } else {
+        format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}

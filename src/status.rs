@@ -1,0 +1,58 @@
+//! `pressroom status`: translation progress, a row per release (and one for
+//! the office's shared words), a column per language.
+
+use serde::Serialize;
+
+use crate::diag::Diagnostics;
+use crate::l10n::Catalog;
+use crate::l10n::catalog::{office_key, release_key};
+use crate::project::Project;
+
+/// The row name of `office.ftl`: parentheses never occur in a release id.
+pub const OFFICE_ROW: &str = "(office)";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    pub release: String,
+    pub language: String,
+    /// Messages in the source language's file.
+    pub messages: usize,
+    pub missing: usize,
+    pub stale: usize,
+}
+
+impl StatusRow {
+    pub fn is_done(&self) -> bool {
+        self.missing == 0 && self.stale == 0
+    }
+}
+
+/// One row per (release or office, language), source language included.
+pub fn status(project: &Project) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
+    let ids = project.release_ids()?;
+    let (catalog, diags) = Catalog::load(project, &ids);
+    let keys = ids
+        .iter()
+        .map(|id| (id.to_string(), release_key(id)))
+        .chain(std::iter::once((OFFICE_ROW.to_owned(), office_key())));
+    let mut rows = Vec::new();
+    for (row, key) in keys {
+        let source: Vec<String> = catalog
+            .file(&catalog.source_lang, &key)
+            .map(|f| f.entries.keys().filter(|id| !id.starts_with('-')).cloned().collect())
+            .unwrap_or_default();
+        for lang in &catalog.languages {
+            let translated = catalog.file(lang, &key);
+            let missing = source.iter().filter(|id| !translated.is_some_and(|f| f.has(id))).count();
+            let stale = catalog.stale(lang, &key).len();
+            rows.push(StatusRow {
+                release: row.clone(),
+                language: lang.clone(),
+                messages: source.len(),
+                missing,
+                stale,
+            });
+        }
+    }
+    Ok((rows, diags))
+}
