@@ -372,15 +372,16 @@ fn unknown_name(
     span: std::ops::Range<usize>,
     what: &str,
 ) -> Diagnostic {
-    let office = sources.project.relative(&sources.project.office_ftl(&sources.target.lang));
     Diagnostic::error(
         "release-name",
-        format!("the {what} has no message `{message}` in {}", office.display()),
+        format!("the {what} has no message `{message}` in office.ftl"),
     )
     .at(&sources.release.source, span)
     .language(&sources.target.lang)
     .release(sources.release.id.as_str())
-    .hint(format!("add `{message} = …` to office.ftl of every language, or fix the spelling"))
+    .hint(format!(
+        "add `{message} = …` to locales/<lang>/office.ftl of every language, or fix the spelling"
+    ))
 }
 
 /// Splits a pattern formatted with private-use stand-ins for the page

@@ -2,7 +2,7 @@
 //! Its files are laid over a copy of the shipped project (a file named
 //! `REMOVE` lists paths to delete first), `ARGS` holds the command line
 //! (default `build`), and `expected.txt` is the snapshot of what pressroom
-//! prints on stderr, with the exit code on the first line.
+//! prints (stdout when there is any, then stderr), after the exit code.
 //!
 //! `UPDATE_SNAPSHOTS=1 cargo test fixtures` rewrites the snapshots.
 
@@ -54,7 +54,10 @@ fn run_case(case: &Path) -> String {
     let args = std::fs::read_to_string(case.join("ARGS")).unwrap_or_else(|_| "build".into());
     let args: Vec<&str> = args.split_whitespace().collect();
     let run = project.run(&args);
-    format!("exit code: {}\n{}", run.code(), run.stderr())
+    let stdout = run.stdout();
+    let stdout =
+        if stdout.is_empty() { String::new() } else { format!("--- stdout\n{stdout}--- stderr\n") };
+    format!("exit code: {}\n{stdout}{}", run.code(), run.stderr())
 }
 
 fn overlay(base: &Path, dir: &Path, project: &Project) {
