@@ -147,6 +147,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 println!("{}", serde_json::to_string_pretty(&diags.to_json()).unwrap_or_default());
                 return if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS };
             }
+            let diags = diags.merge_languages();
             let (errors, warnings) = diags
                 .iter()
                 .fold((0, 0), |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) });
