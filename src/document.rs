@@ -6,7 +6,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::l10n::{DateFormat, Localizer, Text, release_args};
+use crate::l10n::{DateFormat, Fallback, Localizer, Text, release_args};
 use crate::markup::{self, Block};
 use crate::project::Project;
 use crate::release::Release;
@@ -73,7 +73,9 @@ pub struct Labels {
     /// `Page 1 of 2`, split around the numbers the layout fills in.
     pub page: Vec<Segment>,
     pub draft: Text,
+    /// Marks a passage shown in the source language: missing, or stale.
     pub untranslated: Text,
+    pub stale: Text,
 }
 
 /// A piece of a localized pattern: literal text, or a slot the layout fills.
@@ -91,11 +93,11 @@ pub struct Dateline {
 }
 
 /// Release text as blocks; `fallback` when it is the source language's
-/// text standing in for a missing translation (drafts only).
+/// text standing in for a missing or stale translation (drafts only).
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
     pub blocks: Vec<Block>,
-    pub fallback: bool,
+    pub fallback: Option<Fallback>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,14 +133,14 @@ impl Sources<'_> {
         let is_source = std::ptr::eq(self.target, self.source);
         if let Some(value) = self.target.format(id, attr, args, diags) {
             if is_source || !self.target.is_stale(id) {
-                return Some(Text { value, fallback: false });
+                return Some(Text { value, fallback: None });
             }
             // A stale translation: a draft shows the current source text
             // instead, marked; a final build refuses it.
             if self.draft {
                 let mut ignored = Diagnostics::default();
                 let value = self.source.format(id, attr, args, &mut ignored).unwrap_or(value);
-                return Some(Text { value, fallback: true });
+                return Some(Text { value, fallback: Some(Fallback::Stale) });
             }
             diags.push(self.stale(id));
             return None;
@@ -146,7 +148,7 @@ impl Sources<'_> {
         if self.draft && !is_source {
             let mut ignored = Diagnostics::default();
             if let Some(value) = self.source.format(id, attr, args, &mut ignored) {
-                return Some(Text { value, fallback: true });
+                return Some(Text { value, fallback: Some(Fallback::Missing) });
             }
         }
         if required || (!is_source && self.source.has_message(id)) {
@@ -245,7 +247,7 @@ pub fn build(
         diags.push(Diagnostic::error("release-date", err).at(&release.source, 0..0));
         String::new()
     });
-    let blank = || Text { value: String::new(), fallback: false };
+    let blank = || Text { value: String::new(), fallback: None };
     let office = |id: &str, diags: &mut Diagnostics| {
         sources.text(id, None, None, true, diags).unwrap_or_else(blank)
     };
@@ -327,6 +329,7 @@ pub fn build(
         page,
         draft: office("label-draft", &mut diags),
         untranslated: office("label-untranslated", &mut diags),
+        stale: office("label-stale", &mut diags),
     };
     let document = Document {
         lang,
@@ -355,7 +358,7 @@ pub fn build(
         embargo,
         title,
         subtitle,
-        body: body.unwrap_or(Section { blocks: Vec::new(), fallback: false }),
+        body: body.unwrap_or(Section { blocks: Vec::new(), fallback: None }),
         background,
         notes,
         contacts,

@@ -29,6 +29,7 @@ label-page = Page { $page } of { $pages }
 label-embargo = Embargoed until { $datetime }
 label-draft = Draft
 label-untranslated = Not yet translated
+label-stale = Translation out of date
 
 ## Kinds of release (the heading under the dateline)
 

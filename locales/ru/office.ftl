@@ -44,6 +44,7 @@ label-page = Страница { $page } из { $pages }
 label-embargo = Не для публикации до { $datetime }
 label-draft = Черновик
 label-untranslated = Перевод отсутствует
+label-stale = Перевод устарел
 
 ## Виды сообщений
 

@@ -27,6 +27,7 @@ label-page = Саҳифаи { $page } аз { $pages }
 label-embargo = То { $datetime } нашр карда нашавад
 label-draft = Лоиҳа
 label-untranslated = Тарҷума нашудааст
+label-stale = Тарҷума кӯҳна шудааст
 
 ## Намудҳои изҳорот
 

@@ -32,12 +32,20 @@ pub struct Localizer {
     stale: BTreeSet<String>,
 }
 
-/// A formatted message and whether the translation was missing, so that a
-/// draft can show the source text instead and mark it.
+/// A formatted message; in a draft, possibly the source language's text
+/// standing in for a missing or stale translation, so the layout can mark it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Text {
     pub value: String,
-    pub fallback: bool,
+    pub fallback: Option<Fallback>,
+}
+
+/// Why a draft shows the source text in place of a translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fallback {
+    Missing,
+    Stale,
 }
 
 impl Localizer {

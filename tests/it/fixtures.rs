@@ -1,6 +1,8 @@
-//! The corpus of bad inputs: each folder under `tests/fixtures/` is one case.
-//! Its files are laid over a copy of the shipped project (a file named
-//! `REMOVE` lists paths to delete first), `ARGS` holds the command line
+//! The corpus of bad inputs: each folder under `tests/fixtures/` is one case,
+//! applied to a copy of the shipped project: `REMOVE` lists paths to delete,
+//! `EDITS.toml` changes shipped files (`find`/`replace`, `append`,
+//! `cut-from`, so a case keeps working when unrelated text changes), and any
+//! other file is laid over the project as it is. `ARGS` holds the command line
 //! (default `build`), and `expected.txt` is the snapshot of what pressroom
 //! prints (stdout when there is any, then stderr), after the exit code.
 //!
@@ -51,6 +53,7 @@ fn run_case(case: &Path) -> String {
         }
     }
     overlay(case, case, &project);
+    apply_edits(case, &project);
     let args = std::fs::read_to_string(case.join("ARGS")).unwrap_or_else(|_| "build".into());
     let args: Vec<&str> = args.split_whitespace().collect();
     let run = project.run(&args);
@@ -64,7 +67,8 @@ fn overlay(base: &Path, dir: &Path, project: &Project) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         let rel = path.strip_prefix(base).unwrap();
-        if dir == base && ["ARGS", "REMOVE", "expected.txt"].iter().any(|n| rel == Path::new(n)) {
+        let special = ["ARGS", "REMOVE", "EDITS.toml", "expected.txt"];
+        if dir == base && special.iter().any(|n| rel == Path::new(n)) {
             continue;
         }
         if path.is_dir() {
@@ -72,5 +76,50 @@ fn overlay(base: &Path, dir: &Path, project: &Project) {
         } else {
             project.write(rel.to_str().unwrap(), &std::fs::read_to_string(&path).unwrap());
         }
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Edit {
+    file: String,
+    find: Option<String>,
+    replace: Option<String>,
+    append: Option<String>,
+    cut_from: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Edits {
+    edit: Vec<Edit>,
+}
+
+/// Applies `EDITS.toml`; a `find` or `cut-from` that no longer matches the
+/// shipped file fails the test, so a case never silently stops testing.
+fn apply_edits(case: &Path, project: &Project) {
+    let Ok(text) = std::fs::read_to_string(case.join("EDITS.toml")) else { return };
+    let edits: Edits = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    for edit in edits.edit {
+        let mut content = project.read(&edit.file);
+        if let Some(find) = &edit.find {
+            assert!(
+                content.contains(find.as_str()),
+                "{}: `{find}` not in {}",
+                case.display(),
+                edit.file
+            );
+            content = content.replacen(find.as_str(), edit.replace.as_deref().unwrap_or(""), 1);
+        }
+        if let Some(cut) = &edit.cut_from {
+            let at = content
+                .find(cut.as_str())
+                .unwrap_or_else(|| panic!("{}: `{cut}` not in {}", case.display(), edit.file));
+            content.truncate(at);
+            content.push('\n');
+        }
+        if let Some(append) = &edit.append {
+            content.push_str(append);
+        }
+        project.write(&edit.file, &content);
     }
 }

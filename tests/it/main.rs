@@ -4,6 +4,7 @@
 mod build;
 mod fixtures;
 mod fonts;
+mod l10n;
 mod props;
 mod rules;
 mod support;

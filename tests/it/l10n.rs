@@ -1,0 +1,159 @@
+//! The translators' workflow end to end: status, the stale cycle, drafts of
+//! stale text, accepting, and scaffolding a new release.
+
+use serde_json::Value;
+
+use crate::support::{Project, REFERENCE};
+
+fn status(project: &Project) -> Vec<(String, String, u64, u64, u64)> {
+    let run = project.run(&["status", "--format", "json"]);
+    run.success();
+    let rows: Value = serde_json::from_str(&run.stdout()).expect("status JSON");
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["release"].as_str().unwrap().to_owned(),
+                r["language"].as_str().unwrap().to_owned(),
+                r["messages"].as_u64().unwrap(),
+                r["missing"].as_u64().unwrap(),
+                r["stale"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn row(rows: &[(String, String, u64, u64, u64)], release: &str, lang: &str) -> (u64, u64, u64) {
+    let r = rows
+        .iter()
+        .find(|r| r.0 == release && r.1 == lang)
+        .expect("a row per release and language");
+    (r.2, r.3, r.4)
+}
+
+#[test]
+fn the_stale_cycle_translate_change_see_stale_edit_see_fresh() {
+    let project = Project::reference();
+    let rows = status(&project);
+    assert_eq!(row(&rows, REFERENCE, "ru"), (3, 0, 0), "the shipped translation is complete");
+    assert_eq!(row(&rows, "(office)", "tg").1, 0);
+
+    // The press officer changes the English title.
+    let en = format!("locales/en/releases/{REFERENCE}.ftl");
+    let text = project.read(&en);
+    project.write(&en, &text.replace("title = Dushanbe hosts", "title = Dushanbe hosted"));
+    let rows = status(&project);
+    assert_eq!(row(&rows, REFERENCE, "ru"), (3, 0, 1));
+    assert_eq!(row(&rows, REFERENCE, "tg"), (3, 0, 1));
+
+    // check names the stale message where it is; the final build refuses it.
+    let check = project.run(&["check"]);
+    check.success();
+    assert!(check.stderr().contains("the translation of `title` is stale"), "{}", check.stderr());
+    assert!(check.stderr().contains(&format!("locales/ru/releases/{REFERENCE}.ftl:1:1")));
+    let build = project.run(&["build", REFERENCE, "--lang", "ru"]);
+    build.failure();
+    assert!(build.stderr().contains("error[stale-translation]"), "{}", build.stderr());
+
+    // A draft shows the new English title in its place, marked.
+    project.run(&["build", REFERENCE, "--lang", "ru", "--draft"]).success();
+    let draft = project.pdf(REFERENCE, "ru").text();
+    assert!(draft.contains("Dushanbe hosted EU-Central Asia"), "{draft}");
+    assert!(draft.contains("ЧЕРНОВИК"), "draft mark");
+    assert!(draft.contains("Перевод устарел"), "the stand-in is marked as stale");
+
+    // The Russian translator edits the title: fresh. Tajik stays stale.
+    let ru = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&ru);
+    project.write(&ru, &text.replace("title = В Душанбе состоялся", "title = В Душанбе прошёл"));
+    let rows = status(&project);
+    assert_eq!(row(&rows, REFERENCE, "ru"), (3, 0, 0));
+    assert_eq!(row(&rows, REFERENCE, "tg"), (3, 0, 1));
+    project.run(&["build", REFERENCE, "--lang", "ru"]).success();
+
+    // The Tajik translator checks the title and accepts it as it is.
+    let accept = project.run(&["l10n", "accept", "tg", REFERENCE]);
+    accept.success();
+    assert!(
+        accept.stdout().contains("accepted 1 stale translation(s) in tg"),
+        "{}",
+        accept.stdout()
+    );
+    assert_eq!(row(&status(&project), REFERENCE, "tg"), (3, 0, 0));
+    project.run(&["build", REFERENCE, "--lang", "tg"]).success();
+
+    // The state is a readable file, one line per message.
+    let state = project.read("locales/tg/translation-state.toml");
+    assert!(state.starts_with("# Written by pressroom"), "{state}");
+    assert!(state.lines().any(|l| l.starts_with("title = \"")), "{state}");
+}
+
+#[test]
+fn status_table_has_a_row_per_release_a_column_per_language_and_totals() {
+    let project = Project::reference();
+    let ru = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&ru);
+    project.write(&ru, text.split("\nbackground =").next().unwrap());
+    let run = project.run(&["status"]);
+    run.success();
+    let out = run.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["release", "en", "ru", "tg"]);
+    let reference = lines.iter().find(|l| l.starts_with(REFERENCE)).unwrap();
+    assert!(reference.contains("missing 1") && reference.contains("done"), "{out}");
+    assert!(lines.last().unwrap().starts_with("total"), "{out}");
+}
+
+#[test]
+fn check_json_gives_one_located_object_per_finding() {
+    let project = Project::reference();
+    let tg = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&tg);
+    project.write(&tg, &format!("{text}\ntitle = Дубл\n"));
+    let run = project.run(&["check", "--format", "json"]);
+    run.failure();
+    let findings: Value = serde_json::from_str(&run.stdout()).unwrap();
+    let dup =
+        findings.as_array().unwrap().iter().find(|f| f["code"] == "fluent-duplicate").unwrap();
+    assert_eq!(dup["severity"], "error");
+    assert_eq!(dup["file"], tg.as_str());
+    assert_eq!(dup["line"], 21);
+    assert_eq!(dup["column"], 1);
+    assert_eq!(dup["language"], "tg");
+    assert_eq!(dup["release"], REFERENCE);
+}
+
+#[test]
+fn new_scaffolds_a_release_that_status_shows_as_missing() {
+    let project = Project::reference();
+    let run = project.run(&["new", "press-freedom-day", "--date", "2015-05-03"]);
+    run.success();
+    let id = "2015-05-03-press-freedom-day";
+    for file in [
+        format!("releases/{id}.toml"),
+        format!("locales/en/releases/{id}.ftl"),
+        format!("locales/ru/releases/{id}.ftl"),
+        format!("locales/tg/releases/{id}.ftl"),
+    ] {
+        assert!(run.stdout().contains(&format!("created {file}")), "{}", run.stdout());
+        assert!(project.file(&file).is_file());
+    }
+    let rows = status(&project);
+    assert_eq!(row(&rows, id, "ru"), (2, 2, 0));
+    assert_eq!(row(&rows, id, "tg"), (2, 2, 0));
+
+    // The English builds as it is; Russian only as a draft until translated.
+    project.run(&["build", id, "--lang", "en"]).success();
+    project.run(&["build", id, "--lang", "ru"]).failure();
+    project.run(&["build", id, "--lang", "ru", "--draft"]).success();
+
+    let again = project.run(&["new", "press-freedom-day", "--date", "2015-05-03"]);
+    again.failure();
+    assert!(again.stderr().contains("already exists"), "{}", again.stderr());
+    let bad = project.run(&["new", "Press Freedom", "--date", "2015-05-03"]);
+    bad.failure();
+    let bad_date = project.run(&["new", "x", "--date", "2015-13-01"]);
+    bad_date.failure();
+    assert!(bad_date.stderr().contains("is not a date"), "{}", bad_date.stderr());
+}
