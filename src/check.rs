@@ -84,6 +84,27 @@ pub fn check(project: &Project) -> Diagnostics {
         }
     }
 
+    // Translation files with no source-language file: left over from a
+    // renamed or removed release.
+    for lang in catalog.languages.iter().filter(|l| **l != catalog.source_lang) {
+        for path in ftl_files(&project.locale_dir(lang)) {
+            let rel = path.strip_prefix(project.locale_dir(lang)).unwrap_or(&path);
+            let key = rel.to_string_lossy().replace('\\', "/");
+            let source = project.locale_dir(&catalog.source_lang).join(rel);
+            if !source.is_file() {
+                diags.push(
+                    Diagnostic::warning(
+                        "obsolete-file",
+                        format!("{key} has no counterpart in the source language"),
+                    )
+                    .in_file(project.relative(&path))
+                    .language(lang)
+                    .hint("remove it, or check whether the release was renamed"),
+                );
+            }
+        }
+    }
+
     // What a draft build would find: unknown terms and variables, markup
     // problems, places and kinds without a message.
     for release in &releases {
@@ -109,4 +130,20 @@ pub fn check(project: &Project) -> Diagnostics {
 
 fn retag(diags: Diagnostics, tag: &impl Fn(Diagnostic) -> Diagnostic) -> Diagnostics {
     Diagnostics(diags.into_iter().map(tag).collect())
+}
+
+/// Every `.ftl` file under `dir`, sorted.
+fn ftl_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(ftl_files(&path));
+        } else if path.extension().is_some_and(|e| e == "ftl") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
 }

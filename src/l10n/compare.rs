@@ -10,9 +10,26 @@ use crate::diag::{Diagnostic, Diagnostics};
 
 const PLURAL_KEYS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
-/// Entries defined twice in one file, reported at the second definition.
+/// Entries defined twice in one file, reported at the second definition,
+/// and attributes defined twice in one entry.
 pub fn duplicates(file: &FtlFile, lang: &str) -> Diagnostics {
     let mut diags = Diagnostics::default();
+    for (id, summary) in summarize(file) {
+        for attr in &summary.duplicate_attributes {
+            diags.push(
+                locate(
+                    Diagnostic::error(
+                        "fluent-duplicate",
+                        format!("`{id}` defines the attribute `.{attr}` twice"),
+                    ),
+                    file,
+                    &id,
+                )
+                .language(lang)
+                .hint("only one of them is used; remove the other"),
+            );
+        }
+    }
     for (id, span) in &file.duplicates {
         diags.push(
             Diagnostic::error("fluent-duplicate", format!("`{id}` is defined twice in this file"))

@@ -24,6 +24,8 @@ pub struct EntrySummary {
     pub is_term: bool,
     pub has_value: bool,
     pub attributes: BTreeSet<String>,
+    /// Attributes defined more than once in the entry.
+    pub duplicate_attributes: BTreeSet<String>,
     pub variables: BTreeSet<String>,
     pub messages: BTreeSet<String>,
     pub terms: BTreeSet<String>,
@@ -45,7 +47,9 @@ pub fn summarize(file: &FtlFile) -> BTreeMap<String, EntrySummary> {
             walk_pattern(value, &mut summary);
         }
         for attribute in attributes {
-            summary.attributes.insert(attribute.id.name.to_string());
+            if !summary.attributes.insert(attribute.id.name.to_string()) {
+                summary.duplicate_attributes.insert(attribute.id.name.to_string());
+            }
             walk_pattern(&attribute.value, &mut summary);
         }
         out.entry(id).or_insert(summary);

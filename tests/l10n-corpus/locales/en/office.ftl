@@ -1,0 +1,57 @@
+## The office's shared words: its names, the letterhead, labels, kinds of
+## release, places and contacts. Terms (-eu) can be used in any release text.
+
+-eu = European Union
+-eu-short = EU
+-eeas = European External Action Service
+
+## Letterhead
+
+office-emblem = European Union
+office-name = Delegation of the European Union to the Republic of Tajikistan
+office-address = 74 Adhamova Street, Dushanbe, Tajikistan, 734013
+
+## Labels
+
+label-address = Address details
+label-telephone = Tel
+label-fax = Fax
+label-email = E-mail
+label-website = Website
+label-facebook = Follow us on Facebook
+label-background = Background
+label-contacts = Contacts
+label-notes = Notes to editors
+label-number = Ref.
+# $page and $pages are filled in by the layout.
+label-page = Page { $page } of { $pages }
+# $datetime: the embargo's date and time, e.g. 11 March 2015, 10:00 (UTC+05:00)
+label-embargo = Embargoed until { $datetime }
+label-draft = Draft
+label-untranslated = Not yet translated
+label-stale = Translation out of date
+
+## Kinds of release (the heading under the dateline)
+
+kind-press-release = Press release
+kind-statement = Statement
+kind-media-advisory = Media advisory
+
+## Places (the dateline)
+
+place-dushanbe = Dushanbe
+place-khujand = Khujand
+place-brussels = Brussels
+
+## Contacts: name, and .role under it
+
+contact-press = Ms. Mahbuba Abdullaeva
+    .role = Press and Information Officer, EU Delegation to Tajikistan
+
+label-pages = { $count ->
+    [one] { $count } page
+   *[other] { $count } pages
+}
+office-signature = { office-name }
+contact-desk = Press desk
+    .role = Duty officer

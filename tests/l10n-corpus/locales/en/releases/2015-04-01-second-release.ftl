@@ -1,0 +1,3 @@
+title = A second release
+body =
+    One paragraph about { $place }.

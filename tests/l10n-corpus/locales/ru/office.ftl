@@ -1,0 +1,73 @@
+## Общие слова Представительства: названия, бланк, подписи, виды
+## сообщений, места и контакты. Термины (-eu) доступны в текстах релизов.
+
+# Падеж: { -eu(case: "gen") } — «Европейского союза».
+-eu =
+    { $case ->
+       *[nom] Европейский союз
+        [gen] Европейского союза
+        [dat] Европейскому союзу
+        [acc] Европейский союз
+        [ins] Европейским союзом
+        [pre] Европейском союзе
+    }
+-eu-short = ЕС
+-eeas =
+    { $case ->
+       *[nom] Европейская служба внешних действий
+        [gen] Европейской службы внешних действий
+        [dat] Европейской службе внешних действий
+        [acc] Европейскую службу внешних действий
+        [ins] Европейской службой внешних действий
+        [pre] Европейской службе внешних действий
+    }
+
+## Бланк
+
+office-emblem = Европейский союз
+office-name = Представительство Европейского союза в Республике Таджикистан
+office-address = 734013, Таджикистан, г. Душанбе, ул. Адхамова, 74
+
+## Подписи
+
+label-address = Адрес
+label-telephone = Тел.
+label-fax = Факс
+label-email = Эл. почта
+label-website = Веб-сайт
+label-facebook = Мы в Facebook
+label-background = Справочная информация
+label-contacts = Контакты
+label-notes = Примечания для редакторов
+label-number = №
+label-page = Страница { $page } из { $total }
+label-embargo = Не для публикации до { $datetime }
+label-draft = Черновик
+label-untranslated = Перевод отсутствует
+label-stale = Перевод устарел
+
+## Виды сообщений
+
+kind-press-release = Пресс-релиз
+kind-statement = Заявление
+kind-media-advisory = Информация для СМИ
+
+## Места
+
+place-dushanbe = Душанбе
+place-khujand = Худжанд
+place-brussels = Брюссель
+
+## Контакты
+
+contact-press = г-жа Махбуба Абдуллаева
+    .title = Сотрудник
+
+label-pages = { $count ->
+    [one] { $count } страница
+   *[other] { $count } страниц
+}
+office-signature = { office-name }
+contact-desk = Дежурная служба
+    .role = Дежурный
+    .role = Дежурный сотрудник
