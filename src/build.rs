@@ -1,6 +1,7 @@
 //! `pressroom build`: every (release, language) output from sources to a PDF
 //! written atomically.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use crate::atomic::write_atomic;
@@ -9,7 +10,7 @@ use crate::document::{self, Sources};
 use crate::l10n::{Catalog, DateFormat, Localizer};
 use crate::project::Project;
 use crate::release::{Release, ReleaseId};
-use crate::render::{self, Engine, GlyphAudit, Rendered};
+use crate::render::{self, Engine, GlyphAudit, LayoutWorld, Rendered};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -96,24 +97,34 @@ pub fn build(
     options: &BuildOptions,
     mut on_output: impl FnMut(&Output),
 ) -> Result<BuildReport, Diagnostics> {
-    let out_dir = options.out.clone().unwrap_or_else(|| project.root().join("out"));
+    let out_dir = output_dir(project, options);
     let mut outputs = Vec::new();
     let diagnostics = render_each(project, options, |release, lang, rendered| {
-        let path = out_dir.join(format!("{}.{lang}.pdf", release.id));
-        write_atomic(&path, &rendered.pdf).map_err(|err| {
-            Diagnostic::error("write", format!("cannot write {}: {err}", path.display()))
-        })?;
-        let output = Output {
-            release: release.id.clone(),
-            lang: lang.to_owned(),
-            path,
-            pages: rendered.pages,
-        };
+        let output = write_output(&out_dir, &release.id, lang, &rendered)?;
         on_output(&output);
         outputs.push(output);
         Ok(())
     })?;
     Ok(BuildReport { outputs, diagnostics })
+}
+
+/// Where PDFs go: `--out`, or `out/` under the root.
+pub fn output_dir(project: &Project, options: &BuildOptions) -> PathBuf {
+    options.out.clone().unwrap_or_else(|| project.root().join("out"))
+}
+
+/// Writes one rendered output atomically as `<out>/<id>.<lang>.pdf`.
+pub fn write_output(
+    out_dir: &std::path::Path,
+    id: &ReleaseId,
+    lang: &str,
+    rendered: &Rendered,
+) -> Result<Output, Diagnostic> {
+    let path = out_dir.join(format!("{id}.{lang}.pdf"));
+    write_atomic(&path, &rendered.pdf).map_err(|err| {
+        Diagnostic::error("write", format!("cannot write {}: {err}", path.display()))
+    })?;
+    Ok(Output { release: id.clone(), lang: lang.to_owned(), path, pages: rendered.pages })
 }
 
 /// Renders each selected (release, language) output and hands the good ones
@@ -126,53 +137,136 @@ pub fn render_each(
 ) -> Result<Diagnostics, Diagnostics> {
     let ids = select_releases(project, &options.releases)?;
     let languages = select_languages(project, &options.languages)?;
-    let engine = Engine::new(Some(&project.fonts_dir()));
-    let source_lang = project.source_language();
+    let mut renderer = Renderer::new(project);
+    let wanted =
+        |_: &ReleaseId, lang: &str| languages.is_empty() || languages.iter().any(|l| l == lang);
+    Ok(renderer.render(project, &ids, wanted, options, |release, lang, outcome| match outcome {
+        Ok(rendered) => each(release, lang, rendered).map_err(Diagnostics::from),
+        Err(diags) => Err(diags),
+    }))
+}
 
-    let (catalog, mut diagnostics) = Catalog::load(project, &ids);
-    for id in ids {
-        let release = match Release::load(project, &id) {
-            Ok(release) => release,
-            Err(diags) => {
-                diagnostics.extend(diags);
-                continue;
-            }
-        };
-        let (source, source_diags) = catalog.localizer(&source_lang, &id);
-        diagnostics.extend(source_diags);
-        for lang in &release.languages {
-            if !languages.is_empty() && !languages.contains(lang) {
-                continue;
-            }
-            let loaded;
-            let target = if *lang == source_lang {
-                &source
-            } else {
-                let (target, diags) = catalog.localizer(lang, &id);
-                diagnostics.extend(diags);
-                loaded = target;
-                &loaded
+/// Renders outputs, keeping one Typst world per output between calls so a
+/// rebuild after a small change reuses Typst's work (watch mode).
+pub struct Renderer {
+    engine: Engine,
+    worlds: HashMap<(ReleaseId, String, String), LayoutWorld>,
+}
+
+impl Renderer {
+    pub fn new(project: &Project) -> Self {
+        Self { engine: Engine::new(Some(&project.fonts_dir())), worlds: HashMap::new() }
+    }
+
+    /// Renders the outputs of `ids` for which `wanted(id, lang)` holds, in
+    /// each release's languages. `each` gets every output's outcome (its
+    /// own errors included) and may fail it; the findings of every output
+    /// and of the sources shared between them come back.
+    pub fn render(
+        &mut self,
+        project: &Project,
+        ids: &[ReleaseId],
+        wanted: impl Fn(&ReleaseId, &str) -> bool,
+        options: &BuildOptions,
+        mut each: impl FnMut(&Release, &str, Result<Rendered, Diagnostics>) -> Result<(), Diagnostics>,
+    ) -> Diagnostics {
+        let source_lang = project.source_language();
+        // Problems in the Fluent files fail the outputs built from them (a
+        // broken file never yields a PDF that silently lacks its text).
+        let (catalog, file_problems) = Catalog::load(project, ids);
+        let mut diagnostics = Diagnostics::default();
+        let mut used = vec![false; file_problems.0.len()];
+        for id in ids {
+            let release = match Release::load(project, id) {
+                Ok(release) => release,
+                Err(diags) => {
+                    diagnostics.extend(diags);
+                    continue;
+                }
             };
-            let tag = |d: Diagnostic| d.language(lang).release(id.as_str());
-            match render_one(project, &engine, &release, target, &source, options) {
-                Ok((rendered, warnings)) => {
-                    diagnostics.extend(warnings);
-                    if let Err(diag) = each(&release, lang, rendered) {
-                        diagnostics.push(tag(diag));
+            let (source, source_diags) = catalog.localizer(&source_lang, id);
+            for lang in release.languages.iter().filter(|l| wanted(id, l)) {
+                let mut inputs = source_diags.clone();
+                let loaded;
+                let target = if *lang == source_lang {
+                    &source
+                } else {
+                    let (target, diags) = catalog.localizer(lang, id);
+                    inputs.extend(diags);
+                    loaded = target;
+                    &loaded
+                };
+                let files = [
+                    project.relative(&project.office_ftl(&source_lang)),
+                    project.relative(&project.release_ftl(&source_lang, id)),
+                    project.relative(&project.office_ftl(lang)),
+                    project.relative(&project.release_ftl(lang, id)),
+                ];
+                for (i, problem) in file_problems.iter().enumerate() {
+                    if problem.file_path().is_some_and(|f| files.iter().any(|p| p == f)) {
+                        inputs.push(problem.clone());
+                        used[i] = true;
                     }
                 }
-                Err(diags) => diagnostics.extend(diags),
+                if inputs.has_errors() {
+                    let tag = |d: Diagnostic| d.release(id.as_str());
+                    if let Err(diags) = each(
+                        &release,
+                        lang,
+                        Err(Diagnostics(inputs.into_iter().map(tag).collect())),
+                    ) {
+                        diagnostics.extend(diags);
+                    }
+                    continue;
+                }
+                diagnostics.extend(inputs);
+                let key = (id.clone(), lang.clone(), release.layout.clone());
+                let world = match self.worlds.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let main = project.layout_main(&release.layout);
+                        match self.engine.world(project.root(), &main) {
+                            Ok(world) => e.insert(world),
+                            Err(diag) => {
+                                diagnostics.push(diag.language(lang).release(id.as_str()));
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let outcome = render_one(project, world, &release, target, &source, options);
+                let outcome = match outcome {
+                    Ok((rendered, warnings)) => {
+                        diagnostics.extend(warnings);
+                        Ok(rendered)
+                    }
+                    Err(diags) => Err(diags),
+                };
+                if let Err(diags) = each(&release, lang, outcome) {
+                    let tag = |d: Diagnostic| d.language(lang).release(id.as_str());
+                    diagnostics.extend(Diagnostics(diags.into_iter().map(tag).collect()));
+                }
             }
         }
+        for (problem, used) in file_problems.into_iter().zip(used) {
+            if !used {
+                diagnostics.push(problem);
+            }
+        }
+        diagnostics
     }
-    Ok(diagnostics)
+
+    /// Forgets the worlds of a release (deleted, or its layout changed).
+    pub fn forget(&mut self, id: &ReleaseId) {
+        self.worlds.retain(|(release, _, _), _| release != id);
+    }
 }
 
 /// One release in one language: the document model, then Typst, then the
 /// glyph audit. All findings come back tagged with language and release.
 fn render_one(
     project: &Project,
-    engine: &Engine,
+    world: &mut LayoutWorld,
     release: &Release,
     target: &Localizer,
     source: &Localizer,
@@ -193,31 +287,23 @@ fn render_one(
         tag_all(Diagnostic::error("internal", format!("document model: {err}")).into())
     })?;
 
-    let mut world = engine
-        .world(project.root(), &project.layout_main(&release.layout))
-        .map_err(|d| tag_all(d.into()))?;
     let ident = format!("{}.{lang}", release.id);
-    let rendered =
-        render::render(&mut world, data, release.date, &ident, options.source_date_epoch).map_err(
-            |diags| {
-                // Typst refuses to export a letter no font has (PDF/A); say
-                // where the letter is in the text, not only in the layout.
-                let mut located = GlyphAudit::default();
-                for d in diags.iter() {
-                    if let Some(text) = d
-                        .message
-                        .split("the text `\"")
-                        .nth(1)
-                        .and_then(|rest| rest.split("\"`").next())
-                    {
-                        located.missing.extend(text.chars().filter(|c| !c.is_whitespace()));
-                    }
+    let rendered = render::render(world, data, release.date, &ident, options.source_date_epoch)
+        .map_err(|diags| {
+            // Typst refuses to export a letter no font has (PDF/A); say
+            // where the letter is in the text, not only in the layout.
+            let mut located = GlyphAudit::default();
+            for d in diags.iter() {
+                if let Some(text) =
+                    d.message.split("the text `\"").nth(1).and_then(|rest| rest.split("\"`").next())
+                {
+                    located.missing.extend(text.chars().filter(|c| !c.is_whitespace()));
                 }
-                let mut all = glyph_diagnostics(&located, target, source, false);
-                all.extend(diags);
-                tag_all(all)
-            },
-        )?;
+            }
+            let mut all = glyph_diagnostics(&located, target, source, false);
+            all.extend(diags);
+            tag_all(all)
+        })?;
     warnings.extend(tag_all(rendered.warnings.clone()));
     let glyph_problems =
         tag_all(glyph_diagnostics(&rendered.glyphs, target, source, options.draft));

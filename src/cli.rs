@@ -73,6 +73,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
+    Watch {
+        /// Release ids (default: all, including ones added while watching).
+        ids: Vec<String>,
+        /// Only these languages.
+        #[arg(long = "lang", value_name = "L")]
+        languages: Vec<String>,
+        /// Write the PDFs here instead of out/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Poll for changes instead of using the system's notifications.
+        #[arg(long)]
+        poll: bool,
+    },
     /// Validate everything without writing PDFs: every problem at once.
     Check {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -158,6 +172,10 @@ pub fn run(cli: Cli) -> ExitCode {
             code
         }
         Command::Status { format } => print_status(&project, format, &reporter),
+        Command::Watch { ids, languages, out, poll } => {
+            let options = pressroom::watch::WatchOptions { releases: ids, languages, out, poll };
+            watch(&project, options, &reporter, cli.quiet)
+        }
         Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
             accept(&project, &lang, &ids, &reporter, cli.quiet)
         }
@@ -189,6 +207,50 @@ fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
                 .hint("set it to seconds since 1970-01-01 UTC, e.g. SOURCE_DATE_EPOCH=1426032000, or unset it")
         }),
         _ => Ok(None),
+    }
+}
+
+fn watch(
+    project: &Project,
+    options: pressroom::watch::WatchOptions,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    use pressroom::watch::Report;
+    let (stop_tx, stop) = std::sync::mpsc::channel();
+    if let Err(err) = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    }) {
+        let diag = Diagnostic::error("watch", format!("cannot catch Ctrl-C: {err}"));
+        return reporter.finish(&diag.into());
+    }
+    let root = project.root().to_path_buf();
+    let shown =
+        |path: &std::path::Path| path.strip_prefix(&root).unwrap_or(path).display().to_string();
+    let result = pressroom::watch::run(project.root(), options, stop, |report| match report {
+        Report::Built { output, took } => {
+            if !quiet {
+                println!("built {} in {} ms", shown(&output.path), took.as_millis());
+            }
+        }
+        Report::Failed { release, lang, took, diagnostics } => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            println!(
+                "failed {release}.{lang} in {} ms: {errors} error(s), the previous PDF is kept",
+                took.as_millis()
+            );
+            reporter.print(&diagnostics);
+        }
+        Report::Problems(diagnostics) => reporter.print(&diagnostics),
+        Report::Watching { outputs } => {
+            if !quiet {
+                println!("watching {outputs} output(s); Ctrl-C to stop");
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => reporter.finish(&diags),
     }
 }
 
@@ -367,18 +429,22 @@ struct Reporter {
 }
 
 impl Reporter {
-    /// Prints every finding and turns them into the exit code: 1 if any is
-    /// an error.
-    fn finish(&self, diags: &Diagnostics) -> ExitCode {
+    /// Prints every finding (warnings too unless quiet).
+    fn print(&self, diags: &Diagnostics) {
         let mut stderr = StandardStream::stderr(self.color);
-        let diags = diags.clone().dedup().merge_languages();
-        for diag in diags.iter() {
+        for diag in diags.clone().dedup().merge_languages().iter() {
             if self.quiet && !diag.is_error() {
                 continue;
             }
             let _ = diag.render(&mut stderr);
         }
         let _ = stderr.flush();
+    }
+
+    /// Prints every finding and turns them into the exit code: 1 if any is
+    /// an error.
+    fn finish(&self, diags: &Diagnostics) -> ExitCode {
+        self.print(diags);
         if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
     }
 }

@@ -18,3 +18,4 @@ pub mod release;
 pub mod render;
 pub mod scaffold;
 pub mod status;
+pub mod watch;

@@ -1,0 +1,391 @@
+//! `pressroom watch`: build drafts, then rebuild exactly the outputs a saved
+//! change touches, until stopped.
+//!
+//! Events are batched by hand rather than by notify's debouncers: a batch
+//! closes once the file system has been quiet for `QUIET` (a few
+//! milliseconds), so one editor save — often a burst of create, write,
+//! rename events — gives one rebuild without adding the 100 ms or more a
+//! timer-based debouncer waits.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::build::{self, BuildOptions, Output, Renderer};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::l10n::state::STATE_FILE;
+use crate::project::Project;
+use crate::release::ReleaseId;
+
+/// How long the file system must stay quiet before a batch is rebuilt.
+const QUIET: Duration = Duration::from_millis(8);
+/// The longest a batch may grow while events keep coming.
+const MAX_BATCH: Duration = Duration::from_millis(300);
+
+#[derive(Debug, Clone, Default)]
+pub struct WatchOptions {
+    pub releases: Vec<String>,
+    pub languages: Vec<String>,
+    pub out: Option<PathBuf>,
+    /// Poll the file system instead of relying on native events.
+    pub poll: bool,
+}
+
+/// What the watcher tells its user, one line each.
+#[derive(Debug)]
+pub enum Report {
+    /// A PDF was rebuilt.
+    Built { output: Output, took: Duration },
+    /// An output failed; its previous PDF is untouched.
+    Failed { release: String, lang: String, took: Duration, diagnostics: Diagnostics },
+    /// Problems not tied to one output (a broken pressroom.toml, say).
+    Problems(Diagnostics),
+    /// Watching; the outputs currently followed.
+    Watching { outputs: usize },
+}
+
+/// The outputs one change touches.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    /// Every output.
+    pub all: bool,
+    /// Reload `pressroom.toml` (and so everything).
+    pub config: bool,
+    /// Fonts changed: reload them.
+    pub fonts: bool,
+    /// (release, language); `None` as language means all its languages.
+    pub outputs: BTreeSet<(String, Option<String>)>,
+    /// Languages whose every output is touched (their office.ftl changed).
+    pub languages: BTreeSet<String>,
+}
+
+impl Affected {
+    pub fn is_empty(&self) -> bool {
+        !self.all
+            && !self.config
+            && !self.fonts
+            && self.outputs.is_empty()
+            && self.languages.is_empty()
+    }
+}
+
+/// Files editors write beside the real one while saving, which never
+/// concern a build: vim's swap and its `4913` probe, backups, our own
+/// temporary files, Emacs lock files.
+pub fn is_temporary(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return true };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"].iter().any(|ext| name.ends_with(ext))
+}
+
+/// Maps a changed file (relative to the root) to the outputs it touches.
+pub fn affected_by(rel: &Path, source_lang: &str) -> Affected {
+    let mut affected = Affected::default();
+    if is_temporary(rel) {
+        return affected;
+    }
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    let stem = |file: &str, ext: &str| file.strip_suffix(ext).map(str::to_owned);
+    match parts.as_slice() {
+        ["pressroom.toml"] => affected.config = true,
+        ["layouts", ..] => affected.all = true,
+        ["fonts", ..] => affected.fonts = true,
+        ["releases", file] => {
+            if let Some(id) = stem(file, ".toml") {
+                affected.outputs.insert((id, None));
+            }
+        }
+        ["locales", lang, "office.ftl"] => {
+            if *lang == source_lang {
+                affected.all = true;
+            } else {
+                affected.languages.insert((*lang).to_owned());
+            }
+        }
+        ["locales", lang, "releases", file] => {
+            if let Some(id) = stem(file, ".ftl") {
+                let lang = (*lang != source_lang).then(|| (*lang).to_owned());
+                affected.outputs.insert((id, lang));
+            }
+        }
+        // translation-state.toml is pressroom's own record; anything else
+        // (README, notes) builds nothing.
+        _ => {}
+    }
+    affected
+}
+
+/// The watcher's state between batches.
+pub struct Session {
+    root: PathBuf,
+    options: WatchOptions,
+    project: Project,
+    renderer: Renderer,
+    out_dir: PathBuf,
+}
+
+impl Session {
+    pub fn new(root: &Path, options: WatchOptions) -> Result<Self, Diagnostics> {
+        let project = Project::open(root)?;
+        build::select_releases(&project, &options.releases)?;
+        build::select_languages(&project, &options.languages)?;
+        let build_options = BuildOptions { out: options.out.clone(), ..BuildOptions::default() };
+        let out_dir = build::output_dir(&project, &build_options);
+        let renderer = Renderer::new(&project);
+        Ok(Self { root: project.root().to_path_buf(), options, project, renderer, out_dir })
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The releases followed now: the named ones, or every release (new
+    /// files start being built, deleted ones stop).
+    fn releases(&self) -> Result<Vec<ReleaseId>, Diagnostics> {
+        if self.options.releases.is_empty() {
+            self.project.release_ids()
+        } else {
+            build::select_releases(&self.project, &self.options.releases)
+        }
+    }
+
+    fn language_wanted(&self, lang: &str) -> bool {
+        self.options.languages.is_empty() || self.options.languages.iter().any(|l| l == lang)
+    }
+
+    /// Builds every followed output (the first build, or after a config,
+    /// layout or font change).
+    pub fn build_all(&mut self, report: &mut impl FnMut(Report)) {
+        match self.releases() {
+            Ok(ids) => {
+                let count = self.rebuild(&ids, |_, _| true, report);
+                report(Report::Watching { outputs: count });
+            }
+            Err(diags) => report(Report::Problems(diags)),
+        }
+    }
+
+    /// Rebuilds what the changed paths touch.
+    pub fn apply(&mut self, paths: &BTreeSet<PathBuf>, report: &mut impl FnMut(Report)) {
+        let source_lang = self.project.source_language();
+        let mut total = Affected::default();
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(&self.root) else { continue };
+            if path.starts_with(&self.out_dir) || rel.file_name().is_some_and(|n| n == STATE_FILE) {
+                continue;
+            }
+            let one = affected_by(rel, &source_lang);
+            total.all |= one.all;
+            total.config |= one.config;
+            total.fonts |= one.fonts;
+            total.outputs.extend(one.outputs);
+            total.languages.extend(one.languages);
+        }
+        if total.is_empty() {
+            return;
+        }
+        if total.config || total.fonts {
+            match Project::open(&self.root) {
+                Ok(project) => {
+                    self.renderer = Renderer::new(&project);
+                    self.project = project;
+                }
+                Err(diags) => return report(Report::Problems(diags)),
+            }
+            return self.build_all(report);
+        }
+        let ids = match self.releases() {
+            Ok(ids) => ids,
+            Err(diags) => return report(Report::Problems(diags)),
+        };
+        if total.all {
+            self.rebuild(&ids, |_, _| true, report);
+            return;
+        }
+        for (id, _) in &total.outputs {
+            if let Ok(id) = ReleaseId::new(id)
+                && !ids.contains(&id)
+            {
+                // Deleted (or not followed): stop building it.
+                self.renderer.forget(&id);
+            }
+        }
+        let touched: Vec<ReleaseId> = ids
+            .into_iter()
+            .filter(|id| {
+                !total.languages.is_empty() || total.outputs.iter().any(|(r, _)| r == id.as_str())
+            })
+            .collect();
+        let outputs = &total.outputs;
+        let languages = &total.languages;
+        self.rebuild(
+            &touched,
+            |id, lang| {
+                languages.contains(lang)
+                    || outputs
+                        .iter()
+                        .any(|(r, l)| r == id.as_str() && l.as_deref().is_none_or(|l| l == lang))
+            },
+            report,
+        );
+    }
+
+    /// Renders and writes the chosen outputs as drafts; returns how many
+    /// outputs were attempted.
+    fn rebuild(
+        &mut self,
+        ids: &[ReleaseId],
+        wanted: impl Fn(&ReleaseId, &str) -> bool,
+        report: &mut impl FnMut(Report),
+    ) -> usize {
+        let options =
+            BuildOptions { draft: true, out: self.options.out.clone(), ..Default::default() };
+        let out_dir = self.out_dir.clone();
+        let mut count = 0;
+        let mut started = Instant::now();
+        let languages: Vec<String> =
+            self.project.languages().into_iter().filter(|l| self.language_wanted(l)).collect();
+        let shared = self.renderer.render(
+            &self.project,
+            ids,
+            |id, lang| languages.iter().any(|l| l == lang) && wanted(id, lang),
+            &options,
+            |release, lang, outcome| {
+                count += 1;
+                let result = outcome.and_then(|rendered| {
+                    build::write_output(&out_dir, &release.id, lang, &rendered)
+                        .map_err(Diagnostics::from)
+                });
+                match result {
+                    Ok(output) => report(Report::Built { output, took: started.elapsed() }),
+                    Err(diagnostics) => report(Report::Failed {
+                        release: release.id.to_string(),
+                        lang: lang.to_owned(),
+                        took: started.elapsed(),
+                        diagnostics,
+                    }),
+                }
+                started = Instant::now();
+                Ok(())
+            },
+        );
+        if !shared.is_empty() {
+            report(Report::Problems(shared));
+        }
+        count
+    }
+}
+
+/// Watches the project until `stop` receives (Ctrl-C), rebuilding drafts.
+pub fn run(
+    root: &Path,
+    options: WatchOptions,
+    stop: Receiver<()>,
+    mut report: impl FnMut(Report),
+) -> Result<(), Diagnostics> {
+    let poll = options.poll;
+    let mut session = Session::new(root, options)?;
+    let root = session.root.clone();
+
+    let (tx, events) = mpsc::channel();
+    let forward = move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            // Reads and metadata changes build nothing.
+            if matches!(
+                event.kind,
+                EventKind::Access(_) | EventKind::Modify(notify::event::ModifyKind::Metadata(_))
+            ) {
+                return;
+            }
+            let _ = tx.send(event.paths);
+        }
+    };
+    let watch_error = |err: notify::Error| {
+        Diagnostics::from(
+            Diagnostic::error("watch", format!("cannot watch {}: {err}", root.display()))
+                .hint("try --poll on file systems without change notifications"),
+        )
+    };
+    let mut watcher: Box<dyn Watcher> = if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(100));
+        Box::new(notify::PollWatcher::new(forward, config).map_err(watch_error)?)
+    } else {
+        Box::new(notify::recommended_watcher(forward).map_err(watch_error)?)
+    };
+    // The whole root, recursively: the output folder's events are dropped
+    // by path. A recursive inotify watch follows renames and new folders.
+    watcher.watch(&root, RecursiveMode::Recursive).map_err(watch_error)?;
+
+    session.build_all(&mut report);
+    loop {
+        if stop.try_recv().is_ok() {
+            return Ok(());
+        }
+        let first = match events.recv_timeout(Duration::from_millis(50)) {
+            Ok(paths) => paths,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let mut batch: BTreeSet<PathBuf> = first.into_iter().collect();
+        let opened = Instant::now();
+        while opened.elapsed() < MAX_BATCH {
+            match events.recv_timeout(QUIET) {
+                Ok(paths) => batch.extend(paths),
+                Err(_) => break,
+            }
+        }
+        session.apply(&batch, &mut report);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outputs(a: &Affected) -> Vec<(String, Option<String>)> {
+        a.outputs.iter().cloned().collect()
+    }
+
+    #[test]
+    fn changes_map_to_the_outputs_they_touch() {
+        let id = "2015-03-11-x";
+        let a = affected_by(Path::new("locales/ru/releases/2015-03-11-x.ftl"), "en");
+        assert_eq!(outputs(&a), [(id.to_owned(), Some("ru".to_owned()))]);
+        let a = affected_by(Path::new("locales/en/releases/2015-03-11-x.ftl"), "en");
+        assert_eq!(outputs(&a), [(id.to_owned(), None)]);
+        let a = affected_by(Path::new("releases/2015-03-11-x.toml"), "en");
+        assert_eq!(outputs(&a), [(id.to_owned(), None)]);
+        let a = affected_by(Path::new("locales/tg/office.ftl"), "en");
+        assert_eq!(a.languages.iter().collect::<Vec<_>>(), ["tg"]);
+        assert!(affected_by(Path::new("locales/en/office.ftl"), "en").all);
+        assert!(affected_by(Path::new("layouts/letterhead/main.typ"), "en").all);
+        assert!(affected_by(Path::new("fonts/Extra.otf"), "en").fonts);
+        assert!(affected_by(Path::new("pressroom.toml"), "en").config);
+    }
+
+    #[test]
+    fn editor_droppings_touch_nothing() {
+        for path in [
+            "locales/ru/releases/.x.ftl.swp",
+            "locales/ru/releases/x.ftl~",
+            "locales/ru/releases/4913",
+            "locales/ru/releases/.x.ftl.abc123.tmp",
+            "locales/ru/releases/#x.ftl#",
+            "README.md",
+        ] {
+            assert!(affected_by(Path::new(path), "en").is_empty(), "{path}");
+        }
+    }
+}
