@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use crate::atomic::write_atomic;
+pub use crate::atomic::{Durability, write_atomic, write_atomic_with};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Sources};
 use crate::l10n::{Catalog, DateFormat, Localizer};
@@ -24,6 +24,11 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// `SOURCE_DATE_EPOCH`: the PDFs' creation date, instead of the release's.
     pub source_date_epoch: Option<i64>,
+    /// Also write each output's document model as `<id>.<lang>.json`.
+    pub emit_model: bool,
+    /// Rebuilding live (watch): outputs are not synced to disk and the
+    /// translation state is kept in memory, so a save costs no fsync.
+    pub live: bool,
 }
 
 /// One PDF written.
@@ -100,7 +105,13 @@ pub fn build(
     let out_dir = output_dir(project, options);
     let mut outputs = Vec::new();
     let diagnostics = render_each(project, options, |release, lang, rendered| {
-        let output = write_output(&out_dir, &release.id, lang, &rendered)?;
+        let output = write_output(&out_dir, &release.id, lang, &rendered, Durability::Synced)?;
+        if options.emit_model {
+            let path = output.path.with_extension("json");
+            write_atomic(&path, &rendered.model).map_err(|err| {
+                Diagnostic::error("write", format!("cannot write {}: {err}", path.display()))
+            })?;
+        }
         on_output(&output);
         outputs.push(output);
         Ok(())
@@ -119,9 +130,10 @@ pub fn write_output(
     id: &ReleaseId,
     lang: &str,
     rendered: &Rendered,
+    durability: Durability,
 ) -> Result<Output, Diagnostic> {
     let path = out_dir.join(format!("{id}.{lang}.pdf"));
-    write_atomic(&path, &rendered.pdf).map_err(|err| {
+    write_atomic_with(&path, &rendered.pdf, durability).map_err(|err| {
         Diagnostic::error("write", format!("cannot write {}: {err}", path.display()))
     })?;
     Ok(Output { release: id.clone(), lang: lang.to_owned(), path, pages: rendered.pages })
@@ -173,7 +185,7 @@ impl Renderer {
         let source_lang = project.source_language();
         // Problems in the Fluent files fail the outputs built from them (a
         // broken file never yields a PDF that silently lacks its text).
-        let (catalog, file_problems) = Catalog::load(project, ids);
+        let (catalog, file_problems) = Catalog::load(project, ids, !options.live);
         let mut diagnostics = Diagnostics::default();
         let mut used = vec![false; file_problems.0.len()];
         for id in ids {

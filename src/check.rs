@@ -21,7 +21,7 @@ pub fn check(project: &Project) -> Diagnostics {
             Err(found) => diags.extend(found),
         }
     }
-    let (catalog, found) = Catalog::load(project, &ids);
+    let (catalog, found) = Catalog::load(project, &ids, true);
     diags.extend(found);
 
     let keys: Vec<(String, Option<&ReleaseId>)> = std::iter::once((office_key(), None))

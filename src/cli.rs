@@ -72,6 +72,9 @@ enum Command {
         /// Write the PDFs here instead of out/.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Also write the document model each layout reads, as <id>.<lang>.json (for layout authors).
+        #[arg(long)]
+        emit_model: bool,
     },
     /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
     Watch {
@@ -135,12 +138,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(diags) => return reporter.finish(&diags),
     };
     match cli.command {
-        Command::Build { ids, languages, draft, out } => {
+        Command::Build { ids, languages, draft, out, emit_model } => {
             let source_date_epoch = match source_date_epoch() {
                 Ok(epoch) => epoch,
                 Err(diag) => return reporter.finish(&diag.into()),
             };
-            let options = BuildOptions { releases: ids, languages, draft, out, source_date_epoch };
+            let options = BuildOptions {
+                releases: ids,
+                languages,
+                draft,
+                out,
+                source_date_epoch,
+                emit_model,
+                live: false,
+            };
             let quiet = cli.quiet;
             let result = build::build(&project, &options, |output| {
                 if !quiet {
@@ -362,7 +373,7 @@ fn accept(
         Ok(selected) => selected,
         Err(diags) => return reporter.finish(&diags),
     };
-    let (mut catalog, diags) = pressroom::l10n::Catalog::load(project, &selected);
+    let (mut catalog, diags) = pressroom::l10n::Catalog::load(project, &selected, true);
     match catalog.accept(project, lang, &selected, ids.is_empty()) {
         Ok(count) => {
             if !quiet {

@@ -30,7 +30,7 @@ impl StatusRow {
 /// One row per (release or office, language), source language included.
 pub fn status(project: &Project) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
     let ids = project.release_ids()?;
-    let (catalog, diags) = Catalog::load(project, &ids);
+    let (catalog, diags) = Catalog::load(project, &ids, true);
     let keys = ids
         .iter()
         .map(|id| (id.to_string(), release_key(id)))

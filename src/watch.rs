@@ -250,8 +250,12 @@ impl Session {
         wanted: impl Fn(&ReleaseId, &str) -> bool,
         report: &mut impl FnMut(Report),
     ) -> usize {
-        let options =
-            BuildOptions { draft: true, out: self.options.out.clone(), ..Default::default() };
+        let options = BuildOptions {
+            draft: true,
+            live: true,
+            out: self.options.out.clone(),
+            ..Default::default()
+        };
         let out_dir = self.out_dir.clone();
         let mut count = 0;
         let mut started = Instant::now();
@@ -265,8 +269,14 @@ impl Session {
             |release, lang, outcome| {
                 count += 1;
                 let result = outcome.and_then(|rendered| {
-                    build::write_output(&out_dir, &release.id, lang, &rendered)
-                        .map_err(Diagnostics::from)
+                    build::write_output(
+                        &out_dir,
+                        &release.id,
+                        lang,
+                        &rendered,
+                        build::Durability::Unsynced,
+                    )
+                    .map_err(Diagnostics::from)
                 });
                 match result {
                     Ok(output) => report(Report::Built { output, took: started.elapsed() }),

@@ -29,8 +29,10 @@ pub struct Catalog {
 
 impl Catalog {
     /// Parses the office file and the files of `releases` in every language,
-    /// and reconciles each translation's state, saving it when it changed.
-    pub fn load(project: &Project, releases: &[ReleaseId]) -> (Self, Diagnostics) {
+    /// and reconciles each translation's state, saving it when it changed
+    /// and `persist` (watch mode keeps it in memory: the next command run
+    /// reconciles the same way).
+    pub fn load(project: &Project, releases: &[ReleaseId], persist: bool) -> (Self, Diagnostics) {
         let mut diags = Diagnostics::default();
         let source_lang = project.source_language();
         let languages = project.languages();
@@ -61,7 +63,7 @@ impl Catalog {
             if lang == catalog.source_lang {
                 continue;
             }
-            if let Err(diag) = catalog.reconcile(project, &lang, &keys) {
+            if let Err(diag) = catalog.reconcile(project, &lang, &keys, persist) {
                 diags.push(diag.language(&lang));
             }
         }
@@ -83,10 +85,13 @@ impl Catalog {
         project: &Project,
         lang: &str,
         keys: &[(String, Option<&ReleaseId>)],
+        persist: bool,
     ) -> Result<(), Diagnostic> {
         let mut state = TranslationState::load(project, lang)?;
         let stale = state.reconcile(&self.pairs(lang, keys));
-        state.save(project)?;
+        if persist {
+            state.save(project)?;
+        }
         self.stale.insert(lang.to_owned(), stale);
         Ok(())
     }

@@ -37,6 +37,8 @@ pub struct Rendered {
     /// fallback face.
     pub glyphs: GlyphAudit,
     pub warnings: Diagnostics,
+    /// The document model the layout read (JSON), for `build --emit-model`.
+    pub model: Vec<u8>,
 }
 
 impl Engine {
@@ -67,7 +69,7 @@ pub fn render(
     ident: &str,
     source_date_epoch: Option<i64>,
 ) -> Result<Rendered, Diagnostics> {
-    world.set_data(data, date);
+    world.set_data(data.clone(), date);
     let result = typst::compile::<PagedDocument>(&*world);
     let mut warnings = convert(&*world, &result.warnings);
     let document = match result.output {
@@ -98,6 +100,7 @@ pub fn render(
             pages: document.pages().len(),
             glyphs: glyphs::audit(&document, &world.fonts),
             warnings,
+            model: data,
         }),
         Err(errors) => {
             let mut diags = convert(&*world, &errors);

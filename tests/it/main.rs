@@ -8,3 +8,4 @@ mod l10n;
 mod props;
 mod rules;
 mod support;
+mod watch;

@@ -1,0 +1,167 @@
+//! `pressroom watch` with a real watcher on real files: what changes is
+//! rebuilt, nothing else; errors keep the last good PDF; Ctrl-C ends cleanly.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::support::{Project, REFERENCE};
+
+struct Watch {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Watch {
+    fn start(project: &Project) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pressroom"))
+            .args(["--root", project.path().to_str().unwrap(), "--color", "never", "watch"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let watch = Self { child, lines };
+        watch.expect(|l| l.starts_with("watching 3 output(s)"));
+        watch
+    }
+
+    /// Waits for a line matching `pred`, returning every line seen.
+    #[track_caller]
+    fn expect(&self, pred: impl Fn(&str) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let done = pred(&line);
+                    seen.push(line);
+                    if done {
+                        return seen;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("expected line never came; saw:\n{}", seen.join("\n"));
+    }
+
+    /// Every line printed within `quiet` of now.
+    fn drain(&self, quiet: Duration) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(quiet) {
+            seen.push(line);
+        }
+        seen
+    }
+
+    fn stop(mut self) -> i32 {
+        Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Saves like vim or VS Code do: write a temporary file, rename it over.
+fn save_by_rename(project: &Project, rel: &str, text: &str) {
+    let path = project.file(rel);
+    let tmp = path.with_file_name(format!(".{}.swp", path.file_name().unwrap().to_str().unwrap()));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+fn pdf(project: &Project, lang: &str) -> Vec<u8> {
+    std::fs::read(project.file(&format!("out/{REFERENCE}.{lang}.pdf"))).unwrap()
+}
+
+fn built(lang: &str) -> impl Fn(&str) -> bool {
+    let want = format!("built out/{REFERENCE}.{lang}.pdf");
+    move |line: &str| line.starts_with(&want)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_russian_edit_rebuilds_only_the_russian_pdf_once() {
+    let project = Project::reference();
+    let watch = Watch::start(&project);
+    let (en, ru, tg) = (pdf(&project, "en"), pdf(&project, "ru"), pdf(&project, "tg"));
+
+    let rel = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel).replace("Сегодня в Душанбе", "Сегодня в столице, Душанбе,");
+    save_by_rename(&project, &rel, &text);
+    watch.expect(built("ru"));
+    let after = watch.drain(Duration::from_millis(600));
+    assert!(after.is_empty(), "one save, one rebuild; then: {after:?}");
+
+    assert_ne!(pdf(&project, "ru"), ru, "the Russian PDF changed");
+    assert_eq!(pdf(&project, "en"), en, "the English PDF was not touched");
+    assert_eq!(pdf(&project, "tg"), tg, "the Tajik PDF was not touched");
+    assert!(project.pdf(REFERENCE, "ru").text().contains("Сегодня в столице, Душанбе,"));
+
+    // Editor droppings build nothing.
+    for junk in [".x.ftl.swp", "x.ftl~", "4913"] {
+        std::fs::write(project.file(&format!("locales/ru/releases/{junk}")), "junk").unwrap();
+    }
+    let after = watch.drain(Duration::from_millis(600));
+    assert!(after.is_empty(), "temporary files rebuilt something: {after:?}");
+    assert_eq!(watch.stop(), 0, "Ctrl-C exits cleanly");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_syntax_error_keeps_the_last_good_pdf_until_fixed() {
+    let project = Project::reference();
+    let watch = Watch::start(&project);
+    let good = pdf(&project, "ru");
+    let rel = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel);
+
+    save_by_rename(&project, &rel, &text.replace("title = В Душанбе", "title = { В Душанбе"));
+    let seen = watch.expect(|l| l.starts_with(&format!("failed {REFERENCE}.ru")));
+    let seen = [seen, watch.drain(Duration::from_millis(300))].concat().join("\n");
+    assert!(seen.contains("error[fluent-syntax]"), "{seen}");
+    assert!(seen.contains(&format!("{rel}:1:")), "located: {seen}");
+    assert_eq!(pdf(&project, "ru"), good, "the previous PDF is kept");
+
+    save_by_rename(&project, &rel, &text.replace("title = В Душанбе", "title = Сегодня в Душанбе"));
+    watch.expect(built("ru"));
+    assert!(project.pdf(REFERENCE, "ru").text().contains("Сегодня в Душанбе состоялся"));
+    assert_eq!(watch.stop(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_release_starts_being_built() {
+    let project = Project::reference();
+    let watch = Watch::start(&project);
+    let id = "2015-03-12-follow-up";
+    project.write(
+        &format!("locales/en/releases/{id}.ftl"),
+        "title = A follow-up\nbody =\n    Text.\n",
+    );
+    project.write(
+        &format!("releases/{id}.toml"),
+        "date = 2015-03-12\nplace = \"dushanbe\"\nkind = \"statement\"\n",
+    );
+    watch.expect(|l| l.starts_with(&format!("built out/{id}.en.pdf")));
+    assert!(project.file(&format!("out/{id}.en.pdf")).is_file());
+    assert_eq!(watch.stop(), 0);
+}
