@@ -26,6 +26,9 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<i64>,
     /// Also write each output's document model as `<id>.<lang>.json`.
     pub emit_model: bool,
+    /// Sign each PDF with this signer, /M set to `signing_time`.
+    pub signer: Option<std::sync::Arc<crate::sign::Signer>>,
+    pub signing_time: String,
     /// Rebuilding live (watch): outputs are not synced to disk and the
     /// translation state is kept in memory, so a save costs no fsync.
     pub live: bool,
@@ -104,7 +107,11 @@ pub fn build(
 ) -> Result<BuildReport, Diagnostics> {
     let out_dir = output_dir(project, options);
     let mut outputs = Vec::new();
-    let diagnostics = render_each(project, options, |release, lang, rendered| {
+    let diagnostics = render_each(project, options, |release, lang, mut rendered| {
+        if let Some(signer) = &options.signer {
+            rendered.pdf = crate::sign::sign_pdf(&rendered.pdf, signer, &options.signing_time)
+                .map_err(|e| e.to_diagnostic())?;
+        }
         let output = write_output(&out_dir, &release.id, lang, &rendered, Durability::Synced)?;
         if options.emit_model {
             let path = output.path.with_extension("json");

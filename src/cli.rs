@@ -75,6 +75,9 @@ enum Command {
         /// Also write the document model each layout reads, as <id>.<lang>.json (for layout authors).
         #[arg(long)]
         emit_model: bool,
+        /// Sign each PDF (PAdES B-B) with the key named in [signing].
+        #[arg(long)]
+        sign: bool,
     },
     /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
     Watch {
@@ -113,6 +116,19 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
     },
+    /// Sign existing PDFs in place (PAdES B-B), with the key named in [signing].
+    Sign {
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+    },
+    /// Check signed PDFs: signer, time, integrity, coverage, trust.
+    Verify {
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+        /// A trusted certificate (PEM or DER); repeat for several.
+        #[arg(long, value_name = "CERT")]
+        trust: Vec<PathBuf>,
+    },
     /// The fonts in use and which languages' letters each covers.
     Fonts {
         /// List every available font, not only those the outputs use.
@@ -129,6 +145,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Color::Auto => ColorChoice::Never,
     };
     let reporter = Reporter { color, quiet: cli.quiet };
+    // verify needs no project: anyone may check a PDF they received.
+    if let Command::Verify { pdfs, trust } = &cli.command {
+        return verify(pdfs, trust, &reporter);
+    }
     let project = match cli.root {
         Some(root) => Project::open(&root),
         None => Project::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))),
@@ -138,7 +158,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(diags) => return reporter.finish(&diags),
     };
     match cli.command {
-        Command::Build { ids, languages, draft, out, emit_model } => {
+        Command::Build { ids, languages, draft, out, emit_model, sign } => {
             let source_date_epoch = match source_date_epoch() {
                 Ok(epoch) => epoch,
                 Err(diag) => return reporter.finish(&diag.into()),
@@ -151,7 +171,19 @@ pub fn run(cli: Cli) -> ExitCode {
                 source_date_epoch,
                 emit_model,
                 live: false,
+                signer: None,
+                signing_time: String::new(),
             };
+            let mut options = options;
+            if sign {
+                match load_signer(&project) {
+                    Ok((signer, when)) => {
+                        options.signer = Some(std::sync::Arc::new(signer));
+                        options.signing_time = when;
+                    }
+                    Err(diag) => return reporter.finish(&diag.into()),
+                }
+            }
             let quiet = cli.quiet;
             let result = build::build(&project, &options, |output| {
                 if !quiet {
@@ -166,6 +198,8 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Fonts { all } => print_fonts(&project, all, &reporter),
+        Command::Sign { pdfs } => sign(&project, &pdfs, &reporter, cli.quiet),
+        Command::Verify { .. } => unreachable!("handled before the project is opened"),
         Command::Check { format } => {
             let diags = pressroom::check::check(&project);
             if format == Format::Json {
@@ -263,6 +297,113 @@ fn watch(
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => reporter.finish(&diags),
     }
+}
+
+/// Seconds since 1970: `SOURCE_DATE_EPOCH` when set, else the clock.
+fn now_unix() -> i64 {
+    source_date_epoch().ok().flatten().unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
+/// The signer of `[signing]` and the signing time for /M.
+fn load_signer(project: &Project) -> Result<(pressroom::sign::Signer, String), Diagnostic> {
+    use pressroom::sign::{PASSPHRASE_VAR, SignError};
+    let mut passphrase = || -> Result<String, SignError> {
+        if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
+            return Ok(value);
+        }
+        if std::io::stdin().is_terminal() {
+            return rpassword::prompt_password("passphrase of the signing key: ")
+                .map_err(|_| SignError::NoPassphrase);
+        }
+        Err(SignError::NoPassphrase)
+    };
+    let now = now_unix();
+    let signer = pressroom::sign::load_signer(project, &mut passphrase, now)
+        .map_err(|e| e.to_diagnostic())?;
+    Ok((signer, pressroom::sign::pdf_date(now)))
+}
+
+fn sign(project: &Project, pdfs: &[PathBuf], reporter: &Reporter, quiet: bool) -> ExitCode {
+    let (signer, when) = match load_signer(project) {
+        Ok(found) => found,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let mut diags = Diagnostics::default();
+    for path in pdfs {
+        let result = std::fs::read(path)
+            .map_err(|e| Diagnostic::error("sign", format!("cannot read: {e}")).in_file(path))
+            .and_then(|bytes| {
+                pressroom::sign::sign_pdf(&bytes, &signer, &when)
+                    .map_err(|e| e.to_diagnostic().in_file(path))
+            })
+            .and_then(|signed| {
+                pressroom::atomic::write_atomic(path, &signed).map_err(|e| {
+                    Diagnostic::error("sign", format!("cannot write: {e}")).in_file(path)
+                })
+            });
+        match result {
+            Ok(()) if !quiet => println!("signed {}", path.display()),
+            Ok(()) => {}
+            Err(diag) => diags.push(diag),
+        }
+    }
+    reporter.finish(&diags)
+}
+
+fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -> ExitCode {
+    let mut anchors = Vec::new();
+    for path in trust {
+        match pressroom::sign::read_certificate(path) {
+            Ok(cert) => anchors.push(cert),
+            Err(e) => return reporter.finish(&e.to_diagnostic().in_file(path).into()),
+        }
+    }
+    let mut all_good = true;
+    for path in pdfs {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                reporter.print(
+                    &Diagnostic::error("verify", format!("cannot read: {e}")).in_file(path).into(),
+                );
+                all_good = false;
+                continue;
+            }
+        };
+        let found = pressroom::sign::verify_pdf(&bytes, &anchors);
+        println!("{}:", path.display());
+        if found.is_empty() {
+            println!("  not signed");
+            all_good = false;
+            continue;
+        }
+        let last = found.len() - 1;
+        for (i, v) in found.iter().enumerate() {
+            let yes = |b: bool| if b { "yes" } else { "NO" };
+            println!("  signature {}: {}", i + 1, v.signer);
+            println!(
+                "    signed at:          {}",
+                v.signing_time.as_deref().unwrap_or("(not stated)")
+            );
+            println!("    digest matches:     {}", yes(v.digest_matches && v.range_well_formed));
+            println!("    signature valid:    {}", yes(v.signature_valid));
+            println!("    covers whole file:  {}", yes(v.covers_whole_file));
+            if let Some(trusted) = v.trusted {
+                println!("    chain trusted:      {}", yes(trusted));
+            }
+            let good = v.intact() && v.trusted != Some(false) && (i != last || v.covers_whole_file);
+            if i == last && !v.covers_whole_file {
+                println!("    the file was changed after this signature");
+            }
+            all_good &= good;
+        }
+    }
+    if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 fn parse_date(text: &str) -> Result<pressroom::release::Date, Diagnostic> {

@@ -17,5 +17,6 @@ pub mod project;
 pub mod release;
 pub mod render;
 pub mod scaffold;
+pub mod sign;
 pub mod status;
 pub mod watch;

@@ -1,0 +1,183 @@
+//! The CMS SignedData of a PAdES baseline signature (`ETSI.CAdES.detached`):
+//! signed attributes contentType, messageDigest and signingCertificateV2 (no
+//! signing-time, as PAdES requires), ECDSA P-256 with SHA-256.
+
+use cms::cert::CertificateChoices;
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc5911::{ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, Decode, Encode, Sequence};
+use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::ecdsa::{DerSignature, VerifyingKey};
+use p256::pkcs8::DecodePublicKey;
+use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
+
+use super::SignError;
+use super::keys::Signer;
+
+const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+
+/// ESSCertIDv2 (RFC 5035) with the default hash, SHA-256.
+#[derive(Clone, Debug, Sequence)]
+struct EssCertIdV2 {
+    cert_hash: OctetString,
+}
+
+/// SigningCertificateV2 (RFC 5035), without policies.
+#[derive(Clone, Debug, Sequence)]
+struct SigningCertificateV2 {
+    certs: Vec<EssCertIdV2>,
+}
+
+fn algorithm(oid: ObjectIdentifier) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned { oid, parameters: None }
+}
+
+fn attribute(oid: ObjectIdentifier, value: impl Encode) -> Result<Attribute, SignError> {
+    let value = Any::from_der(&value.to_der().map_err(asn1)?).map_err(asn1)?;
+    Ok(Attribute { oid, values: SetOfVec::try_from(vec![value]).map_err(asn1)? })
+}
+
+fn asn1(err: der::Error) -> SignError {
+    SignError::Asn1(err.to_string())
+}
+
+/// A detached CMS signature over `digest` (SHA-256 of the signed byte
+/// ranges), DER encoded.
+pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
+    let cert_der = signer.certificate.to_der().map_err(asn1)?;
+    let signing_certificate = SigningCertificateV2 {
+        certs: vec![EssCertIdV2 {
+            cert_hash: OctetString::new(Sha256::digest(&cert_der).to_vec()).map_err(asn1)?,
+        }],
+    };
+    let signed_attrs = SetOfVec::try_from(vec![
+        attribute(ID_CONTENT_TYPE, ID_DATA)?,
+        attribute(ID_MESSAGE_DIGEST, OctetString::new(digest.to_vec()).map_err(asn1)?)?,
+        attribute(ID_SIGNING_CERTIFICATE_V2, signing_certificate)?,
+    ])
+    .map_err(asn1)?;
+    // The signature covers the DER of the attributes as a SET OF.
+    let to_sign = signed_attrs.to_der().map_err(asn1)?;
+    let signature: DerSignature = signer.key.sign(&to_sign);
+
+    let tbs = &signer.certificate.tbs_certificate;
+    let signer_info = SignerInfo {
+        version: CmsVersion::V1,
+        sid: SignerIdentifier::IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber {
+            issuer: tbs.issuer.clone(),
+            serial_number: tbs.serial_number.clone(),
+        }),
+        digest_alg: algorithm(ID_SHA256),
+        signed_attrs: Some(signed_attrs),
+        signature_algorithm: algorithm(ECDSA_WITH_SHA256),
+        signature: OctetString::new(signature.as_bytes().to_vec()).map_err(asn1)?,
+        unsigned_attrs: None,
+    };
+    let certificates = std::iter::once(&signer.certificate)
+        .chain(&signer.chain)
+        .map(|c| CertificateChoices::Certificate(c.clone()))
+        .collect::<Vec<_>>();
+    let signed_data = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::try_from(vec![algorithm(ID_SHA256)]).map_err(asn1)?,
+        encap_content_info: EncapsulatedContentInfo { econtent_type: ID_DATA, econtent: None },
+        certificates: Some(CertificateSet(SetOfVec::try_from(certificates).map_err(asn1)?)),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info]).map_err(asn1)?),
+    };
+    let content_info = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&signed_data).map_err(asn1)?,
+    };
+    content_info.to_der().map_err(asn1)
+}
+
+/// What a CMS signature says, once checked against the signed bytes.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub signer: Certificate,
+    pub certificates: Vec<Certificate>,
+    /// The messageDigest attribute equals the digest of the signed ranges.
+    pub digest_matches: bool,
+    /// The signature over the signed attributes verifies with the signer's key.
+    pub signature_valid: bool,
+}
+
+/// Parses a detached CMS signature and checks it against `digest`.
+pub fn check(der: &[u8], digest: &[u8]) -> Result<Checked, SignError> {
+    // /Contents is zero-padded after the DER: read one element only.
+    let mut reader = der::SliceReader::new(der).map_err(asn1)?;
+    let content_info: ContentInfo = der::Decode::decode(&mut reader).map_err(asn1)?;
+    if content_info.content_type != ID_SIGNED_DATA {
+        return Err(SignError::Asn1("the signature is not CMS SignedData".into()));
+    }
+    let signed_data: SignedData = content_info.content.decode_as().map_err(asn1)?;
+    let certificates: Vec<Certificate> = signed_data
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(cert) => Some(cert.clone()),
+            _ => None,
+        })
+        .collect();
+    let signer_info = signed_data
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .ok_or_else(|| SignError::Asn1("the signature has no signer".into()))?;
+    let SignerIdentifier::IssuerAndSerialNumber(sid) = &signer_info.sid else {
+        return Err(SignError::Asn1("the signer is not named by issuer and serial".into()));
+    };
+    let signer = certificates
+        .iter()
+        .find(|c| {
+            c.tbs_certificate.serial_number == sid.serial_number
+                && c.tbs_certificate.issuer == sid.issuer
+        })
+        .cloned()
+        .ok_or_else(|| SignError::Asn1("the signer's certificate is not embedded".into()))?;
+    let attrs = signer_info
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| SignError::Asn1("the signature has no signed attributes".into()))?;
+    let message_digest = attrs
+        .iter()
+        .find(|a| a.oid == ID_MESSAGE_DIGEST)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.decode_as::<OctetString>().ok());
+    let digest_matches = message_digest.is_some_and(|d| d.as_bytes() == digest);
+    let signature_valid =
+        verify_ecdsa(&signer, &attrs.to_der().map_err(asn1)?, signer_info.signature.as_bytes());
+    Ok(Checked { signer, certificates, digest_matches, signature_valid })
+}
+
+/// ECDSA P-256 / SHA-256 verification of `message` by `cert`'s key.
+pub fn verify_ecdsa(cert: &Certificate, message: &[u8], signature: &[u8]) -> bool {
+    let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else { return false };
+    let Ok(key) = VerifyingKey::from_public_key_der(&spki) else { return false };
+    let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else { return false };
+    key.verify(message, &signature).is_ok()
+}
+
+/// Whether `issuer` signed `cert` (ECDSA P-256 issuers only).
+pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
+    if cert.tbs_certificate.issuer != issuer.tbs_certificate.subject {
+        return false;
+    }
+    let Ok(tbs) = cert.tbs_certificate.to_der() else { return false };
+    let Some(signature) = cert.signature.as_bytes() else { return false };
+    verify_ecdsa(issuer, &tbs, signature)
+}

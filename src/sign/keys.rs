@@ -1,0 +1,178 @@
+//! The signer's key and certificate: read from PEM files named in
+//! `[signing]`, checked before anything is signed (validity, key usage, the
+//! key matching the certificate).
+
+use std::path::{Path, PathBuf};
+
+use der::{Decode, DecodePem, Encode};
+use p256::ecdsa::SigningKey;
+use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
+use serde::Deserialize;
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::KeyUsage;
+
+use super::SignError;
+
+/// `[signing]` in pressroom.toml; paths are relative to the project root.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SigningConfig {
+    pub certificate: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub pkcs12: Option<PathBuf>,
+    #[serde(default)]
+    pub chain: Vec<PathBuf>,
+    /// The contact (`[contacts.<id>]`) shown as signatory.
+    pub signatory: Option<String>,
+    pub timestamp_url: Option<String>,
+}
+
+/// Where the passphrase of an encrypted key comes from: never the command
+/// line, never a log.
+pub const PASSPHRASE_VAR: &str = "PRESSROOM_SIGNING_PASSPHRASE";
+
+/// A key ready to sign, with its certificate and chain.
+pub struct Signer {
+    pub key: SigningKey,
+    pub certificate: Certificate,
+    pub chain: Vec<Certificate>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        f.debug_struct("Signer").field("subject", &self.subject()).finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// Loads and checks the signer named by `config`. `passphrase` is asked
+    /// for only if the key is encrypted.
+    pub fn load(
+        root: &Path,
+        config: &SigningConfig,
+        passphrase: &mut dyn FnMut() -> Result<String, SignError>,
+        now_unix: i64,
+    ) -> Result<Self, SignError> {
+        if config.pkcs12.is_some() {
+            return Err(SignError::Config(
+                "PKCS#12 files are not supported yet: export the certificate and key as PEM \
+                 (openssl pkcs12 -in f.p12 -nokeys -out cert.pem; -nocerts -out key.pem) and \
+                 name them as `certificate` and `key`"
+                    .into(),
+            ));
+        }
+        let (Some(cert_path), Some(key_path)) = (&config.certificate, &config.key) else {
+            return Err(SignError::Config(
+                "[signing] needs `certificate` and `key` (PEM files)".into(),
+            ));
+        };
+        let certificate = read_certificate(&root.join(cert_path))?;
+        let chain = config
+            .chain
+            .iter()
+            .map(|p| read_certificate(&root.join(p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let key = read_key(&root.join(key_path), passphrase)?;
+        let signer = Self { key, certificate, chain };
+        signer.check(now_unix)?;
+        Ok(signer)
+    }
+
+    /// The certificate's subject, e.g. `CN=Mahbuba Abdullaeva,O=…`.
+    pub fn subject(&self) -> String {
+        self.certificate.tbs_certificate.subject.to_string()
+    }
+
+    /// Refuses a certificate that is expired or not yet valid, cannot sign
+    /// documents, or does not belong to the key.
+    fn check(&self, now_unix: i64) -> Result<(), SignError> {
+        let tbs = &self.certificate.tbs_certificate;
+        let not_before = tbs.validity.not_before.to_unix_duration().as_secs() as i64;
+        let not_after = tbs.validity.not_after.to_unix_duration().as_secs() as i64;
+        if now_unix < not_before {
+            return Err(SignError::Certificate(format!(
+                "the certificate is not valid yet (from {})",
+                tbs.validity.not_before
+            )));
+        }
+        if now_unix > not_after {
+            return Err(SignError::Certificate(format!(
+                "the certificate expired on {}",
+                tbs.validity.not_after
+            )));
+        }
+        if let Some(usage) = key_usage(&self.certificate)? {
+            use x509_cert::ext::pkix::KeyUsages;
+            if !usage.0.contains(KeyUsages::DigitalSignature)
+                && !usage.0.contains(KeyUsages::NonRepudiation)
+            {
+                return Err(SignError::Certificate(
+                    "the certificate's key usage allows neither digitalSignature nor \
+                     nonRepudiation: it cannot sign documents"
+                        .into(),
+                ));
+            }
+        }
+        let ours = self
+            .key
+            .verifying_key()
+            .to_public_key_der()
+            .map_err(|e| SignError::Key(format!("cannot encode the public key: {e}")))?;
+        let theirs = tbs
+            .subject_public_key_info
+            .to_der()
+            .map_err(|e| SignError::Certificate(format!("unreadable public key: {e}")))?;
+        if ours.as_bytes() != theirs.as_slice() {
+            return Err(SignError::Key("the key does not belong to the certificate".into()));
+        }
+        Ok(())
+    }
+}
+
+fn key_usage(cert: &Certificate) -> Result<Option<KeyUsage>, SignError> {
+    for ext in cert.tbs_certificate.extensions.iter().flatten() {
+        if ext.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE {
+            return KeyUsage::from_der(ext.extn_value.as_bytes())
+                .map(Some)
+                .map_err(|e| SignError::Certificate(format!("unreadable key usage: {e}")));
+        }
+    }
+    Ok(None)
+}
+
+pub fn read_certificate(path: &Path) -> Result<Certificate, SignError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?;
+    if bytes.starts_with(b"-----") {
+        Certificate::from_pem(&bytes)
+    } else {
+        Certificate::from_der(&bytes)
+    }
+    .map_err(|e| SignError::Certificate(format!("{} is not a certificate: {e}", path.display())))
+}
+
+fn read_key(
+    path: &Path,
+    passphrase: &mut dyn FnMut() -> Result<String, SignError>,
+) -> Result<SigningKey, SignError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?;
+    if text.contains("BEGIN ENCRYPTED PRIVATE KEY") {
+        let secret = passphrase()?;
+        return SigningKey::from_pkcs8_encrypted_pem(&text, secret.as_bytes()).map_err(|_| {
+            SignError::Key(
+                "cannot decrypt the key: wrong passphrase, or not an ECDSA P-256 key".into(),
+            )
+        });
+    }
+    if text.contains("BEGIN PRIVATE KEY") {
+        return SigningKey::from_pkcs8_pem(&text).map_err(|_| {
+            SignError::Key(format!(
+                "{} is not an ECDSA P-256 key (RSA keys are not supported yet)",
+                path.display()
+            ))
+        });
+    }
+    Err(SignError::Key(format!("{} holds no PKCS#8 private key (PEM)", path.display())))
+}

@@ -1,0 +1,189 @@
+//! PAdES baseline signatures (B-B): sign a PDF in an incremental update that
+//! never rewrites its bytes, and verify one — digest, signature, coverage and
+//! chain of trust.
+
+pub mod cms;
+mod keys;
+mod pdf;
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
+pub use keys::{PASSPHRASE_VAR, Signer, SigningConfig, read_certificate};
+
+use crate::diag::Diagnostic;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot read {}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("certificate: {0}")]
+    Certificate(String),
+    #[error("key: {0}")]
+    Key(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+    #[error("signature data: {0}")]
+    Asn1(String),
+    #[error(
+        "the key is encrypted and no passphrase was given: set {PASSPHRASE_VAR} or run in a terminal"
+    )]
+    NoPassphrase,
+}
+
+impl SignError {
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let d = Diagnostic::error("sign", self.to_string());
+        match self {
+            SignError::Config(_) => d.in_file(crate::project::CONFIG_FILE),
+            SignError::Io { path, .. } => d.in_file(path.clone()),
+            SignError::Certificate(_) | SignError::Key(_) => {
+                d.hint("check [signing] in pressroom.toml; nothing was signed")
+            }
+            _ => d,
+        }
+    }
+}
+
+/// The signer named in `[signing]` of pressroom.toml, checked. The
+/// passphrase of an encrypted key comes from `passphrase` (the environment
+/// variable or a no-echo prompt: never the command line).
+pub fn load_signer(
+    project: &crate::project::Project,
+    passphrase: &mut dyn FnMut() -> Result<String, SignError>,
+    now_unix: i64,
+) -> Result<Signer, SignError> {
+    let table = project.config.signing.clone().ok_or_else(|| {
+        SignError::Config(
+            "pressroom.toml has no [signing] table: name the certificate and key there".into(),
+        )
+    })?;
+    let config: SigningConfig = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| SignError::Config(format!("[signing]: {}", e.message())))?;
+    if config.timestamp_url.is_some() {
+        return Err(SignError::Config(
+            "timestamps (B-T, `timestamp-url`) are not supported yet: remove it to sign B-B".into(),
+        ));
+    }
+    Signer::load(project.root(), &config, passphrase, now_unix)
+}
+
+/// A PDF date for the signature dictionary's /M entry.
+pub fn pdf_date(unix: i64) -> String {
+    let date = crate::release::Date::from_days_since_epoch(unix.div_euclid(86_400))
+        .unwrap_or(crate::release::Date { year: 1970, month: 1, day: 1 });
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
+        date.year,
+        date.month,
+        date.day,
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Signs `original`: its bytes stay as they are, followed by an update with
+/// the signature field and a CMS signature over everything but /Contents.
+pub fn sign_pdf(
+    original: &[u8],
+    signer: &Signer,
+    signing_time: &str,
+) -> Result<Vec<u8>, SignError> {
+    let mut prepared = pdf::prepare(original, signing_time)?;
+    let range = prepared.fix_byte_range()?;
+    let mut hasher = Sha256::new();
+    hasher.update(&prepared.bytes[range[0]..range[0] + range[1]]);
+    hasher.update(&prepared.bytes[range[2]..range[2] + range[3]]);
+    let der = cms::sign(signer, &hasher.finalize())?;
+    prepared.embed(&der)
+}
+
+/// One signature's verdict.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub signer: String,
+    pub signing_time: Option<String>,
+    /// The signed ranges run to the end of the file: nothing was appended.
+    pub covers_whole_file: bool,
+    /// The signed ranges leave out exactly /Contents and start at byte 0.
+    pub range_well_formed: bool,
+    pub digest_matches: bool,
+    pub signature_valid: bool,
+    /// Whether the chain reaches a trusted certificate (`None`: none given).
+    pub trusted: Option<bool>,
+}
+
+impl Verification {
+    pub fn intact(&self) -> bool {
+        self.range_well_formed && self.digest_matches && self.signature_valid
+    }
+}
+
+/// Checks every signature in `bytes`. An empty list means unsigned.
+pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Vec<Verification> {
+    pdf::signatures(bytes)
+        .into_iter()
+        .map(|found| {
+            let [a, b, c, d] = found.byte_range;
+            let in_bounds =
+                b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
+            let range_well_formed = a == 0 && b < c && in_bounds;
+            let covers_whole_file = in_bounds && c + d == bytes.len();
+            let digest = if range_well_formed {
+                let mut hasher = Sha256::new();
+                hasher.update(&bytes[..b]);
+                hasher.update(&bytes[c..c + d]);
+                hasher.finalize().to_vec()
+            } else {
+                Vec::new()
+            };
+            match cms::check(&found.contents, &digest) {
+                Ok(checked) => Verification {
+                    signer: checked.signer.tbs_certificate.subject.to_string(),
+                    signing_time: found.signing_time,
+                    covers_whole_file,
+                    range_well_formed,
+                    digest_matches: checked.digest_matches,
+                    signature_valid: checked.signature_valid,
+                    trusted: (!trust.is_empty())
+                        .then(|| chains_to(&checked.signer, &checked.certificates, trust)),
+                },
+                Err(err) => Verification {
+                    signer: format!("(unreadable signature: {err})"),
+                    signing_time: found.signing_time,
+                    covers_whole_file,
+                    range_well_formed,
+                    digest_matches: false,
+                    signature_valid: false,
+                    trusted: (!trust.is_empty()).then_some(false),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Whether `cert` leads to one of `trust` through certificates in `pool`.
+fn chains_to(cert: &Certificate, pool: &[Certificate], trust: &[Certificate]) -> bool {
+    let mut current = cert.clone();
+    for _ in 0..8 {
+        if trust.iter().any(|t| *t == current) {
+            return true;
+        }
+        if let Some(anchor) = trust.iter().find(|t| cms::issued_by(&current, t)) {
+            let _ = anchor;
+            return true;
+        }
+        match pool.iter().find(|p| **p != current && cms::issued_by(&current, p)) {
+            Some(issuer) => current = issuer.clone(),
+            None => return false,
+        }
+    }
+    false
+}

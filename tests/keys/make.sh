@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Regenerates the THROWAWAY test keys and certificates used by the signing
+# tests (OpenSSL 3). None of this is a real key: never use it for anything else.
+set -euo pipefail
+cd "$(dirname "$0")"
+rm -f ./*.pem ./*.p12
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+touch "$work/index.txt"
+cat > "$work/ca.cnf" <<CNF
+[ca]
+default_ca = test
+[test]
+database = $work/index.txt
+new_certs_dir = $work
+serial = $work/serial
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[any]
+commonName = supplied
+organizationName = optional
+[ca_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[signer_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[encipher_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,keyEncipherment
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+issue() { # out, key, subject, extensions, start, end, [selfsign]
+  openssl rand -hex 8 > "$work/serial"
+  openssl req -new -key "$2" -subj "$3" -out "$work/req.csr"
+  if [ "${7:-}" = self ]; then
+    openssl ca -batch -config "$work/ca.cnf" -selfsign -keyfile "$2" -in "$work/req.csr" \
+      -extensions "$4" -startdate "$5" -enddate "$6" -notext -out "$1" 2>/dev/null
+  else
+    openssl ca -batch -config "$work/ca.cnf" -cert ca.pem -keyfile ca.key.pem -in "$work/req.csr" \
+      -extensions "$4" -startdate "$5" -enddate "$6" -notext -out "$1" 2>/dev/null
+  fi
+}
+key() { openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$1"; }
+
+key ca.key.pem
+issue ca.pem ca.key.pem "/CN=pressroom TEST CA - not for real use/O=pressroom tests" ca_ext 20200101000000Z 20500101000000Z self
+signer="/CN=Mahbuba Abdullaeva (TEST)/O=pressroom tests"
+key signer.key.pem
+issue signer.pem signer.key.pem "$signer" signer_ext 20200101000000Z 20500101000000Z
+# The same key encrypted (PKCS#8, PBES2), and key + chain as PKCS#12;
+# passphrase "test-passphrase" for both.
+openssl pkcs8 -topk8 -in signer.key.pem -v2 aes-256-cbc -passout pass:test-passphrase -out signer.key.enc.pem
+openssl pkcs12 -export -inkey signer.key.pem -in signer.pem -certfile ca.pem -passout pass:test-passphrase \
+  -keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256 -out signer.p12
+# Broken on purpose: expired, not yet valid, encipherment only, and a key
+# that belongs to no certificate here.
+issue expired.pem signer.key.pem "$signer" signer_ext 20100101000000Z 20120101000000Z
+issue future.pem signer.key.pem "$signer" signer_ext 20400101000000Z 20500101000000Z
+issue encipher.pem signer.key.pem "$signer" encipher_ext 20200101000000Z 20500101000000Z
+key other.key.pem
