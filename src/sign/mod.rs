@@ -173,11 +173,7 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Vec<Verification> {
 fn chains_to(cert: &Certificate, pool: &[Certificate], trust: &[Certificate]) -> bool {
     let mut current = cert.clone();
     for _ in 0..8 {
-        if trust.iter().any(|t| *t == current) {
-            return true;
-        }
-        if let Some(anchor) = trust.iter().find(|t| cms::issued_by(&current, t)) {
-            let _ = anchor;
+        if trust.contains(&current) || trust.iter().any(|t| cms::issued_by(&current, t)) {
             return true;
         }
         match pool.iter().find(|p| **p != current && cms::issued_by(&current, p)) {

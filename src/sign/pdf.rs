@@ -144,7 +144,7 @@ fn existing_fields(doc: &Document, catalog_id: lopdf::ObjectId) -> Vec<Object> {
         .and_then(|c| c.get(b"AcroForm").ok())
         .and_then(|a| doc.dereference(a).ok())
         .and_then(|(_, a)| a.as_dict().ok().cloned())
-        .unwrap_or_else(Dictionary::new);
+        .unwrap_or_default();
     match acroform.get(b"Fields").ok().and_then(|f| doc.dereference(f).ok()) {
         Some((_, Object::Array(fields))) => fields.clone(),
         _ => Vec::new(),
