@@ -2,7 +2,7 @@
 //! signature field to the untouched original bytes, the byte range it
 //! covers, and finding signatures again to verify them.
 
-use lopdf::{Dictionary, Document, IncrementalDocument, Object, StringFormat, dictionary};
+use lopdf::{Document, IncrementalDocument, Object, StringFormat, dictionary};
 
 use super::SignError;
 
