@@ -39,6 +39,8 @@ pub fn prepare(original: &[u8], signing_time: &str) -> Result<Prepared, SignErro
         "Contents" => Object::String(vec![0; RESERVED], StringFormat::Hexadecimal),
         "M" => Object::string_literal(signing_time),
     };
+    // An indirect object: validators (pyHanko) expect /V to be a reference.
+    let signature = update.new_document.add_object(signature);
     let name = format!("Signature{}", existing_fields.len() + 1);
     let widget = update.new_document.add_object(dictionary! {
         "Type" => "Annot",

@@ -7,5 +7,6 @@ mod fonts;
 mod l10n;
 mod props;
 mod rules;
+mod sign;
 mod support;
 mod watch;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Signs the reference release with the throwaway test keys and has tools
+# pressroom did not write check each signature: pyHanko (must say INTACT and
+# TRUSTED, exit 0), poppler's pdfsig (must say "Signature is Valid." and
+# "Total document signed": it exits 0 even on a bad digest, so its words are
+# read), qpdf --check. A tampered copy must be rejected by both.
+# usage: scripts/validate-signatures.sh PYHANKO
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pyhanko="$1"
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --quiet
+bin="$target/debug/pressroom"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/project/keys"
+cp -r pressroom.toml releases locales layouts "$work/project/"
+cp tests/keys/*.pem "$work/project/keys/"
+printf '\n[signing]\ncertificate = "keys/signer.pem"\nkey = "keys/signer.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' \
+  >> "$work/project/pressroom.toml"
+"$bin" --root "$work/project" --color never build --sign --out "$work/out"
+
+fail=0
+check() { local message="$1"; shift; if "$@"; then echo "ok: $message"; else echo "FAIL: $message"; fail=$((fail + 1)); fi; }
+not() { ! "$@"; }
+# Runs pyHanko on a PDF; true when it exits 0 and calls the signature
+# intact, trusted and untouched.
+pyhanko_accepts() {
+  local out rc=0
+  out="$("$pyhanko" sign validate --no-revocation-check --trust tests/keys/ca.pem --trust-replace "$1" 2>&1)" || rc=$?
+  [ "$rc" -eq 0 ] && grep -q 'INTACT:TRUSTED,UNTOUCHED' <<<"$out"
+}
+for pdf in "$work"/out/*.pdf; do
+  name="$(basename "$pdf")"
+  check "$name: pyHanko says INTACT, TRUSTED, UNTOUCHED (exit 0)" pyhanko_accepts "$pdf"
+  sig="$(pdfsig "$pdf" 2>&1 || true)"
+  check "$name: pdfsig says Signature is Valid." grep -q "Signature is Valid." <<<"$sig"
+  check "$name: pdfsig says Total document signed" grep -q "Total document signed" <<<"$sig"
+  check "$name: qpdf --check" bash -c "qpdf --check '$pdf' >/dev/null"
+  check "$name: pressroom verify" "$bin" verify "$pdf" --trust tests/keys/ca.pem >/dev/null
+
+  # Tamper inside the signed range: both validators must reject it.
+  bad="$work/tampered-$name"
+  python3 - "$pdf" "$bad" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.find(b"/Title")
+data[at + 1] = ord("X")
+open(sys.argv[2], "wb").write(data)
+PY
+  check "$name (tampered): pyHanko rejects it" not pyhanko_accepts "$bad"
+  check "$name (tampered): pdfsig does not call it valid" bash -c "! pdfsig '$bad' 2>&1 | grep -q 'Signature is Valid.'"
+  check "$name (tampered): pressroom verify rejects it" bash -c "! '$bin' verify '$bad' --trust tests/keys/ca.pem >/dev/null"
+done
+if [ "$fail" -ne 0 ]; then echo "$fail signature check(s) failed"; exit 1; fi
+echo "all signature checks passed"

@@ -1,0 +1,155 @@
+//! Signing and verifying with throwaway test keys (tests/keys/, made by
+//! tests/keys/make.sh): sign, verify, tamper, append, and every key error.
+
+use crate::support::{Project, REFERENCE, repo};
+
+fn signing_project(extra: &str) -> Project {
+    let project = Project::reference();
+    std::fs::create_dir_all(project.file("keys")).unwrap();
+    for entry in std::fs::read_dir(repo().join("tests/keys")).unwrap().flatten() {
+        std::fs::copy(entry.path(), project.file("keys").join(entry.file_name())).unwrap();
+    }
+    let config = project.read("pressroom.toml");
+    project.write(
+        "pressroom.toml",
+        &format!("{config}\n[signing]\nchain = [\"keys/ca.pem\"]\nsignatory = \"press\"\n{extra}"),
+    );
+    project
+}
+
+const GOOD: &str = "certificate = \"keys/signer.pem\"\nkey = \"keys/signer.key.pem\"\n";
+
+fn verify(project: &Project, pdf: &str) -> crate::support::Run {
+    project.run(&["verify", pdf, "--trust", project.file("keys/ca.pem").to_str().unwrap()])
+}
+
+#[test]
+fn build_sign_then_verify_and_catch_tampering() {
+    let project = signing_project(GOOD);
+    project.run(&["build", "--sign"]).success();
+    let pdf = project.file(&format!("out/{REFERENCE}.ru.pdf"));
+    let pdf_arg = pdf.to_str().unwrap();
+    let run = verify(&project, pdf_arg);
+    run.success();
+    let out = run.stdout();
+    for line in [
+        "Mahbuba Abdullaeva (TEST)",
+        "digest matches:     yes",
+        "signature valid:    yes",
+        "covers whole file:  yes",
+        "chain trusted:      yes",
+    ] {
+        assert!(out.contains(line), "`{line}` missing:\n{out}");
+    }
+    // The signed PDF still reads as the release, text intact.
+    assert!(project.pdf(REFERENCE, "ru").text().contains("В Душанбе состоялся"));
+
+    // One byte flipped inside the signed range: the digest no longer matches.
+    let good = std::fs::read(&pdf).unwrap();
+    let mut bad = good.clone();
+    let at = good.windows(6).position(|w| w == b"/Title").unwrap();
+    bad[at + 1] = b'X';
+    std::fs::write(&pdf, &bad).unwrap();
+    let run = verify(&project, pdf_arg);
+    run.failure();
+    assert!(run.stdout().contains("digest matches:     NO"), "{}", run.stdout());
+
+    // An update appended after signing: reported, and not accepted.
+    let mut appended = good.clone();
+    appended.extend_from_slice(b"\n1 0 obj\n<< /Changed true >>\nendobj\n");
+    std::fs::write(&pdf, &appended).unwrap();
+    let run = verify(&project, pdf_arg);
+    run.failure();
+    assert!(run.stdout().contains("covers whole file:  NO"), "{}", run.stdout());
+    assert!(run.stdout().contains("changed after this signature"), "{}", run.stdout());
+
+    // An untrusted anchor: the chain is not trusted.
+    std::fs::write(&pdf, &good).unwrap();
+    let run = project.run(&[
+        "verify",
+        pdf_arg,
+        "--trust",
+        project.file("keys/expired.pem").to_str().unwrap(),
+    ]);
+    run.failure();
+    assert!(run.stdout().contains("chain trusted:      NO"), "{}", run.stdout());
+}
+
+#[test]
+fn unsigned_pdfs_fail_verification() {
+    let project = signing_project(GOOD);
+    project.run(&["build", REFERENCE, "--lang", "en"]).success();
+    let run = verify(&project, project.file(&format!("out/{REFERENCE}.en.pdf")).to_str().unwrap());
+    run.failure();
+    assert!(run.stdout().contains("not signed"), "{}", run.stdout());
+}
+
+#[test]
+fn sign_signs_existing_pdfs_in_place() {
+    let project = signing_project(GOOD);
+    project.run(&["build", REFERENCE, "--lang", "tg"]).success();
+    let pdf = project.file(&format!("out/{REFERENCE}.tg.pdf"));
+    let unsigned = std::fs::read(&pdf).unwrap();
+    project.run(&["sign", pdf.to_str().unwrap()]).success();
+    let signed = std::fs::read(&pdf).unwrap();
+    assert!(signed.starts_with(&unsigned), "signing appends; it never rewrites the PDF");
+    verify(&project, pdf.to_str().unwrap()).success();
+}
+
+#[test]
+fn encrypted_keys_take_the_passphrase_from_the_environment_only() {
+    let project =
+        signing_project("certificate = \"keys/signer.pem\"\nkey = \"keys/signer.key.enc.pem\"\n");
+    project.run(&["build", REFERENCE, "--lang", "en"]).success();
+    let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
+    let sign = |passphrase: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"));
+        cmd.args(["--root", project.path().to_str().unwrap(), "--color", "never", "sign"])
+            .arg(&pdf)
+            .stdin(std::process::Stdio::null())
+            .env_remove("PRESSROOM_SIGNING_PASSPHRASE");
+        if let Some(p) = passphrase {
+            cmd.env("PRESSROOM_SIGNING_PASSPHRASE", p);
+        }
+        crate::support::Run(cmd.output().unwrap())
+    };
+    let before = std::fs::read(&pdf).unwrap();
+    let run = sign(None);
+    run.failure();
+    assert!(run.stderr().contains("no passphrase was given"), "{}", run.stderr());
+    let run = sign(Some("wrong"));
+    run.failure();
+    assert!(run.stderr().contains("wrong passphrase"), "{}", run.stderr());
+    assert!(!run.stderr().contains("wrong\n") && !run.stdout().contains("wrong\n"));
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "nothing written on failure");
+    let run = sign(Some("test-passphrase"));
+    run.success();
+    assert!(!run.stdout().contains("test-passphrase") && !run.stderr().contains("test-passphrase"));
+    verify(&project, pdf.to_str().unwrap()).success();
+}
+
+#[test]
+fn bad_certificates_and_keys_are_refused_before_anything_is_written() {
+    for (config, expected) in [
+        (
+            "certificate = \"keys/expired.pem\"\nkey = \"keys/signer.key.pem\"\n",
+            "the certificate expired",
+        ),
+        ("certificate = \"keys/future.pem\"\nkey = \"keys/signer.key.pem\"\n", "not valid yet"),
+        (
+            "certificate = \"keys/encipher.pem\"\nkey = \"keys/signer.key.pem\"\n",
+            "cannot sign documents",
+        ),
+        (
+            "certificate = \"keys/signer.pem\"\nkey = \"keys/other.key.pem\"\n",
+            "does not belong to the certificate",
+        ),
+        ("certificate = \"keys/signer.pem\"\n", "needs `certificate` and `key`"),
+    ] {
+        let project = signing_project(config);
+        let run = project.run(&["build", "--sign"]);
+        run.failure();
+        assert!(run.stderr().contains(expected), "{config}: {}", run.stderr());
+        assert!(!project.file("out").exists(), "{config}: something was written");
+    }
+}
