@@ -29,6 +29,8 @@ pub struct BuildOptions {
     /// Sign each PDF with this signer, /M set to `signing_time`.
     pub signer: Option<std::sync::Arc<crate::sign::Signer>>,
     pub signing_time: String,
+    /// Rebuild even what is up to date.
+    pub force: bool,
     /// Rebuilding live (watch): outputs are not synced to disk and the
     /// translation state is kept in memory, so a save costs no fsync.
     pub live: bool,
@@ -49,6 +51,8 @@ pub struct Output {
 pub struct BuildReport {
     pub outputs: Vec<Output>,
     pub diagnostics: Diagnostics,
+    /// Outputs already built from the same inputs.
+    pub skipped: usize,
 }
 
 /// The releases a command names (all when `names` is empty), each checked
@@ -99,15 +103,78 @@ pub fn select_languages(project: &Project, names: &[String]) -> Result<Vec<Strin
     diags.into_result(names.to_vec())
 }
 
-/// Builds the selected outputs. `on_output` is called as each PDF lands.
+/// What a build tells its user as it goes.
+pub trait BuildEvents {
+    /// How many outputs will be rendered, and how many are up to date.
+    fn planned(&mut self, _to_build: usize, _up_to_date: usize) {}
+    /// A PDF landed.
+    fn wrote(&mut self, output: &Output);
+}
+
+impl<F: FnMut(&Output)> BuildEvents for F {
+    fn wrote(&mut self, output: &Output) {
+        self(output)
+    }
+}
+
+/// Builds the selected outputs, skipping those already built from the same
+/// inputs (unless `force`), rendering the rest in parallel.
 pub fn build(
     project: &Project,
     options: &BuildOptions,
-    mut on_output: impl FnMut(&Output),
+    events: &mut dyn BuildEvents,
 ) -> Result<BuildReport, Diagnostics> {
     let out_dir = output_dir(project, options);
+    let ids = select_releases(project, &options.releases)?;
+    let languages = select_languages(project, &options.languages)?;
+    let wanted = |lang: &str| languages.is_empty() || languages.iter().any(|l| l == lang);
+
+    // What is already built from the same inputs is skipped.
+    let flags = format!(
+        "draft={} sign={} epoch={:?} model={}",
+        options.draft,
+        options.signer.as_ref().map(|s| s.subject()).unwrap_or_default(),
+        options.source_date_epoch,
+        options.emit_model
+    );
+    let mut fingerprints = crate::freshness::Fingerprints::new(project, &flags);
+    let mut manifest = crate::freshness::Manifest::load(&out_dir);
+    let mut pending: HashMap<(ReleaseId, String), String> = HashMap::new();
+    let mut skipped = 0;
+    for id in &ids {
+        // A release that does not load is rendered, to report why.
+        let Ok(release) = Release::load(project, id) else {
+            pending.insert((id.clone(), String::new()), String::new());
+            continue;
+        };
+        for lang in release.languages.iter().filter(|l| wanted(l)) {
+            let fingerprint = fingerprints.output(id, lang, &release.layout);
+            let file = out_dir.join(format!("{id}.{lang}.pdf"));
+            if !options.force && manifest.is_current(&file, &fingerprint) {
+                skipped += 1;
+            } else {
+                pending.insert((id.clone(), lang.clone()), fingerprint);
+            }
+        }
+    }
+    let todo: Vec<ReleaseId> =
+        ids.iter().filter(|id| pending.keys().any(|(r, _)| r == *id)).cloned().collect();
+
     let mut outputs = Vec::new();
-    let diagnostics = render_each(project, options, |release, lang, mut rendered| {
+    let mut renderer = Renderer::new(project);
+    let stale = |id: &ReleaseId, lang: &str| {
+        pending.contains_key(&(id.clone(), lang.to_owned()))
+            || pending.contains_key(&(id.clone(), String::new()))
+    };
+    let diagnostics = renderer.render(project, &todo, stale, options, |release, lang, outcome| {
+        let file = out_dir.join(format!("{}.{lang}.pdf", release.id));
+        let mut rendered = match outcome {
+            Ok(rendered) => rendered,
+            Err(diags) => {
+                manifest.forget(&file);
+                return Err(diags);
+            }
+        };
         if let Some(signer) = &options.signer {
             rendered.pdf = crate::sign::sign_pdf(&rendered.pdf, signer, &options.signing_time)
                 .map_err(|e| e.to_diagnostic())?;
@@ -119,11 +186,22 @@ pub fn build(
                 Diagnostic::error("write", format!("cannot write {}: {err}", path.display()))
             })?;
         }
-        on_output(&output);
+        let key = (release.id.clone(), lang.to_owned());
+        if let Some(fingerprint) = pending.get(&key) {
+            manifest.record(&file, fingerprint.clone());
+        }
+        events.wrote(&output);
         outputs.push(output);
         Ok(())
-    })?;
-    Ok(BuildReport { outputs, diagnostics })
+    });
+    let mut diagnostics = diagnostics;
+    if let Err(err) = manifest.save() {
+        diagnostics.push(Diagnostic::warning(
+            "write",
+            format!("cannot record what was built (the next build redoes it): {err}"),
+        ));
+    }
+    Ok(BuildReport { outputs, diagnostics, skipped })
 }
 
 /// Where PDFs go: `--out`, or `out/` under the root.
@@ -165,12 +243,24 @@ pub fn render_each(
     }))
 }
 
-/// Renders outputs, keeping one Typst world per output between calls so a
-/// rebuild after a small change reuses Typst's work (watch mode).
+/// Renders outputs. A build renders them in parallel on all cores, a fresh
+/// Typst world each; watch mode keeps one world per output between calls so
+/// a rebuild after a small change reuses Typst's work.
 pub struct Renderer {
     engine: Engine,
     worlds: HashMap<(ReleaseId, String, String), LayoutWorld>,
 }
+
+/// One output to render, with the findings about its sources so far.
+struct Job {
+    release: std::sync::Arc<Release>,
+    lang: String,
+    inputs: Diagnostics,
+}
+
+/// How many outputs are rendered before their PDFs are handed on: bounds
+/// memory (finished PDFs waiting) while keeping every core busy.
+const CHUNK: usize = 32;
 
 impl Renderer {
     pub fn new(project: &Project) -> Self {
@@ -179,8 +269,8 @@ impl Renderer {
 
     /// Renders the outputs of `ids` for which `wanted(id, lang)` holds, in
     /// each release's languages. `each` gets every output's outcome (its
-    /// own errors included) and may fail it; the findings of every output
-    /// and of the sources shared between them come back.
+    /// own errors included) in order and may fail it; the findings of every
+    /// output and of the sources shared between them come back.
     pub fn render(
         &mut self,
         project: &Project,
@@ -195,81 +285,109 @@ impl Renderer {
         let (catalog, file_problems) = Catalog::load(project, ids, !options.live);
         let mut diagnostics = Diagnostics::default();
         let mut used = vec![false; file_problems.0.len()];
+        let mut jobs = Vec::new();
         for id in ids {
             let release = match Release::load(project, id) {
-                Ok(release) => release,
+                Ok(release) => std::sync::Arc::new(release),
                 Err(diags) => {
                     diagnostics.extend(diags);
                     continue;
                 }
             };
-            let (source, source_diags) = catalog.localizer(&source_lang, id);
             for lang in release.languages.iter().filter(|l| wanted(id, l)) {
-                let mut inputs = source_diags.clone();
-                let loaded;
-                let target = if *lang == source_lang {
-                    &source
-                } else {
-                    let (target, diags) = catalog.localizer(lang, id);
-                    inputs.extend(diags);
-                    loaded = target;
-                    &loaded
-                };
                 let files = [
                     project.relative(&project.office_ftl(&source_lang)),
                     project.relative(&project.release_ftl(&source_lang, id)),
                     project.relative(&project.office_ftl(lang)),
                     project.relative(&project.release_ftl(lang, id)),
                 ];
+                let mut inputs = Diagnostics::default();
                 for (i, problem) in file_problems.iter().enumerate() {
                     if problem.file_path().is_some_and(|f| files.iter().any(|p| p == f)) {
                         inputs.push(problem.clone());
                         used[i] = true;
                     }
                 }
-                if inputs.has_errors() {
-                    let tag = |d: Diagnostic| d.release(id.as_str());
-                    if let Err(diags) = each(
-                        &release,
-                        lang,
-                        Err(Diagnostics(inputs.into_iter().map(tag).collect())),
-                    ) {
-                        diagnostics.extend(diags);
-                    }
-                    continue;
-                }
-                diagnostics.extend(inputs);
-                let key = (id.clone(), lang.clone(), release.layout.clone());
-                let world = match self.worlds.entry(key) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        let main = project.layout_main(&release.layout);
-                        match self.engine.world(project.root(), &main) {
-                            Ok(world) => e.insert(world),
-                            Err(diag) => {
-                                diagnostics.push(diag.language(lang).release(id.as_str()));
-                                continue;
-                            }
-                        }
-                    }
-                };
-                let outcome = render_one(project, world, &release, target, &source, options);
-                let outcome = match outcome {
-                    Ok((rendered, warnings)) => {
-                        diagnostics.extend(warnings);
-                        Ok(rendered)
-                    }
-                    Err(diags) => Err(diags),
-                };
-                if let Err(diags) = each(&release, lang, outcome) {
-                    let tag = |d: Diagnostic| d.language(lang).release(id.as_str());
-                    diagnostics.extend(Diagnostics(diags.into_iter().map(tag).collect()));
-                }
+                jobs.push(Job { release: release.clone(), lang: lang.clone(), inputs });
             }
         }
         for (problem, used) in file_problems.into_iter().zip(used) {
             if !used {
                 diagnostics.push(problem);
+            }
+        }
+
+        // Renders one job: its localizers, then the document, then Typst.
+        let engine = &self.engine;
+        let render_job = |job: &Job, world: Option<&mut LayoutWorld>| {
+            let release = &job.release;
+            let (source, mut inputs) = catalog.localizer(&source_lang, &release.id);
+            let own;
+            let target = if job.lang == source_lang {
+                &source
+            } else {
+                let (target, found) = catalog.localizer(&job.lang, &release.id);
+                inputs.extend(found);
+                own = target;
+                &own
+            };
+            inputs.extend(job.inputs.clone());
+            let tag = |d: Diagnostic| d.language(&job.lang).release(release.id.as_str());
+            if inputs.has_errors() {
+                return (
+                    Err(Diagnostics(inputs.into_iter().map(tag).collect())),
+                    Diagnostics::default(),
+                );
+            }
+            let mut fresh;
+            let world = match world {
+                Some(world) => world,
+                None => match engine.world(project.root(), &project.layout_main(&release.layout)) {
+                    Ok(world) => {
+                        fresh = world;
+                        &mut fresh
+                    }
+                    Err(diag) => return (Err(tag(diag).into()), inputs),
+                },
+            };
+            match render_one(project, world, release, target, &source, options) {
+                Ok((rendered, warnings)) => {
+                    inputs.extend(warnings);
+                    (Ok(rendered), inputs)
+                }
+                Err(errors) => (Err(errors), inputs),
+            }
+        };
+
+        let mut hand_on = |job: &Job,
+                           outcome: Result<Rendered, Diagnostics>,
+                           found: Diagnostics| {
+            diagnostics.extend(found);
+            if let Err(diags) = each(&job.release, &job.lang, outcome) {
+                let tag = |d: Diagnostic| d.language(&job.lang).release(job.release.id.as_str());
+                diagnostics.extend(Diagnostics(diags.into_iter().map(tag).collect()));
+            }
+        };
+        if options.live {
+            for job in &jobs {
+                let key = (job.release.id.clone(), job.lang.clone(), job.release.layout.clone());
+                let world = match self.worlds.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(e.into_mut()),
+                    std::collections::hash_map::Entry::Vacant(e) => engine
+                        .world(project.root(), &project.layout_main(&job.release.layout))
+                        .ok()
+                        .map(|world| e.insert(world)),
+                };
+                let (outcome, found) = render_job(job, world);
+                hand_on(job, outcome, found);
+            }
+        } else {
+            use rayon::prelude::*;
+            for chunk in jobs.chunks(CHUNK) {
+                let results: Vec<_> = chunk.par_iter().map(|job| render_job(job, None)).collect();
+                for (job, (outcome, found)) in chunk.iter().zip(results) {
+                    hand_on(job, outcome, found);
+                }
             }
         }
         diagnostics

@@ -78,6 +78,9 @@ enum Command {
         /// Sign each PDF (PAdES B-B) with the key named in [signing].
         #[arg(long)]
         sign: bool,
+        /// Rebuild even the PDFs that are up to date.
+        #[arg(long)]
+        force: bool,
     },
     /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
     Watch {
@@ -158,7 +161,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(diags) => return reporter.finish(&diags),
     };
     match cli.command {
-        Command::Build { ids, languages, draft, out, emit_model, sign } => {
+        Command::Build { ids, languages, draft, out, emit_model, sign, force } => {
             let source_date_epoch = match source_date_epoch() {
                 Ok(epoch) => epoch,
                 Err(diag) => return reporter.finish(&diag.into()),
@@ -170,6 +173,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 out,
                 source_date_epoch,
                 emit_model,
+                force,
                 live: false,
                 signer: None,
                 signing_time: String::new(),
@@ -185,15 +189,16 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
             let quiet = cli.quiet;
-            let result = build::build(&project, &options, |output| {
-                if !quiet {
-                    let shown = output.path.strip_prefix(project.root()).unwrap_or(&output.path);
-                    let pages = if output.pages == 1 { "page" } else { "pages" };
-                    println!("wrote {} ({} {pages})", shown.display(), output.pages);
-                }
-            });
+            let mut events = BuildProgress::new(project.root(), quiet);
+            let result = build::build(&project, &options, &mut events);
+            events.done();
             match result {
-                Ok(report) => reporter.finish(&report.diagnostics),
+                Ok(report) => {
+                    if !quiet && report.skipped > 0 {
+                        println!("{} PDF(s) up to date", report.skipped);
+                    }
+                    reporter.finish(&report.diagnostics)
+                }
                 Err(diags) => reporter.finish(&diags),
             }
         }
@@ -296,6 +301,54 @@ fn watch(
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => reporter.finish(&diags),
+    }
+}
+
+/// A progress bar for builds of many outputs on a terminal; a line per
+/// written PDF otherwise.
+struct BuildProgress {
+    root: PathBuf,
+    quiet: bool,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl BuildProgress {
+    fn new(root: &std::path::Path, quiet: bool) -> Self {
+        Self { root: root.to_path_buf(), quiet, bar: None }
+    }
+
+    fn done(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl build::BuildEvents for BuildProgress {
+    fn planned(&mut self, to_build: usize, _up_to_date: usize) {
+        if !self.quiet && to_build > 6 && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(to_build as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} PDFs  {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            self.bar = Some(bar);
+        }
+    }
+
+    fn wrote(&mut self, output: &build::Output) {
+        let shown = output.path.strip_prefix(&self.root).unwrap_or(&output.path);
+        match &self.bar {
+            Some(bar) => {
+                bar.inc(1);
+                bar.set_message(shown.display().to_string());
+            }
+            None if !self.quiet => {
+                let pages = if output.pages == 1 { "page" } else { "pages" };
+                println!("wrote {} ({} {pages})", shown.display(), output.pages);
+            }
+            None => {}
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod check;
 pub mod diag;
 pub mod document;
 pub mod fonts;
+pub mod freshness;
 pub mod l10n;
 pub mod markup;
 pub mod project;

@@ -228,3 +228,29 @@ fn draft_builds_show_source_text_marked_under_a_draft_mark() {
     assert!(text.contains("ЛОИҲА"), "draft mark:\n{text}");
     assert!(text.contains("ИЗҲОРОТ"), "office words stay Tajik:\n{text}");
 }
+
+#[test]
+fn a_second_build_skips_what_is_up_to_date() {
+    let project = Project::reference();
+    project.run(&["build"]).success();
+    let run = project.run(&["build"]);
+    run.success();
+    assert!(run.stdout().contains("3 PDF(s) up to date"), "{}", run.stdout());
+    assert!(!run.stdout().contains("wrote"), "{}", run.stdout());
+
+    // A Russian edit rebuilds the Russian PDF only.
+    let path = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&path);
+    project.write(&path, &text.replace("Сегодня в Душанбе", "Сегодня в городе Душанбе"));
+    let run = project.run(&["build"]);
+    run.success();
+    assert!(run.stdout().contains(&format!("wrote out/{REFERENCE}.ru.pdf")), "{}", run.stdout());
+    assert!(run.stdout().contains("2 PDF(s) up to date"), "{}", run.stdout());
+
+    // A deleted PDF is rebuilt; --force rebuilds everything.
+    std::fs::remove_file(project.file(&format!("out/{REFERENCE}.tg.pdf"))).unwrap();
+    let run = project.run(&["build"]);
+    assert!(run.stdout().contains(&format!("wrote out/{REFERENCE}.tg.pdf")), "{}", run.stdout());
+    let run = project.run(&["build", "--force"]);
+    assert_eq!(run.stdout().matches("wrote ").count(), 3, "{}", run.stdout());
+}
