@@ -29,6 +29,8 @@ pub struct BuildOptions {
     /// Sign each PDF with this signer, /M set to `signing_time`.
     pub signer: Option<std::sync::Arc<crate::sign::Signer>>,
     pub signing_time: String,
+    /// The date shown in the visible signature line.
+    pub signing_date: crate::release::Date,
     /// Rebuild even what is up to date.
     pub force: bool,
     /// Rebuilding live (watch): outputs are not synced to disk and the
@@ -418,7 +420,12 @@ fn render_one(
     let dates = DateFormat::new(&project.date_locale(lang)).map_err(|msg| {
         tag_all(Diagnostic::error("cldr", msg).in_file(crate::project::CONFIG_FILE).into())
     })?;
-    let sources = Sources { project, release, target, source, draft: options.draft };
+    let signed = options
+        .signer
+        .as_ref()
+        .and_then(|s| s.signatory.as_deref())
+        .map(|who| (who, options.signing_date));
+    let sources = Sources { project, release, target, source, draft: options.draft, signed };
     let (document, mut warnings) = document::build(&sources, &dates)?;
     let data = serde_json::to_vec(&document).map_err(|err| {
         tag_all(Diagnostic::error("internal", format!("document model: {err}")).into())

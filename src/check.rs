@@ -118,7 +118,8 @@ pub fn check(project: &Project) -> Diagnostics {
                 &own
             };
             let Ok(dates) = DateFormat::new(&project.date_locale(lang)) else { continue };
-            let sources = Sources { project, release, target, source: &source, draft: true };
+            let sources =
+                Sources { project, release, target, source: &source, draft: true, signed: None };
             match document::build(&sources, &dates) {
                 Ok((_, warnings)) => diags.extend(warnings),
                 Err(errors) => diags.extend(errors),

@@ -177,6 +177,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 live: false,
                 signer: None,
                 signing_time: String::new(),
+                signing_date: pressroom::release::Date { year: 1970, month: 1, day: 1 },
             };
             let mut options = options;
             if sign {
@@ -184,6 +185,10 @@ pub fn run(cli: Cli) -> ExitCode {
                     Ok((signer, when)) => {
                         options.signer = Some(std::sync::Arc::new(signer));
                         options.signing_time = when;
+                        let today = now_unix().div_euclid(86_400);
+                        if let Some(date) = pressroom::release::Date::from_days_since_epoch(today) {
+                            options.signing_date = date;
+                        }
                     }
                     Err(diag) => return reporter.finish(&diag.into()),
                 }

@@ -28,6 +28,8 @@ pub struct Document {
     pub background: Option<Section>,
     pub notes: Option<Section>,
     pub contacts: Vec<ContactText>,
+    /// `Signed electronically by …, on …` when the PDF is signed.
+    pub signature: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +119,9 @@ pub struct Sources<'a> {
     /// The source language, for draft fallbacks (same as `target` for it).
     pub source: &'a Localizer,
     pub draft: bool,
+    /// When signing: the signatory (a contact id) and the signing date, for
+    /// the visible signature line.
+    pub signed: Option<(&'a str, crate::release::Date)>,
 }
 
 impl Sources<'_> {
@@ -293,6 +298,18 @@ pub fn build(
         });
     }
 
+    let signature = sources.signed.and_then(|(signatory, date)| {
+        let message = format!("contact-{signatory}");
+        let name = sources.text(&message, None, None, true, &mut diags)?;
+        let role = sources.text(&message, Some("role"), None, false, &mut diags);
+        let when = dates.date(date).ok()?;
+        let mut args = FluentArgs::new();
+        args.set("name", FluentValue::from(name.value));
+        args.set("role", FluentValue::from(role.map(|r| r.value).unwrap_or_default()));
+        args.set("date", FluentValue::from(when));
+        sources.text("signed-by", None, Some(&args), true, &mut diags)
+    });
+
     let details = &project.config.office;
     let mut footer = Vec::new();
     let entries: [(&'static str, &Option<String>, Option<&str>); 5] = [
@@ -362,6 +379,7 @@ pub fn build(
         background,
         notes,
         contacts,
+        signature,
     };
     if diags.has_errors() {
         return Err(diags);

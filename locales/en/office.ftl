@@ -30,6 +30,8 @@ label-embargo = Embargoed until { $datetime }
 label-draft = Draft
 label-untranslated = Not yet translated
 label-stale = Translation out of date
+# The visible signature line of a signed PDF.
+signed-by = Signed electronically by { $name }, { $role }, on { $date }.
 
 ## Kinds of release (the heading under the dateline)
 

@@ -45,6 +45,8 @@ label-embargo = Не для публикации до { $datetime }
 label-draft = Черновик
 label-untranslated = Перевод отсутствует
 label-stale = Перевод устарел
+# The visible signature line of a signed PDF.
+signed-by = Подписано электронной подписью: { $name }, { $role }, { $date }.
 
 ## Виды сообщений
 

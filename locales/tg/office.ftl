@@ -28,6 +28,8 @@ label-embargo = То { $datetime } нашр карда нашавад
 label-draft = Лоиҳа
 label-untranslated = Тарҷума нашудааст
 label-stale = Тарҷума кӯҳна шудааст
+# The visible signature line of a signed PDF.
+signed-by = Бо имзои электронӣ имзо шудааст: { $name }, { $role }, { $date }.
 
 ## Намудҳои изҳорот
 

@@ -52,7 +52,7 @@ const EXAMPLES: &[(&str, &str)] = &[
 ];
 
 /// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Date {
     pub year: i32,
     pub month: u8,

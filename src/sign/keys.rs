@@ -36,6 +36,8 @@ pub struct Signer {
     pub key: SigningKey,
     pub certificate: Certificate,
     pub chain: Vec<Certificate>,
+    /// The contact shown as signatory in the visible signature line.
+    pub signatory: Option<String>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -74,7 +76,7 @@ impl Signer {
             .map(|p| read_certificate(&root.join(p)))
             .collect::<Result<Vec<_>, _>>()?;
         let key = read_key(&root.join(key_path), passphrase)?;
-        let signer = Self { key, certificate, chain };
+        let signer = Self { key, certificate, chain, signatory: config.signatory.clone() };
         signer.check(now_unix)?;
         Ok(signer)
     }

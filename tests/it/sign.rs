@@ -41,8 +41,13 @@ fn build_sign_then_verify_and_catch_tampering() {
     ] {
         assert!(out.contains(line), "`{line}` missing:\n{out}");
     }
-    // The signed PDF still reads as the release, text intact.
-    assert!(project.pdf(REFERENCE, "ru").text().contains("В Душанбе состоялся"));
+    // The signed PDF still reads as the release, text intact, and says who
+    // signed it in its language.
+    let text = project.pdf(REFERENCE, "ru").text();
+    assert!(text.contains("В Душанбе состоялся"));
+    assert!(text.contains("Подписано электронной подписью: г-жа Махбуба Абдуллаева"), "{text}");
+    let text = project.pdf(REFERENCE, "tg").text();
+    assert!(text.contains("Бо имзои электронӣ имзо шудааст: Хонум Маҳбуба Абдуллаева"), "{text}");
 
     // One byte flipped inside the signed range: the digest no longer matches.
     let good = std::fs::read(&pdf).unwrap();
