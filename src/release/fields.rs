@@ -78,13 +78,17 @@ impl<'a> Fields<'a> {
         self.diags.push(d);
     }
 
+    /// The value of `key`, reporting it missing when `required`.
+    fn value(&mut self, key: &str, required: bool) -> Option<Spanned<DeValue<'a>>> {
+        let value = self.get(key).cloned();
+        if value.is_none() && required {
+            self.missing(key);
+        }
+        value
+    }
+
     pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<String>> {
-        let Some(value) = self.get(key).cloned() else {
-            if required {
-                self.missing(key);
-            }
-            return None;
-        };
+        let value = self.value(key, required)?;
         match value.get_ref() {
             DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
             _ => {
@@ -95,7 +99,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn strings(&mut self, key: &str) -> Option<Vec<Spanned<String>>> {
-        let value = self.get(key).cloned()?;
+        let value = self.value(key, false)?;
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(key, "a list of strings", &value);
             return None;
@@ -111,12 +115,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn datetime(&mut self, key: &str, required: bool) -> Option<Spanned<Datetime>> {
-        let Some(value) = self.get(key).cloned() else {
-            if required {
-                self.missing(key);
-            }
-            return None;
-        };
+        let value = self.value(key, required)?;
         match value.get_ref() {
             _ if self.is_broken(&value) => None,
             DeValue::Datetime(dt) => Some(Spanned::new(value.span(), *dt)),
