@@ -84,10 +84,14 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
         signature: OctetString::new(signature.as_bytes().to_vec()).map_err(asn1)?,
         unsigned_attrs: None,
     };
-    let certificates = std::iter::once(&signer.certificate)
-        .chain(&signer.chain)
-        .map(|c| CertificateChoices::Certificate(c.clone()))
-        .collect::<Vec<_>>();
+    // A chain named twice (in a PKCS#12 file and in `chain`) is embedded once.
+    let mut certificates: Vec<CertificateChoices> = Vec::new();
+    for cert in std::iter::once(&signer.certificate).chain(&signer.chain) {
+        let choice = CertificateChoices::Certificate(cert.clone());
+        if !certificates.contains(&choice) {
+            certificates.push(choice);
+        }
+    }
     let signed_data = SignedData {
         version: CmsVersion::V1,
         digest_algorithms: SetOfVec::try_from(vec![algorithm(ID_SHA256)]).map_err(asn1)?,

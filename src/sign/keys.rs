@@ -56,17 +56,18 @@ impl Signer {
         passphrase: &mut dyn FnMut() -> Result<String, SignError>,
         now_unix: i64,
     ) -> Result<Self, SignError> {
-        if config.pkcs12.is_some() {
-            return Err(SignError::Config(
-                "PKCS#12 files are not supported yet: export the certificate and key as PEM \
-                 (openssl pkcs12 -in f.p12 -nokeys -out cert.pem; -nocerts -out key.pem) and \
-                 name them as `certificate` and `key`"
-                    .into(),
-            ));
+        if let Some(p12) = &config.pkcs12 {
+            let (key, certificate, mut chain) = read_pkcs12(&root.join(p12), passphrase)?;
+            for path in &config.chain {
+                chain.push(read_certificate(&root.join(path))?);
+            }
+            let signer = Self { key, certificate, chain, signatory: config.signatory.clone() };
+            signer.check(now_unix)?;
+            return Ok(signer);
         }
         let (Some(cert_path), Some(key_path)) = (&config.certificate, &config.key) else {
             return Err(SignError::Config(
-                "[signing] needs `certificate` and `key` (PEM files)".into(),
+                "[signing] needs `certificate` and `key` (PEM files), or `pkcs12`".into(),
             ));
         };
         let certificate = read_certificate(&root.join(cert_path))?;
@@ -152,6 +153,44 @@ pub fn read_certificate(path: &Path) -> Result<Certificate, SignError> {
         Certificate::from_der(&bytes)
     }
     .map_err(|e| SignError::Certificate(format!("{} is not a certificate: {e}", path.display())))
+}
+
+/// The key, its certificate and the rest of the chain from a PKCS#12 file.
+fn read_pkcs12(
+    path: &Path,
+    passphrase: &mut dyn FnMut() -> Result<String, SignError>,
+) -> Result<(SigningKey, Certificate, Vec<Certificate>), SignError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?;
+    let secret = passphrase()?;
+    let store = p12_keystore::KeyStore::from_pkcs12(
+        &bytes,
+        &secret,
+        p12_keystore::Pkcs12ImportPolicy::Strict,
+    )
+    .map_err(|_| {
+        SignError::Key(format!(
+            "cannot open {}: wrong passphrase, or not a PKCS#12 file",
+            path.display()
+        ))
+    })?;
+    let (_, chain) = store.private_key_chain().ok_or_else(|| {
+        SignError::Key(format!("{} holds no private key with its certificate", path.display()))
+    })?;
+    let key = SigningKey::from_pkcs8_der(chain.key().as_der()).map_err(|_| {
+        SignError::Key(format!(
+            "the key in {} is not an ECDSA P-256 key (RSA keys are not supported yet)",
+            path.display()
+        ))
+    })?;
+    let mut certs = chain.certs().iter().map(|c| {
+        Certificate::from_der(c.as_der())
+            .map_err(|e| SignError::Certificate(format!("{}: {e}", path.display())))
+    });
+    let certificate = certs.next().ok_or_else(|| {
+        SignError::Certificate(format!("{} holds no certificate for its key", path.display()))
+    })??;
+    Ok((key, certificate, certs.collect::<Result<Vec<_>, _>>()?))
 }
 
 fn read_key(

@@ -158,3 +158,32 @@ fn bad_certificates_and_keys_are_refused_before_anything_is_written() {
         assert!(!project.file("out").exists(), "{config}: something was written");
     }
 }
+
+#[test]
+fn pkcs12_files_sign_with_their_chain() {
+    let project = signing_project("pkcs12 = \"keys/signer.p12\"\n");
+    std::fs::copy(repo().join("tests/keys/signer.p12"), project.file("keys/signer.p12")).unwrap();
+    let build = |passphrase: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+            .args([
+                "--root",
+                project.path().to_str().unwrap(),
+                "--color",
+                "never",
+                "build",
+                "--sign",
+            ])
+            .args([REFERENCE, "--lang", "en"])
+            .stdin(std::process::Stdio::null())
+            .env("PRESSROOM_SIGNING_PASSPHRASE", passphrase)
+            .output()
+            .unwrap();
+        crate::support::Run(output)
+    };
+    let run = build("wrong");
+    run.failure();
+    assert!(run.stderr().contains("wrong passphrase"), "{}", run.stderr());
+    build("test-passphrase").success();
+    let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
+    verify(&project, pdf.to_str().unwrap()).success();
+}
