@@ -127,6 +127,10 @@ pub fn build(
     events: &mut dyn BuildEvents,
 ) -> Result<BuildReport, Diagnostics> {
     let out_dir = output_dir(project, options);
+    // Parsing the fonts takes a few milliseconds: do it while the sources
+    // are fingerprinted.
+    let fonts_dir = project.fonts_dir();
+    let engine = std::thread::spawn(move || Engine::new(Some(&fonts_dir)));
     let ids = select_releases(project, &options.releases)?;
     let languages = select_languages(project, &options.languages)?;
     let wanted = |lang: &str| languages.is_empty() || languages.iter().any(|l| l == lang);
@@ -163,7 +167,11 @@ pub fn build(
         ids.iter().filter(|id| pending.keys().any(|(r, _)| r == *id)).cloned().collect();
 
     let mut outputs = Vec::new();
-    let mut renderer = Renderer::new(project);
+    let engine = match engine.join() {
+        Ok(engine) => engine,
+        Err(_) => Engine::new(Some(&project.fonts_dir())),
+    };
+    let mut renderer = Renderer::with_engine(engine);
     let stale = |id: &ReleaseId, lang: &str| {
         pending.contains_key(&(id.clone(), lang.to_owned()))
             || pending.contains_key(&(id.clone(), String::new()))
@@ -266,7 +274,11 @@ const CHUNK: usize = 32;
 
 impl Renderer {
     pub fn new(project: &Project) -> Self {
-        Self { engine: Engine::new(Some(&project.fonts_dir())), worlds: HashMap::new() }
+        Self::with_engine(Engine::new(Some(&project.fonts_dir())))
+    }
+
+    pub fn with_engine(engine: Engine) -> Self {
+        Self { engine, worlds: HashMap::new() }
     }
 
     /// Renders the outputs of `ids` for which `wanted(id, lang)` holds, in

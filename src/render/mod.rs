@@ -27,6 +27,7 @@ use crate::release::Date;
 pub struct Engine {
     library: Arc<LazyHash<Library>>,
     fonts: Arc<Fonts>,
+    sources: world::SourceCache,
 }
 
 /// A finished PDF and the warnings its layout produced.
@@ -46,6 +47,7 @@ impl Engine {
         Self {
             library: Arc::new(LazyHash::new(Library::builder().build())),
             fonts: Arc::new(Fonts::load(project_fonts)),
+            sources: Default::default(),
         }
     }
 
@@ -55,8 +57,14 @@ impl Engine {
 
     /// A world for one output, compiling `layout_main` under `root`.
     pub fn world(&self, root: &Path, layout_main: &str) -> Result<LayoutWorld, Diagnostic> {
-        LayoutWorld::new(root, layout_main, self.library.clone(), self.fonts.clone())
-            .map_err(|message| Diagnostic::error("layout", message))
+        LayoutWorld::new(
+            root,
+            layout_main,
+            self.library.clone(),
+            self.fonts.clone(),
+            self.sources.clone(),
+        )
+        .map_err(|message| Diagnostic::error("layout", message))
     }
 }
 

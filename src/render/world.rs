@@ -50,11 +50,15 @@ impl FileLoader for SandboxLoader {
     }
 }
 
+/// Parsed Typst sources shared by the worlds of one engine.
+pub type SourceCache = Arc<std::sync::Mutex<std::collections::HashMap<FileId, Source>>>;
+
 /// One output's compilation environment. Keeping a world alive and calling
 /// [`LayoutWorld::set_data`] between compiles lets Typst reuse its work.
 pub struct LayoutWorld {
     library: Arc<LazyHash<Library>>,
     pub(super) fonts: Arc<Fonts>,
+    sources: SourceCache,
     main: FileId,
     files: FileStore<SandboxLoader>,
     today: Date,
@@ -68,6 +72,7 @@ impl LayoutWorld {
         main: &str,
         library: Arc<LazyHash<Library>>,
         fonts: Arc<Fonts>,
+        sources: SourceCache,
     ) -> Result<Self, String> {
         let main = file_id(main)?;
         let data_id = file_id(DATA_PATH)?;
@@ -76,6 +81,7 @@ impl LayoutWorld {
         Ok(Self {
             library,
             fonts,
+            sources,
             main,
             files: FileStore::new(loader),
             today: Date { year: 1970, month: 1, day: 1 },
@@ -114,7 +120,20 @@ impl World for LayoutWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.files.source(id)
+        // Every output of a build compiles the same layout: parse it once
+        // and share the syntax tree between worlds (and threads).
+        let bytes = self.files.file(id)?;
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        let mut cache = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(source) = cache.get(&id)
+            && source.text().as_bytes() == text
+        {
+            return Ok(source.clone());
+        }
+        let text = std::str::from_utf8(text).map_err(|_| FileError::InvalidUtf8)?;
+        let source = Source::new(id, text.into());
+        cache.insert(id, source.clone());
+        Ok(source)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
