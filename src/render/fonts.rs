@@ -19,7 +19,16 @@ impl Fonts {
     /// missing-glyph or unknown-family warning from the layout instead.
     pub fn load(extra: Option<&Path>) -> Self {
         let mut store = FontStore::new();
-        store.extend(typst_kit::fonts::embedded());
+        // Parsing a font's tables is most of a fresh process's start-up:
+        // parse the embedded files in parallel, keep their order.
+        use rayon::prelude::*;
+        let files: Vec<&'static [u8]> = typst_assets::fonts().collect();
+        let parsed: Vec<Vec<Font>> =
+            files.par_iter().map(|data| Font::iter(Bytes::new(*data)).collect()).collect();
+        for font in parsed.into_iter().flatten() {
+            let info = font.info().clone();
+            store.push((font, info));
+        }
         if let Some(dir) = extra
             && let Ok(entries) = std::fs::read_dir(dir)
         {
