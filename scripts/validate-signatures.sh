@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signs the reference release with the throwaway test keys and has tools
+# Signs the reference release with the throwaway test keys (ECDSA and RSA) and has tools
 # pressroom did not write check each signature: pyHanko (must say INTACT and
 # TRUSTED, exit 0), poppler's pdfsig (must say "Signature is Valid." and
 # "Total document signed": it exits 0 even on a bad digest, so its words are
@@ -17,9 +17,13 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/project/keys"
 cp -r pressroom.toml releases locales layouts "$work/project/"
 cp tests/keys/*.pem "$work/project/keys/"
-printf '\n[signing]\ncertificate = "keys/signer.pem"\nkey = "keys/signer.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' \
-  >> "$work/project/pressroom.toml"
-"$bin" --root "$work/project" --color never build --sign --out "$work/out"
+# Sign with an ECDSA P-256 key and with an RSA key, each in its own folder.
+for kind in signer rsa; do
+  cp pressroom.toml "$work/project/pressroom.toml"
+  printf '\n[signing]\ncertificate = "keys/%s.pem"\nkey = "keys/%s.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' \
+    "$kind" "$kind" >> "$work/project/pressroom.toml"
+  "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
+done
 
 fail=0
 check() { local message="$1"; shift; if "$@"; then echo "ok: $message"; else echo "FAIL: $message"; fail=$((fail + 1)); fi; }
@@ -31,8 +35,8 @@ pyhanko_accepts() {
   out="$("$pyhanko" sign validate --no-revocation-check --trust tests/keys/ca.pem --trust-replace "$1" 2>&1)" || rc=$?
   [ "$rc" -eq 0 ] && grep -q 'INTACT:TRUSTED,UNTOUCHED' <<<"$out"
 }
-for pdf in "$work"/out/*.pdf; do
-  name="$(basename "$pdf")"
+for pdf in "$work"/out-*/*.pdf; do
+  name="$(basename "$(dirname "$pdf")")/$(basename "$pdf")"
   check "$name: pyHanko says INTACT, TRUSTED, UNTOUCHED (exit 0)" pyhanko_accepts "$pdf"
   sig="$(pdfsig "$pdf" 2>&1 || true)"
   check "$name: pdfsig says Signature is Valid." grep -q "Signature is Valid." <<<"$sig"
@@ -41,7 +45,7 @@ for pdf in "$work"/out/*.pdf; do
   check "$name: pressroom verify" "$bin" verify "$pdf" --trust tests/keys/ca.pem >/dev/null
 
   # Tamper inside the signed range: both validators must reject it.
-  bad="$work/tampered-$name"
+  bad="$work/tampered-$(basename "$pdf")"
   python3 - "$pdf" "$bad" <<'PY'
 import sys
 data = bytearray(open(sys.argv[1], "rb").read())

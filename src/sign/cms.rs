@@ -11,8 +11,8 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5911::{ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode, Sequence};
-use p256::ecdsa::signature::{Signer as _, Verifier as _};
-use p256::ecdsa::{DerSignature, VerifyingKey};
+use p256::ecdsa::VerifyingKey;
+use p256::ecdsa::signature::Verifier as _;
 use p256::pkcs8::DecodePublicKey;
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
@@ -23,7 +23,6 @@ use super::SignError;
 use super::keys::Signer;
 
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 
@@ -69,7 +68,7 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     .map_err(asn1)?;
     // The signature covers the DER of the attributes as a SET OF.
     let to_sign = signed_attrs.to_der().map_err(asn1)?;
-    let signature: DerSignature = signer.key.sign(&to_sign);
+    let signature = signer.key.sign(&to_sign);
 
     let tbs = &signer.certificate.tbs_certificate;
     let signer_info = SignerInfo {
@@ -80,8 +79,8 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
         }),
         digest_alg: algorithm(ID_SHA256),
         signed_attrs: Some(signed_attrs),
-        signature_algorithm: algorithm(ECDSA_WITH_SHA256),
-        signature: OctetString::new(signature.as_bytes().to_vec()).map_err(asn1)?,
+        signature_algorithm: signer.key.algorithm(),
+        signature: OctetString::new(signature).map_err(asn1)?,
         unsigned_attrs: None,
     };
     // A chain named twice (in a PKCS#12 file and in `chain`) is embedded once.
@@ -164,24 +163,31 @@ pub fn check(der: &[u8], digest: &[u8]) -> Result<Checked, SignError> {
         .and_then(|v| v.decode_as::<OctetString>().ok());
     let digest_matches = message_digest.is_some_and(|d| d.as_bytes() == digest);
     let signature_valid =
-        verify_ecdsa(&signer, &attrs.to_der().map_err(asn1)?, signer_info.signature.as_bytes());
+        verify(&signer, &attrs.to_der().map_err(asn1)?, signer_info.signature.as_bytes());
     Ok(Checked { signer, certificates, digest_matches, signature_valid })
 }
 
-/// ECDSA P-256 / SHA-256 verification of `message` by `cert`'s key.
-pub fn verify_ecdsa(cert: &Certificate, message: &[u8], signature: &[u8]) -> bool {
+/// Verifies a SHA-256 signature of `message` by `cert`'s key: ECDSA P-256
+/// or RSA PKCS#1 v1.5, by the key's algorithm.
+pub fn verify(cert: &Certificate, message: &[u8], signature: &[u8]) -> bool {
     let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else { return false };
-    let Ok(key) = VerifyingKey::from_public_key_der(&spki) else { return false };
-    let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else { return false };
-    key.verify(message, &signature).is_ok()
+    if let Ok(key) = VerifyingKey::from_public_key_der(&spki) {
+        let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else { return false };
+        return key.verify(message, &signature).is_ok();
+    }
+    use rsa::pkcs8::DecodePublicKey as _;
+    use rsa::signature::Verifier as _;
+    let Ok(key) = rsa::PublicKey::from_public_key_der(&spki) else { return false };
+    let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else { return false };
+    rsa::pkcs1v15::VerifyingKey::<rsa::sha2::Sha256>::new(key).verify(message, &signature).is_ok()
 }
 
-/// Whether `issuer` signed `cert` (ECDSA P-256 issuers only).
+/// Whether `issuer` signed `cert` (ECDSA P-256 or RSA, SHA-256).
 pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     if cert.tbs_certificate.issuer != issuer.tbs_certificate.subject {
         return false;
     }
     let Ok(tbs) = cert.tbs_certificate.to_der() else { return false };
     let Some(signature) = cert.signature.as_bytes() else { return false };
-    verify_ecdsa(issuer, &tbs, signature)
+    verify(issuer, &tbs, signature)
 }

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use const_oid::ObjectIdentifier;
 use der::{Decode, DecodePem, Encode};
-use p256::ecdsa::SigningKey;
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use serde::Deserialize;
 use x509_cert::Certificate;
@@ -30,6 +30,90 @@ pub struct SigningConfig {
 /// Where the passphrase of an encrypted key comes from: never the command
 /// line, never a log.
 pub const PASSPHRASE_VAR: &str = "PRESSROOM_SIGNING_PASSPHRASE";
+
+const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// A private key of a kind validators accept for PAdES.
+pub enum SigningKey {
+    /// ECDSA on P-256 with SHA-256.
+    P256(p256::ecdsa::SigningKey),
+    /// RSA, PKCS#1 v1.5 with SHA-256.
+    Rsa(Box<rsa::pkcs1v15::SigningKey<rsa::sha2::Sha256>>),
+}
+
+impl SigningKey {
+    /// Decodes a PKCS#8 `PrivateKeyInfo` (DER), by its algorithm.
+    fn from_pkcs8_der(der: &[u8]) -> Result<Self, SignError> {
+        let info = pkcs8::PrivateKeyInfo::try_from(der)
+            .map_err(|e| SignError::Key(format!("not a PKCS#8 private key: {e}")))?;
+        match info.algorithm.oid {
+            ID_EC_PUBLIC_KEY => p256::ecdsa::SigningKey::from_pkcs8_der(der)
+                .map(Self::P256)
+                .map_err(|_| SignError::Key("only P-256 elliptic-curve keys are supported".into())),
+            RSA_ENCRYPTION => {
+                use rsa::pkcs8::DecodePrivateKey as _;
+                let key = rsa::PrivateKey::from_pkcs8_der(der)
+                    .map_err(|e| SignError::Key(format!("unreadable RSA key: {e}")))?;
+                Ok(Self::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key))))
+            }
+            other => Err(SignError::Key(format!(
+                "keys of algorithm {other} are not supported: use ECDSA P-256 or RSA"
+            ))),
+        }
+    }
+
+    /// Signs `message` (hashing it with SHA-256); the signature as CMS
+    /// carries it.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match self {
+            Self::P256(key) => {
+                use p256::ecdsa::signature::Signer as _;
+                let signature: p256::ecdsa::DerSignature = key.sign(message);
+                signature.as_bytes().to_vec()
+            }
+            Self::Rsa(key) => {
+                use rsa::signature::{SignatureEncoding as _, Signer as _};
+                key.sign(message).to_vec()
+            }
+        }
+    }
+
+    /// The CMS signatureAlgorithm: ecdsa-with-SHA256 or sha256WithRSAEncryption.
+    pub fn algorithm(&self) -> spki::AlgorithmIdentifierOwned {
+        match self {
+            Self::P256(_) => spki::AlgorithmIdentifierOwned {
+                oid: ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2"),
+                parameters: None,
+            },
+            Self::Rsa(_) => spki::AlgorithmIdentifierOwned {
+                oid: ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),
+                parameters: Some(der::asn1::Null.into()),
+            },
+        }
+    }
+
+    /// The public key as SubjectPublicKeyInfo DER, to compare with a certificate.
+    fn public_key_der(&self) -> Result<Vec<u8>, SignError> {
+        let err = |e: String| SignError::Key(format!("cannot encode the public key: {e}"));
+        match self {
+            Self::P256(key) => key
+                .verifying_key()
+                .to_public_key_der()
+                .map(|d| d.as_bytes().to_vec())
+                .map_err(|e| err(e.to_string())),
+            Self::Rsa(key) => {
+                use rsa::pkcs8::EncodePublicKey as _;
+                use rsa::signature::Keypair as _;
+                key.verifying_key()
+                    .as_ref()
+                    .to_public_key_der()
+                    .map(|d| d.as_bytes().to_vec())
+                    .map_err(|e| err(e.to_string()))
+            }
+        }
+    }
+}
 
 /// A key ready to sign, with its certificate and chain.
 pub struct Signer {
@@ -117,16 +201,12 @@ impl Signer {
                 ));
             }
         }
-        let ours = self
-            .key
-            .verifying_key()
-            .to_public_key_der()
-            .map_err(|e| SignError::Key(format!("cannot encode the public key: {e}")))?;
+        let ours = self.key.public_key_der()?;
         let theirs = tbs
             .subject_public_key_info
             .to_der()
             .map_err(|e| SignError::Certificate(format!("unreadable public key: {e}")))?;
-        if ours.as_bytes() != theirs.as_slice() {
+        if ours != theirs {
             return Err(SignError::Key("the key does not belong to the certificate".into()));
         }
         Ok(())
@@ -177,12 +257,7 @@ fn read_pkcs12(
     let (_, chain) = store.private_key_chain().ok_or_else(|| {
         SignError::Key(format!("{} holds no private key with its certificate", path.display()))
     })?;
-    let key = SigningKey::from_pkcs8_der(chain.key().as_der()).map_err(|_| {
-        SignError::Key(format!(
-            "the key in {} is not an ECDSA P-256 key (RSA keys are not supported yet)",
-            path.display()
-        ))
-    })?;
+    let key = SigningKey::from_pkcs8_der(chain.key().as_der())?;
     let mut certs = chain.certs().iter().map(|c| {
         Certificate::from_der(c.as_der())
             .map_err(|e| SignError::Certificate(format!("{}: {e}", path.display())))
@@ -199,21 +274,20 @@ fn read_key(
 ) -> Result<SigningKey, SignError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?;
-    if text.contains("BEGIN ENCRYPTED PRIVATE KEY") {
-        let secret = passphrase()?;
-        return SigningKey::from_pkcs8_encrypted_pem(&text, secret.as_bytes()).map_err(|_| {
-            SignError::Key(
-                "cannot decrypt the key: wrong passphrase, or not an ECDSA P-256 key".into(),
-            )
-        });
+    let not_a_key =
+        || SignError::Key(format!("{} holds no PKCS#8 private key (PEM)", path.display()));
+    let (label, document) = pkcs8::SecretDocument::from_pem(&text).map_err(|_| not_a_key())?;
+    match label {
+        "ENCRYPTED PRIVATE KEY" => {
+            let secret = passphrase()?;
+            let encrypted = pkcs8::EncryptedPrivateKeyInfo::try_from(document.as_bytes())
+                .map_err(|_| not_a_key())?;
+            let decrypted = encrypted
+                .decrypt(secret.as_bytes())
+                .map_err(|_| SignError::Key("cannot decrypt the key: wrong passphrase".into()))?;
+            SigningKey::from_pkcs8_der(decrypted.as_bytes())
+        }
+        "PRIVATE KEY" => SigningKey::from_pkcs8_der(document.as_bytes()),
+        _ => Err(not_a_key()),
     }
-    if text.contains("BEGIN PRIVATE KEY") {
-        return SigningKey::from_pkcs8_pem(&text).map_err(|_| {
-            SignError::Key(format!(
-                "{} is not an ECDSA P-256 key (RSA keys are not supported yet)",
-                path.display()
-            ))
-        });
-    }
-    Err(SignError::Key(format!("{} holds no PKCS#8 private key (PEM)", path.display())))
 }

@@ -187,3 +187,12 @@ fn pkcs12_files_sign_with_their_chain() {
     let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
     verify(&project, pdf.to_str().unwrap()).success();
 }
+
+#[test]
+fn rsa_keys_sign_too() {
+    let project = signing_project("certificate = \"keys/rsa.pem\"\nkey = \"keys/rsa.key.pem\"\n");
+    project.run(&["build", "--sign", REFERENCE, "--lang", "ru"]).success();
+    let run = verify(&project, project.file(&format!("out/{REFERENCE}.ru.pdf")).to_str().unwrap());
+    run.success();
+    assert!(run.stdout().contains("signature valid:    yes"), "{}", run.stdout());
+}

@@ -58,6 +58,9 @@ issue signer.pem signer.key.pem "$signer" signer_ext 20200101000000Z 20500101000
 openssl pkcs8 -topk8 -in signer.key.pem -v2 aes-256-cbc -passout pass:test-passphrase -out signer.key.enc.pem
 openssl pkcs12 -export -inkey signer.key.pem -in signer.pem -certfile ca.pem -passout pass:test-passphrase \
   -keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256 -out signer.p12
+# An RSA signer (2048 bits, PKCS#1 v1.5 signatures), issued by the same CA.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.key.pem 2>/dev/null
+issue rsa.pem rsa.key.pem "$signer" signer_ext 20200101000000Z 20500101000000Z
 # Broken on purpose: expired, not yet valid, encipherment only, and a key
 # that belongs to no certificate here.
 issue expired.pem signer.key.pem "$signer" signer_ext 20100101000000Z 20120101000000Z
