@@ -12,32 +12,47 @@ target="${CARGO_TARGET_DIR:-target}"
 cargo build --quiet
 bin="$target/debug/pressroom"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/project/keys"
 cp -r pressroom.toml releases locales layouts "$work/project/"
 cp tests/keys/*.pem "$work/project/keys/"
-# Sign with an ECDSA P-256 key and with an RSA key, each in its own folder.
-for kind in signer rsa; do
+# A local RFC 3161 timestamp authority on 127.0.0.1 for B-T.
+port=$((38000 + RANDOM % 1000))
+python3 scripts/test-tsa.py "$port" &
+tsa=$!
+trap 'kill $tsa 2>/dev/null; rm -rf "$work"' EXIT
+sleep 1
+
+# Sign with an ECDSA P-256 key, with an RSA key, and B-T (ECDSA plus a
+# timestamp), each in its own folder.
+for kind in signer rsa bt; do
+  key=$kind; [ "$kind" = bt ] && key=signer
   cp pressroom.toml "$work/project/pressroom.toml"
   printf '\n[signing]\ncertificate = "keys/%s.pem"\nkey = "keys/%s.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' \
-    "$kind" "$kind" >> "$work/project/pressroom.toml"
+    "$key" "$key" >> "$work/project/pressroom.toml"
+  [ "$kind" = bt ] && printf 'timestamp-url = "http://127.0.0.1:%s/"\n' "$port" >> "$work/project/pressroom.toml"
   "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
 done
 
 fail=0
 check() { local message="$1"; shift; if "$@"; then echo "ok: $message"; else echo "FAIL: $message"; fail=$((fail + 1)); fi; }
 not() { ! "$@"; }
+pyhanko_says() {
+  "$pyhanko" sign validate --no-revocation-check --trust tests/keys/ca.pem --trust-replace "$1" 2>&1 | grep -qF "$2"
+}
 # Runs pyHanko on a PDF; true when it exits 0 and calls the signature
 # intact, trusted and untouched.
 pyhanko_accepts() {
   local out rc=0
   out="$("$pyhanko" sign validate --no-revocation-check --trust tests/keys/ca.pem --trust-replace "$1" 2>&1)" || rc=$?
-  [ "$rc" -eq 0 ] && grep -q 'INTACT:TRUSTED,UNTOUCHED' <<<"$out"
+  [ "$rc" -eq 0 ] && grep -q ':INTACT:TRUSTED,' <<<"$out" && grep -q 'UNTOUCHED' <<<"$out"
 }
 for pdf in "$work"/out-*/*.pdf; do
   name="$(basename "$(dirname "$pdf")")/$(basename "$pdf")"
   check "$name: pyHanko says INTACT, TRUSTED, UNTOUCHED (exit 0)" pyhanko_accepts "$pdf"
+  case "$name" in out-bt/*)
+    check "$name: pyHanko accepts the timestamp (B-T)" pyhanko_says "$pdf" 'TIMESTAMP_TOKEN<INTACT:TRUSTED>'
+  esac
   sig="$(pdfsig "$pdf" 2>&1 || true)"
   check "$name: pdfsig says Signature is Valid." grep -q "Signature is Valid." <<<"$sig"
   check "$name: pdfsig says Total document signed" grep -q "Total document signed" <<<"$sig"

@@ -80,8 +80,19 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
         digest_alg: algorithm(ID_SHA256),
         signed_attrs: Some(signed_attrs),
         signature_algorithm: signer.key.algorithm(),
+        unsigned_attrs: match &signer.timestamp_url {
+            // B-T: a timestamp over the signature value, from the authority.
+            Some(url) => {
+                let token = super::timestamp::token(url, &signature)?;
+                let attr = Attribute {
+                    oid: super::timestamp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
+                    values: SetOfVec::try_from(vec![token]).map_err(asn1)?,
+                };
+                Some(SetOfVec::try_from(vec![attr]).map_err(asn1)?)
+            }
+            None => None,
+        },
         signature: OctetString::new(signature).map_err(asn1)?,
-        unsigned_attrs: None,
     };
     // A chain named twice (in a PKCS#12 file and in `chain`) is embedded once.
     let mut certificates: Vec<CertificateChoices> = Vec::new();

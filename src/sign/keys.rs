@@ -122,6 +122,8 @@ pub struct Signer {
     pub chain: Vec<Certificate>,
     /// The contact shown as signatory in the visible signature line.
     pub signatory: Option<String>,
+    /// An RFC 3161 timestamp authority: signatures become PAdES B-T.
+    pub timestamp_url: Option<String>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -145,7 +147,13 @@ impl Signer {
             for path in &config.chain {
                 chain.push(read_certificate(&root.join(path))?);
             }
-            let signer = Self { key, certificate, chain, signatory: config.signatory.clone() };
+            let signer = Self {
+                key,
+                certificate,
+                chain,
+                signatory: config.signatory.clone(),
+                timestamp_url: config.timestamp_url.clone(),
+            };
             signer.check(now_unix)?;
             return Ok(signer);
         }
@@ -161,7 +169,13 @@ impl Signer {
             .map(|p| read_certificate(&root.join(p)))
             .collect::<Result<Vec<_>, _>>()?;
         let key = read_key(&root.join(key_path), passphrase)?;
-        let signer = Self { key, certificate, chain, signatory: config.signatory.clone() };
+        let signer = Self {
+            key,
+            certificate,
+            chain,
+            signatory: config.signatory.clone(),
+            timestamp_url: config.timestamp_url.clone(),
+        };
         signer.check(now_unix)?;
         Ok(signer)
     }

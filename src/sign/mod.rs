@@ -5,6 +5,7 @@
 pub mod cms;
 mod keys;
 mod pdf;
+mod timestamp;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum SignError {
     Pdf(String),
     #[error("signature data: {0}")]
     Asn1(String),
+    #[error("timestamp: {0}")]
+    Timestamp(String),
     #[error(
         "the key is encrypted and no passphrase was given: set {PASSPHRASE_VAR} or run in a terminal"
     )]
@@ -65,11 +68,6 @@ pub fn load_signer(
     let config: SigningConfig = toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| SignError::Config(format!("[signing]: {}", e.message())))?;
-    if config.timestamp_url.is_some() {
-        return Err(SignError::Config(
-            "timestamps (B-T, `timestamp-url`) are not supported yet: remove it to sign B-B".into(),
-        ));
-    }
     Signer::load(project.root(), &config, passphrase, now_unix)
 }
 

@@ -196,3 +196,17 @@ fn rsa_keys_sign_too() {
     run.success();
     assert!(run.stdout().contains("signature valid:    yes"), "{}", run.stdout());
 }
+
+#[test]
+fn an_unreachable_timestamp_authority_fails_the_signature_and_writes_nothing() {
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    let project = signing_project(&format!("{GOOD}timestamp-url = \"http://127.0.0.1:9/\"\n"));
+    let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);
+    run.failure();
+    assert!(
+        run.stderr().contains("the timestamp authority at http://127.0.0.1:9/"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.file(&format!("out/{REFERENCE}.en.pdf")).exists());
+}

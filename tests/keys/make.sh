@@ -29,6 +29,12 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[tsa_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = critical,timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [encipher_ext]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,keyEncipherment
@@ -61,6 +67,9 @@ openssl pkcs12 -export -inkey signer.key.pem -in signer.pem -certfile ca.pem -pa
 # An RSA signer (2048 bits, PKCS#1 v1.5 signatures), issued by the same CA.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.key.pem 2>/dev/null
 issue rsa.pem rsa.key.pem "$signer" signer_ext 20200101000000Z 20500101000000Z
+# A timestamp authority for B-T tests (scripts/test-tsa.py answers with it).
+key tsa.key.pem
+issue tsa.pem tsa.key.pem "/CN=pressroom TEST timestamp authority/O=pressroom tests" tsa_ext 20200101000000Z 20500101000000Z
 # Broken on purpose: expired, not yet valid, encipherment only, and a key
 # that belongs to no certificate here.
 issue expired.pem signer.key.pem "$signer" signer_ext 20100101000000Z 20120101000000Z

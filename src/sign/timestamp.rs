@@ -1,0 +1,115 @@
+//! RFC 3161 timestamps for PAdES B-T: the signature value is sent (as its
+//! SHA-256) to the timestamp authority named by `timestamp-url`, whose token
+//! becomes an unsigned attribute of the signer.
+
+use std::time::Duration;
+
+use const_oid::ObjectIdentifier;
+use der::asn1::{BitString, OctetString, Uint};
+use der::{Any, Decode, Encode, Sequence};
+use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
+
+use super::SignError;
+
+/// id-aa-signatureTimeStampToken (RFC 3161, appendix A).
+pub const ID_AA_SIGNATURE_TIME_STAMP_TOKEN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
+const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+
+#[derive(Clone, Debug, Sequence)]
+struct MessageImprint {
+    hash_algorithm: AlgorithmIdentifierOwned,
+    hashed_message: OctetString,
+}
+
+#[derive(Clone, Debug, Sequence)]
+struct TimeStampReq {
+    version: u8,
+    message_imprint: MessageImprint,
+    #[asn1(optional = "true")]
+    nonce: Option<Uint>,
+    #[asn1(optional = "true")]
+    cert_req: Option<bool>,
+}
+
+#[derive(Clone, Debug, Sequence)]
+struct PkiStatusInfo {
+    status: u8,
+    #[asn1(optional = "true")]
+    status_string: Option<Any>,
+    #[asn1(optional = "true")]
+    fail_info: Option<BitString>,
+}
+
+#[derive(Clone, Debug, Sequence)]
+struct TimeStampResp {
+    status: PkiStatusInfo,
+    #[asn1(optional = "true")]
+    time_stamp_token: Option<Any>,
+}
+
+fn asn1(err: der::Error) -> SignError {
+    SignError::Timestamp(format!("malformed timestamp data: {err}"))
+}
+
+/// The DER of a request for a timestamp over `signature`, with `nonce`.
+fn request(signature: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
+    let request = TimeStampReq {
+        version: 1,
+        message_imprint: MessageImprint {
+            hash_algorithm: AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None },
+            hashed_message: OctetString::new(Sha256::digest(signature).to_vec()).map_err(asn1)?,
+        },
+        // A minimal positive INTEGER: Uint drops leading zeros itself.
+        nonce: Some(Uint::new(nonce).map_err(asn1)?),
+        cert_req: Some(true),
+    };
+    request.to_der().map_err(asn1)
+}
+
+/// Asks the authority at `url` for a timestamp token over `signature`.
+pub fn token(url: &str, signature: &[u8]) -> Result<Any, SignError> {
+    let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+    let nonce = &Sha256::digest(seed.as_bytes())[..8];
+    let body = request(signature, nonce)?;
+    let unreachable =
+        |e: ureq::Error| SignError::Timestamp(format!("the timestamp authority at {url}: {e}"));
+    let response = ureq::post(url)
+        .header("Content-Type", "application/timestamp-query")
+        .config()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .send(&body[..])
+        .map_err(unreachable)?;
+    let bytes = response.into_body().read_to_vec().map_err(unreachable)?;
+    let response = TimeStampResp::from_der(&bytes).map_err(asn1)?;
+    // 0 granted, 1 granted with modifications.
+    if response.status.status > 1 {
+        return Err(SignError::Timestamp(format!(
+            "the timestamp authority at {url} refused the request (status {})",
+            response.status.status
+        )));
+    }
+    response.time_stamp_token.ok_or_else(|| {
+        SignError::Timestamp(format!("the timestamp authority at {url} sent no token"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_carry_sha256_of_the_signature_and_a_minimal_nonce() {
+        let der = request(b"signature", &[0, 0, 0x7f, 1]).unwrap();
+        let parsed = TimeStampReq::from_der(&der).unwrap();
+        assert_eq!(parsed.version, 1);
+        assert_eq!(
+            parsed.message_imprint.hashed_message.as_bytes(),
+            Sha256::digest(b"signature").as_slice()
+        );
+        assert_eq!(parsed.nonce.unwrap().as_bytes(), [0x7f, 1]);
+        assert_eq!(parsed.cert_req, Some(true));
+    }
+}
