@@ -142,33 +142,24 @@ impl Signer {
         passphrase: &mut dyn FnMut() -> Result<String, SignError>,
         now_unix: i64,
     ) -> Result<Self, SignError> {
-        if let Some(p12) = &config.pkcs12 {
-            let (key, certificate, mut chain) = read_pkcs12(&root.join(p12), passphrase)?;
-            for path in &config.chain {
-                chain.push(read_certificate(&root.join(path))?);
+        // The key and its certificate come from a PKCS#12 file or two PEM
+        // files; `chain` adds to the chain either way.
+        let (key, certificate, mut chain) = match (&config.pkcs12, &config.certificate, &config.key)
+        {
+            (Some(p12), _, _) => read_pkcs12(&root.join(p12), passphrase)?,
+            (None, Some(cert), Some(key)) => {
+                let certificate = read_certificate(&root.join(cert))?;
+                (read_key(&root.join(key), passphrase)?, certificate, Vec::new())
             }
-            let signer = Self {
-                key,
-                certificate,
-                chain,
-                signatory: config.signatory.clone(),
-                timestamp_url: config.timestamp_url.clone(),
-            };
-            signer.check(now_unix)?;
-            return Ok(signer);
-        }
-        let (Some(cert_path), Some(key_path)) = (&config.certificate, &config.key) else {
-            return Err(SignError::Config(
-                "[signing] needs `certificate` and `key` (PEM files), or `pkcs12`".into(),
-            ));
+            _ => {
+                return Err(SignError::Config(
+                    "[signing] needs `certificate` and `key` (PEM files), or `pkcs12`".into(),
+                ));
+            }
         };
-        let certificate = read_certificate(&root.join(cert_path))?;
-        let chain = config
-            .chain
-            .iter()
-            .map(|p| read_certificate(&root.join(p)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let key = read_key(&root.join(key_path), passphrase)?;
+        for path in &config.chain {
+            chain.push(read_certificate(&root.join(path))?);
+        }
         let signer = Self {
             key,
             certificate,
