@@ -22,6 +22,8 @@ use crate::release::ReleaseId;
 
 /// How long the file system must stay quiet before a batch is rebuilt.
 const QUIET: Duration = Duration::from_millis(8);
+/// How long to wait for a deleted file to be written again.
+const DELETED_QUIET: Duration = Duration::from_millis(100);
 /// The longest a batch may grow while events keep coming.
 const MAX_BATCH: Duration = Duration::from_millis(300);
 
@@ -351,7 +353,10 @@ pub fn run(
         let mut batch: BTreeSet<PathBuf> = first.into_iter().collect();
         let opened = Instant::now();
         while opened.elapsed() < MAX_BATCH {
-            match events.recv_timeout(QUIET) {
+            // A batch of files that are all gone is often an editor's
+            // delete-then-write save: give the new file time to appear.
+            let quiet = if batch.iter().all(|p| !p.exists()) { DELETED_QUIET } else { QUIET };
+            match events.recv_timeout(quiet) {
                 Ok(paths) => batch.extend(paths),
                 Err(_) => break,
             }

@@ -165,3 +165,19 @@ fn a_new_release_starts_being_built() {
     assert!(project.file(&format!("out/{id}.en.pdf")).is_file());
     assert_eq!(watch.stop(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_deleted_then_recreated_gives_one_rebuild() {
+    let project = Project::reference();
+    let watch = Watch::start(&project);
+    let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel);
+    std::fs::remove_file(project.file(&rel)).unwrap();
+    project.write(&rel, &text.replace("Имрӯз дар Душанбе", "Имрӯз дар шаҳри Душанбе"));
+    watch.expect(built("tg"));
+    let after = watch.drain(Duration::from_millis(600));
+    assert!(after.is_empty(), "one change, one rebuild; then: {after:?}");
+    assert!(project.pdf(REFERENCE, "tg").text().contains("Имрӯз дар шаҳри Душанбе"));
+    assert_eq!(watch.stop(), 0);
+}
