@@ -16,8 +16,6 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::project::Project;
-use crate::release::ReleaseId;
 pub use catalog::Catalog;
 pub use cldr::DateFormat;
 pub use ftl::FtlFile;
@@ -49,29 +47,6 @@ pub enum Fallback {
 }
 
 impl Localizer {
-    /// Loads the office and release files of `lang`. Syntax errors are
-    /// returned as diagnostics together with a usable localizer holding
-    /// everything that parsed.
-    pub fn load(project: &Project, lang: &str, release: &ReleaseId) -> (Self, Diagnostics) {
-        let mut diags = Diagnostics::default();
-        let mut read = |path: std::path::PathBuf| match FtlFile::read(project, &path) {
-            Ok(Some((file, found))) => {
-                diags.extend(tag(found, lang, None));
-                Some(file)
-            }
-            Ok(None) => None,
-            Err(diag) => {
-                diags.push(diag.language(lang));
-                None
-            }
-        };
-        let office = read(project.office_ftl(lang));
-        let release_file = read(project.release_ftl(lang, release));
-        let (localizer, found) = Self::new(lang, office, release_file, BTreeSet::new());
-        diags.extend(found);
-        (localizer, diags)
-    }
-
     /// A localizer over already parsed files. `stale` names the messages
     /// whose translation predates a change of the source text.
     pub fn new(
@@ -187,21 +162,6 @@ impl Localizer {
             .flatten()
             .find_map(|f| f.span_of(id).map(|s| (f, s)))
     }
-}
-
-fn tag(diags: Diagnostics, lang: &str, release: Option<&str>) -> Diagnostics {
-    Diagnostics(
-        diags
-            .into_iter()
-            .map(|d| {
-                let d = d.language(lang);
-                match release {
-                    Some(id) => d.release(id),
-                    None => d,
-                }
-            })
-            .collect(),
-    )
 }
 
 /// Arguments every release message may use.
