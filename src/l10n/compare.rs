@@ -194,14 +194,13 @@ fn compare_entry(
             );
         }
     }
-    let refs = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
     if wanted.messages != have.messages {
         finding(
             "message-references",
             format!(
                 "`{id}` refers to other messages ({}) differently from the source language ({})",
-                or_none(refs(&have.messages)),
-                or_none(refs(&wanted.messages))
+                listed(&have.messages),
+                listed(&wanted.messages)
             ),
             "use the same { message } references as the source text",
         );
@@ -211,16 +210,21 @@ fn compare_entry(
             "term-references",
             format!(
                 "`{id}` uses the terms ({}) where the source language uses ({})",
-                or_none(refs(&have.terms)),
-                or_none(refs(&wanted.terms))
+                listed(&have.terms),
+                listed(&wanted.terms)
             ),
             "use the same { -term } references as the source text, with your language's forms",
         );
     }
 }
 
-fn or_none(list: String) -> String {
-    if list.is_empty() { "none".to_owned() } else { list }
+/// `a, b, c`, or `none`.
+fn listed(set: &BTreeSet<String>) -> String {
+    if set.is_empty() {
+        "none".to_owned()
+    } else {
+        set.iter().cloned().collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// Points a diagnostic at entry `id` of `file` (or at the file).
