@@ -36,6 +36,8 @@ pub struct BuildOptions {
     /// Rebuilding live (watch): outputs are not synced to disk and the
     /// translation state is kept in memory, so a save costs no fsync.
     pub live: bool,
+    /// Also draw each output's pages as SVG (the browser preview).
+    pub images: bool,
 }
 
 /// One PDF written.
@@ -304,7 +306,10 @@ impl Renderer {
             let release = match Release::load(project, id) {
                 Ok(release) => std::sync::Arc::new(release),
                 Err(diags) => {
-                    diagnostics.extend(diags);
+                    // Tagged, so a preview shows them on that release's page.
+                    diagnostics.extend(Diagnostics(
+                        diags.into_iter().map(|d| d.release(id.as_str())).collect(),
+                    ));
                     continue;
                 }
             };
@@ -444,22 +449,29 @@ fn render_one(
     })?;
 
     let ident = format!("{}.{lang}", release.id);
-    let rendered = render::render(world, data, release.date, &ident, options.source_date_epoch)
-        .map_err(|diags| {
-            // Typst refuses to export a letter no font has (PDF/A); say
-            // where the letter is in the text, not only in the layout.
-            let mut located = GlyphAudit::default();
-            for d in diags.iter() {
-                if let Some(text) =
-                    d.message.split("the text `\"").nth(1).and_then(|rest| rest.split("\"`").next())
-                {
-                    located.missing.extend(text.chars().filter(|c| !c.is_whitespace()));
-                }
+    let rendered = render::render(
+        world,
+        data,
+        release.date,
+        &ident,
+        options.source_date_epoch,
+        options.images,
+    )
+    .map_err(|diags| {
+        // Typst refuses to export a letter no font has (PDF/A); say
+        // where the letter is in the text, not only in the layout.
+        let mut located = GlyphAudit::default();
+        for d in diags.iter() {
+            if let Some(text) =
+                d.message.split("the text `\"").nth(1).and_then(|rest| rest.split("\"`").next())
+            {
+                located.missing.extend(text.chars().filter(|c| !c.is_whitespace()));
             }
-            let mut all = glyph_diagnostics(&located, target, source, false);
-            all.extend(diags);
-            tag_all(all)
-        })?;
+        }
+        let mut all = glyph_diagnostics(&located, target, source, false);
+        all.extend(diags);
+        tag_all(all)
+    })?;
     warnings.extend(tag_all(rendered.warnings.clone()));
     let glyph_problems =
         tag_all(glyph_diagnostics(&rendered.glyphs, target, source, options.draft));

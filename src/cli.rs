@@ -96,6 +96,26 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Preview drafts in a browser, languages side by side, updated on every save.
+    Serve {
+        /// Release ids (default: all, including ones added while serving).
+        ids: Vec<String>,
+        /// Show only these languages beside the source language.
+        #[arg(long = "lang", value_name = "L")]
+        languages: Vec<String>,
+        /// The port on 127.0.0.1 (default: the first free from 3000; 0: any free port).
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Write the draft PDFs here instead of out/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Poll for changes instead of using the system's notifications.
+        #[arg(long)]
+        poll: bool,
+    },
     /// Validate everything without writing PDFs: every problem at once.
     Check {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -175,6 +195,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 emit_model,
                 force,
                 live: false,
+                images: false,
                 signer: None,
                 signing_time: String::new(),
                 signing_date: pressroom::release::Date { year: 1970, month: 1, day: 1 },
@@ -228,8 +249,19 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Status { format } => print_status(&project, format, &reporter),
         Command::Watch { ids, languages, out, poll } => {
-            let options = pressroom::watch::WatchOptions { releases: ids, languages, out, poll };
+            let options = pressroom::watch::WatchOptions {
+                releases: ids,
+                languages,
+                out,
+                poll,
+                images: false,
+            };
             watch(&project, options, &reporter, cli.quiet)
+        }
+        Command::Serve { ids, languages, port, open, out, poll } => {
+            let options =
+                pressroom::serve::ServeOptions { releases: ids, languages, port, out, poll };
+            serve(&project, options, open, &reporter, cli.quiet)
         }
         Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
             accept(&project, &lang, &ids, &reporter, cli.quiet)
@@ -265,25 +297,28 @@ fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
     }
 }
 
-fn watch(
-    project: &Project,
-    options: pressroom::watch::WatchOptions,
+/// Stops a long-running command on Ctrl-C.
+fn ctrl_c() -> Result<std::sync::mpsc::Receiver<()>, Diagnostic> {
+    let (stop_tx, stop) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })
+    .map_err(|err| Diagnostic::error("watch", format!("cannot catch Ctrl-C: {err}")))?;
+    Ok(stop)
+}
+
+/// Prints what the watcher reports, a line per event.
+fn print_report(
+    report: pressroom::watch::Report,
+    root: &std::path::Path,
     reporter: &Reporter,
     quiet: bool,
-) -> ExitCode {
+) {
     use pressroom::watch::Report;
-    let (stop_tx, stop) = std::sync::mpsc::channel();
-    if let Err(err) = ctrlc::set_handler(move || {
-        let _ = stop_tx.send(());
-    }) {
-        let diag = Diagnostic::error("watch", format!("cannot catch Ctrl-C: {err}"));
-        return reporter.finish(&diag.into());
-    }
-    let root = project.root().to_path_buf();
     let shown =
-        |path: &std::path::Path| path.strip_prefix(&root).unwrap_or(path).display().to_string();
-    let result = pressroom::watch::run(project.root(), options, stop, |report| match report {
-        Report::Built { output, took } => {
+        |path: &std::path::Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
+    match report {
+        Report::Built { output, took, .. } => {
             if !quiet {
                 println!("built {} in {} ms", shown(&output.path), took.as_millis());
             }
@@ -302,6 +337,54 @@ fn watch(
                 println!("watching {outputs} output(s); Ctrl-C to stop");
             }
         }
+        Report::Settled => {}
+    }
+}
+
+fn watch(
+    project: &Project,
+    options: pressroom::watch::WatchOptions,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    let stop = match ctrl_c() {
+        Ok(stop) => stop,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let root = project.root().to_path_buf();
+    let result = pressroom::watch::run(project.root(), options, stop, |report| {
+        print_report(report, &root, reporter, quiet)
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => reporter.finish(&diags),
+    }
+}
+
+fn serve(
+    project: &Project,
+    options: pressroom::serve::ServeOptions,
+    open: bool,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    use std::io::Write;
+    let stop = match ctrl_c() {
+        Ok(stop) => stop,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let root = project.root().to_path_buf();
+    let ready = |url: &str| {
+        // Printed even with -q: it is what the command is for.
+        println!("serving {url} (127.0.0.1 only); Ctrl-C to stop");
+        let _ = std::io::stdout().flush();
+        if open && let Err(err) = ::open::that_detached(url) {
+            eprintln!("warning: cannot open a browser ({err}); open {url} yourself");
+        }
+    };
+    let result = pressroom::serve::run(project.root(), options, stop, ready, |report| {
+        print_report(report, &root, reporter, quiet);
+        let _ = std::io::stdout().flush();
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -479,7 +562,7 @@ fn parse_date(text: &str) -> Result<pressroom::release::Date, Diagnostic> {
 }
 
 fn print_status(project: &Project, format: Format, reporter: &Reporter) -> ExitCode {
-    let (rows, diags) = match pressroom::status::status(project) {
+    let (rows, diags) = match pressroom::status::status(project, true) {
         Ok(found) => found,
         Err(diags) => return reporter.finish(&diags),
     };

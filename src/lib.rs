@@ -18,6 +18,7 @@ pub mod project;
 pub mod release;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod sign;
 pub mod status;
 pub mod watch;

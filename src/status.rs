@@ -28,9 +28,14 @@ impl StatusRow {
 }
 
 /// One row per (release or office, language), source language included.
-pub fn status(project: &Project) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
+/// `persist` records newly stale translations in the committed state (a
+/// live preview keeps them in memory instead).
+pub fn status(
+    project: &Project,
+    persist: bool,
+) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
     let ids = project.release_ids()?;
-    let (catalog, diags) = Catalog::load(project, &ids, true);
+    let (catalog, diags) = Catalog::load(project, &ids, persist);
     let keys = ids
         .iter()
         .map(|id| (id.to_string(), release_key(id)))

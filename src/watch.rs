@@ -19,6 +19,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::l10n::state::STATE_FILE;
 use crate::project::Project;
 use crate::release::ReleaseId;
+use crate::render::Rendered;
 
 /// How long the file system must stay quiet before a batch is rebuilt.
 const QUIET: Duration = Duration::from_millis(8);
@@ -34,19 +35,24 @@ pub struct WatchOptions {
     pub out: Option<PathBuf>,
     /// Poll the file system instead of relying on native events.
     pub poll: bool,
+    /// Also draw the pages as SVG, handed on in [`Report::Built`].
+    pub images: bool,
 }
 
 /// What the watcher tells its user, one line each.
 #[derive(Debug)]
 pub enum Report {
-    /// A PDF was rebuilt.
-    Built { output: Output, took: Duration },
+    /// A PDF was rebuilt (and written); `rendered` holds its bytes and,
+    /// when asked for, its pages as SVG.
+    Built { output: Output, took: Duration, rendered: Box<Rendered> },
     /// An output failed; its previous PDF is untouched.
     Failed { release: String, lang: String, took: Duration, diagnostics: Diagnostics },
     /// Problems not tied to one output (a broken pressroom.toml, say).
     Problems(Diagnostics),
     /// Watching; the outputs currently followed.
     Watching { outputs: usize },
+    /// A batch of changes is fully handled.
+    Settled,
 }
 
 /// The outputs one change touches.
@@ -179,8 +185,16 @@ impl Session {
         }
     }
 
-    /// Rebuilds what the changed paths touch.
+    /// Rebuilds what the changed paths touch, then reports [`Report::Settled`]
+    /// if anything was touched.
     pub fn apply(&mut self, paths: &BTreeSet<PathBuf>, report: &mut impl FnMut(Report)) {
+        if self.apply_batch(paths, report) {
+            report(Report::Settled);
+        }
+    }
+
+    /// Returns whether the paths touched anything.
+    fn apply_batch(&mut self, paths: &BTreeSet<PathBuf>, report: &mut impl FnMut(Report)) -> bool {
         let source_lang = self.project.source_language();
         let mut total = Affected::default();
         for path in paths {
@@ -196,7 +210,7 @@ impl Session {
             total.languages.extend(one.languages);
         }
         if total.is_empty() {
-            return;
+            return false;
         }
         if total.config || total.fonts {
             match Project::open(&self.root) {
@@ -204,17 +218,24 @@ impl Session {
                     self.renderer = Renderer::new(&project);
                     self.project = project;
                 }
-                Err(diags) => return report(Report::Problems(diags)),
+                Err(diags) => {
+                    report(Report::Problems(diags));
+                    return true;
+                }
             }
-            return self.build_all(report);
+            self.build_all(report);
+            return true;
         }
         let ids = match self.releases() {
             Ok(ids) => ids,
-            Err(diags) => return report(Report::Problems(diags)),
+            Err(diags) => {
+                report(Report::Problems(diags));
+                return true;
+            }
         };
         if total.all {
             self.rebuild(&ids, |_, _| true, report);
-            return;
+            return true;
         }
         for (id, _) in &total.outputs {
             if let Ok(id) = ReleaseId::new(id)
@@ -242,6 +263,7 @@ impl Session {
             },
             report,
         );
+        true
     }
 
     /// Renders and writes the chosen outputs as drafts; returns how many
@@ -255,6 +277,7 @@ impl Session {
         let options = BuildOptions {
             draft: true,
             live: true,
+            images: self.options.images,
             out: self.options.out.clone(),
             ..Default::default()
         };
@@ -278,10 +301,15 @@ impl Session {
                         &rendered,
                         build::Durability::Unsynced,
                     )
+                    .map(|output| (output, rendered))
                     .map_err(Diagnostics::from)
                 });
                 match result {
-                    Ok(output) => report(Report::Built { output, took: started.elapsed() }),
+                    Ok((output, rendered)) => report(Report::Built {
+                        output,
+                        took: started.elapsed(),
+                        rendered: Box::new(rendered),
+                    }),
                     Err(diagnostics) => report(Report::Failed {
                         release: release.id.to_string(),
                         lang: lang.to_owned(),
@@ -341,6 +369,7 @@ pub fn run(
     watcher.watch(&root, RecursiveMode::Recursive).map_err(watch_error)?;
 
     session.build_all(&mut report);
+    report(Report::Settled);
     loop {
         if stop.try_recv().is_ok() {
             return Ok(());

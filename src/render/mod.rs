@@ -2,6 +2,7 @@
 
 mod fonts;
 mod glyphs;
+mod preview;
 mod world;
 
 use std::path::Path;
@@ -16,6 +17,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::Fonts;
 pub use glyphs::{Fallback, GlyphAudit, face_name};
+pub use preview::PageImage;
 pub use world::{DATA_PATH, LayoutWorld};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
@@ -31,6 +33,7 @@ pub struct Engine {
 }
 
 /// A finished PDF and the warnings its layout produced.
+#[derive(Debug)]
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
@@ -40,6 +43,8 @@ pub struct Rendered {
     pub warnings: Diagnostics,
     /// The document model the layout read (JSON), for `build --emit-model`.
     pub model: Vec<u8>,
+    /// The pages as SVG, when asked for (the browser preview).
+    pub images: Vec<PageImage>,
 }
 
 impl Engine {
@@ -69,13 +74,15 @@ impl Engine {
 }
 
 /// Compiles the world's layout with `data` as the document model and
-/// exports an archival, tagged PDF (PDF/A-2a + PDF/UA-1) dated `date`.
+/// exports an archival, tagged PDF (PDF/A-2a + PDF/UA-1) dated `date`, and
+/// with `images` its pages as SVG too.
 pub fn render(
     world: &mut LayoutWorld,
     data: Vec<u8>,
     date: Date,
     ident: &str,
     source_date_epoch: Option<i64>,
+    images: bool,
 ) -> Result<Rendered, Diagnostics> {
     world.set_data(data.clone(), date);
     let result = typst::compile::<PagedDocument>(&*world);
@@ -100,7 +107,12 @@ pub fn render(
         tagged: true,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options);
+    // The SVG pages are drawn while the PDF is written: a live preview
+    // waits for both.
+    let (pdf, images) = rayon::join(
+        || typst_pdf::pdf(&document, &options),
+        || if images { preview::pages(&document) } else { Vec::new() },
+    );
     typst::comemo::evict(10);
     match pdf {
         Ok(pdf) => Ok(Rendered {
@@ -109,6 +121,7 @@ pub fn render(
             glyphs: glyphs::audit(&document, &world.fonts),
             warnings,
             model: data,
+            images,
         }),
         Err(errors) => {
             let mut diags = convert(&*world, &errors);

@@ -7,6 +7,7 @@ mod fonts;
 mod l10n;
 mod props;
 mod rules;
+mod serve;
 mod sign;
 mod support;
 mod watch;

@@ -1,8 +1,11 @@
 //! Shared helpers: a throwaway copy of the shipped project, running the
 //! binary, and reading PDFs back with lopdf.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 
 use lopdf::{Document, Object};
 use tempfile::TempDir;
@@ -176,5 +179,94 @@ impl Pdf {
         let value = info.as_dict().ok()?.get(key.as_bytes()).ok()?;
         let (_, value) = self.doc.dereference(value).ok()?;
         lopdf::decode_text_string(value).ok()
+    }
+}
+
+/// A long-running pressroom (watch, serve), its output read line by line.
+pub struct Running {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Running {
+    /// Starts `pressroom --root <dir> --color never <args>`.
+    pub fn start(project: &Project, args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pressroom"))
+            .args(["--root", project.path().to_str().unwrap(), "--color", "never"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        Self { child, lines }
+    }
+
+    /// Waits for a line matching `pred`, returning every line seen.
+    #[track_caller]
+    pub fn expect(&self, pred: impl Fn(&str) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let done = pred(&line);
+                    seen.push(line);
+                    if done {
+                        return seen;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("expected line never came; saw:\n{}", seen.join("\n"));
+    }
+
+    /// Every line printed within `quiet` of now.
+    pub fn drain(&self, quiet: Duration) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(quiet) {
+            seen.push(line);
+        }
+        seen
+    }
+
+    pub fn stop(mut self) -> i32 {
+        Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "pressroom did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Saves like vim or VS Code do: write a temporary file, rename it over.
+pub fn save_by_rename(project: &Project, rel: &str, text: &str) {
+    let path = project.file(rel);
+    let tmp = path.with_file_name(format!(".{}.swp", path.file_name().unwrap().to_str().unwrap()));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+impl Drop for Running {
+    /// A failed test must not leave a server or watcher behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -1,91 +1,19 @@
 //! `pressroom watch` with a real watcher on real files: what changes is
 //! rebuilt, nothing else; errors keep the last good PDF; Ctrl-C ends cleanly.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::support::{Project, REFERENCE};
+use crate::support::{Project, REFERENCE, Running, save_by_rename};
 
-struct Watch {
-    child: Child,
-    lines: Receiver<String>,
-}
+/// `pressroom watch`, once its first build is done.
+struct Watch;
 
 impl Watch {
-    fn start(project: &Project) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pressroom"))
-            .args(["--root", project.path().to_str().unwrap(), "--color", "never", "watch"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let watch = Self { child, lines };
+    fn start(project: &Project) -> Running {
+        let watch = Running::start(project, &["watch"]);
         watch.expect(|l| l.starts_with("watching 3 output(s)"));
         watch
     }
-
-    /// Waits for a line matching `pred`, returning every line seen.
-    #[track_caller]
-    fn expect(&self, pred: impl Fn(&str) -> bool) -> Vec<String> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut seen = Vec::new();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    let done = pred(&line);
-                    seen.push(line);
-                    if done {
-                        return seen;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        panic!("expected line never came; saw:\n{}", seen.join("\n"));
-    }
-
-    /// Every line printed within `quiet` of now.
-    fn drain(&self, quiet: Duration) -> Vec<String> {
-        let mut seen = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(quiet) {
-            seen.push(line);
-        }
-        seen
-    }
-
-    fn stop(mut self) -> i32 {
-        Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code().unwrap_or(-1);
-            }
-            assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-/// Saves like vim or VS Code do: write a temporary file, rename it over.
-fn save_by_rename(project: &Project, rel: &str, text: &str) {
-    let path = project.file(rel);
-    let tmp = path.with_file_name(format!(".{}.swp", path.file_name().unwrap().to_str().unwrap()));
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, &path).unwrap();
 }
 
 fn pdf(project: &Project, lang: &str) -> Vec<u8> {

@@ -1,0 +1,76 @@
+//! Pages as SVG for the browser preview (`pressroom serve`), from the same
+//! laid-out document as the PDF.
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use typst::layout::{Frame, FrameItem, Point};
+use typst_layout::{Page, PagedDocument};
+
+/// One laid-out page as an SVG image, named by its content.
+#[derive(Debug, Clone)]
+pub struct PageImage {
+    /// The first 128 bits of the SVG's SHA-256, in hex: the page's URL, so a
+    /// browser fetches a page again only when it changed.
+    pub hash: String,
+    pub svg: String,
+    /// Size in points.
+    pub width: f64,
+    pub height: f64,
+    /// The page's text in reading order, a line per line of type: the
+    /// image's alternative text (the SVG draws glyphs as outlines).
+    pub text: String,
+}
+
+/// Every page of `document` as SVG, rendered in parallel.
+pub fn pages(document: &PagedDocument) -> Vec<PageImage> {
+    document.pages().par_iter().map(page_image).collect()
+}
+
+fn page_image(page: &Page) -> PageImage {
+    let svg = typst_svg::svg(page, &typst_svg::SvgOptions::default());
+    let digest = Sha256::digest(svg.as_bytes());
+    let hash = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let size = page.frame.size();
+    let mut lines = Lines::default();
+    collect_text(&page.frame, Point::zero(), &mut lines);
+    PageImage { hash, svg, width: size.x.to_pt(), height: size.y.to_pt(), text: lines.text }
+}
+
+/// Text items joined into lines: a new line wherever the baseline moves.
+#[derive(Default)]
+struct Lines {
+    text: String,
+    baseline: Option<f64>,
+    /// Where the previous item ended on its line.
+    end: f64,
+}
+
+fn collect_text(frame: &Frame, origin: Point, lines: &mut Lines) {
+    for (pos, item) in frame.items() {
+        let at = origin + *pos;
+        match item {
+            // Transforms (rotated watermarks) only move text around; the
+            // reading order stays the frame's.
+            FrameItem::Group(group) => collect_text(&group.frame, at, lines),
+            FrameItem::Text(item) => {
+                let (x, y) = (at.x.to_pt(), at.y.to_pt());
+                match lines.baseline {
+                    // Runs of one line meet where the style changes, often
+                    // inside a word: a space only where the type leaves a gap.
+                    Some(b) if (b - y).abs() < 0.5 => {
+                        let gap = x - lines.end > item.size.to_pt() * 0.2;
+                        if gap && !lines.text.ends_with(' ') && !item.text.starts_with(' ') {
+                            lines.text.push(' ');
+                        }
+                    }
+                    Some(_) => lines.text.push('\n'),
+                    None => {}
+                }
+                lines.baseline = Some(y);
+                lines.end = x + item.width().to_pt();
+                lines.text.push_str(item.text.as_str());
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,194 @@
+// pressroom's preview: keeps the page live. The server sends an event for
+// each rebuilt output, naming its pages by content hash; only the pages that
+// changed are fetched, decoded off-screen and swapped in, so the scroll
+// position stays. Text from the server goes in with textContent only.
+'use strict';
+
+(() => {
+  const kind = document.body.dataset.page;
+  if (!kind) return;
+  const release = document.body.dataset.release;
+  const connection = document.getElementById('connection');
+  // For tests and the latency benchmark: when each output's pages landed.
+  const record = (window.pressroom = { swaps: [], connected: false });
+
+  function applyStatus(rows) {
+    const byKey = new Map(rows.map((row) => [`${row.release}/${row.language}`, row]));
+    for (const cell of document.querySelectorAll('[data-status]')) {
+      const row = byKey.get(cell.dataset.status);
+      if (!row) continue;
+      cell.textContent = row.label;
+      cell.className = `status ${row.done ? 'done' : 'todo'}`;
+    }
+  }
+
+  async function refreshIndex() {
+    const response = await fetch('/', { cache: 'no-store' });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const fresh = page.getElementById('releases');
+    const table = document.getElementById('releases');
+    if (fresh && table) table.replaceWith(document.adoptNode(fresh));
+  }
+
+  // The release page.
+  const columns = document.getElementById('columns');
+  const overlay = document.getElementById('overlay');
+  const stateNode = document.getElementById('state');
+  const state = stateNode ? JSON.parse(stateNode.textContent) : null;
+  const languages = state ? state.languages : [];
+  const outputs = state ? state.outputs : {};
+  let problems = state ? state.problems : [];
+  // An output's newest event; an older one still decoding must not win.
+  const latest = {};
+
+  const rows = () => [...columns.querySelectorAll('.row.pages')];
+
+  function addRow() {
+    const row = document.createElement('div');
+    row.className = 'row pages';
+    for (const lang of languages) {
+      const figure = document.createElement('figure');
+      figure.className = 'page empty';
+      figure.dataset.lang = lang;
+      row.append(figure);
+    }
+    columns.append(row);
+    return row;
+  }
+
+  function trimRows() {
+    for (const row of rows().reverse()) {
+      if (row.querySelector('img')) break;
+      row.remove();
+    }
+  }
+
+  function head(lang) {
+    return [...columns.querySelectorAll('.row.heads .head')].find((h) => h.dataset.lang === lang);
+  }
+
+  function renderOverlay() {
+    // One entry per distinct error, naming every language it concerns.
+    const seen = new Map();
+    const all = [...problems, ...languages.flatMap((lang) => (outputs[lang] ? outputs[lang].errors : []))];
+    for (const error of all) {
+      const entry = seen.get(error.text);
+      if (entry) {
+        if (error.language && !entry.languages.includes(error.language)) entry.languages.push(error.language);
+      } else {
+        seen.set(error.text, { error, languages: error.language ? [error.language] : [] });
+      }
+    }
+    overlay.replaceChildren();
+    overlay.hidden = seen.size === 0;
+    if (seen.size === 0) return;
+    const title = document.createElement('h2');
+    title.textContent =
+      seen.size === 1 ? 'The last save does not build' : `The last save does not build: ${seen.size} errors`;
+    const note = document.createElement('p');
+    note.textContent = 'The pages below are the last good build. Fix the source and save: this clears itself.';
+    overlay.append(title, note);
+    for (const { error, languages: langs } of seen.values()) {
+      const item = document.createElement('article');
+      item.className = 'error';
+      const where = document.createElement('div');
+      where.className = 'where';
+      let place = error.file || '';
+      if (error.file && error.line) place += `:${error.line}:${error.column}`;
+      if (langs.length) place += ` [${langs.join(', ')}]`;
+      where.textContent = place;
+      const message = document.createElement('div');
+      message.className = 'message';
+      message.textContent = error.message;
+      const detail = document.createElement('pre');
+      detail.textContent = error.text;
+      item.append(where, message, detail);
+      overlay.append(item);
+    }
+  }
+
+  async function showOutput(output) {
+    const column = languages.indexOf(output.lang);
+    if (column < 0) return;
+    outputs[output.lang] = output;
+    const mine = (latest[output.lang] = (latest[output.lang] || 0) + 1);
+    const cell = head(output.lang);
+    const link = cell && cell.querySelector('a.pdf');
+    if (link) {
+      link.hidden = !output.pdf;
+      if (output.pdf) link.href = output.pdf;
+    }
+    renderOverlay();
+    while (rows().length < output.pages.length) addRow();
+    const swaps = rows().map(async (row, index) => {
+      const figure = row.children[column];
+      const page = output.pages[index];
+      const current = figure.querySelector('img');
+      if (!page) {
+        if (current) current.remove();
+        figure.classList.add('empty');
+        return;
+      }
+      if (current && current.getAttribute('src') === page.src) {
+        current.alt = page.text;
+        return;
+      }
+      const image = new Image(Math.round(page.width), Math.round(page.height));
+      image.alt = page.text;
+      image.src = page.src;
+      try {
+        await image.decode();
+      } catch (_) {
+        // Shown anyway: the browser draws what it can.
+      }
+      if (latest[output.lang] !== mine) return;
+      figure.replaceChildren(image);
+      figure.classList.remove('empty');
+    });
+    await Promise.all(swaps);
+    if (latest[output.lang] !== mine) return;
+    trimRows();
+    record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) });
+  }
+
+  async function resync() {
+    if (kind === 'index') return refreshIndex();
+    const response = await fetch(`/release/${release}/state.json`, { cache: 'no-store' });
+    if (!response.ok) return;
+    const fresh = await response.json();
+    problems = fresh.problems;
+    applyStatus(fresh.status);
+    await Promise.all(languages.map((lang) => showOutput(fresh.outputs[lang])));
+    renderOverlay();
+  }
+
+  if (kind === 'release') renderOverlay();
+  const events = new EventSource('/events');
+  events.addEventListener('open', () => {
+    connection.textContent = 'live';
+    connection.className = 'live';
+    record.connected = true;
+    // Whatever happened while not connected (or before this page loaded).
+    resync();
+  });
+  events.addEventListener('error', () => {
+    connection.textContent = 'reconnecting…';
+    connection.className = 'lost';
+    record.connected = false;
+  });
+  events.addEventListener('output', (event) => {
+    const output = JSON.parse(event.data);
+    if (kind === 'release' && output.release === release) showOutput(output);
+  });
+  events.addEventListener('settled', (event) => {
+    const data = JSON.parse(event.data);
+    applyStatus(data.status);
+    if (kind === 'index') {
+      refreshIndex();
+    } else {
+      problems = data.problems.filter((p) => !p.release || p.release === release);
+      renderOverlay();
+    }
+  });
+})();

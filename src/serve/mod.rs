@@ -1,0 +1,173 @@
+//! `pressroom serve`: the watcher's drafts in a browser, the languages of a
+//! release side by side, updated live.
+//!
+//! The watcher (see [`crate::watch`]) rebuilds what a save touches, with
+//! each output's pages drawn as SVG too. Each rebuilt output becomes one
+//! server-sent event naming its pages by content hash, so a tab fetches only
+//! the pages that changed. The HTTP side answers from memory: no URL ever
+//! reaches the file system.
+
+mod events;
+mod html;
+mod http;
+mod preview;
+mod route;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, RwLock};
+
+pub use preview::Preview;
+pub use route::{Route, route};
+
+use crate::build;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::project::Project;
+use crate::status::{self, StatusRow};
+use crate::watch::{self, Report, WatchOptions};
+use events::Hub;
+
+/// The port tried first when none is named; the next few follow.
+pub const DEFAULT_PORT: u16 = 3000;
+const PORTS_TRIED: u16 = 10;
+/// Threads answering requests (event streams get their own).
+const WORKERS: usize = 4;
+
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub releases: Vec<String>,
+    /// Languages to show beside the source language; empty means all.
+    pub languages: Vec<String>,
+    /// `None`: the first free port from [`DEFAULT_PORT`]; `Some(0)`: any.
+    pub port: Option<u16>,
+    pub out: Option<PathBuf>,
+    pub poll: bool,
+}
+
+/// Listens on 127.0.0.1, never another address.
+fn bind(port: Option<u16>) -> Result<(tiny_http::Server, u16), Diagnostic> {
+    let ports: Vec<u16> = match port {
+        Some(port) => vec![port],
+        None => (DEFAULT_PORT..DEFAULT_PORT + PORTS_TRIED).collect(),
+    };
+    let mut last_error = String::new();
+    for port in &ports {
+        match tiny_http::Server::http(("127.0.0.1", *port)) {
+            Ok(server) => {
+                let port = server.server_addr().to_ip().map_or(*port, |addr| addr.port());
+                return Ok((server, port));
+            }
+            Err(err) => last_error = err.to_string(),
+        }
+    }
+    let tried = match ports.as_slice() {
+        [one] => format!("port {one}"),
+        _ => format!("ports {}–{}", DEFAULT_PORT, DEFAULT_PORT + PORTS_TRIED - 1),
+    };
+    Err(Diagnostic::error("serve", format!("cannot listen on 127.0.0.1, {tried}: {last_error}"))
+        .hint(
+            "another program may be using it: name a free one with --port N, or --port 0 for any",
+        ))
+}
+
+/// The languages shown: the source language first, then the chosen ones (or
+/// all), in the office's order.
+fn shown_languages(project: &Project, chosen: &[String]) -> Vec<String> {
+    let source = project.source_language();
+    project
+        .languages()
+        .into_iter()
+        .filter(|l| *l == source || chosen.is_empty() || chosen.contains(l))
+        .collect()
+}
+
+/// Translation status of the followed releases, without touching the
+/// committed translation state (as watch keeps it in memory).
+fn current_status(root: &Path, followed: &[String]) -> Option<(Vec<StatusRow>, Vec<String>)> {
+    let project = Project::open(root).ok()?;
+    let (rows, _) = status::status(&project, false).ok()?;
+    let releases: Vec<String> = project
+        .release_ids()
+        .ok()?
+        .into_iter()
+        .map(|id| id.to_string())
+        .filter(|id| followed.is_empty() || followed.contains(id))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .filter(|row| row.release == status::OFFICE_ROW || releases.contains(&row.release))
+        .collect();
+    Some((rows, releases))
+}
+
+/// Serves the preview until `stop` receives. `ready` gets the URL once the
+/// server listens; `report` gets what the watcher reports.
+pub fn run(
+    root: &Path,
+    options: ServeOptions,
+    stop: Receiver<()>,
+    ready: impl FnOnce(&str),
+    mut report: impl FnMut(Report),
+) -> Result<(), Diagnostics> {
+    let project = Project::open(root)?;
+    build::select_releases(&project, &options.releases)?;
+    build::select_languages(&project, &options.languages)?;
+    let languages = shown_languages(&project, &options.languages);
+    let root = project.root().to_path_buf();
+
+    let (server, port) = bind(options.port)?;
+    let server = Arc::new(server);
+    let mut initial = Preview::new(languages.clone(), project.source_language());
+    initial.settled(current_status(&root, &options.releases));
+    let preview = Arc::new(RwLock::new(initial));
+    let hub = Arc::new(Hub::default());
+    for _ in 0..WORKERS {
+        let server = server.clone();
+        let context = http::Context { preview: preview.clone(), hub: hub.clone(), port };
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                // A bug answering one request must not end the preview.
+                let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    http::handle(request, &context)
+                }));
+                drop(answered);
+            }
+        });
+    }
+    ready(&format!("http://127.0.0.1:{port}/"));
+
+    let watch_options = WatchOptions {
+        releases: options.releases.clone(),
+        languages,
+        out: options.out,
+        poll: options.poll,
+        images: true,
+    };
+    let write = || preview.write().unwrap_or_else(|e| e.into_inner());
+    let result = watch::run(&root, watch_options, stop, |mut event| {
+        match &mut event {
+            Report::Built { output, rendered, .. } => {
+                let images = std::mem::take(&mut rendered.images);
+                let pdf = std::mem::take(&mut rendered.pdf);
+                let data = write().built(output.release.as_str(), &output.lang, images, pdf);
+                hub.broadcast("output", &data);
+            }
+            Report::Failed { release, lang, diagnostics, .. } => {
+                let data = write().failed(release, lang, diagnostics);
+                hub.broadcast("output", &data);
+            }
+            Report::Problems(diagnostics) => write().problems(diagnostics),
+            Report::Settled => {
+                let status = current_status(&root, &options.releases);
+                let data = write().settled(status);
+                hub.broadcast("settled", &data);
+            }
+            Report::Watching { .. } => {}
+        }
+        report(event);
+    });
+    for _ in 0..WORKERS {
+        server.unblock();
+    }
+    result
+}

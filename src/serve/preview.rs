@@ -1,0 +1,239 @@
+//! What the preview shows: each output's last good pages and PDF, its errors,
+//! the problems of the last batch and the translation status. The watcher
+//! updates it; the HTTP handlers read it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::PageImage;
+use crate::status::StatusRow;
+
+/// One (release, language) output as the browser sees it.
+#[derive(Debug, Default)]
+pub struct OutputView {
+    /// The last good build's pages.
+    pub pages: Vec<Arc<PageImage>>,
+    /// The pages before those, still served a little while: a browser that
+    /// was told of them may be fetching them right now.
+    previous: Vec<Arc<PageImage>>,
+    pub pdf: Option<Arc<Vec<u8>>>,
+    /// Changes with every good build, so the PDF link changes with it.
+    pub pdf_version: u64,
+    /// Errors of the last build, when it failed; empty when it succeeded.
+    pub errors: Vec<Value>,
+}
+
+/// The preview's whole state.
+#[derive(Debug, Default)]
+pub struct Preview {
+    /// The languages shown, the source language first.
+    pub languages: Vec<String>,
+    pub source_language: String,
+    outputs: BTreeMap<(String, String), OutputView>,
+    pages: HashMap<String, Arc<PageImage>>,
+    /// Errors not tied to one output (a release TOML that does not load, a
+    /// broken pressroom.toml), from the last batch.
+    problems: Vec<Value>,
+    batch_problems: Vec<Value>,
+    /// Translation status, a row per (release or office, language).
+    status: Vec<StatusRow>,
+    /// The releases followed, in order.
+    releases: Vec<String>,
+    builds: u64,
+}
+
+/// A diagnostic for the page: its JSON fields plus the rendered text (the
+/// offending line underlined), as the terminal shows it.
+pub fn error_view(diag: &Diagnostic) -> Value {
+    let mut value = diag.to_json();
+    value["text"] = Value::String(diag.to_plain_string());
+    value
+}
+
+fn errors_of(diagnostics: &Diagnostics) -> Vec<Value> {
+    diagnostics.iter().filter(|d| d.is_error()).map(error_view).collect()
+}
+
+impl Preview {
+    pub fn new(languages: Vec<String>, source_language: String) -> Self {
+        Self { languages, source_language, ..Self::default() }
+    }
+
+    /// A good build: its pages replace the previous ones. Returns the
+    /// output's event.
+    pub fn built(
+        &mut self,
+        release: &str,
+        lang: &str,
+        images: Vec<PageImage>,
+        pdf: Vec<u8>,
+    ) -> Value {
+        self.builds += 1;
+        let version = self.builds;
+        let key = (release.to_owned(), lang.to_owned());
+        let output = self.outputs.entry(key).or_default();
+        let pages: Vec<Arc<PageImage>> = images.into_iter().map(Arc::new).collect();
+        output.previous = std::mem::replace(&mut output.pages, pages);
+        output.pdf = Some(Arc::new(pdf));
+        output.pdf_version = version;
+        output.errors.clear();
+        self.collect_pages();
+        self.output_event(release, lang)
+    }
+
+    /// A failed build: the last good pages stay, with its errors.
+    pub fn failed(&mut self, release: &str, lang: &str, diagnostics: &Diagnostics) -> Value {
+        let key = (release.to_owned(), lang.to_owned());
+        let output = self.outputs.entry(key).or_default();
+        output.errors = errors_of(diagnostics);
+        self.output_event(release, lang)
+    }
+
+    /// Problems not tied to one output, gathered until the batch settles.
+    pub fn problems(&mut self, diagnostics: &Diagnostics) {
+        self.batch_problems.extend(errors_of(diagnostics));
+    }
+
+    /// A batch is done: its problems replace the last batch's, and the
+    /// status is the one given. Returns the `settled` event.
+    pub fn settled(&mut self, status: Option<(Vec<StatusRow>, Vec<String>)>) -> Value {
+        self.problems = std::mem::take(&mut self.batch_problems);
+        if let Some((rows, releases)) = status {
+            self.status = rows;
+            self.releases = releases;
+        }
+        json!({ "problems": self.problems, "status": self.status_json() })
+    }
+
+    /// Keeps only the pages some output shows now or showed just before.
+    fn collect_pages(&mut self) {
+        let mut live = HashSet::new();
+        for output in self.outputs.values() {
+            for page in output.pages.iter().chain(&output.previous) {
+                live.insert(page.hash.clone());
+                self.pages.entry(page.hash.clone()).or_insert_with(|| page.clone());
+            }
+        }
+        self.pages.retain(|hash, _| live.contains(hash));
+    }
+
+    pub fn page(&self, hash: &str) -> Option<Arc<PageImage>> {
+        self.pages.get(hash).cloned()
+    }
+
+    pub fn output(&self, release: &str, lang: &str) -> Option<&OutputView> {
+        self.outputs.get(&(release.to_owned(), lang.to_owned()))
+    }
+
+    pub fn releases(&self) -> &[String] {
+        &self.releases
+    }
+
+    pub fn has_release(&self, release: &str) -> bool {
+        self.releases.iter().any(|r| r == release) || self.outputs.keys().any(|(r, _)| r == release)
+    }
+
+    pub fn status_row(&self, release: &str, lang: &str) -> Option<&StatusRow> {
+        self.status.iter().find(|row| row.release == release && row.language == lang)
+    }
+
+    /// The status rows of the languages shown.
+    pub fn status_json(&self) -> Vec<Value> {
+        self.status
+            .iter()
+            .filter(|row| self.languages.contains(&row.language))
+            .map(|row| {
+                json!({
+                    "release": row.release,
+                    "language": row.language,
+                    "label": status_label(row, &self.source_language),
+                    "done": row.is_done(),
+                })
+            })
+            .collect()
+    }
+
+    /// The problems that concern a release: its own and everyone's.
+    pub fn problems_for(&self, release: &str) -> Vec<Value> {
+        self.problems
+            .iter()
+            .filter(|p| p["release"].as_str().is_none_or(|r| r == release))
+            .cloned()
+            .collect()
+    }
+
+    /// What the browser needs to show an output: its pages, its PDF, its
+    /// errors.
+    pub fn output_json(&self, release: &str, lang: &str) -> Value {
+        let Some(output) = self.output(release, lang) else {
+            return json!({ "release": release, "lang": lang, "pages": [], "pdf": null, "errors": [] });
+        };
+        let pages: Vec<Value> = output
+            .pages
+            .iter()
+            .map(|p| {
+                json!({
+                    "src": page_url(&p.hash),
+                    "width": p.width,
+                    "height": p.height,
+                    "text": p.text,
+                })
+            })
+            .collect();
+        json!({
+            "release": release,
+            "lang": lang,
+            "pages": pages,
+            "pdf": output.pdf.as_ref().map(|_| pdf_url(release, lang, output.pdf_version)),
+            "errors": output.errors,
+        })
+    }
+
+    fn output_event(&self, release: &str, lang: &str) -> Value {
+        self.output_json(release, lang)
+    }
+
+    /// A release page's whole state, for a browser that (re)connects.
+    pub fn release_json(&self, release: &str) -> Value {
+        let outputs: serde_json::Map<String, Value> = self
+            .languages
+            .iter()
+            .map(|lang| (lang.clone(), self.output_json(release, lang)))
+            .collect();
+        json!({
+            "release": release,
+            "languages": self.languages,
+            "outputs": outputs,
+            "problems": self.problems_for(release),
+            "status": self.status_json(),
+        })
+    }
+}
+
+/// `done`, `missing 3`, `stale 1`, `missing 3, stale 1`; `source` for the
+/// source language, which is never missing anything.
+pub fn status_label(row: &StatusRow, source_language: &str) -> String {
+    if row.language == source_language {
+        return "source".to_owned();
+    }
+    let mut parts = Vec::new();
+    if row.missing > 0 {
+        parts.push(format!("missing {}", row.missing));
+    }
+    if row.stale > 0 {
+        parts.push(format!("stale {}", row.stale));
+    }
+    if parts.is_empty() { "done".to_owned() } else { parts.join(", ") }
+}
+
+pub fn page_url(hash: &str) -> String {
+    format!("/page/{hash}.svg")
+}
+
+/// The PDF's URL; the version makes it change with every good build.
+pub fn pdf_url(release: &str, lang: &str, version: u64) -> String {
+    format!("/release/{release}/{lang}.pdf?v={version}")
+}

@@ -1,0 +1,121 @@
+//! The preview's URLs. They name releases, languages and page hashes, each
+//! checked character by character; nothing in a URL ever reaches the file
+//! system.
+
+use crate::project::{is_language_tag, is_name};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: the releases and their translation status.
+    Index,
+    /// `/release/<id>`: the release's languages side by side.
+    Release(String),
+    /// `/release/<id>/state.json`: what that page shows, as data.
+    ReleaseState(String),
+    /// `/release/<id>/<lang>.pdf`: the output's last good PDF.
+    Pdf { release: String, lang: String },
+    /// `/page/<hash>.svg`: one page, by content.
+    Page(String),
+    /// `/events`: server-sent events.
+    Events,
+    /// `/assets/<name>`: the page's own script and style sheet.
+    Asset(&'static str),
+}
+
+/// The assets the pages load: name, content type, body.
+pub const ASSETS: &[(&str, &str, &str)] = &[
+    ("preview.js", "text/javascript; charset=utf-8", include_str!("assets/preview.js")),
+    ("preview.css", "text/css; charset=utf-8", include_str!("assets/preview.css")),
+];
+
+/// The route a request's URL names, if any. The query string and fragment
+/// are ignored; `..`, `%2e`, doubled slashes and the like match nothing.
+pub fn route(url: &str) -> Option<Route> {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+    match segments.as_slice() {
+        [""] => Some(Route::Index),
+        ["events"] => Some(Route::Events),
+        ["release", id] if is_release_id(id) => Some(Route::Release((*id).to_owned())),
+        ["release", id, "state.json"] if is_release_id(id) => {
+            Some(Route::ReleaseState((*id).to_owned()))
+        }
+        ["release", id, file] if is_release_id(id) => {
+            let lang = file.strip_suffix(".pdf")?;
+            is_language_tag(lang)
+                .then(|| Route::Pdf { release: (*id).to_owned(), lang: lang.to_owned() })
+        }
+        ["page", file] => {
+            let hash = file.strip_suffix(".svg")?;
+            let hex = hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+            hex.then(|| Route::Page(hash.to_ascii_lowercase()))
+        }
+        ["assets", name] => {
+            ASSETS.iter().find(|(n, _, _)| n == name).map(|(n, _, _)| Route::Asset(n))
+        }
+        _ => None,
+    }
+}
+
+/// A release id as `releases/<id>.toml` names it: a plain name.
+fn is_release_id(id: &str) -> bool {
+    is_name(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_routes() {
+        assert_eq!(route("/"), Some(Route::Index));
+        assert_eq!(route("/?x=1"), Some(Route::Index));
+        assert_eq!(route("/events"), Some(Route::Events));
+        let id = "2015-03-11-eu-central-asia-security-dialogue";
+        assert_eq!(route(&format!("/release/{id}")), Some(Route::Release(id.to_owned())));
+        assert_eq!(
+            route(&format!("/release/{id}/state.json")),
+            Some(Route::ReleaseState(id.to_owned()))
+        );
+        assert_eq!(
+            route(&format!("/release/{id}/tg.pdf?v=3")),
+            Some(Route::Pdf { release: id.to_owned(), lang: "tg".to_owned() })
+        );
+        let hash = "0123456789abcdef0123456789ABCDEF";
+        assert_eq!(
+            route(&format!("/page/{hash}.svg")),
+            Some(Route::Page(hash.to_ascii_lowercase()))
+        );
+        assert_eq!(route("/assets/preview.js"), Some(Route::Asset("preview.js")));
+    }
+
+    #[test]
+    fn nothing_else_is_a_route() {
+        for url in [
+            "",
+            "index.html",
+            "//",
+            "/release",
+            "/release/",
+            "/release/..",
+            "/release/../pressroom.toml",
+            "/release/2015-03-11-x/../../etc/passwd",
+            "/release/%2e%2e",
+            "/release/2015-03-11-x/en",
+            "/release/2015-03-11-x/EN GB.pdf",
+            "/release/2015-03-11-x/../en.pdf",
+            "/page/abc.svg",
+            "/page/0123456789abcdef0123456789abcdeg.svg",
+            "/page/../../etc/passwd",
+            "/assets/",
+            "/assets/../Cargo.toml",
+            "/out/x.pdf",
+            "/events/",
+            "http://example.com/",
+            "/\u{0}",
+            "/release/2015-03-11-\u{441}",
+        ] {
+            assert_eq!(route(url), None, "{url:?}");
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! `pressroom serve`: the routes answered from a real server over real
+//! sockets, the events a save sends, and requests that must get nothing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::support::{Project, REFERENCE, Running, save_by_rename};
+
+/// A running `pressroom serve --port 0` and its port.
+struct Serve {
+    running: Running,
+    port: u16,
+}
+
+impl Serve {
+    fn start(project: &Project, args: &[&str]) -> Self {
+        let mut all = vec!["serve", "--port", "0"];
+        all.extend_from_slice(args);
+        let running = Running::start(project, &all);
+        let seen = running.expect(|l| l.starts_with("watching"));
+        let line = seen.iter().find(|l| l.starts_with("serving http://127.0.0.1:")).unwrap();
+        let port = line["serving http://127.0.0.1:".len()..].split('/').next().unwrap();
+        Self { running, port: port.parse().unwrap() }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request(&format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port))
+    }
+
+    /// Sends `raw` as is and reads the whole answer.
+    fn request(&self, raw: &str) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        Reply::parse(&bytes)
+    }
+
+    /// Opens the event stream; each complete event arrives as one string.
+    fn events(&self) -> Receiver<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let request = format!("GET /events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port);
+        stream.write_all(request.as_bytes()).unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if line.is_empty() {
+                    if !event.is_empty() && tx.send(std::mem::take(&mut event)).is_err() {
+                        return;
+                    }
+                } else {
+                    event.push_str(&line);
+                    event.push('\n');
+                }
+            }
+        });
+        // The head, then `retry:`: the stream is open.
+        let first = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+        assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+        assert!(first.contains("text/event-stream"), "{first}");
+        rx
+    }
+}
+
+/// Waits for an event of `kind` whose data satisfies `pred`.
+#[track_caller]
+fn next_event(
+    events: &Receiver<String>,
+    kind: &str,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let Ok(event) = events.recv_timeout(left) else { break };
+        if event.starts_with(&format!("event: {kind}\n")) {
+            let data = event.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+            let data: serde_json::Value = serde_json::from_str(data).unwrap();
+            if pred(&data) {
+                return data;
+            }
+        }
+        seen.push(event);
+    }
+    panic!("no `{kind}` event came; saw:\n{}", seen.join("\n"));
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(bytes: &[u8]) -> Self {
+        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+        let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+        Self { status, head, body: bytes[split + 4..].to_vec() }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// The `src` of every page image on a release page, in document order.
+fn page_sources(html: &str) -> Vec<String> {
+    html.split("<img src=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+fn page_urls(output: &serde_json::Value) -> Vec<String> {
+    output["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["src"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn serves_the_index_the_release_its_pages_and_pdfs() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+
+    let index = serve.get("/");
+    assert_eq!(index.status, 200);
+    assert_eq!(index.header("Content-Type"), Some("text/html; charset=utf-8"));
+    let csp = index.header("Content-Security-Policy").unwrap();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let html = index.text();
+    assert!(html.contains(&format!("<a href=\"/release/{REFERENCE}\">")), "{html}");
+    for lang in ["ru", "tg"] {
+        assert!(html.contains(&format!("data-status=\"{REFERENCE}/{lang}\">done<")), "{html}");
+    }
+
+    let page = serve.get(&format!("/release/{REFERENCE}"));
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    // The source language first, then the others, each with its PDF.
+    let heads: Vec<usize> = ["en", "ru", "tg"]
+        .iter()
+        .map(|l| html.find(&format!("<div class=\"head\" data-lang=\"{l}\">")).unwrap())
+        .collect();
+    assert!(heads.windows(2).all(|w| w[0] < w[1]), "columns out of order");
+    // Nothing is loaded from elsewhere: every link and source is local.
+    for attr in ["src=\"", "href=\""] {
+        for value in html.split(attr).skip(1) {
+            assert!(value.starts_with('/'), "{attr}{}", &value[..value.len().min(40)]);
+        }
+    }
+    // Two pages in each language, row by row: en, ru, tg, en, ru, tg.
+    let sources = page_sources(&html);
+    assert_eq!(sources.len(), 6, "{sources:?}");
+    let rows = html.matches("<div class=\"row pages\">").count();
+    assert_eq!(rows, 2);
+
+    for src in &sources {
+        let svg = serve.get(src);
+        assert_eq!(svg.status, 200, "{src}");
+        assert_eq!(svg.header("Content-Type"), Some("image/svg+xml"));
+        assert!(svg.header("Cache-Control").unwrap().contains("immutable"));
+        assert!(svg.text().starts_with("<svg"), "{src}");
+    }
+    // The alternative text is the page's text, Tajik letters and all.
+    assert!(html.contains("Иттиҳоди Аврупо"), "Tajik page text in alt");
+
+    let pdf = serve.get(&format!("/release/{REFERENCE}/tg.pdf"));
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("Content-Type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    let on_disk = std::fs::read(project.file(&format!("out/{REFERENCE}.tg.pdf"))).unwrap();
+    assert_eq!(pdf.body, on_disk, "the PDF served is the draft written");
+
+    let state = serve.get(&format!("/release/{REFERENCE}/state.json"));
+    let state: serde_json::Value = serde_json::from_slice(&state.body).unwrap();
+    assert_eq!(state["languages"], serde_json::json!(["en", "ru", "tg"]));
+    assert_eq!(page_urls(&state["outputs"]["ru"]).len(), 2);
+    for asset in ["/assets/preview.js", "/assets/preview.css"] {
+        assert_eq!(serve.get(asset).status, 200, "{asset}");
+    }
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn unknown_and_hostile_requests_get_nothing() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    for path in [
+        "/nope",
+        "/release/2099-01-01-nothing",
+        "/release/2099-01-01-nothing/en.pdf",
+        &format!("/release/{REFERENCE}/fr.pdf"),
+        "/page/00000000000000000000000000000000.svg",
+        "/../pressroom.toml",
+        "/%2e%2e/pressroom.toml",
+        &format!("/release/{REFERENCE}/../../pressroom.toml"),
+        "/out/",
+        "/layouts/letterhead/main.typ",
+        "/assets/../../Cargo.toml",
+    ] {
+        let reply = serve.get(path);
+        assert_eq!(reply.status, 404, "{path}");
+        assert!(!reply.text().contains("languages = "), "{path} leaked a file");
+    }
+    let post = serve.request(&format!(
+        "POST / HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nContent-Length: 2\r\n\r\nhi",
+        serve.port
+    ));
+    assert_eq!(post.status, 405);
+    // A name rebound to 127.0.0.1 by another site gets nothing.
+    let rebound = serve.request("GET / HTTP/1.0\r\nHost: evil.example\r\n\r\n");
+    assert_eq!(rebound.status, 403);
+
+    // Garbage, a huge line, a closed-early connection: the server answers
+    // or hangs up, and keeps serving.
+    for raw in [
+        "\u{0}\u{1}\u{2} garbage\r\n\r\n".to_owned(),
+        format!("GET /{} HTTP/1.0\r\n\r\n", "a".repeat(100_000)),
+        "GET / HTTP/9.9\r\n\r\n".to_owned(),
+        "GET".to_owned(),
+    ] {
+        let mut stream = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = stream.write_all(raw.as_bytes());
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+    assert_eq!(serve.get("/").status, 200, "still serving");
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn listens_on_loopback_only() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    // Bound to 127.0.0.1 itself, not to every address: another loopback
+    // address of this machine gets no connection.
+    assert!(TcpStream::connect(("127.0.0.2", serve.port)).is_err());
+    assert!(TcpStream::connect(("127.0.0.1", serve.port)).is_ok());
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let project = Project::reference();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = project.run(&["serve", "--port", &port]);
+    run.failure();
+    assert!(
+        run.stderr().contains(&format!("cannot listen on 127.0.0.1, port {port}")),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("--port 0"), "{}", run.stderr());
+}
+
+#[test]
+fn a_save_sends_the_changed_pages_and_errors_show_until_fixed() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let events = serve.events();
+    let before: serde_json::Value =
+        serde_json::from_slice(&serve.get(&format!("/release/{REFERENCE}/state.json")).body)
+            .unwrap();
+
+    // A translator's edit: only the Tajik output changes.
+    let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel);
+    save_by_rename(&project, &rel, &text.replace("Имрӯз дар Душанбе", "Имрӯз дар шаҳри Душанбе"));
+    let output = next_event(&events, "output", |d| d["release"] == REFERENCE);
+    assert_eq!(output["lang"], "tg", "only the Tajik output was rebuilt");
+    assert_eq!(output["errors"], serde_json::json!([]));
+    let new = page_urls(&output);
+    let old = page_urls(&before["outputs"]["tg"]);
+    assert_ne!(new[0], old[0], "the edited page has a new URL");
+    assert!(output["pages"][0]["text"].as_str().unwrap().contains("Имрӯз дар шаҳри Душанбе"));
+    let svg = serve.get(&new[0]);
+    assert_eq!(svg.status, 200);
+    assert!(svg.text().starts_with("<svg"));
+    let settled = next_event(&events, "settled", |_| true);
+    assert!(settled["status"].as_array().unwrap().iter().any(|r| r["language"] == "tg"));
+
+    // A syntax error: an event names the file and line; the last good
+    // pages stay.
+    let ru = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let good = project.read(&ru);
+    save_by_rename(&project, &ru, &good.replacen("title =", "title", 1));
+    let failed = next_event(&events, "output", |d| d["lang"] == "ru");
+    let errors = failed["errors"].as_array().unwrap();
+    assert!(!errors.is_empty(), "{failed}");
+    assert_eq!(errors[0]["file"], ru.as_str(), "{failed}");
+    assert_eq!(errors[0]["line"], 1, "{failed}");
+    assert!(errors[0]["text"].as_str().unwrap().contains(&format!("{ru}:1:")), "{failed}");
+    assert_eq!(page_urls(&failed), page_urls(&before["outputs"]["ru"]), "last good pages kept");
+    let page = serve.get(&format!("/release/{REFERENCE}")).text();
+    assert!(page.contains(&format!("\"file\":\"{ru}\"")), "the page loads with the error");
+
+    // Fixed: the errors clear.
+    save_by_rename(&project, &ru, &good);
+    let fixed = next_event(&events, "output", |d| d["lang"] == "ru");
+    assert_eq!(fixed["errors"], serde_json::json!([]));
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn a_broken_release_file_shows_on_its_page() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &["--lang", "tg"]);
+    // --lang tg: English and Tajik, side by side.
+    let html = serve.get(&format!("/release/{REFERENCE}")).text();
+    assert!(html.contains("data-lang=\"en\"") && html.contains("data-lang=\"tg\""));
+    assert!(!html.contains("data-lang=\"ru\""));
+
+    let events = serve.events();
+    let rel = format!("releases/{REFERENCE}.toml");
+    let good = project.read(&rel);
+    save_by_rename(&project, &rel, &good.replacen("date = ", "date = = ", 1));
+    let settled = next_event(&events, "settled", |d| !d["problems"].as_array().unwrap().is_empty());
+    let problem = &settled["problems"][0];
+    assert_eq!(problem["file"], rel.as_str(), "{settled}");
+    assert_eq!(problem["release"], REFERENCE, "{settled}");
+    save_by_rename(&project, &rel, &good);
+    next_event(&events, "settled", |d| d["problems"].as_array().unwrap().is_empty());
+    assert_eq!(serve.running.stop(), 0);
+}
