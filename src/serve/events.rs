@@ -2,67 +2,74 @@
 //! happens. A tab that stops reading is dropped, never waited for: the
 //! watcher must not stall on a browser.
 
-use std::io::Write;
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::time::Duration;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Body, Frame};
+use tokio::sync::mpsc::{self, Receiver, Sender, error::TrySendError};
 
 /// Events queued for one tab before it counts as gone.
 const QUEUE: usize = 64;
-/// Tabs served at once; each holds a thread.
+/// Tabs served at once.
 const MAX_CLIENTS: usize = 64;
-/// A comment line this often tells a vanished tab from a quiet one.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Sent first: reconnect quickly after a restart.
+const HELLO: &str = "retry: 300\n\n";
 
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<SyncSender<String>>>,
+    clients: Mutex<Vec<Sender<Bytes>>>,
 }
 
 impl Hub {
-    /// A new subscriber, or `None` when too many tabs are open.
-    pub fn subscribe(&self) -> Option<Receiver<String>> {
+    /// A new tab's event stream, or `None` when too many tabs are open.
+    pub fn subscribe(&self) -> Option<EventStream> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if clients.len() >= MAX_CLIENTS {
             return None;
         }
-        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (tx, rx) = mpsc::channel(QUEUE);
+        // A new channel has room.
+        let _ = tx.try_send(Bytes::from_static(HELLO.as_bytes()));
         clients.push(tx);
-        Some(rx)
+        Some(EventStream { events: rx })
     }
 
     /// Sends `event` with JSON `data` to every tab.
     pub fn broadcast(&self, event: &str, data: &serde_json::Value) {
-        let message = format!("event: {event}\ndata: {data}\n\n");
+        self.send(Bytes::from(format!("event: {event}\ndata: {data}\n\n")));
+    }
+
+    /// A comment line: finds the tabs that went away while all was quiet.
+    pub fn keep_alive(&self) {
+        self.send(Bytes::from_static(b": keep-alive\n\n"));
+    }
+
+    fn send(&self, message: Bytes) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.retain(|client| match client.try_send(message.clone()) {
             Ok(()) => true,
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(_) | TrySendError::Closed(_)) => false,
         });
     }
 }
 
-/// Streams events to one tab until it goes away (a write fails) or the hub
-/// drops it. `writer` is the raw connection: the response head is written
-/// here, without a length, and the connection closes at the end.
-pub fn stream(mut writer: Box<dyn Write + Send>, events: Receiver<String>) {
-    let head = "HTTP/1.1 200 OK\r\n\
-                Content-Type: text/event-stream; charset=utf-8\r\n\
-                Cache-Control: no-store\r\n\
-                X-Content-Type-Options: nosniff\r\n\
-                Connection: close\r\n\r\n\
-                retry: 300\n\n";
-    if writer.write_all(head.as_bytes()).and_then(|()| writer.flush()).is_err() {
-        return;
-    }
-    loop {
-        let message = match events.recv_timeout(KEEP_ALIVE) {
-            Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_owned(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if writer.write_all(message.as_bytes()).and_then(|()| writer.flush()).is_err() {
-            return;
-        }
+/// One tab's response body: the events as they come, never ending until
+/// the hub drops the tab or the tab goes away.
+pub struct EventStream {
+    events: Receiver<Bytes>,
+}
+
+impl Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.events.poll_recv(cx).map(|event| event.map(|bytes| Ok(Frame::data(bytes))))
     }
 }

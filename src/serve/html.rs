@@ -27,6 +27,7 @@ fn head(title: &str, body_attrs: &str) -> String {
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<link rel=\"stylesheet\" href=\"/assets/preview.css\">\n\
+         <link rel=\"icon\" href=\"/assets/favicon.svg\">\n\
          <script src=\"/assets/preview.js\" defer></script>\n</head>\n<body{body_attrs}>\n",
         escape(title)
     )
@@ -95,11 +96,7 @@ pub fn release(preview: &Preview, id: &str) -> String {
     // The overlay is filled from the data below by the script, so the page
     // and a live update show errors the same way.
     html.push_str("<section id=\"overlay\" hidden></section>\n");
-    let _ = write!(
-        html,
-        "<main id=\"columns\" style=\"--columns: {}\">\n<div class=\"row heads\">",
-        preview.languages.len()
-    );
+    html.push_str("<main id=\"columns\">\n<div class=\"row heads\">");
     for lang in &preview.languages {
         let pdf = preview
             .output(id, lang)

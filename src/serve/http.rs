@@ -1,10 +1,14 @@
 //! Answers one HTTP request from the preview's state.
 
+use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 
-use super::events::{self, Hub};
+use super::events::Hub;
 use super::html;
 use super::preview::Preview;
 use super::route::{ASSETS, Route, route};
@@ -25,113 +29,122 @@ pub struct Context {
     pub port: u16,
 }
 
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
+pub type Reply = Response<BoxBody<Bytes, Infallible>>;
 
-/// Adds a header. Names and values here are ASCII constants or checked ids,
-/// which tiny_http always accepts.
-fn with(reply: Reply, name: &str, value: &str) -> Reply {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(header) => reply.with_header(header),
-        Err(()) => reply,
-    }
+fn reply(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    body: Bytes,
+) -> Reply {
+    let mut response = Response::new(Full::new(body).boxed());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }
 
-fn reply(status: u16, content_type: &str, cache: &str, body: impl Into<Vec<u8>>) -> Reply {
-    let reply = Response::from_data(body.into()).with_status_code(StatusCode(status));
-    let reply = with(reply, "Content-Type", content_type);
-    let reply = with(reply, "Cache-Control", cache);
-    let reply = with(reply, "Content-Security-Policy", CSP);
-    let reply = with(reply, "X-Content-Type-Options", "nosniff");
-    with(reply, "Referrer-Policy", "no-referrer")
-}
-
-fn html(status: u16, body: String) -> Reply {
-    reply(status, "text/html; charset=utf-8", NO_CACHE, body)
+fn html(body: String) -> Reply {
+    reply(StatusCode::OK, "text/html; charset=utf-8", NO_CACHE, Bytes::from(body))
 }
 
 fn not_found(what: &str) -> Reply {
-    html(404, html::not_found(what))
+    let body = Bytes::from(html::not_found(what));
+    reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", NO_CACHE, body)
 }
 
-fn plain(status: u16, text: &str) -> Reply {
-    reply(status, "text/plain; charset=utf-8", NO_CACHE, text)
+fn plain(status: StatusCode, text: &'static str) -> Reply {
+    reply(status, "text/plain; charset=utf-8", NO_CACHE, Bytes::from_static(text.as_bytes()))
 }
 
 /// Only the names this server is reached by on this machine: a page on
 /// another site that rebinds its own name to 127.0.0.1 gets nothing.
-fn host_allowed(request: &Request, port: u16) -> bool {
-    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
+fn host_allowed<B>(request: &Request<B>, port: u16) -> bool {
+    let Some(host) = request.headers().get(header::HOST) else {
         // HTTP/1.0 without a Host header: only a local program sends that.
         return true;
     };
-    let host = host.value.as_str();
+    let Ok(host) = host.to_str() else { return false };
+    let port = port.to_string();
     ["127.0.0.1", "localhost"].iter().any(|name| {
-        host == *name
-            || host.strip_prefix(name).and_then(|r| r.strip_prefix(':')) == Some(&port.to_string())
+        host == *name || host.strip_prefix(name).and_then(|r| r.strip_prefix(':')) == Some(&port)
     })
 }
 
-/// Answers `request`. Event streams keep their connection; everything else
-/// is answered from memory at once.
-pub fn handle(request: Request, context: &Context) {
-    if !host_allowed(&request, context.port) {
-        let _ = request.respond(plain(403, "pressroom serves only http://127.0.0.1\n"));
-        return;
+/// Answers `request` from memory; an event stream stays open.
+pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
+    if !host_allowed(request, context.port) {
+        return plain(StatusCode::FORBIDDEN, "pressroom serves only http://127.0.0.1\n");
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let reply = with(plain(405, "pressroom's preview only reads\n"), "Allow", "GET, HEAD");
-        let _ = request.respond(reply);
-        return;
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut reply = plain(StatusCode::METHOD_NOT_ALLOWED, "pressroom's preview only reads\n");
+        reply.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return reply;
     }
-    let Some(route) = route(request.url()) else {
-        let _ = request.respond(not_found("No such page."));
-        return;
-    };
-    if route == Route::Events {
-        match context.hub.subscribe() {
-            Some(events) => {
-                let writer = request.into_writer();
-                std::thread::spawn(move || events::stream(writer, events));
-            }
-            None => {
-                let _ = request.respond(plain(503, "too many preview tabs are open\n"));
-            }
-        }
-        return;
+    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    match route(url) {
+        Some(route) => answer(route, context),
+        None => not_found("No such page."),
     }
-    let reply = answer(route, context);
-    let _ = request.respond(reply);
 }
 
 fn answer(route: Route, context: &Context) -> Reply {
+    if route == Route::Events {
+        return match context.hub.subscribe() {
+            Some(events) => {
+                let mut reply = Response::new(events.boxed());
+                let headers = reply.headers_mut();
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/event-stream; charset=utf-8"),
+                );
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+                reply
+            }
+            None => plain(StatusCode::SERVICE_UNAVAILABLE, "too many preview tabs are open\n"),
+        };
+    }
     let preview = context.preview.read().unwrap_or_else(|e| e.into_inner());
     match route {
-        Route::Index => html(200, html::index(&preview)),
-        Route::Release(id) if preview.has_release(&id) => html(200, html::release(&preview, &id)),
+        Route::Index => html(html::index(&preview)),
+        Route::Release(id) if preview.has_release(&id) => html(html::release(&preview, &id)),
         Route::ReleaseState(id) if preview.has_release(&id) => {
-            reply(200, "application/json", NO_CACHE, preview.release_json(&id).to_string())
+            let body = Bytes::from(preview.release_json(&id).to_string());
+            reply(StatusCode::OK, "application/json", NO_CACHE, body)
         }
         Route::Release(id) | Route::ReleaseState(id) => {
             not_found(&format!("There is no release {id} in this preview."))
         }
         Route::Pdf { release, lang } => {
             match preview.output(&release, &lang).and_then(|o| o.pdf.clone()) {
-                Some(pdf) => with(
-                    reply(200, "application/pdf", NO_CACHE, pdf.as_slice()),
-                    "Content-Disposition",
-                    &format!("inline; filename=\"{release}.{lang}.pdf\""),
-                ),
+                Some(pdf) => {
+                    let mut reply = reply(StatusCode::OK, "application/pdf", NO_CACHE, pdf);
+                    // The release id and language are plain ASCII names.
+                    if let Ok(value) =
+                        HeaderValue::from_str(&format!("inline; filename=\"{release}.{lang}.pdf\""))
+                    {
+                        reply.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+                    }
+                    reply
+                }
                 None => not_found(&format!("{release} has no {lang} PDF yet.")),
             }
         }
         Route::Page(hash) => match preview.page(&hash) {
-            Some(page) => reply(200, "image/svg+xml", IMMUTABLE, page.svg.as_bytes()),
+            Some(page) => reply(StatusCode::OK, "image/svg+xml", IMMUTABLE, page.svg.clone()),
             None => not_found("No page has that hash (any more)."),
         },
         Route::Asset(name) => match ASSETS.iter().find(|(n, _, _)| *n == name) {
-            Some((_, content_type, body)) => reply(200, content_type, NO_CACHE, *body),
+            Some((_, content_type, body)) => {
+                reply(StatusCode::OK, content_type, NO_CACHE, Bytes::from_static(body.as_bytes()))
+            }
             None => not_found("No such asset."),
         },
-        Route::Events => plain(500, "events are streamed elsewhere\n"),
+        Route::Events => not_found("No such page."),
     }
 }

@@ -30,8 +30,12 @@ use events::Hub;
 /// The port tried first when none is named; the next few follow.
 pub const DEFAULT_PORT: u16 = 3000;
 const PORTS_TRIED: u16 = 10;
-/// Threads answering requests (event streams get their own).
-const WORKERS: usize = 4;
+/// Threads answering requests: answers come from memory, so two suffice.
+const WORKERS: usize = 2;
+/// How long a client may take to send a request's head.
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// A comment on the event streams this often finds tabs that went away.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
@@ -45,18 +49,20 @@ pub struct ServeOptions {
 }
 
 /// Listens on 127.0.0.1, never another address.
-fn bind(port: Option<u16>) -> Result<(tiny_http::Server, u16), Diagnostic> {
+fn bind(port: Option<u16>) -> Result<(std::net::TcpListener, u16), Diagnostic> {
     let ports: Vec<u16> = match port {
         Some(port) => vec![port],
         None => (DEFAULT_PORT..DEFAULT_PORT + PORTS_TRIED).collect(),
     };
     let mut last_error = String::new();
     for port in &ports {
-        match tiny_http::Server::http(("127.0.0.1", *port)) {
-            Ok(server) => {
-                let port = server.server_addr().to_ip().map_or(*port, |addr| addr.port());
-                return Ok((server, port));
-            }
+        let bound = std::net::TcpListener::bind(("127.0.0.1", *port)).and_then(|listener| {
+            listener.set_nonblocking(true)?;
+            let port = listener.local_addr()?.port();
+            Ok((listener, port))
+        });
+        match bound {
+            Ok(bound) => return Ok(bound),
             Err(err) => last_error = err.to_string(),
         }
     }
@@ -115,25 +121,33 @@ pub fn run(
     let languages = shown_languages(&project, &options.languages);
     let root = project.root().to_path_buf();
 
-    let (server, port) = bind(options.port)?;
-    let server = Arc::new(server);
+    let (listener, port) = bind(options.port)?;
     let mut initial = Preview::new(languages.clone(), project.source_language());
     initial.settled(current_status(&root, &options.releases));
     let preview = Arc::new(RwLock::new(initial));
     let hub = Arc::new(Hub::default());
-    for _ in 0..WORKERS {
-        let server = server.clone();
-        let context = http::Context { preview: preview.clone(), hub: hub.clone(), port };
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                // A bug answering one request must not end the preview.
-                let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    http::handle(request, &context)
-                }));
-                drop(answered);
-            }
-        });
-    }
+    let context = Arc::new(http::Context { preview: preview.clone(), hub: hub.clone(), port });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .thread_name("pressroom-serve")
+        .enable_all()
+        .build()
+        .map_err(|err| Diagnostic::error("serve", format!("cannot start the server: {err}")))?;
+    let listener = {
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(|err| {
+            Diagnostic::error("serve", format!("cannot listen on 127.0.0.1:{port}: {err}"))
+        })?
+    };
+    runtime.spawn(accept(listener, context));
+    let keep_alive = hub.clone();
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(KEEP_ALIVE);
+        loop {
+            ticks.tick().await;
+            keep_alive.keep_alive();
+        }
+    });
     ready(&format!("http://127.0.0.1:{port}/"));
 
     let watch_options = WatchOptions {
@@ -166,8 +180,32 @@ pub fn run(
         }
         report(event);
     });
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
+    runtime.shutdown_background();
     result
+}
+
+/// Serves each connection on its own task, for as long as the browser
+/// keeps it. hyper answers malformed requests with 400 and closes.
+async fn accept(listener: tokio::net::TcpListener, context: Arc<http::Context>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: breathe, then go on.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            continue;
+        };
+        let context = context.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let reply = http::handle(&request, &context);
+                async move { Ok::<_, std::convert::Infallible>(reply) }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                // A client that never finishes its request gets hung up on.
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            // A connection that breaks concerns only that connection.
+            let _ = connection.await;
+        });
+    }
 }

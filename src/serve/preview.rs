@@ -5,21 +5,39 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use serde_json::{Value, json};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::PageImage;
 use crate::status::StatusRow;
 
+/// One page as served: its SVG, ready to send without copying.
+#[derive(Debug)]
+pub struct Page {
+    pub hash: String,
+    pub svg: Bytes,
+    pub width: f64,
+    pub height: f64,
+    pub text: String,
+}
+
+impl From<PageImage> for Page {
+    fn from(image: PageImage) -> Self {
+        let PageImage { hash, svg, width, height, text } = image;
+        Self { hash, svg: Bytes::from(svg), width, height, text }
+    }
+}
+
 /// One (release, language) output as the browser sees it.
 #[derive(Debug, Default)]
 pub struct OutputView {
     /// The last good build's pages.
-    pub pages: Vec<Arc<PageImage>>,
+    pub pages: Vec<Arc<Page>>,
     /// The pages before those, still served a little while: a browser that
     /// was told of them may be fetching them right now.
-    previous: Vec<Arc<PageImage>>,
-    pub pdf: Option<Arc<Vec<u8>>>,
+    previous: Vec<Arc<Page>>,
+    pub pdf: Option<Bytes>,
     /// Changes with every good build, so the PDF link changes with it.
     pub pdf_version: u64,
     /// Errors of the last build, when it failed; empty when it succeeded.
@@ -33,7 +51,7 @@ pub struct Preview {
     pub languages: Vec<String>,
     pub source_language: String,
     outputs: BTreeMap<(String, String), OutputView>,
-    pages: HashMap<String, Arc<PageImage>>,
+    pages: HashMap<String, Arc<Page>>,
     /// Errors not tied to one output (a release TOML that does not load, a
     /// broken pressroom.toml), from the last batch.
     problems: Vec<Value>,
@@ -75,9 +93,9 @@ impl Preview {
         let version = self.builds;
         let key = (release.to_owned(), lang.to_owned());
         let output = self.outputs.entry(key).or_default();
-        let pages: Vec<Arc<PageImage>> = images.into_iter().map(Arc::new).collect();
+        let pages: Vec<Arc<Page>> = images.into_iter().map(|i| Arc::new(Page::from(i))).collect();
         output.previous = std::mem::replace(&mut output.pages, pages);
-        output.pdf = Some(Arc::new(pdf));
+        output.pdf = Some(Bytes::from(pdf));
         output.pdf_version = version;
         output.errors.clear();
         self.collect_pages();
@@ -120,7 +138,7 @@ impl Preview {
         self.pages.retain(|hash, _| live.contains(hash));
     }
 
-    pub fn page(&self, hash: &str) -> Option<Arc<PageImage>> {
+    pub fn page(&self, hash: &str) -> Option<Arc<Page>> {
         self.pages.get(hash).cloned()
     }
 

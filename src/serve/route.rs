@@ -26,6 +26,7 @@ pub enum Route {
 pub const ASSETS: &[(&str, &str, &str)] = &[
     ("preview.js", "text/javascript; charset=utf-8", include_str!("assets/preview.js")),
     ("preview.css", "text/css; charset=utf-8", include_str!("assets/preview.css")),
+    ("favicon.svg", "image/svg+xml", include_str!("assets/favicon.svg")),
 ];
 
 /// The route a request's URL names, if any. The query string and fragment

@@ -10,7 +10,7 @@
   const release = document.body.dataset.release;
   const connection = document.getElementById('connection');
   // For tests and the latency benchmark: when each output's pages landed.
-  const record = (window.pressroom = { swaps: [], connected: false });
+  const record = (window.pressroom = { events: [], swaps: [], connected: false });
 
   function applyStatus(rows) {
     const byKey = new Map(rows.map((row) => [`${row.release}/${row.language}`, row]));
@@ -149,7 +149,10 @@
     await Promise.all(swaps);
     if (latest[output.lang] !== mine) return;
     trimRows();
-    record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) });
+    // Recorded at the next frame: when the browser shows the new pages.
+    requestAnimationFrame(() =>
+      record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) }),
+    );
   }
 
   async function resync() {
@@ -179,6 +182,7 @@
   });
   events.addEventListener('output', (event) => {
     const output = JSON.parse(event.data);
+    record.events.push({ release: output.release, lang: output.lang, at: Date.now() });
     if (kind === 'release' && output.release === release) showOutput(output);
   });
   events.addEventListener('settled', (event) => {
