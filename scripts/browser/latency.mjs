@@ -52,22 +52,27 @@ const shows = (marker) => {
 };
 
 // pressroom: the page swaps in only the changed pages.
+const seen = new Set(await page.$$eval('figure.page img', (imgs) => imgs.map((img) => img.getAttribute('src'))));
 const swap = [];
 const toEvent = [];
+const changed = [];
 for (let i = -2; i < saves; i++) {
   const before = await page.evaluate(() => window.pressroom.swaps.length);
   const started = Date.now();
   const marker = save();
   await page.waitForFunction(shows, marker, { timeout: 20000 });
   await page.waitForFunction((n) => window.pressroom.swaps.length > n, before, { timeout: 20000 });
-  const [shown, event] = await page.evaluate(() => [
+  const [shown, event, pages] = await page.evaluate(() => [
     window.pressroom.swaps.at(-1).at,
     window.pressroom.events.at(-1).at,
+    window.pressroom.swaps.at(-1).pages,
   ]);
   if (i >= 0) {
     swap.push(shown - started);
     toEvent.push(event - started);
+    changed.push(pages.filter((src) => !seen.has(src)).length);
   }
+  pages.forEach((src) => seen.add(src));
 }
 
 // Baseline: on the change event, reload the whole page and wait for every
@@ -86,6 +91,10 @@ for (let i = -2; i < saves; i++) {
   if (i >= 0) reload.push(shown - started);
 }
 
+async function pageCount() {
+  return page.$$eval('figure.page[data-lang="tg"] img', (imgs) => imgs.length);
+}
+const total = await pageCount();
 await browser.close();
 server.stop();
 removeProject(root);
@@ -98,3 +107,4 @@ console.log(row('pressroom serve (changed pages swapped)', swap));
 console.log(row('  of which save -> event', toEvent));
 console.log(row('baseline: full page reload on change', reload));
 console.log(`ratio pressroom / baseline (median): ${(median(swap) / median(reload)).toFixed(2)}`);
+console.log(`pages re-fetched per save: ${median(changed)} of ${total} Tajik pages (median)`);

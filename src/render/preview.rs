@@ -27,13 +27,44 @@ pub fn pages(document: &PagedDocument) -> Vec<PageImage> {
 }
 
 fn page_image(page: &Page) -> PageImage {
-    let svg = typst_svg::svg(page, &typst_svg::SvgOptions::default());
+    let svg = lighten(&typst_svg::svg(page, &typst_svg::SvgOptions::default()));
     let digest = Sha256::digest(svg.as_bytes());
     let hash = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     let size = page.frame.size();
     let mut lines = Lines::default();
     collect_text(&page.frame, Point::zero(), &mut lines);
     PageImage { hash, svg, width: size.x.to_pt(), height: size.y.to_pt(), text: lines.text }
+}
+
+/// The same drawing in about two thirds of the bytes, which a browser
+/// parses faster: glyph ids (`g` + 32 hex digits, used once per letter
+/// printed) become short counters, and attributes that only restate the
+/// SVG default (`fill-rule="nonzero"`, `y="0"`, which typst-svg writes on
+/// every glyph) go.
+fn lighten(svg: &str) -> String {
+    let svg = svg.replace(" fill-rule=\"nonzero\"", "").replace(" y=\"0\"", "");
+    let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg.as_str();
+    while let Some(at) = rest.find(['#', '"']) {
+        let (before, from) = rest.split_at(at + 1);
+        out.push_str(before);
+        let id = from.get(..33).filter(|id| {
+            id.starts_with('g')
+                && id[1..].bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+        });
+        match id {
+            Some(id) => {
+                let next = ids.len();
+                let n = *ids.entry(id).or_insert(next);
+                out.push_str(&format!("g{n:x}"));
+                rest = &from[33..];
+            }
+            None => rest = from,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Text items joined into lines: a new line wherever the baseline moves.
@@ -72,5 +103,27 @@ fn collect_text(frame: &Frame, origin: Point, lines: &mut Lines) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lighten;
+
+    #[test]
+    fn lightened_svg_keeps_every_reference() {
+        let id = "gDEE9E6976BE95EA87762945525CB6840";
+        let other = "g8D1221689F6C2C1E025C769448D01AA1";
+        let svg = format!(
+            "<svg><use xlink:href=\"#{id}\" x=\"70.4\" y=\"0\" fill=\"#1a1a1a\" fill-rule=\"nonzero\"/>\
+             <use xlink:href=\"#{other}\" x=\"0\" y=\"0\" fill-rule=\"evenodd\"/>\
+             <defs><symbol id=\"{id}\"/><symbol id=\"{other}\"/></defs></svg>"
+        );
+        assert_eq!(
+            lighten(&svg),
+            "<svg><use xlink:href=\"#g0\" x=\"70.4\" fill=\"#1a1a1a\"/>\
+             <use xlink:href=\"#g1\" x=\"0\" fill-rule=\"evenodd\"/>\
+             <defs><symbol id=\"g0\"/><symbol id=\"g1\"/></defs></svg>"
+        );
     }
 }
