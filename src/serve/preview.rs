@@ -120,6 +120,9 @@ impl Preview {
     pub fn settled(&mut self, status: Option<(Vec<StatusRow>, Vec<String>)>) -> Value {
         self.problems = std::mem::take(&mut self.batch_problems);
         if let Some((rows, releases)) = status {
+            // A deleted release's pages go with it.
+            self.outputs.retain(|(release, _), _| releases.contains(release));
+            self.collect_pages();
             self.status = rows;
             self.releases = releases;
         }

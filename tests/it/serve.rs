@@ -340,3 +340,34 @@ fn a_broken_release_file_shows_on_its_page() {
     next_event(&events, "settled", |d| d["problems"].as_array().unwrap().is_empty());
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn releases_added_and_deleted_while_serving_come_and_go() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let events = serve.events();
+    let id = "2015-03-12-second";
+    for (from, to) in [
+        (format!("releases/{REFERENCE}.toml"), format!("releases/{id}.toml")),
+        (format!("locales/en/releases/{REFERENCE}.ftl"), format!("locales/en/releases/{id}.ftl")),
+        (format!("locales/ru/releases/{REFERENCE}.ftl"), format!("locales/ru/releases/{id}.ftl")),
+        (format!("locales/tg/releases/{REFERENCE}.ftl"), format!("locales/tg/releases/{id}.ftl")),
+    ] {
+        project.write(&to, &project.read(&from));
+    }
+    next_event(&events, "output", |d| d["release"] == id && d["lang"] == "tg");
+    next_event(&events, "settled", |d| {
+        d["status"].as_array().unwrap().iter().any(|r| r["release"] == id)
+    });
+    assert!(serve.get("/").text().contains(&format!("href=\"/release/{id}\"")));
+    assert_eq!(serve.get(&format!("/release/{id}")).status, 200);
+
+    std::fs::remove_file(project.file(&format!("releases/{id}.toml"))).unwrap();
+    next_event(&events, "settled", |d| {
+        d["status"].as_array().unwrap().iter().all(|r| r["release"] != id)
+    });
+    assert_eq!(serve.get(&format!("/release/{id}")).status, 404);
+    assert_eq!(serve.get(&format!("/release/{id}/en.pdf")).status, 404);
+    assert!(!serve.get("/").text().contains(id));
+    assert_eq!(serve.running.stop(), 0);
+}
