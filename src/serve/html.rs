@@ -123,8 +123,8 @@ pub fn release(preview: &Preview, id: &str) -> String {
                 Some(page) => {
                     let _ = write!(
                         html,
-                        "<figure class=\"page\" data-lang=\"{}\"><img src=\"{}\" width=\"{:.0}\" \
-                         height=\"{:.0}\" alt=\"{}\"></figure>",
+                        "<figure class=\"page\" data-lang=\"{0}\" lang=\"{0}\"><img src=\"{1}\" \
+                         width=\"{2:.0}\" height=\"{3:.0}\" alt=\"{4}\"></figure>",
                         escape(lang),
                         page_url(&page.hash),
                         page.width,
@@ -135,7 +135,7 @@ pub fn release(preview: &Preview, id: &str) -> String {
                 None => {
                     let _ = write!(
                         html,
-                        "<figure class=\"page empty\" data-lang=\"{}\"></figure>",
+                        "<figure class=\"page empty\" data-lang=\"{0}\" lang=\"{0}\"></figure>",
                         escape(lang)
                     );
                 }

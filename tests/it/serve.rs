@@ -371,3 +371,33 @@ fn releases_added_and_deleted_while_serving_come_and_go() {
     assert!(!serve.get("/").text().contains(id));
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn an_untranslated_message_shows_the_source_marked_and_counts_as_missing() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &["--lang", "tg"]);
+    let events = serve.events();
+    let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel);
+    let title = text.lines().next().unwrap();
+    assert!(title.starts_with("title = "));
+    save_by_rename(&project, &rel, &text.replacen(title, "", 1));
+    let output = next_event(&events, "output", |d| d["lang"] == "tg");
+    let first = output["pages"][0]["text"].as_str().unwrap();
+    assert!(
+        first.contains("Dushanbe hosts EU-Central Asia High Level Security Dialogue"),
+        "{first}"
+    );
+    assert!(first.contains("Тарҷума нашудааст"), "the stand-in is labelled: {first}");
+    let settled = next_event(&events, "settled", |_| true);
+    let row = settled["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["release"] == REFERENCE && r["language"] == "tg")
+        .unwrap()
+        .clone();
+    assert_eq!(row["label"], "missing 1", "{row}");
+    assert!(serve.get("/").text().contains(&format!("data-status=\"{REFERENCE}/tg\">missing 1<")));
+    assert_eq!(serve.running.stop(), 0);
+}

@@ -51,6 +51,8 @@
       const figure = document.createElement('figure');
       figure.className = 'page empty';
       figure.dataset.lang = lang;
+      // The page's alternative text is read in its own language.
+      figure.lang = lang;
       row.append(figure);
     }
     columns.append(row);
