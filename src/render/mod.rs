@@ -44,7 +44,7 @@ pub struct Rendered {
     /// The document model the layout read (JSON), for `build --emit-model`.
     pub model: Vec<u8>,
     /// The pages as SVG, when asked for (the browser preview).
-    pub images: Vec<PageImage>,
+    pub images: Vec<Arc<PageImage>>,
 }
 
 impl Engine {
@@ -109,10 +109,12 @@ pub fn render(
     };
     // The SVG pages are drawn while the PDF is written: a live preview
     // waits for both.
-    let (pdf, images) = rayon::join(
+    let before = std::mem::take(&mut world.page_images);
+    let (pdf, (images, drawn)) = rayon::join(
         || typst_pdf::pdf(&document, &options),
-        || if images { preview::pages(&document) } else { Vec::new() },
+        || if images { preview::pages(&document, &before) } else { Default::default() },
     );
+    world.page_images = drawn;
     typst::comemo::evict(10);
     match pdf {
         Ok(pdf) => Ok(Rendered {

@@ -1,6 +1,9 @@
 //! Pages as SVG for the browser preview (`pressroom serve`), from the same
 //! laid-out document as the PDF.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use typst::layout::{Frame, FrameItem, Point};
@@ -21,9 +24,23 @@ pub struct PageImage {
     pub text: String,
 }
 
-/// Every page of `document` as SVG, rendered in parallel.
-pub fn pages(document: &PagedDocument) -> Vec<PageImage> {
-    document.pages().par_iter().map(page_image).collect()
+/// Pages drawn before, by [`typst::utils::hash128`] of the laid-out page.
+pub type PageCache = HashMap<u128, Arc<PageImage>>;
+
+/// Every page of `document` as SVG, in parallel; a page laid out exactly as
+/// one in `before` is taken from there. Returns the pages and their cache.
+pub fn pages(document: &PagedDocument, before: &PageCache) -> (Vec<Arc<PageImage>>, PageCache) {
+    let pages: Vec<(u128, Arc<PageImage>)> = document
+        .pages()
+        .par_iter()
+        .map(|page| {
+            let key = typst::utils::hash128(page);
+            let image = before.get(&key).cloned().unwrap_or_else(|| Arc::new(page_image(page)));
+            (key, image)
+        })
+        .collect();
+    let cache = pages.iter().cloned().collect();
+    (pages.into_iter().map(|(_, image)| image).collect(), cache)
 }
 
 fn page_image(page: &Page) -> PageImage {

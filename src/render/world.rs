@@ -62,6 +62,9 @@ pub struct LayoutWorld {
     main: FileId,
     files: FileStore<SandboxLoader>,
     today: Date,
+    /// The last compile's pages as SVG, by a hash of the laid-out page: a
+    /// live rebuild draws only the pages that changed.
+    pub(super) page_images: super::preview::PageCache,
 }
 
 impl LayoutWorld {
@@ -85,6 +88,7 @@ impl LayoutWorld {
             main,
             files: FileStore::new(loader),
             today: Date { year: 1970, month: 1, day: 1 },
+            page_images: Default::default(),
         })
     }
 

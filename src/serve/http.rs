@@ -12,6 +12,7 @@ use super::events::Hub;
 use super::html;
 use super::preview::Preview;
 use super::route::{ASSETS, Route, route};
+use crate::render::PageImage;
 
 /// Pages and data must never be served from a stale cache; pages by hash
 /// never change.
@@ -30,6 +31,15 @@ pub struct Context {
 }
 
 pub type Reply = Response<BoxBody<Bytes, Infallible>>;
+
+/// A page's SVG as a response body, without copying it.
+struct Svg(Arc<PageImage>);
+
+impl AsRef<[u8]> for Svg {
+    fn as_ref(&self) -> &[u8] {
+        self.0.svg.as_bytes()
+    }
+}
 
 fn reply(
     status: StatusCode,
@@ -136,7 +146,9 @@ fn answer(route: Route, context: &Context) -> Reply {
             }
         }
         Route::Page(hash) => match preview.page(&hash) {
-            Some(page) => reply(StatusCode::OK, "image/svg+xml", IMMUTABLE, page.svg.clone()),
+            Some(page) => {
+                reply(StatusCode::OK, "image/svg+xml", IMMUTABLE, Bytes::from_owner(Svg(page)))
+            }
             None => not_found("No page has that hash (any more)."),
         },
         Route::Asset(name) => match ASSETS.iter().find(|(n, _, _)| *n == name) {

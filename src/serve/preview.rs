@@ -12,31 +12,14 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::PageImage;
 use crate::status::StatusRow;
 
-/// One page as served: its SVG, ready to send without copying.
-#[derive(Debug)]
-pub struct Page {
-    pub hash: String,
-    pub svg: Bytes,
-    pub width: f64,
-    pub height: f64,
-    pub text: String,
-}
-
-impl From<PageImage> for Page {
-    fn from(image: PageImage) -> Self {
-        let PageImage { hash, svg, width, height, text } = image;
-        Self { hash, svg: Bytes::from(svg), width, height, text }
-    }
-}
-
 /// One (release, language) output as the browser sees it.
 #[derive(Debug, Default)]
 pub struct OutputView {
     /// The last good build's pages.
-    pub pages: Vec<Arc<Page>>,
+    pub pages: Vec<Arc<PageImage>>,
     /// The pages before those, still served a little while: a browser that
     /// was told of them may be fetching them right now.
-    previous: Vec<Arc<Page>>,
+    previous: Vec<Arc<PageImage>>,
     pub pdf: Option<Bytes>,
     /// Changes with every good build, so the PDF link changes with it.
     pub pdf_version: u64,
@@ -51,7 +34,7 @@ pub struct Preview {
     pub languages: Vec<String>,
     pub source_language: String,
     outputs: BTreeMap<(String, String), OutputView>,
-    pages: HashMap<String, Arc<Page>>,
+    pages: HashMap<String, Arc<PageImage>>,
     /// Errors not tied to one output (a release TOML that does not load, a
     /// broken pressroom.toml), from the last batch.
     problems: Vec<Value>,
@@ -86,15 +69,14 @@ impl Preview {
         &mut self,
         release: &str,
         lang: &str,
-        images: Vec<PageImage>,
+        images: Vec<Arc<PageImage>>,
         pdf: Vec<u8>,
     ) -> Value {
         self.builds += 1;
         let version = self.builds;
         let key = (release.to_owned(), lang.to_owned());
         let output = self.outputs.entry(key).or_default();
-        let pages: Vec<Arc<Page>> = images.into_iter().map(|i| Arc::new(Page::from(i))).collect();
-        output.previous = std::mem::replace(&mut output.pages, pages);
+        output.previous = std::mem::replace(&mut output.pages, images);
         output.pdf = Some(Bytes::from(pdf));
         output.pdf_version = version;
         output.errors.clear();
@@ -141,7 +123,7 @@ impl Preview {
         self.pages.retain(|hash, _| live.contains(hash));
     }
 
-    pub fn page(&self, hash: &str) -> Option<Arc<Page>> {
+    pub fn page(&self, hash: &str) -> Option<Arc<PageImage>> {
         self.pages.get(hash).cloned()
     }
 
