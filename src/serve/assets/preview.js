@@ -136,16 +136,24 @@
         current.alt = page.text;
         return;
       }
+      // The new page is laid over the old one at its final size, so the
+      // browser decodes it once, at the size it is shown.
       const image = new Image(Math.round(page.width), Math.round(page.height));
       image.alt = page.text;
+      image.className = 'incoming';
+      figure.append(image);
       image.src = page.src;
       try {
         await image.decode();
       } catch (_) {
         // Shown anyway: the browser draws what it can.
       }
-      if (latest[output.lang] !== mine) return;
-      figure.replaceChildren(image);
+      if (latest[output.lang] !== mine) {
+        image.remove();
+        return;
+      }
+      for (const old of [...figure.children]) if (old !== image) old.remove();
+      image.className = '';
       figure.classList.remove('empty');
     });
     await Promise.all(swaps);
