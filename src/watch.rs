@@ -142,6 +142,9 @@ pub struct Session {
     project: Project,
     renderer: Renderer,
     out_dir: PathBuf,
+    /// Why `pressroom.toml` does not load, while it does not: reported again
+    /// after every batch (the last good configuration builds meanwhile).
+    config_problems: Option<Diagnostics>,
 }
 
 impl Session {
@@ -152,7 +155,14 @@ impl Session {
         let build_options = BuildOptions { out: options.out.clone(), ..BuildOptions::default() };
         let out_dir = build::output_dir(&project, &build_options);
         let renderer = Renderer::new(&project);
-        Ok(Self { root: project.root().to_path_buf(), options, project, renderer, out_dir })
+        Ok(Self {
+            root: project.root().to_path_buf(),
+            options,
+            project,
+            renderer,
+            out_dir,
+            config_problems: None,
+        })
     }
 
     pub fn project(&self) -> &Project {
@@ -189,6 +199,9 @@ impl Session {
     /// if anything was touched.
     pub fn apply(&mut self, paths: &BTreeSet<PathBuf>, report: &mut impl FnMut(Report)) {
         if self.apply_batch(paths, report) {
+            if let Some(problems) = &self.config_problems {
+                report(Report::Problems(problems.clone()));
+            }
             report(Report::Settled);
         }
     }
@@ -217,9 +230,12 @@ impl Session {
                 Ok(project) => {
                     self.renderer = Renderer::new(&project);
                     self.project = project;
+                    self.config_problems = None;
                 }
                 Err(diags) => {
-                    report(Report::Problems(diags));
+                    // Reported once the batch is done, and after every batch
+                    // until pressroom.toml loads again.
+                    self.config_problems = Some(diags);
                     return true;
                 }
             }

@@ -401,3 +401,31 @@ fn an_untranslated_message_shows_the_source_marked_and_counts_as_missing() {
     assert!(serve.get("/").text().contains(&format!("data-status=\"{REFERENCE}/tg\">missing 1<")));
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn a_broken_pressroom_toml_stays_on_the_page_until_it_loads() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let events = serve.events();
+    let good = project.read("pressroom.toml");
+    save_by_rename(
+        &project,
+        "pressroom.toml",
+        &good.replacen("languages = [", "languages = [[", 1),
+    );
+    let has_config_problem = |d: &serde_json::Value| {
+        d["problems"].as_array().unwrap().iter().any(|p| p["file"] == "pressroom.toml")
+    };
+    next_event(&events, "settled", has_config_problem);
+    // An unrelated save builds with the last good configuration; the
+    // problem is still shown.
+    let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel);
+    save_by_rename(&project, &rel, &text.replace("Имрӯз дар Душанбе", "Имрӯз дар шаҳри Душанбе"));
+    next_event(&events, "output", |d| d["lang"] == "tg" && d["errors"] == serde_json::json!([]));
+    let settled = next_event(&events, "settled", |_| true);
+    assert!(has_config_problem(&settled), "{settled}");
+    save_by_rename(&project, "pressroom.toml", &good);
+    next_event(&events, "settled", |d| d["problems"].as_array().unwrap().is_empty());
+    assert_eq!(serve.running.stop(), 0);
+}
