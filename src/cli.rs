@@ -368,7 +368,6 @@ fn serve(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    use std::io::Write;
     let stop = match ctrl_c() {
         Ok(stop) => stop,
         Err(diag) => return reporter.finish(&diag.into()),
@@ -377,14 +376,12 @@ fn serve(
     let ready = |url: &str| {
         // Printed even with -q: it is what the command is for.
         println!("serving {url} (127.0.0.1 only); Ctrl-C to stop");
-        let _ = std::io::stdout().flush();
         if open && let Err(err) = ::open::that_detached(url) {
             eprintln!("warning: cannot open a browser ({err}); open {url} yourself");
         }
     };
     let result = pressroom::serve::run(project.root(), options, stop, ready, |report| {
-        print_report(report, &root, reporter, quiet);
-        let _ = std::io::stdout().flush();
+        print_report(report, &root, reporter, quiet)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,7 +60,7 @@ fn page_image(page: &Page) -> PageImage {
 /// every glyph) go.
 fn lighten(svg: &str) -> String {
     let svg = svg.replace(" fill-rule=\"nonzero\"", "").replace(" y=\"0\"", "");
-    let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut out = String::with_capacity(svg.len());
     let mut rest = svg.as_str();
     while let Some(at) = rest.find(['#', '"']) {

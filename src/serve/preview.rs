@@ -81,7 +81,7 @@ impl Preview {
         output.pdf_version = version;
         output.errors.clear();
         self.collect_pages();
-        self.output_event(release, lang)
+        self.output_json(release, lang)
     }
 
     /// A failed build: the last good pages stay, with its errors.
@@ -89,7 +89,7 @@ impl Preview {
         let key = (release.to_owned(), lang.to_owned());
         let output = self.outputs.entry(key).or_default();
         output.errors = errors_of(diagnostics);
-        self.output_event(release, lang)
+        self.output_json(release, lang)
     }
 
     /// Problems not tied to one output, gathered until the batch settles.
@@ -193,10 +193,6 @@ impl Preview {
             "pdf": output.pdf.as_ref().map(|_| pdf_url(release, lang, output.pdf_version)),
             "errors": output.errors,
         })
-    }
-
-    fn output_event(&self, release: &str, lang: &str) -> Value {
-        self.output_json(release, lang)
     }
 
     /// A release page's whole state, for a browser that (re)connects.

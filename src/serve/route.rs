@@ -37,11 +37,9 @@ pub fn route(url: &str) -> Option<Route> {
     match segments.as_slice() {
         [""] => Some(Route::Index),
         ["events"] => Some(Route::Events),
-        ["release", id] if is_release_id(id) => Some(Route::Release((*id).to_owned())),
-        ["release", id, "state.json"] if is_release_id(id) => {
-            Some(Route::ReleaseState((*id).to_owned()))
-        }
-        ["release", id, file] if is_release_id(id) => {
+        ["release", id] if is_name(id) => Some(Route::Release((*id).to_owned())),
+        ["release", id, "state.json"] if is_name(id) => Some(Route::ReleaseState((*id).to_owned())),
+        ["release", id, file] if is_name(id) => {
             let lang = file.strip_suffix(".pdf")?;
             is_language_tag(lang)
                 .then(|| Route::Pdf { release: (*id).to_owned(), lang: lang.to_owned() })
@@ -56,11 +54,6 @@ pub fn route(url: &str) -> Option<Route> {
         }
         _ => None,
     }
-}
-
-/// A release id as `releases/<id>.toml` names it: a plain name.
-fn is_release_id(id: &str) -> bool {
-    is_name(id)
 }
 
 #[cfg(test)]
