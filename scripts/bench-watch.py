@@ -121,7 +121,7 @@ def main():
             src = os.path.join(ROOT, item)
             (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(project, item))
         ftl = os.path.join(project, f"locales/ru/releases/{REFERENCE}.ftl")
-        out = os.path.join(project, f"out/{REFERENCE}.ru.pdf")
+        out = os.path.join(project, f"out/drafts/{REFERENCE}.ru.draft.pdf")
         cmd = [a.pressroom, "--root", project, "watch", REFERENCE, "--lang", "ru"]
         lat, missed, memory = measure(cmd, project, Saver(ftl, "title = В Душанбе"), out,
                                       a.saves, a.settle, a.memory_saves)

@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Sources};
 use crate::l10n::catalog::{office_key, release_key};
-use crate::l10n::{Catalog, DateFormat, compare};
+use crate::l10n::{Catalog, DateFormat, Localizer, compare, dates, typography};
 use crate::project::Project;
 use crate::release::{Release, ReleaseId};
 
@@ -38,6 +38,7 @@ pub fn check(project: &Project) -> Diagnostics {
             if let Some(target) = target {
                 diags.extend(retag(compare::duplicates(target, lang), &tag));
                 diags.extend(retag(compare::plural_variants(target, lang), &tag));
+                diags.extend(retag(typography::check(target, lang), &tag));
             }
             if *lang == catalog.source_lang {
                 continue;
@@ -82,6 +83,14 @@ pub fn check(project: &Project) -> Diagnostics {
                 _ => {}
             }
         }
+    }
+
+    // Each language's own way of writing dates, tried on every month.
+    for lang in &catalog.languages {
+        let Ok(cldr) = DateFormat::new(&project.date_locale(lang)) else { continue };
+        let office = catalog.file(lang, &office_key()).cloned();
+        let (localizer, _) = Localizer::new(lang, office, None, Default::default());
+        diags.extend(dates::check(&localizer, &cldr));
     }
 
     // Translation files with no source-language file: left over from a

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use pressroom::build::{self, BuildOptions};
 use pressroom::diag::{Diagnostic, Diagnostics};
+use pressroom::pipeline::{Mode, Settings, Signing};
 use pressroom::project::Project;
 
 #[derive(Debug, Parser)]
@@ -75,8 +76,8 @@ enum Command {
         /// Also write the document model each layout reads, as <id>.<lang>.json (for layout authors).
         #[arg(long)]
         emit_model: bool,
-        /// Sign each PDF (PAdES B-B) with the key named in [signing].
-        #[arg(long)]
+        /// Sign each PDF (PAdES B-B) with the key named in [signing]; finals only.
+        #[arg(long, conflicts_with = "draft")]
         sign: bool,
         /// Rebuild even the PDFs that are up to date.
         #[arg(long)]
@@ -186,34 +187,19 @@ pub fn run(cli: Cli) -> ExitCode {
                 Ok(epoch) => epoch,
                 Err(diag) => return reporter.finish(&diag.into()),
             };
+            let mode = if draft { Mode::Draft } else { Mode::Final };
+            let signing = match sign.then(|| load_signer(&project)).transpose() {
+                Ok(signing) => signing,
+                Err(diag) => return reporter.finish(&diag.into()),
+            };
             let options = BuildOptions {
                 releases: ids,
                 languages,
-                draft,
                 out,
-                source_date_epoch,
                 emit_model,
                 force,
-                live: false,
-                images: false,
-                signer: None,
-                signing_time: String::new(),
-                signing_date: pressroom::release::Date { year: 1970, month: 1, day: 1 },
+                settings: Settings { mode, source_date_epoch, signing },
             };
-            let mut options = options;
-            if sign {
-                match load_signer(&project) {
-                    Ok((signer, when)) => {
-                        options.signer = Some(std::sync::Arc::new(signer));
-                        options.signing_time = when;
-                        let today = now_unix().div_euclid(86_400);
-                        if let Some(date) = pressroom::release::Date::from_days_since_epoch(today) {
-                            options.signing_date = date;
-                        }
-                    }
-                    Err(diag) => return reporter.finish(&diag.into()),
-                }
-            }
             let quiet = cli.quiet;
             let mut events = BuildProgress::new(project.root(), quiet);
             let result = build::build(&project, &options, &mut events);
@@ -352,7 +338,7 @@ fn watch(
         Err(diag) => return reporter.finish(&diag.into()),
     };
     let root = project.root().to_path_buf();
-    let result = pressroom::watch::run(project.root(), options, stop, |report| {
+    let result = pressroom::watch::run(project.clone(), options, stop, |report| {
         print_report(report, &root, reporter, quiet)
     });
     match result {
@@ -380,7 +366,7 @@ fn serve(
             eprintln!("warning: cannot open a browser ({err}); open {url} yourself");
         }
     };
-    let result = pressroom::serve::run(project.root(), options, stop, ready, |report| {
+    let result = pressroom::serve::run(project.clone(), options, stop, ready, |report| {
         print_report(report, &root, reporter, quiet)
     });
     match result {
@@ -447,8 +433,8 @@ fn now_unix() -> i64 {
     })
 }
 
-/// The signer of `[signing]` and the signing time for /M.
-fn load_signer(project: &Project) -> Result<(pressroom::sign::Signer, String), Diagnostic> {
+/// The signer of `[signing]`, the signing time for /M and the date shown.
+fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
     use pressroom::sign::{PASSPHRASE_VAR, SignError};
     let mut passphrase = || -> Result<String, SignError> {
         if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
@@ -463,11 +449,13 @@ fn load_signer(project: &Project) -> Result<(pressroom::sign::Signer, String), D
     let now = now_unix();
     let signer = pressroom::sign::load_signer(project, &mut passphrase, now)
         .map_err(|e| e.to_diagnostic())?;
-    Ok((signer, pressroom::sign::pdf_date(now)))
+    let date = pressroom::release::Date::from_days_since_epoch(now.div_euclid(86_400))
+        .unwrap_or(pressroom::release::Date { year: 1970, month: 1, day: 1 });
+    Ok(Signing { signer: std::sync::Arc::new(signer), time: pressroom::sign::pdf_date(now), date })
 }
 
 fn sign(project: &Project, pdfs: &[PathBuf], reporter: &Reporter, quiet: bool) -> ExitCode {
-    let (signer, when) = match load_signer(project) {
+    let Signing { signer, time: when, .. } = match load_signer(project) {
         Ok(found) => found,
         Err(diag) => return reporter.finish(&diag.into()),
     };
@@ -480,7 +468,7 @@ fn sign(project: &Project, pdfs: &[PathBuf], reporter: &Reporter, quiet: bool) -
                     .map_err(|e| e.to_diagnostic().in_file(path))
             })
             .and_then(|signed| {
-                pressroom::atomic::write_atomic(path, &signed).map_err(|e| {
+                pressroom::atomic::replace_keeping_mode(path, &signed).map_err(|e| {
                     Diagnostic::error("sign", format!("cannot write: {e}")).in_file(path)
                 })
             });

@@ -248,7 +248,7 @@ pub fn build(
     let project = sources.project;
     let lang = sources.target.lang.clone();
 
-    let date = dates.date(release.date).unwrap_or_else(|err| {
+    let date = sources.target.date(dates, release.date, &mut diags).unwrap_or_else(|err| {
         diags.push(Diagnostic::error("release-date", err).at(&release.source, 0..0));
         String::new()
     });
@@ -276,7 +276,7 @@ pub fn build(
     let notes = sources.blocks("notes", &args, false, &mut diags);
 
     let embargo = release.embargo.and_then(|moment| {
-        let when = dates.moment(moment).map_err(|err| {
+        let when = sources.target.moment(dates, moment, &mut diags).map_err(|err| {
             diags.push(Diagnostic::error("release-embargo", err).at(&release.source, 0..0))
         });
         let mut args = FluentArgs::new();
@@ -302,7 +302,7 @@ pub fn build(
         let message = format!("contact-{signatory}");
         let name = sources.text(&message, None, None, true, &mut diags)?;
         let role = sources.text(&message, Some("role"), None, false, &mut diags);
-        let when = dates.date(date).ok()?;
+        let when = sources.target.date(dates, date, &mut diags).ok()?;
         let mut args = FluentArgs::new();
         args.set("name", FluentValue::from(name.value));
         args.set("role", FluentValue::from(role.map(|r| r.value).unwrap_or_default()));

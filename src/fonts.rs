@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::build::{BuildOptions, render_each};
 use crate::diag::Diagnostics;
 use crate::l10n::cldr;
+use crate::pipeline::{Mode, Settings, render_each};
 use crate::project::Project;
 use crate::render::{Fonts, face_name};
 
@@ -27,8 +27,8 @@ pub fn report(project: &Project) -> Result<(Vec<FontRow>, Diagnostics), Diagnost
         languages.iter().map(|l| (l.clone(), cldr::letters(l))).collect();
 
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let options = BuildOptions { draft: true, ..BuildOptions::default() };
-    let diagnostics = render_each(project, &options, |release, lang, rendered| {
+    let settings = Settings { mode: Mode::Draft, ..Settings::default() };
+    let diagnostics = render_each(project, &[], &[], &settings, |release, lang, rendered| {
         for face in rendered.glyphs.faces {
             used.entry(face).or_default().push(format!("{}.{lang}", release.id));
         }

@@ -1,18 +1,30 @@
-//! Skipping what is up to date: each output's fingerprint covers everything
-//! it is made from (pressroom's version, the options, pressroom.toml, the
-//! release, the Fluent files of its language and the source language, the
-//! translation state, the layout's files and the fonts). A manifest in the
-//! output folder remembers the fingerprint each PDF was built from.
+//! Skipping what is up to date. Each output's fingerprint covers everything
+//! it is made from: pressroom's version, the options, pressroom.toml, the
+//! release, the Fluent files of its language and the source language, which
+//! of its messages are stale, the layout's folder and the fonts (all that a
+//! layout may read). A manifest in each output folder remembers, per PDF,
+//! the fingerprint it was built from, its kind and the SHA-256 of the bytes
+//! written: a PDF changed on disk, of another kind, or missing is rebuilt.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::project::Project;
 use crate::release::ReleaseId;
 
 pub const MANIFEST: &str = ".pressroom-manifest.json";
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Final,
+    Signed,
+    Draft,
+}
 
 /// Fingerprints outputs, hashing each shared input once.
 pub struct Fingerprints<'a> {
@@ -23,7 +35,7 @@ pub struct Fingerprints<'a> {
 }
 
 impl<'a> Fingerprints<'a> {
-    /// `flags` names the options that change the bytes (draft, signing…).
+    /// `flags` names the options that change the bytes (kind, signer…).
     pub fn new(project: &'a Project, flags: &str) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(env!("CARGO_PKG_VERSION"));
@@ -31,40 +43,25 @@ impl<'a> Fingerprints<'a> {
         hasher.update(flags);
         hasher.update([0]);
         hash_file(&mut hasher, &project.root().join(crate::project::CONFIG_FILE));
-        // Fonts can be large: their names, sizes and times stand for them.
-        for path in files_under(&project.fonts_dir()) {
-            hasher.update(path.to_string_lossy().as_bytes());
-            if let Ok(meta) = std::fs::metadata(&path) {
-                hasher.update(meta.len().to_le_bytes());
-                if let Ok(modified) = meta.modified()
-                    && let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH)
-                {
-                    hasher.update(since.as_nanos().to_le_bytes());
-                }
-            }
-        }
+        hash_tree(&mut hasher, &project.fonts_dir());
         Self { project, shared: hasher.finalize().to_vec(), layouts: BTreeMap::new() }
     }
 
     fn layout(&mut self, name: &str) -> Vec<u8> {
-        let dir = self.project.root().join("layouts").join(name);
+        let dir = self.project.layout_dir(name);
         self.layouts
             .entry(name.to_owned())
             .or_insert_with(|| {
                 let mut hasher = Sha256::new();
-                for path in files_under(&dir) {
-                    hasher.update(
-                        path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().as_bytes(),
-                    );
-                    hash_file(&mut hasher, &path);
-                }
+                hash_tree(&mut hasher, &dir);
                 hasher.finalize().to_vec()
             })
             .clone()
     }
 
-    /// The fingerprint of release `id` in `lang`, laid out with `layout`.
-    pub fn output(&mut self, id: &ReleaseId, lang: &str, layout: &str) -> String {
+    /// The fingerprint of release `id` in `lang`, laid out with `layout`,
+    /// showing the `stale` messages as stale.
+    pub fn output(&mut self, id: &ReleaseId, lang: &str, layout: &str, stale: &[String]) -> String {
         let project = self.project;
         let source = project.source_language();
         let mut hasher = Sha256::new();
@@ -76,12 +73,19 @@ impl<'a> Fingerprints<'a> {
             project.release_ftl(&source, id),
             project.office_ftl(lang),
             project.release_ftl(lang, id),
-            project.locale_dir(lang).join(crate::l10n::state::STATE_FILE),
         ] {
             hash_file(&mut hasher, &path);
         }
-        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        for message in stale {
+            hasher.update(message.as_bytes());
+            hasher.update([0]);
+        }
+        hex(&hasher.finalize())
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn hash_file(hasher: &mut Sha256, path: &Path) {
@@ -91,6 +95,15 @@ fn hash_file(hasher: &mut Sha256, path: &Path) {
             hasher.update(&bytes);
         }
         Err(_) => hasher.update(b"(absent)"),
+    }
+}
+
+/// Every file under `dir` by its relative name and content, in a fixed order.
+fn hash_tree(hasher: &mut Sha256, dir: &Path) {
+    for path in files_under(dir) {
+        hasher.update(path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hash_file(hasher, &path);
     }
 }
 
@@ -110,41 +123,67 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// `<output file name>` -> fingerprint, as last built.
+/// One PDF as last written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Entry {
+    fingerprint: String,
+    kind: Kind,
+    sha256: String,
+}
+
+/// `<output file name>` -> what was written there, as last built.
 #[derive(Debug, Default)]
 pub struct Manifest {
     path: PathBuf,
-    entries: BTreeMap<String, String>,
+    entries: BTreeMap<String, Entry>,
+    changed: bool,
 }
 
 impl Manifest {
+    /// The manifest of `out_dir`; an unreadable one (or one written by an
+    /// older pressroom) is empty, so everything is rebuilt.
     pub fn load(out_dir: &Path) -> Self {
         let path = out_dir.join(MANIFEST);
         let entries = std::fs::read(&path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        Self { path, entries }
+        Self { path, entries, changed: false }
     }
 
-    /// Whether `file` exists and was built from `fingerprint`.
-    pub fn is_current(&self, file: &Path, fingerprint: &str) -> bool {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        file.is_file() && self.entries.get(name).is_some_and(|f| f == fingerprint)
+    /// Whether `file` holds, byte for byte, what a build of `kind` wrote
+    /// from `fingerprint`.
+    pub fn is_current(&self, file: &Path, fingerprint: &str, kind: Kind) -> bool {
+        let Some(entry) = self.entries.get(name(file)) else { return false };
+        if entry.fingerprint != fingerprint || entry.kind != kind {
+            return false;
+        }
+        // Hashing the bytes costs about a millisecond per PDF and catches a
+        // file edited, replaced or signed by hand since.
+        std::fs::read(file).is_ok_and(|bytes| hex(&Sha256::digest(&bytes)) == entry.sha256)
     }
 
-    pub fn record(&mut self, file: &Path, fingerprint: String) {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        self.entries.insert(name.to_owned(), fingerprint);
+    pub fn record(&mut self, file: &Path, fingerprint: String, kind: Kind, bytes: &[u8]) {
+        let entry = Entry { fingerprint, kind, sha256: hex(&Sha256::digest(bytes)) };
+        self.changed |= self.entries.insert(name(file).to_owned(), entry.clone()) != Some(entry);
     }
 
     pub fn forget(&mut self, file: &Path) {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        self.entries.remove(name);
+        self.changed |= self.entries.remove(name(file)).is_some();
     }
 
-    pub fn save(&self) -> std::io::Result<()> {
+    /// Writes the manifest if anything changed.
+    pub fn save(&mut self) -> std::io::Result<()> {
+        if !self.changed {
+            return Ok(());
+        }
         let text = serde_json::to_vec_pretty(&self.entries).unwrap_or_default();
-        crate::atomic::write_atomic(&self.path, &text)
+        crate::atomic::write_atomic(&self.path, &text)?;
+        self.changed = false;
+        Ok(())
     }
+}
+
+fn name(file: &Path) -> &str {
+    file.file_name().and_then(|n| n.to_str()).unwrap_or_default()
 }

@@ -14,6 +14,7 @@ pub mod fonts;
 pub mod freshness;
 pub mod l10n;
 pub mod markup;
+pub mod pipeline;
 pub mod project;
 pub mod release;
 pub mod render;

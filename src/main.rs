@@ -6,10 +6,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The exit code of a bug in pressroom (as Rust's own panics use), never
+/// confused with 1 (the sources have problems) or 2 (a usage error).
+const INTERNAL_ERROR: u8 = 101;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    // A bug must still end in a plain message and exit code 1, never a stack
-    // trace: say what happened and where to report it.
+    // A bug must still end in a plain message, never a stack trace: say what
+    // happened and where to report it. Panics in helper threads (rayon's
+    // included) reach the main thread and end the run the same way.
     std::panic::set_hook(Box::new(|info| {
         let location = info.location().map(|l| format!(" at {l}")).unwrap_or_default();
         let payload = info
@@ -20,8 +25,18 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!(
             "error[internal]: pressroom hit a bug{location}: {payload}\n \
-             = hint: no output was replaced; please report this with the command you ran"
+             = hint: no output was replaced; please report this with the command you ran \
+             and `pressroom --version`"
         );
     }));
-    std::panic::catch_unwind(|| cli::run(args)).unwrap_or(ExitCode::from(1))
+    std::panic::catch_unwind(|| {
+        // A deliberate bug, so tests can prove the rule above holds.
+        if cfg!(debug_assertions)
+            && std::env::var_os("PRESSROOM_TEST_PANIC").is_some_and(|v| v == "main")
+        {
+            panic!("PRESSROOM_TEST_PANIC is set");
+        }
+        cli::run(args)
+    })
+    .unwrap_or(ExitCode::from(INTERNAL_ERROR))
 }

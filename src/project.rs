@@ -96,7 +96,7 @@ impl Project {
                 .in_file(CONFIG_FILE)
                 .hint("a project root holds pressroom.toml; see README.md")
         })?;
-        let config_file = SourceFile::new(CONFIG_FILE, text);
+        let config_file = SourceFile::new(CONFIG_FILE, without_bom(text));
         let config: Config = toml::from_str(&config_file.text)
             .map_err(|err| crate::release::toml_diagnostic(&config_file, &err, "config"))?;
         let project = Self { root, config, config_file };
@@ -252,6 +252,28 @@ impl Project {
         is_name(name) && self.root.join("layouts").join(name).join("main.typ").is_file()
     }
 
+    /// The files `[signing]` names (key, certificate, PKCS#12, chain), as
+    /// absolute paths: secrets, or at least nothing a layout should read.
+    pub fn signing_paths(&self) -> Vec<PathBuf> {
+        let Some(table) = &self.config.signing else { return Vec::new() };
+        let mut paths = Vec::new();
+        for key in ["key", "certificate", "pkcs12", "chain"] {
+            match table.get(key) {
+                Some(toml::Value::String(path)) => paths.push(self.root.join(path)),
+                Some(toml::Value::Array(items)) => {
+                    paths.extend(items.iter().filter_map(|i| i.as_str()).map(|p| self.root.join(p)))
+                }
+                _ => {}
+            }
+        }
+        paths
+    }
+
+    /// A layout's folder: all that layout may read, with the fonts.
+    pub fn layout_dir(&self, layout: &str) -> PathBuf {
+        self.root.join("layouts").join(layout)
+    }
+
     /// The layout folder's entry file, relative to the root (as Typst sees it).
     pub fn layout_main(&self, layout: &str) -> String {
         format!("/layouts/{layout}/main.typ")
@@ -275,8 +297,17 @@ impl Project {
                 "it leads outside the project root (a symbolic link?)",
             ));
         }
-        let text = fs::read_to_string(path)?;
+        let text = without_bom(fs::read_to_string(path)?);
         Ok(SourceFile::new(self.relative(path), text))
+    }
+}
+
+/// The text without the UTF-8 byte-order mark that Windows editors put at
+/// the start of a file: it is not part of what the author wrote.
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
     }
 }
 

@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::build::{self, BuildOptions, Output, Renderer};
+use crate::build::{self, Output};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::l10n::Catalog;
 use crate::l10n::state::STATE_FILE;
+use crate::pipeline::{Mode, Renderer, Settings};
 use crate::project::Project;
 use crate::release::ReleaseId;
 use crate::render::Rendered;
@@ -148,12 +150,11 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(root: &Path, options: WatchOptions) -> Result<Self, Diagnostics> {
-        let project = Project::open(root)?;
+    pub fn new(project: Project, options: WatchOptions) -> Result<Self, Diagnostics> {
         build::select_releases(&project, &options.releases)?;
         build::select_languages(&project, &options.languages)?;
-        let build_options = BuildOptions { out: options.out.clone(), ..BuildOptions::default() };
-        let out_dir = build::output_dir(&project, &build_options);
+        // Drafts go to their own folder, never over a final.
+        let out_dir = build::output_dir(&project, options.out.as_deref(), Mode::Draft);
         let renderer = Renderer::new(&project);
         Ok(Self {
             root: project.root().to_path_buf(),
@@ -290,28 +291,28 @@ impl Session {
         wanted: impl Fn(&ReleaseId, &str) -> bool,
         report: &mut impl FnMut(Report),
     ) -> usize {
-        let options = BuildOptions {
-            draft: true,
-            live: true,
-            images: self.options.images,
-            out: self.options.out.clone(),
-            ..Default::default()
-        };
+        let mode = Mode::Preview { images: self.options.images };
+        let settings = Settings { mode, ..Settings::default() };
         let out_dir = self.out_dir.clone();
+        // The translation state is reconciled in memory only: a draft
+        // session leaves the committed state file to the next build.
+        let (catalog, problems) = Catalog::load(&self.project, ids, false);
         let mut count = 0;
         let mut started = Instant::now();
         let languages: Vec<String> =
             self.project.languages().into_iter().filter(|l| self.language_wanted(l)).collect();
         let shared = self.renderer.render(
             &self.project,
+            &catalog,
+            problems,
             ids,
             |id, lang| languages.iter().any(|l| l == lang) && wanted(id, lang),
-            &options,
+            &settings,
             |release, lang, outcome| {
                 count += 1;
                 let result = outcome.and_then(|rendered| {
                     build::write_output(
-                        &out_dir,
+                        &build::output_file(&out_dir, &release.id, lang, mode),
                         &release.id,
                         lang,
                         &rendered,
@@ -346,13 +347,13 @@ impl Session {
 
 /// Watches the project until `stop` receives (Ctrl-C), rebuilding drafts.
 pub fn run(
-    root: &Path,
+    project: Project,
     options: WatchOptions,
     stop: Receiver<()>,
     mut report: impl FnMut(Report),
 ) -> Result<(), Diagnostics> {
     let poll = options.poll;
-    let mut session = Session::new(root, options)?;
+    let mut session = Session::new(project, options)?;
     let root = session.root.clone();
 
     let (tx, events) = mpsc::channel();

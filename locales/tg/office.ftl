@@ -9,7 +9,7 @@
 
 office-emblem = Иттиҳоди Аврупо
 office-name = Намояндагии Иттиҳоди Аврупо дар Ҷумҳурии Тоҷикистон
-office-address = 734013, Тоҷикистон, ш. Душанбе, кӯчаи Адҳамов, 74
+office-address = 734013, Тоҷикистон, ш. Душанбе, кӯчаи Адҳамов, 74
 
 ## Сарлавҳаҳо
 
@@ -19,9 +19,9 @@ label-fax = Факс
 label-email = Почтаи электронӣ
 label-website = Сомона
 label-facebook = Моро дар Facebook пайгирӣ кунед
-label-background = Маълумоти иловагӣ
+label-background = Маълумоти заминавӣ
 label-contacts = Барои тамос
-label-notes = Барои муҳаррирон
+label-notes = Қайдҳо барои муҳаррирон
 label-number = №
 label-page = Саҳифаи { $page } аз { $pages }
 label-embargo = То { $datetime } нашр карда нашавад
@@ -29,11 +29,34 @@ label-draft = Лоиҳа
 label-untranslated = Тарҷума нашудааст
 label-stale = Тарҷума кӯҳна шудааст
 # The visible signature line of a signed PDF.
-signed-by = Бо имзои электронӣ имзо шудааст: { $name }, { $role }, { $date }.
+signed-by = Бо имзои электронӣ тасдиқ шудааст: { $name }, { $role }, { $date }.
+
+## Сана
+
+# Тарзи навишти сана (CLDR «11 Март 2015» менависад, на тавре ки дар забони
+# тоҷикӣ қабул аст): рӯз, номи моҳ бо ҳарфи хурд ва изофа, сол.
+# $day, $month (1–12) ва $year рақамҳоянд.
+date-long =
+    { $day } { $month ->
+        [1] январи
+        [2] феврали
+        [3] марти
+        [4] апрели
+        [5] майи
+        [6] июни
+        [7] июли
+        [8] августи
+        [9] сентябри
+        [10] октябри
+        [11] ноябри
+       *[12] декабри
+    } { $year }
+# Сана бо вақт (эмбарго): $date — сана, $time — вақт (10:00), $offset — UTC+05:00.
+date-time = { $date }, соати { $time } ({ $offset })
 
 ## Намудҳои изҳорот
 
-kind-press-release = Изҳороти матбуотӣ
+kind-press-release = Иттилооти матбуотӣ
 kind-statement = Изҳорот
 kind-media-advisory = Эълон барои ВАО
 
@@ -45,5 +68,5 @@ place-brussels = Брюссел
 
 ## Тамосҳо
 
-contact-press = Хонум Маҳбуба Абдуллаева
-    .role = Корманди матбуот ва иттилоот, Намояндагии ИА дар Тоҷикистон
+contact-press = хонум Маҳбуба Абдуллаева
+    .role = корманди матбуот ва иттилоот, Намояндагии ИА дар Тоҷикистон

@@ -132,6 +132,15 @@ impl Catalog {
         self.stale.get(lang).and_then(|s| s.get(key)).cloned().unwrap_or_default()
     }
 
+    /// Every stale message one output shows, as `file#message`: all an
+    /// output depends on from the translation state.
+    pub fn stale_for(&self, lang: &str, id: &ReleaseId) -> Vec<String> {
+        [office_key(), release_key(id)]
+            .iter()
+            .flat_map(|key| self.stale(lang, key).into_iter().map(move |m| format!("{key}#{m}")))
+            .collect()
+    }
+
     /// The localizer of one release in one language, stale ids included.
     pub fn localizer(&self, lang: &str, id: &ReleaseId) -> (Localizer, Diagnostics) {
         let (office, release) = (office_key(), release_key(id));

@@ -123,8 +123,9 @@ pub fn compare(source: &FtlFile, target: &FtlFile, lang: &str) -> Diagnostics {
         compare_entry(id, wanted, have, target, lang, &mut diags);
     }
     for id in ours.keys().filter(|id| !theirs.contains_key(*id)) {
-        // A translation may define its own terms (case forms, say).
-        if id.starts_with('-') {
+        // A translation may define its own terms (case forms, say) and
+        // write dates its own way.
+        if id.starts_with('-') || super::dates::is_own_format(id) {
             continue;
         }
         diags.push(

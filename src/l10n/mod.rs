@@ -4,9 +4,11 @@
 pub mod catalog;
 pub mod cldr;
 pub mod compare;
+pub mod dates;
 pub mod entries;
 pub mod ftl;
 pub mod state;
+pub mod typography;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

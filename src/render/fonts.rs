@@ -32,7 +32,15 @@ impl Fonts {
         if let Some(dir) = extra
             && let Ok(entries) = std::fs::read_dir(dir)
         {
-            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            // Like every other source, a font must not lead out of the
+            // project (a symbolic link to somewhere else).
+            let root = dir.parent().and_then(|p| std::fs::canonicalize(p).ok());
+            let inside = |path: &Path| {
+                let real = std::fs::canonicalize(path).ok();
+                root.as_ref().is_some_and(|root| real.is_some_and(|r| r.starts_with(root)))
+            };
+            let mut paths: Vec<_> =
+                entries.flatten().map(|e| e.path()).filter(|p| inside(p)).collect();
             // Sorted, so the font book (and the PDF) never depends on
             // directory order.
             paths.sort();

@@ -18,7 +18,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 pub use fonts::Fonts;
 pub use glyphs::{Fallback, GlyphAudit, face_name};
 pub use preview::PageImage;
-pub use world::{DATA_PATH, LayoutWorld};
+pub use world::{DATA_PATH, LayoutWorld, Sandbox};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::release::Date;
@@ -61,10 +61,16 @@ impl Engine {
     }
 
     /// A world for one output, compiling `layout_main` under `root`.
-    pub fn world(&self, root: &Path, layout_main: &str) -> Result<LayoutWorld, Diagnostic> {
+    pub fn world(
+        &self,
+        root: &Path,
+        layout_main: &str,
+        sandbox: Arc<Sandbox>,
+    ) -> Result<LayoutWorld, Diagnostic> {
         LayoutWorld::new(
             root,
             layout_main,
+            sandbox,
             self.library.clone(),
             self.fonts.clone(),
             self.sources.clone(),
@@ -173,7 +179,10 @@ fn convert(world: &dyn World, diags: &[SourceDiagnostic]) -> Diagnostics {
             }
         }
         for hint in &diag.hints {
-            d = d.hint(hint.v.to_string());
+            // typst-cli's `--root` is not pressroom's: its advice would mislead.
+            if !hint.v.contains("`--root`") {
+                d = d.hint(hint.v.to_string());
+            }
         }
         for point in &diag.trace {
             d = d.hint(format!("{}", point.v));

@@ -1,4 +1,5 @@
-//! The Typst World a layout compiles in: files from the project root only,
+//! The Typst World a layout compiles in: files from the layout's own folder
+//! and the fonts only,
 //! the document model as a virtual data file, embedded fonts, a fixed date.
 
 use std::path::{Path, PathBuf};
@@ -18,11 +19,47 @@ use crate::release::Date;
 /// Where a layout finds the document model: `json("/.pressroom/document.json")`.
 pub const DATA_PATH: &str = "/.pressroom/document.json";
 
-/// Serves project files, refusing anything outside the root (including
-/// through symlinks) and any package import; serves the document model from
-/// memory.
+/// What a layout may read: its own folder and the fonts, never a path on
+/// the refused list (`.git`, the output folder, the signing files), even
+/// where that lies inside a readable folder. Paths are canonical.
+#[derive(Debug, Clone, Default)]
+pub struct Sandbox {
+    /// (folder, as the user knows it: `layouts/letterhead/`).
+    pub readable: Vec<(PathBuf, String)>,
+    /// (path, why a layout may never read it).
+    pub refused: Vec<(PathBuf, String)>,
+}
+
+impl Sandbox {
+    /// Why `path` (absolute; checked as written and, when it exists, as
+    /// resolved through symbolic links) may not be read, if it may not.
+    fn refusal(&self, path: &Path, shown: &Path) -> Option<String> {
+        let real = std::fs::canonicalize(path).ok();
+        let candidates = std::iter::once(path).chain(real.as_deref());
+        for candidate in candidates.clone() {
+            if let Some((_, why)) = self.refused.iter().find(|(p, _)| candidate.starts_with(p)) {
+                return Some(format!("`{}` is {why}: a layout may never read it", shown.display()));
+            }
+        }
+        let inside = |p: &Path| self.readable.iter().any(|(dir, _)| p.starts_with(dir));
+        if candidates.clone().all(inside) {
+            return None;
+        }
+        let folders: Vec<&str> = self.readable.iter().map(|(_, shown)| shown.as_str()).collect();
+        let what = if inside(path) { "is a symbolic link out of" } else { "is outside" };
+        Some(format!(
+            "`{}` {what} what a layout may read: {}",
+            shown.display(),
+            folders.join(" and ")
+        ))
+    }
+}
+
+/// Serves the files the sandbox allows and the document model from memory;
+/// refuses package imports.
 pub struct SandboxLoader {
     root: PathBuf,
+    sandbox: Arc<Sandbox>,
     data_id: FileId,
     data: Bytes,
 }
@@ -39,14 +76,13 @@ impl FileLoader for SandboxLoader {
         let path = id.vpath().realize(&self.root).map_err(FileError::from)?;
         // Errors name the path as the user sees it, relative to the root.
         let shown = Path::new(id.vpath().get_without_slash());
-        let real = std::fs::canonicalize(&path).map_err(|err| FileError::from_io(err, shown))?;
-        if !real.starts_with(&self.root) {
-            return Err(FileError::AccessDenied);
+        if let Some(why) = self.sandbox.refusal(&path, shown) {
+            return Err(FileError::Other(Some(why.into())));
         }
-        if real.is_dir() {
+        if path.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&real).map(Bytes::new).map_err(|err| FileError::from_io(err, shown))
+        std::fs::read(&path).map(Bytes::new).map_err(|err| FileError::from_io(err, shown))
     }
 }
 
@@ -73,14 +109,19 @@ impl LayoutWorld {
     pub fn new(
         root: &Path,
         main: &str,
+        sandbox: Arc<Sandbox>,
         library: Arc<LazyHash<Library>>,
         fonts: Arc<Fonts>,
         sources: SourceCache,
     ) -> Result<Self, String> {
         let main = file_id(main)?;
         let data_id = file_id(DATA_PATH)?;
-        let loader =
-            SandboxLoader { root: root.to_path_buf(), data_id, data: Bytes::new(Vec::new()) };
+        let loader = SandboxLoader {
+            root: root.to_path_buf(),
+            sandbox,
+            data_id,
+            data: Bytes::new(Vec::new()),
+        };
         Ok(Self {
             library,
             fonts,

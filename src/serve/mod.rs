@@ -109,13 +109,12 @@ fn current_status(root: &Path, followed: &[String]) -> Option<(Vec<StatusRow>, V
 /// Serves the preview until `stop` receives. `ready` gets the URL once the
 /// server listens; `report` gets what the watcher reports.
 pub fn run(
-    root: &Path,
+    project: Project,
     options: ServeOptions,
     stop: Receiver<()>,
     ready: impl FnOnce(&str),
     mut report: impl FnMut(Report),
 ) -> Result<(), Diagnostics> {
-    let project = Project::open(root)?;
     build::select_releases(&project, &options.releases)?;
     build::select_languages(&project, &options.languages)?;
     let languages = shown_languages(&project, &options.languages);
@@ -158,7 +157,7 @@ pub fn run(
         images: true,
     };
     let write = || preview.write().unwrap_or_else(|e| e.into_inner());
-    let result = watch::run(&root, watch_options, stop, |mut event| {
+    let result = watch::run(project, watch_options, stop, |mut event| {
         match &mut event {
             Report::Built { output, rendered, .. } => {
                 let images = std::mem::take(&mut rendered.images);

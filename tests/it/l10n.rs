@@ -58,7 +58,7 @@ fn the_stale_cycle_translate_change_see_stale_edit_see_fresh() {
 
     // A draft shows the new English title in its place, marked.
     project.run(&["build", REFERENCE, "--lang", "ru", "--draft"]).success();
-    let draft = project.pdf(REFERENCE, "ru").text();
+    let draft = project.draft(REFERENCE, "ru").text();
     assert!(draft.contains("Dushanbe hosted EU-Central Asia"), "{draft}");
     assert!(draft.contains("ЧЕРНОВИК"), "draft mark");
     assert!(draft.contains("Перевод устарел"), "the stand-in is marked as stale");

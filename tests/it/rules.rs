@@ -48,7 +48,7 @@ fn symlinks_out_of_the_root_are_refused() {
     project.write("layouts/letterhead/main.typ", &format!("{layout}\n#read(\"secret.txt\")\n"));
     let run = project.run(&["build", REFERENCE, "--lang", "en"]);
     run.failure();
-    assert!(run.stderr().contains("access denied"), "{}", run.stderr());
+    assert!(run.stderr().contains("is a symbolic link out of"), "{}", run.stderr());
     assert!(run.stderr().contains("layouts/letterhead/main.typ:"), "{}", run.stderr());
 
     // A release text linked from outside the root is refused too.
@@ -121,7 +121,7 @@ fn pdfs_carry_title_author_subject_keywords_and_language() {
     for (lang, author, kind) in [
         ("en", "Delegation of the European Union to the Republic of Tajikistan", "Press release"),
         ("ru", "Представительство Европейского союза в Республике Таджикистан", "Пресс-релиз"),
-        ("tg", "Намояндагии Иттиҳоди Аврупо дар Ҷумҳурии Тоҷикистон", "Изҳороти матбуотӣ"),
+        ("tg", "Намояндагии Иттиҳоди Аврупо дар Ҷумҳурии Тоҷикистон", "Иттилооти матбуотӣ"),
     ] {
         let pdf = project.pdf(REFERENCE, lang);
         assert!(pdf.info("Title").is_some_and(|t| !t.is_empty()), "{lang}: title");

@@ -184,7 +184,8 @@ fn serves_the_index_the_release_its_pages_and_pdfs() {
     assert_eq!(pdf.status, 200);
     assert_eq!(pdf.header("Content-Type"), Some("application/pdf"));
     assert!(pdf.body.starts_with(b"%PDF-"));
-    let on_disk = std::fs::read(project.file(&format!("out/{REFERENCE}.tg.pdf"))).unwrap();
+    let on_disk =
+        std::fs::read(project.file(&crate::support::draft_path(REFERENCE, "tg"))).unwrap();
     assert_eq!(pdf.body, on_disk, "the PDF served is the draft written");
 
     let state = serve.get(&format!("/release/{REFERENCE}/state.json"));

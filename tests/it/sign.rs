@@ -3,7 +3,7 @@
 
 use crate::support::{Project, REFERENCE, repo};
 
-fn signing_project(extra: &str) -> Project {
+pub fn signing_project(extra: &str) -> Project {
     let project = Project::reference();
     std::fs::create_dir_all(project.file("keys")).unwrap();
     for entry in std::fs::read_dir(repo().join("tests/keys")).unwrap().flatten() {
@@ -17,7 +17,7 @@ fn signing_project(extra: &str) -> Project {
     project
 }
 
-const GOOD: &str = "certificate = \"keys/signer.pem\"\nkey = \"keys/signer.key.pem\"\n";
+pub const GOOD: &str = "certificate = \"keys/signer.pem\"\nkey = \"keys/signer.key.pem\"\n";
 
 fn verify(project: &Project, pdf: &str) -> crate::support::Run {
     project.run(&["verify", pdf, "--trust", project.file("keys/ca.pem").to_str().unwrap()])
@@ -47,7 +47,24 @@ fn build_sign_then_verify_and_catch_tampering() {
     assert!(text.contains("В Душанбе состоялся"));
     assert!(text.contains("Подписано электронной подписью: г-жа Махбуба Абдуллаева"), "{text}");
     let text = project.pdf(REFERENCE, "tg").text();
-    assert!(text.contains("Бо имзои электронӣ имзо шудааст: Хонум Маҳбуба Абдуллаева"), "{text}");
+    assert!(text.contains("Бо имзои электронӣ тасдиқ шудааст: хонум Маҳбуба Абдуллаева"), "{text}");
+    // The signing date as Tajik writes it: the month in lower case, with the izofa.
+    let months = [
+        "январи ",
+        "феврали ",
+        "марти ",
+        "апрели ",
+        "майи ",
+        "июни ",
+        "июли ",
+        "августи ",
+        "сентябри ",
+        "октябри ",
+        "ноябри ",
+        "декабри ",
+    ];
+    let line = &text[text.find("тасдиқ шудааст").unwrap()..];
+    assert!(months.iter().any(|m| line.contains(m)), "{line}");
 
     // One byte flipped inside the signed range: the digest no longer matches.
     let good = std::fs::read(&pdf).unwrap();

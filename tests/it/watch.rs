@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Project, REFERENCE, Running, save_by_rename};
+use crate::support::{Project, REFERENCE, Running, draft_path, save_by_rename};
 
 /// `pressroom watch`, once its first build is done.
 struct Watch;
@@ -17,11 +17,11 @@ impl Watch {
 }
 
 fn pdf(project: &Project, lang: &str) -> Vec<u8> {
-    std::fs::read(project.file(&format!("out/{REFERENCE}.{lang}.pdf"))).unwrap()
+    std::fs::read(project.file(&draft_path(REFERENCE, lang))).unwrap()
 }
 
 fn built(lang: &str) -> impl Fn(&str) -> bool {
-    let want = format!("built out/{REFERENCE}.{lang}.pdf");
+    let want = format!("built {}", draft_path(REFERENCE, lang));
     move |line: &str| line.starts_with(&want)
 }
 
@@ -42,7 +42,7 @@ fn a_russian_edit_rebuilds_only_the_russian_pdf_once() {
     assert_ne!(pdf(&project, "ru"), ru, "the Russian PDF changed");
     assert_eq!(pdf(&project, "en"), en, "the English PDF was not touched");
     assert_eq!(pdf(&project, "tg"), tg, "the Tajik PDF was not touched");
-    assert!(project.pdf(REFERENCE, "ru").text().contains("Сегодня в столице, Душанбе,"));
+    assert!(project.draft(REFERENCE, "ru").text().contains("Сегодня в столице, Душанбе,"));
 
     // Editor droppings build nothing.
     for junk in [".x.ftl.swp", "x.ftl~", "4913"] {
@@ -71,7 +71,7 @@ fn a_syntax_error_keeps_the_last_good_pdf_until_fixed() {
 
     save_by_rename(&project, &rel, &text.replace("title = В Душанбе", "title = Сегодня в Душанбе"));
     watch.expect(built("ru"));
-    assert!(project.pdf(REFERENCE, "ru").text().contains("Сегодня в Душанбе состоялся"));
+    assert!(project.draft(REFERENCE, "ru").text().contains("Сегодня в Душанбе состоялся"));
     assert_eq!(watch.stop(), 0);
 }
 
@@ -89,8 +89,8 @@ fn a_new_release_starts_being_built() {
         &format!("releases/{id}.toml"),
         "date = 2015-03-12\nplace = \"dushanbe\"\nkind = \"statement\"\n",
     );
-    watch.expect(|l| l.starts_with(&format!("built out/{id}.en.pdf")));
-    assert!(project.file(&format!("out/{id}.en.pdf")).is_file());
+    watch.expect(|l| l.starts_with(&format!("built {}", draft_path(id, "en"))));
+    assert!(project.file(&draft_path(id, "en")).is_file());
     assert_eq!(watch.stop(), 0);
 }
 
@@ -106,6 +106,6 @@ fn a_file_deleted_then_recreated_gives_one_rebuild() {
     watch.expect(built("tg"));
     let after = watch.drain(Duration::from_millis(600));
     assert!(after.is_empty(), "one change, one rebuild; then: {after:?}");
-    assert!(project.pdf(REFERENCE, "tg").text().contains("Имрӯз дар шаҳри Душанбе"));
+    assert!(project.draft(REFERENCE, "tg").text().contains("Имрӯз дар шаҳри Душанбе"));
     assert_eq!(watch.stop(), 0);
 }
