@@ -10,9 +10,10 @@ pub use crate::atomic::{Durability, write_atomic, write_atomic_with};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::freshness::{Fingerprints, Kind, Manifest};
 use crate::l10n::Catalog;
+use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings};
 use crate::project::Project;
-use crate::release::{Release, ReleaseId};
+use crate::release::Release;
 use crate::render::{Engine, Rendered};
 
 /// The folder, under the output folder, that drafts are written to.

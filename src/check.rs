@@ -5,8 +5,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Sources};
 use crate::l10n::catalog::{office_key, release_key};
 use crate::l10n::{Catalog, DateFormat, Localizer, compare, dates, typography};
+use crate::names::ReleaseId;
 use crate::project::Project;
-use crate::release::{Release, ReleaseId};
+use crate::release::Release;
 
 pub fn check(project: &Project) -> Diagnostics {
     let mut diags = Diagnostics::default();

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use pressroom::build::{self, BuildOptions};
+use pressroom::date::{Date, Timestamp};
 use pressroom::diag::{Diagnostic, Diagnostics};
 use pressroom::pipeline::{Mode, Settings, Signing};
 use pressroom::project::Project;
@@ -183,8 +184,8 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Command::Build { ids, languages, draft, out, emit_model, sign, force } => {
-            let source_date_epoch = match source_date_epoch() {
-                Ok(epoch) => epoch,
+            let source_date_epoch = match pressroom::date::source_date_epoch() {
+                Ok(epoch) => epoch.map(|t| t.0),
                 Err(diag) => return reporter.finish(&diag.into()),
             };
             let mode = if draft { Mode::Draft } else { Mode::Final };
@@ -254,7 +255,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::New { slug, date } => {
             let date = match date.as_deref().map(parse_date).transpose() {
-                Ok(date) => date.unwrap_or_else(pressroom::release::Date::today),
+                Ok(date) => date.unwrap_or_else(|| Timestamp::clock().date()),
                 Err(diag) => return reporter.finish(&diag.into()),
             };
             match pressroom::scaffold::new_release(&project, &slug, date) {
@@ -269,17 +270,6 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(diags) => reporter.finish(&diags),
             }
         }
-    }
-}
-
-/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "when".
-fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) if !value.trim().is_empty() => value.trim().parse().map(Some).map_err(|_| {
-            Diagnostic::error("environment", format!("SOURCE_DATE_EPOCH=`{value}` is not a number of seconds"))
-                .hint("set it to seconds since 1970-01-01 UTC, e.g. SOURCE_DATE_EPOCH=1426032000, or unset it")
-        }),
-        _ => Ok(None),
     }
 }
 
@@ -423,16 +413,6 @@ impl build::BuildEvents for BuildProgress {
     }
 }
 
-/// Seconds since 1970: `SOURCE_DATE_EPOCH` when set, else the clock.
-fn now_unix() -> i64 {
-    source_date_epoch().ok().flatten().unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    })
-}
-
 /// The signer of `[signing]`, the signing time for /M and the date shown.
 fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
     use pressroom::sign::{PASSPHRASE_VAR, SignError};
@@ -446,12 +426,10 @@ fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
         }
         Err(SignError::NoPassphrase)
     };
-    let now = now_unix();
-    let signer = pressroom::sign::load_signer(project, &mut passphrase, now)
+    let now = Timestamp::now()?;
+    let signer = pressroom::sign::load_signer(project, &mut passphrase, now.0)
         .map_err(|e| e.to_diagnostic())?;
-    let date = pressroom::release::Date::from_days_since_epoch(now.div_euclid(86_400))
-        .unwrap_or(pressroom::release::Date { year: 1970, month: 1, day: 1 });
-    Ok(Signing { signer: std::sync::Arc::new(signer), time: pressroom::sign::pdf_date(now), date })
+    Ok(Signing { signer: std::sync::Arc::new(signer), time: now.pdf_date(), date: now.date() })
 }
 
 fn sign(project: &Project, pdfs: &[PathBuf], reporter: &Reporter, quiet: bool) -> ExitCode {
@@ -532,16 +510,14 @@ fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -> ExitCode 
     if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
-fn parse_date(text: &str) -> Result<pressroom::release::Date, Diagnostic> {
+fn parse_date(text: &str) -> Result<Date, Diagnostic> {
     let bad = || {
         Diagnostic::error("usage", format!("`{text}` is not a date"))
             .hint("write it as YYYY-MM-DD, e.g. --date 2015-03-11")
     };
     let value: toml::value::Datetime = text.parse().map_err(|_| bad())?;
     match (value.date, value.time) {
-        (Some(d), None) => {
-            Ok(pressroom::release::Date { year: d.year.into(), month: d.month, day: d.day })
-        }
+        (Some(d), None) => Ok(Date { year: d.year.into(), month: d.month, day: d.day }),
         _ => Err(bad()),
     }
 }

@@ -121,7 +121,7 @@ pub struct Sources<'a> {
     pub draft: bool,
     /// When signing: the signatory (a contact id) and the signing date, for
     /// the visible signature line.
-    pub signed: Option<(&'a str, crate::release::Date)>,
+    pub signed: Option<(&'a str, crate::date::Date)>,
 }
 
 impl Sources<'_> {

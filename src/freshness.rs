@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::names::ReleaseId;
 use crate::project::Project;
-use crate::release::ReleaseId;
 
 pub const MANIFEST: &str = ".pressroom-manifest.json";
 

@@ -8,12 +8,14 @@
 pub mod atomic;
 pub mod build;
 pub mod check;
+pub mod date;
 pub mod diag;
 pub mod document;
 pub mod fonts;
 pub mod freshness;
 pub mod l10n;
 pub mod markup;
+pub mod names;
 pub mod pipeline;
 pub mod project;
 pub mod release;

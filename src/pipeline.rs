@@ -7,11 +7,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Sources};
 use crate::l10n::{Catalog, DateFormat, Localizer};
+use crate::names::ReleaseId;
 use crate::project::Project;
-use crate::release::{Date, Release, ReleaseId};
+use crate::release::Release;
 use crate::render::{self, Engine, GlyphAudit, LayoutWorld, Rendered, Sandbox};
 
 /// What an output is for: this decides the DRAFT mark, where it is

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::release::ReleaseId;
+use crate::names::{ReleaseId, is_language_tag, is_name};
 
 /// The file that marks a project root.
 pub const CONFIG_FILE: &str = "pressroom.toml";
@@ -309,19 +309,4 @@ pub fn without_bom(text: String) -> String {
         Some(rest) => rest.to_owned(),
         None => text,
     }
-}
-
-/// A plain name usable as one path segment: lowercase ASCII letters, digits
-/// and `-`, not starting with `-`.
-pub fn is_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('-')
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// A BCP 47 language tag that is also safe as a folder name.
-pub fn is_language_tag(tag: &str) -> bool {
-    !tag.is_empty()
-        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && tag.parse::<icu_locale::Locale>().is_ok()
 }

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::project::{Project, is_name};
-use crate::release::{Date, ReleaseId};
+use crate::names::ReleaseId;
+use crate::names::is_name;
+use crate::project::Project;
 
 /// Writes `releases/<date>-<slug>.toml`, its English text to fill in, and an
 /// empty stub per other language (which `status` shows as missing). Refuses

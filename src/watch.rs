@@ -18,9 +18,9 @@ use crate::build::{self, Output};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::l10n::Catalog;
 use crate::l10n::state::STATE_FILE;
+use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings};
 use crate::project::Project;
-use crate::release::ReleaseId;
 use crate::render::Rendered;
 
 /// How long the file system must stay quiet before a batch is rebuilt.

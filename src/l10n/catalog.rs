@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::state::{FilePair, TranslationState};
 use super::{FtlFile, Localizer};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::names::ReleaseId;
 use crate::project::Project;
-use crate::release::ReleaseId;
 
 /// A file's key within its language folder.
 pub fn office_key() -> String {

@@ -1,60 +1,11 @@
-//! CLDR data via ICU4X: dates as each language writes them, and plural rules
-//! for languages fluent-bundle's own (older) plural data does not know.
+//! CLDR data via ICU4X: each language's alphabet, and plural rules for
+//! languages fluent-bundle's own (older) plural data does not know. (CLDR
+//! dates are in [`crate::date`].)
 
-use icu_datetime::DateTimeFormatter;
-use icu_datetime::fieldsets::YMD;
-use icu_datetime::input::{Date as IcuDate, DateTime, Time};
 use icu_locale::Locale;
 use icu_plurals::{PluralCategory, PluralRules};
 use intl_pluralrules::{PluralRuleType, PluralRules as FluentPluralRules};
 use unic_langid::LanguageIdentifier;
-
-use crate::release::{Date, Moment};
-
-/// Formats dates for one locale with CLDR's long date pattern:
-/// `11 March 2015`, `11 марта 2015 г.`, `11 Март 2015`.
-pub struct DateFormat {
-    date: DateTimeFormatter<YMD>,
-    date_time: DateTimeFormatter<icu_datetime::fieldsets::YMDT>,
-}
-
-impl DateFormat {
-    pub fn new(locale: &str) -> Result<Self, String> {
-        let locale: Locale =
-            locale.parse().map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
-        let date = DateTimeFormatter::try_new(locale.clone().into(), YMD::long())
-            .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
-        let date_time =
-            DateTimeFormatter::try_new(locale.clone().into(), YMD::long().with_time_hm())
-                .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
-        Ok(Self { date, date_time })
-    }
-
-    pub fn date(&self, date: Date) -> Result<String, String> {
-        let date = iso_date(date)?;
-        Ok(self.date.format(&date).to_string())
-    }
-
-    /// A date and time with its UTC offset: `11 March 2015, 10:00 (UTC+05:00)`.
-    pub fn moment(&self, moment: Moment) -> Result<String, String> {
-        let time = Time::try_new(moment.hour, moment.minute, 0, 0)
-            .map_err(|_| "the time of day is out of range".to_owned())?;
-        let value = DateTime { date: iso_date(moment.date)?, time };
-        let sign = if moment.offset_minutes < 0 { '-' } else { '+' };
-        let offset = moment.offset_minutes.abs();
-        Ok(format!(
-            "{} (UTC{sign}{:02}:{:02})",
-            self.date_time.format(&value),
-            offset / 60,
-            offset % 60
-        ))
-    }
-}
-
-fn iso_date(date: Date) -> Result<IcuDate<icu_calendar::Iso>, String> {
-    IcuDate::try_new_iso(date.year, date.month, date.day)
-        .map_err(|_| format!("{}-{:02}-{:02} is not a date", date.year, date.month, date.day))
-}
 
 /// The letters a language is written with (CLDR's main exemplar set, in
 /// both cases): what a font must have to set that language.
@@ -151,15 +102,6 @@ fn fluent_category_name(category: intl_pluralrules::PluralCategory) -> &'static 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_dates_follow_cldr() {
-        // CLDR keeps `г.` with the year by a narrow no-break space.
-        let date = Date { year: 2015, month: 3, day: 11 };
-        assert_eq!(DateFormat::new("en-GB").unwrap().date(date).unwrap(), "11 March 2015");
-        assert_eq!(DateFormat::new("ru").unwrap().date(date).unwrap(), "11 марта 2015\u{202f}г.");
-        assert_eq!(DateFormat::new("tg").unwrap().date(date).unwrap(), "11 Март 2015");
-    }
 
     #[test]
     fn tajik_letters_come_from_cldr() {

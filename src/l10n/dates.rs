@@ -13,8 +13,8 @@
 use fluent_bundle::{FluentArgs, FluentValue};
 
 use super::{DateFormat, Localizer};
+use crate::date::{Date, Moment};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::release::{Date, Moment};
 
 pub const DATE: &str = "date-long";
 pub const DATE_TIME: &str = "date-time";

@@ -17,9 +17,9 @@ use std::sync::Arc;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 
+pub use crate::date::DateFormat;
 use crate::diag::{Diagnostic, Diagnostics};
 pub use catalog::Catalog;
-pub use cldr::DateFormat;
 pub use ftl::FtlFile;
 
 /// The Fluent messages available to one release in one language:

@@ -1,7 +1,5 @@
 //! A release: its facts (`releases/<id>.toml`) and their validation.
 
-use std::fmt;
-
 mod fields;
 
 use toml::value::Datetime;
@@ -9,35 +7,11 @@ use toml::value::Datetime;
 use fields::Fields;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::project::{Project, is_name};
+use crate::names::is_name;
+use crate::project::Project;
 
-/// A release id: the stem of `releases/<id>.toml`, lowercase ASCII letters,
-/// digits and `-`. Validated before it is ever joined to a path.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ReleaseId(String);
-
-impl ReleaseId {
-    pub fn new(id: &str) -> Result<Self, Diagnostic> {
-        if is_name(id) {
-            Ok(Self(id.to_owned()))
-        } else {
-            Err(Diagnostic::error("release-id", format!("`{id}` is not a release id")).hint(
-                "a release id is lowercase letters, digits and `-`, \
-                 by convention YYYY-MM-DD-short-title",
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ReleaseId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::date::{Date, Moment};
+pub use crate::names::ReleaseId;
 
 /// Examples shown in hints, per field.
 const EXAMPLES: &[(&str, &str)] = &[
@@ -50,54 +24,6 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("layout", "layout = \"letterhead\""),
     ("languages", "languages = [\"en\", \"ru\"]"),
 ];
-
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard
-    /// Hinnant's `civil_from_days`).
-    pub fn from_days_since_epoch(days: i64) -> Option<Self> {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Some(Self { year: i32::try_from(year).ok()?, month, day })
-    }
-
-    /// Today's date in UTC, from the system clock.
-    pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Self::from_days_since_epoch(secs.div_euclid(86_400)).unwrap_or(Self {
-            year: 1970,
-            month: 1,
-            day: 1,
-        })
-    }
-}
-
-/// A moment with its UTC offset, as an embargo is announced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Moment {
-    pub date: Date,
-    pub hour: u8,
-    pub minute: u8,
-    /// Offset from UTC in minutes.
-    pub offset_minutes: i32,
-}
 
 /// A validated release: every name it uses exists.
 #[derive(Debug, Clone)]
@@ -320,18 +246,4 @@ pub(crate) fn toml_diagnostic(
         diag = diag.hint("add the field; see DESIGN.md for a release's fields");
     }
     diag
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Date;
-
-    #[test]
-    fn epoch_days_become_dates() {
-        let date = |days| Date::from_days_since_epoch(days).map(|d| (d.year, d.month, d.day));
-        assert_eq!(date(0), Some((1970, 1, 1)));
-        assert_eq!(date(16_505), Some((2015, 3, 11)));
-        assert_eq!(date(-1), Some((1969, 12, 31)));
-        assert_eq!(date(11_016), Some((2000, 2, 29)));
-    }
 }

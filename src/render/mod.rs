@@ -20,8 +20,8 @@ pub use glyphs::{Fallback, GlyphAudit, face_name};
 pub use preview::PageImage;
 pub use world::{DATA_PATH, LayoutWorld, Sandbox};
 
+use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::release::Date;
 
 /// What every compile in a process shares: the standard library and the
 /// fonts, each built once.
@@ -145,16 +145,9 @@ pub fn render(
 fn pdf_timestamp(date: Date, source_date_epoch: Option<i64>) -> Option<Timestamp> {
     let datetime = match source_date_epoch {
         Some(epoch) => {
-            let Date { year, month, day } = Date::from_days_since_epoch(epoch.div_euclid(86_400))?;
-            let secs = epoch.rem_euclid(86_400);
-            Datetime::from_ymd_hms(
-                year,
-                month,
-                day,
-                (secs / 3600) as u8,
-                (secs % 3600 / 60) as u8,
-                (secs % 60) as u8,
-            )
+            let (Date { year, month, day }, hour, minute, second) =
+                crate::date::Timestamp(epoch).utc();
+            Datetime::from_ymd_hms(year, month, day, hour, minute, second)
         }
         None => Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0),
     };

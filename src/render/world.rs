@@ -14,7 +14,7 @@ use typst::{Library, World};
 use typst_kit::files::{FileLoader, FileStore};
 
 use super::fonts::Fonts;
-use crate::release::Date;
+use crate::date::Date;
 
 /// Where a layout finds the document model: `json("/.pressroom/document.json")`.
 pub const DATA_PATH: &str = "/.pressroom/document.json";
@@ -128,7 +128,7 @@ impl LayoutWorld {
             sources,
             main,
             files: FileStore::new(loader),
-            today: Date { year: 1970, month: 1, day: 1 },
+            today: Date::EPOCH,
             page_images: Default::default(),
         })
     }

@@ -2,7 +2,7 @@
 //! checked character by character; nothing in a URL ever reaches the file
 //! system.
 
-use crate::project::{is_language_tag, is_name};
+use crate::names::{is_language_tag, is_name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {

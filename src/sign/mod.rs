@@ -71,22 +71,6 @@ pub fn load_signer(
     Signer::load(project.root(), &config, passphrase, now_unix)
 }
 
-/// A PDF date for the signature dictionary's /M entry.
-pub fn pdf_date(unix: i64) -> String {
-    let date = crate::release::Date::from_days_since_epoch(unix.div_euclid(86_400))
-        .unwrap_or(crate::release::Date { year: 1970, month: 1, day: 1 });
-    let secs = unix.rem_euclid(86_400);
-    format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
-        date.year,
-        date.month,
-        date.day,
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 /// Signs `original`: its bytes stay as they are, followed by an update with
 /// the signature field and a CMS signature over everything but /Contents.
 pub fn sign_pdf(

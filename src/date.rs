@@ -1,0 +1,171 @@
+//! Dates and moments, the clock, and every way pressroom writes a date: as
+//! a PDF date, as parts of a UTC timestamp, and as CLDR's long date in a
+//! language. The ground floor: the only place that reads the clock.
+
+use icu_datetime::DateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::input::{Date as IcuDate, DateTime, Time};
+use icu_locale::Locale;
+
+use crate::diag::Diagnostic;
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// 1970-01-01, where Unix time starts.
+    pub const EPOCH: Self = Self { year: 1970, month: 1, day: 1 };
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard
+    /// Hinnant's `civil_from_days`).
+    pub fn from_days_since_epoch(days: i64) -> Option<Self> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Some(Self { year: i32::try_from(year).ok()?, month, day })
+    }
+}
+
+/// A moment with its UTC offset, as an embargo is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    /// Offset from UTC in minutes.
+    pub offset_minutes: i32,
+}
+
+/// A point in time, in seconds since 1970-01-01 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// Now: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the
+    /// system clock.
+    pub fn now() -> Result<Self, Diagnostic> {
+        Ok(source_date_epoch()?.unwrap_or_else(Self::clock))
+    }
+
+    /// The system clock, whatever `SOURCE_DATE_EPOCH` says.
+    pub fn clock() -> Self {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Self(secs)
+    }
+
+    /// The UTC date, hour, minute and second.
+    pub fn utc(self) -> (Date, u8, u8, u8) {
+        let date = Date::from_days_since_epoch(self.0.div_euclid(86_400)).unwrap_or(Date::EPOCH);
+        let secs = self.0.rem_euclid(86_400);
+        (date, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
+    }
+
+    pub fn date(self) -> Date {
+        self.utc().0
+    }
+
+    /// As a PDF date (`D:20150311100000+00'00'`), e.g. for a signature's /M.
+    pub fn pdf_date(self) -> String {
+        let (d, h, m, s) = self.utc();
+        format!("D:{:04}{:02}{:02}{h:02}{m:02}{s:02}+00'00'", d.year, d.month, d.day)
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "when".
+pub fn source_date_epoch() -> Result<Option<Timestamp>, Diagnostic> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) if !value.trim().is_empty() => value.trim().parse().map(|s| Some(Timestamp(s))).map_err(|_| {
+            Diagnostic::error("environment", format!("SOURCE_DATE_EPOCH=`{value}` is not a number of seconds"))
+                .hint("set it to seconds since 1970-01-01 UTC, e.g. SOURCE_DATE_EPOCH=1426032000, or unset it")
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// Formats dates for one locale with CLDR's long date pattern:
+/// `11 March 2015`, `11 марта 2015 г.`, `11 Март 2015`.
+pub struct DateFormat {
+    date: DateTimeFormatter<YMD>,
+    date_time: DateTimeFormatter<icu_datetime::fieldsets::YMDT>,
+}
+
+impl DateFormat {
+    pub fn new(locale: &str) -> Result<Self, String> {
+        let locale: Locale =
+            locale.parse().map_err(|_| format!("`{locale}` is not a CLDR locale"))?;
+        let date = DateTimeFormatter::try_new(locale.clone().into(), YMD::long())
+            .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
+        let date_time =
+            DateTimeFormatter::try_new(locale.clone().into(), YMD::long().with_time_hm())
+                .map_err(|err| format!("no CLDR date data for `{locale}`: {err}"))?;
+        Ok(Self { date, date_time })
+    }
+
+    pub fn date(&self, date: Date) -> Result<String, String> {
+        let date = iso_date(date)?;
+        Ok(self.date.format(&date).to_string())
+    }
+
+    /// A date and time with its UTC offset: `11 March 2015, 10:00 (UTC+05:00)`.
+    pub fn moment(&self, moment: Moment) -> Result<String, String> {
+        let time = Time::try_new(moment.hour, moment.minute, 0, 0)
+            .map_err(|_| "the time of day is out of range".to_owned())?;
+        let value = DateTime { date: iso_date(moment.date)?, time };
+        let sign = if moment.offset_minutes < 0 { '-' } else { '+' };
+        let offset = moment.offset_minutes.abs();
+        Ok(format!(
+            "{} (UTC{sign}{:02}:{:02})",
+            self.date_time.format(&value),
+            offset / 60,
+            offset % 60
+        ))
+    }
+}
+
+fn iso_date(date: Date) -> Result<IcuDate<icu_calendar::Iso>, String> {
+    IcuDate::try_new_iso(date.year, date.month, date.day)
+        .map_err(|_| format!("{}-{:02}-{:02} is not a date", date.year, date.month, date.day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_become_dates() {
+        let date = |days| Date::from_days_since_epoch(days).map(|d| (d.year, d.month, d.day));
+        assert_eq!(date(0), Some((1970, 1, 1)));
+        assert_eq!(date(16_505), Some((2015, 3, 11)));
+        assert_eq!(date(-1), Some((1969, 12, 31)));
+        assert_eq!(date(11_016), Some((2000, 2, 29)));
+    }
+
+    #[test]
+    fn timestamps_become_pdf_dates() {
+        assert_eq!(Timestamp(1_426_068_000).pdf_date(), "D:20150311100000+00'00'");
+        assert_eq!(Timestamp(0).pdf_date(), "D:19700101000000+00'00'");
+    }
+
+    #[test]
+    fn long_dates_follow_cldr() {
+        // CLDR keeps `г.` with the year by a narrow no-break space.
+        let date = Date { year: 2015, month: 3, day: 11 };
+        assert_eq!(DateFormat::new("en-GB").unwrap().date(date).unwrap(), "11 March 2015");
+        assert_eq!(DateFormat::new("ru").unwrap().date(date).unwrap(), "11 марта 2015\u{202f}г.");
+        assert_eq!(DateFormat::new("tg").unwrap().date(date).unwrap(), "11 Март 2015");
+    }
+}
