@@ -24,4 +24,5 @@ pub mod scaffold;
 pub mod serve;
 pub mod sign;
 pub mod status;
+pub mod toml_reader;
 pub mod watch;

@@ -77,9 +77,9 @@ impl TranslationState {
                     .in_file(project.relative(&path)));
             }
         };
-        let table: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(&source.text)
-            .map_err(|err| {
-                crate::release::toml_diagnostic(&source, &err, "l10n-state").hint(
+        let table: BTreeMap<String, BTreeMap<String, String>> =
+            crate::toml_reader::parse_serde(&source, "l10n-state").map_err(|d| {
+                d.hint(
                     "this file is written by pressroom; delete it to start afresh \
                      (every translation then counts as up to date)",
                 )

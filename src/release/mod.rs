@@ -1,10 +1,8 @@
 //! A release: its facts (`releases/<id>.toml`) and their validation.
 
-mod fields;
-
 use toml::value::Datetime;
 
-use fields::Fields;
+use crate::toml_reader::Fields;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::names::is_name;
@@ -61,11 +59,11 @@ impl Release {
         let raw_date = fields.datetime("date", true);
         let raw_place = fields.string("place", true);
         let raw_kind = fields.string("kind", true);
-        let raw_contacts = fields.strings("contacts").unwrap_or_default();
+        let raw_contacts = fields.strings("contacts", false).unwrap_or_default();
         let number = fields.string("number", false).map(|n| n.into_inner());
         let raw_embargo = fields.datetime("embargo", false);
         let raw_layout = fields.string("layout", false);
-        let raw_languages = fields.strings("languages");
+        let raw_languages = fields.strings("languages", false);
         let mut diags = fields.finish(&[
             "date",
             "place",
@@ -226,24 +224,4 @@ fn as_moment(dt: &Datetime) -> Option<Moment> {
         minute: t.minute,
         offset_minutes,
     })
-}
-
-/// A TOML syntax or schema error, located in its file.
-pub(crate) fn toml_diagnostic(
-    file: &SourceFile,
-    err: &toml::de::Error,
-    code: &'static str,
-) -> Diagnostic {
-    let message = err.message().trim_end().to_owned();
-    let mut diag = Diagnostic::error(code, message.clone());
-    diag = match err.span() {
-        Some(span) => diag.at(file, span),
-        None => diag.in_file(file.path.clone()),
-    };
-    if message.starts_with("unknown field") {
-        diag = diag.hint("check the spelling; the expected fields are listed above");
-    } else if message.starts_with("missing field") {
-        diag = diag.hint("add the field; see DESIGN.md for a release's fields");
-    }
-    diag
 }

@@ -2,30 +2,15 @@
 //! `[signing]`, checked before anything is signed (validity, key usage, the
 //! key matching the certificate).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use const_oid::ObjectIdentifier;
 use der::{Decode, DecodePem, Encode};
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
-use serde::Deserialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::KeyUsage;
 
-use super::SignError;
-
-/// `[signing]` in pressroom.toml; paths are relative to the project root.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct SigningConfig {
-    pub certificate: Option<PathBuf>,
-    pub key: Option<PathBuf>,
-    pub pkcs12: Option<PathBuf>,
-    #[serde(default)]
-    pub chain: Vec<PathBuf>,
-    /// The contact (`[contacts.<id>]`) shown as signatory.
-    pub signatory: Option<String>,
-    pub timestamp_url: Option<String>,
-}
+use super::{SignError, SigningConfig};
 
 /// Where the passphrase of an encrypted key comes from: never the command
 /// line, never a log.
@@ -164,7 +149,7 @@ impl Signer {
             key,
             certificate,
             chain,
-            signatory: config.signatory.clone(),
+            signatory: config.signatory.as_ref().map(|s| s.get_ref().clone()),
             timestamp_url: config.timestamp_url.clone(),
         };
         signer.check(now_unix)?;

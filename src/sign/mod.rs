@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
-pub use keys::{PASSPHRASE_VAR, Signer, SigningConfig, read_certificate};
+pub use crate::project::SigningConfig;
+pub use keys::{PASSPHRASE_VAR, Signer, read_certificate};
 
 use crate::diag::Diagnostic;
 
@@ -60,15 +61,12 @@ pub fn load_signer(
     passphrase: &mut dyn FnMut() -> Result<String, SignError>,
     now_unix: i64,
 ) -> Result<Signer, SignError> {
-    let table = project.config.signing.clone().ok_or_else(|| {
+    let config = project.config.signing.as_ref().ok_or_else(|| {
         SignError::Config(
             "pressroom.toml has no [signing] table: name the certificate and key there".into(),
         )
     })?;
-    let config: SigningConfig = toml::Value::Table(table)
-        .try_into()
-        .map_err(|e: toml::de::Error| SignError::Config(format!("[signing]: {}", e.message())))?;
-    Signer::load(project.root(), &config, passphrase, now_unix)
+    Signer::load(project.root(), config, passphrase, now_unix)
 }
 
 /// Signs `original`: its bytes stay as they are, followed by an update with

@@ -1,6 +1,7 @@
-//! Reads a TOML file field by field so that every problem in it (syntax,
-//! unknown keys, wrong types, missing fields) is reported in one run, each at
-//! its own line and column.
+//! The one way pressroom reads TOML (`pressroom.toml`, releases, the
+//! translation state): field by field, so that every problem in a file
+//! (syntax, unknown keys with a "did you mean", wrong types, missing fields)
+//! is reported in one run, each at its own line and column.
 
 use std::ops::Range;
 
@@ -10,14 +11,19 @@ use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 
-pub(crate) struct Fields<'a> {
+/// One table of a TOML file (the whole file, or a `[section]` of it).
+pub struct Fields<'a> {
     file: &'a SourceFile,
     table: DeTable<'a>,
+    /// `[office]`, `[contacts.press]`; empty for the file itself.
+    name: String,
+    /// Where the table starts: missing fields are reported there.
+    at: Range<usize>,
     code: &'static str,
-    pub diags: Diagnostics,
+    diags: Diagnostics,
     /// Where the TOML itself is broken: values there are already reported.
     broken: Vec<Range<usize>>,
-    /// A hint for missing fields: an example of the field.
+    /// A hint for missing fields and wrong types: an example of the field.
     examples: &'a [(&'a str, &'a str)],
 }
 
@@ -39,7 +45,45 @@ impl<'a> Fields<'a> {
             };
             diags.push(d.hint("this is not valid TOML; see https://toml.io for the syntax"));
         }
-        Self { file, table: table.into_inner(), code, diags, broken, examples }
+        let table = table.into_inner();
+        Self { file, table, name: String::new(), at: 0..0, code, diags, broken, examples }
+    }
+
+    /// The sub-table `key` (`[office]`), reporting a value of another type.
+    pub fn table(&mut self, key: &str, required: bool) -> Option<Fields<'a>> {
+        let value = self.value(key, required)?;
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::Table(table) => Some(Fields {
+                file: self.file,
+                table,
+                name: self.path(key),
+                at: span.start..span.start,
+                code: self.code,
+                diags: Diagnostics::default(),
+                broken: self.broken.clone(),
+                examples: self.examples,
+            }),
+            other => {
+                self.wrong_type(key, "a table", &Spanned::new(span, other));
+                None
+            }
+        }
+    }
+
+    /// Every key of this table (for tables whose keys are names the user
+    /// chooses: `[contacts.<id>]`, `[date-locales]`).
+    pub fn keys(&self) -> Vec<Spanned<String>> {
+        self.table.keys().map(|k| Spanned::new(k.span(), k.get_ref().to_string())).collect()
+    }
+
+    /// Takes in the findings of a sub-table, once it is read.
+    pub fn absorb(&mut self, diags: Diagnostics) {
+        self.diags.extend(diags);
+    }
+
+    fn path(&self, key: &str) -> String {
+        if self.name.is_empty() { key.to_owned() } else { format!("{}.{key}", self.name) }
     }
 
     fn get(&self, key: &str) -> Option<&Spanned<DeValue<'a>>> {
@@ -54,11 +98,18 @@ impl<'a> Fields<'a> {
             .any(|b| b.start < span.end.max(span.start + 1) && span.start < b.end.max(b.start + 1))
     }
 
+    fn example(&self, key: &str) -> Option<&'a str> {
+        let path = self.path(key);
+        self.examples.iter().find(|(k, _)| *k == path).map(|(_, e)| *e)
+    }
+
     fn missing(&mut self, key: &str) {
-        let example = self.examples.iter().find(|(k, _)| *k == key).map(|(_, e)| *e);
-        let mut d =
-            Diagnostic::error(self.code, format!("missing field `{key}`")).at(self.file, 0..0);
-        if let Some(example) = example {
+        let mut message = format!("missing field `{key}`");
+        if !self.name.is_empty() {
+            message.push_str(&format!(" in [{}]", self.name));
+        }
+        let mut d = Diagnostic::error(self.code, message).at(self.file, self.at.clone());
+        if let Some(example) = self.example(key) {
             d = d.hint(format!("add it, for example: {example}"));
         }
         self.diags.push(d);
@@ -69,10 +120,12 @@ impl<'a> Fields<'a> {
             return;
         }
         let found = type_name(value.get_ref());
-        let example = self.examples.iter().find(|(k, _)| *k == key).map(|(_, e)| *e);
-        let mut d = Diagnostic::error(self.code, format!("`{key}` must be {want}, not {found}"))
-            .at(self.file, value.span());
-        if let Some(example) = example {
+        let mut d = Diagnostic::error(
+            self.code,
+            format!("`{}` must be {want}, not {found}", self.path(key)),
+        )
+        .at(self.file, value.span());
+        if let Some(example) = self.example(key) {
             d = d.hint(format!("for example: {example}"));
         }
         self.diags.push(d);
@@ -98,8 +151,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn strings(&mut self, key: &str) -> Option<Vec<Spanned<String>>> {
-        let value = self.value(key, false)?;
+    pub fn strings(&mut self, key: &str, required: bool) -> Option<Vec<Spanned<String>>> {
+        let value = self.value(key, required)?;
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(key, "a list of strings", &value);
             return None;
@@ -126,7 +179,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Reports keys that are not in `known`, suggesting the closest one.
+    /// Reports keys that are not in `known`, suggesting the closest one, and
+    /// returns every finding about this table.
     pub fn finish(mut self, known: &[&str]) -> Diagnostics {
         let unknown: Vec<(String, Range<usize>)> = self
             .table
@@ -135,8 +189,11 @@ impl<'a> Fields<'a> {
             .map(|(k, _)| (k.get_ref().to_string(), k.span()))
             .collect();
         for (key, span) in unknown {
-            let mut d =
-                Diagnostic::error(self.code, format!("unknown field `{key}`")).at(self.file, span);
+            let mut message = format!("unknown field `{key}`");
+            if !self.name.is_empty() {
+                message.push_str(&format!(" in [{}]", self.name));
+            }
+            let mut d = Diagnostic::error(self.code, message).at(self.file, span);
             d = match closest(&key, known) {
                 Some(near) => d.hint(format!("did you mean `{near}`?")),
                 None => d.hint(format!("the fields are: {}", known.join(", "))),
@@ -159,27 +216,41 @@ fn type_name(value: &DeValue<'_>) -> &'static str {
     }
 }
 
-/// The known key nearest to `key` by edit distance, if it is close.
+/// The known key nearest to `key`, if it is close enough to be a typo.
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
-        .map(|k| (edit_distance(key, k), *k))
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 3))
         .min()
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(cur) };
-            prev = cur;
-        }
+/// A file pressroom writes itself, read with serde (the translation state):
+/// its syntax errors located like any other.
+pub fn parse_serde<T: serde::de::DeserializeOwned>(
+    file: &SourceFile,
+    code: &'static str,
+) -> Result<T, Diagnostic> {
+    toml::from_str(&file.text).map_err(|err| {
+        let mut d = Diagnostic::error(code, err.message().trim_end().to_owned());
+        d = match err.span() {
+            Some(span) => d.at(file, span),
+            None => d.in_file(file.path.clone()),
+        };
+        d
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn typos_find_their_field() {
+        let known = ["languages", "source-language", "office", "timestamp-url"];
+        assert_eq!(closest("langauges", &known), Some("languages"));
+        assert_eq!(closest("timestamp_url", &known), Some("timestamp-url"));
+        assert_eq!(closest("colour", &known), None);
     }
-    row[b.len()]
 }

@@ -1,66 +1,18 @@
 //! The press office repository: where its root is, what `pressroom.toml`
 //! says, and where each kind of source lives inside it.
 
-use std::collections::BTreeMap;
+mod config;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use toml::Spanned;
+pub use config::{Config, Contact, Office, SigningConfig};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::names::{ReleaseId, is_language_tag, is_name};
+use crate::names::{ReleaseId, is_name};
 
 /// The file that marks a project root.
 pub const CONFIG_FILE: &str = "pressroom.toml";
-
-/// `pressroom.toml`: the office, its languages, contacts and defaults.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {
-    /// Every language the office publishes in; the first is the source
-    /// language unless `source-language` says otherwise.
-    pub languages: Vec<Spanned<String>>,
-    pub source_language: Option<Spanned<String>>,
-    /// The layout used when a release names none.
-    #[serde(default = "default_layout")]
-    pub layout: Spanned<String>,
-    /// The CLDR locale whose conventions dates follow, where it differs from
-    /// the language tag (`en = "en-GB"`: `11 March 2015`, not `March 11, 2015`).
-    #[serde(default)]
-    pub date_locales: BTreeMap<String, Spanned<String>>,
-    pub office: Office,
-    #[serde(default)]
-    pub contacts: BTreeMap<String, Spanned<Contact>>,
-    /// Signing settings; read by `sign`, accepted here so the file validates.
-    #[serde(default)]
-    pub signing: Option<toml::Table>,
-}
-
-fn default_layout() -> Spanned<String> {
-    Spanned::new(0..0, "letterhead".to_owned())
-}
-
-/// The office's own details that are the same in every language. Names,
-/// the address and labels are words, so they live in `office.ftl`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Office {
-    pub telephone: Option<String>,
-    pub fax: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-    pub facebook: Option<String>,
-}
-
-/// A person the press can call; their name and role are messages
-/// `contact-<id>` and `contact-<id>.role` in `office.ftl`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Contact {
-    pub email: Option<String>,
-    pub telephone: Option<String>,
-}
 
 /// An opened project: its root and its validated configuration.
 #[derive(Debug, Clone)]
@@ -97,74 +49,9 @@ impl Project {
                 .hint("a project root holds pressroom.toml; see README.md")
         })?;
         let config_file = SourceFile::new(CONFIG_FILE, without_bom(text));
-        let config: Config = toml::from_str(&config_file.text)
-            .map_err(|err| crate::release::toml_diagnostic(&config_file, &err, "config"))?;
-        let project = Self { root, config, config_file };
-        project.validate()?;
-        Ok(project)
-    }
-
-    fn validate(&self) -> Result<(), Diagnostics> {
-        let mut diags = Diagnostics::default();
-        let file = &self.config_file;
-        if self.config.languages.is_empty() {
-            diags.push(
-                Diagnostic::error("config", "`languages` lists no language")
-                    .in_file(CONFIG_FILE)
-                    .hint("for example: languages = [\"en\", \"ru\", \"tg\"]"),
-            );
-        }
-        let mut seen = Vec::new();
-        for lang in &self.config.languages {
-            if !is_language_tag(lang.get_ref()) {
-                diags.push(
-                    Diagnostic::error(
-                        "config",
-                        format!("`{}` is not a language tag", lang.get_ref()),
-                    )
-                    .at(file, lang.span())
-                    .hint("use a BCP 47 tag such as `en`, `ru` or `tg`"),
-                );
-            } else if seen.contains(lang.get_ref()) {
-                diags.push(
-                    Diagnostic::error("config", format!("`{}` is listed twice", lang.get_ref()))
-                        .at(file, lang.span()),
-                );
-            }
-            seen.push(lang.get_ref().clone());
-        }
-        if let Some(source) = &self.config.source_language
-            && !seen.contains(source.get_ref())
-        {
-            diags.push(
-                Diagnostic::error(
-                    "config",
-                    format!("source language `{}` is not in `languages`", source.get_ref()),
-                )
-                .at(file, source.span()),
-            );
-        }
-        for (lang, locale) in &self.config.date_locales {
-            if locale.get_ref().parse::<icu_locale::Locale>().is_err() {
-                diags.push(
-                    Diagnostic::error(
-                        "config",
-                        format!("`{}` is not a CLDR locale (for {lang})", locale.get_ref()),
-                    )
-                    .at(file, locale.span())
-                    .hint("for example: en = \"en-GB\""),
-                );
-            }
-        }
-        let layout = &self.config.layout;
-        if !self.has_layout(layout.get_ref()) {
-            diags.push(
-                Diagnostic::error("config", format!("unknown layout `{}`", layout.get_ref()))
-                    .at(file, layout.span())
-                    .hint("a layout is a folder under layouts/ holding main.typ"),
-            );
-        }
-        diags.into_result(())
+        let has_layout = |name: &str| root.join("layouts").join(name).join("main.typ").is_file();
+        let config = Config::parse(&config_file, has_layout)?;
+        Ok(Self { root, config, config_file })
     }
 
     pub fn root(&self) -> &Path {
@@ -255,18 +142,10 @@ impl Project {
     /// The files `[signing]` names (key, certificate, PKCS#12, chain), as
     /// absolute paths: secrets, or at least nothing a layout should read.
     pub fn signing_paths(&self) -> Vec<PathBuf> {
-        let Some(table) = &self.config.signing else { return Vec::new() };
-        let mut paths = Vec::new();
-        for key in ["key", "certificate", "pkcs12", "chain"] {
-            match table.get(key) {
-                Some(toml::Value::String(path)) => paths.push(self.root.join(path)),
-                Some(toml::Value::Array(items)) => {
-                    paths.extend(items.iter().filter_map(|i| i.as_str()).map(|p| self.root.join(p)))
-                }
-                _ => {}
-            }
-        }
-        paths
+        let Some(signing) = &self.config.signing else { return Vec::new() };
+        let named = [&signing.key, &signing.certificate, &signing.pkcs12];
+        let files = named.into_iter().flatten().chain(&signing.chain);
+        files.map(|path| self.root.join(path)).collect()
     }
 
     /// A layout's folder: all that layout may read, with the fonts.

@@ -1,0 +1,245 @@
+//! `pressroom.toml`: the office, its languages, contacts, defaults and
+//! signing settings, read field by field and validated in one pass, so a
+//! file with several mistakes reports all of them at once.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::names::{is_language_tag, is_name};
+use crate::toml_reader::Fields;
+
+/// `pressroom.toml`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Every language the office publishes in; the first is the source
+    /// language unless `source-language` says otherwise.
+    pub languages: Vec<Spanned<String>>,
+    pub source_language: Option<Spanned<String>>,
+    /// The layout used when a release names none.
+    pub layout: Spanned<String>,
+    /// The CLDR locale whose conventions dates follow, where it differs from
+    /// the language tag (`en = "en-GB"`: `11 March 2015`, not `March 11, 2015`).
+    pub date_locales: BTreeMap<String, Spanned<String>>,
+    pub office: Office,
+    pub contacts: BTreeMap<String, Spanned<Contact>>,
+    pub signing: Option<SigningConfig>,
+}
+
+/// The office's own details that are the same in every language. Names,
+/// the address and labels are words, so they live in `office.ftl`.
+#[derive(Debug, Clone, Default)]
+pub struct Office {
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub facebook: Option<String>,
+}
+
+/// A person the press can call; their name and role are messages
+/// `contact-<id>` and `contact-<id>.role` in `office.ftl`.
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+}
+
+/// `[signing]`; paths are relative to the project root.
+#[derive(Debug, Clone, Default)]
+pub struct SigningConfig {
+    pub certificate: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub pkcs12: Option<PathBuf>,
+    pub chain: Vec<PathBuf>,
+    /// The contact (`[contacts.<id>]`) shown as signatory.
+    pub signatory: Option<Spanned<String>>,
+    pub timestamp_url: Option<String>,
+}
+
+const CODE: &str = "config";
+
+/// Examples for hints, by dotted field name.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("languages", "languages = [\"en\", \"ru\", \"tg\"]"),
+    ("source-language", "source-language = \"en\""),
+    ("layout", "layout = \"letterhead\""),
+    ("office", "[office]"),
+    ("office.telephone", "telephone = \"(+992 37) 221 74 07\""),
+    ("signing.certificate", "certificate = \"keys/officer.pem\""),
+    ("signing.key", "key = \"keys/officer.key.pem\""),
+    ("signing.chain", "chain = [\"keys/ca.pem\"]"),
+    ("signing.signatory", "signatory = \"press\""),
+    ("signing.timestamp-url", "timestamp-url = \"http://timestamp.example.org\""),
+];
+
+const TOP: &[&str] =
+    &["languages", "source-language", "layout", "date-locales", "office", "contacts", "signing"];
+const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "facebook"];
+const CONTACT: &[&str] = &["email", "telephone"];
+const SIGNING: &[&str] = &["certificate", "key", "pkcs12", "chain", "signatory", "timestamp-url"];
+
+impl Config {
+    /// Reads `file`, reporting every problem in it. `has_layout` tells
+    /// whether a layout of that name exists.
+    pub fn parse(
+        file: &SourceFile,
+        has_layout: impl Fn(&str) -> bool,
+    ) -> Result<Self, Diagnostics> {
+        let mut fields = Fields::parse(file, CODE, EXAMPLES);
+        let languages = fields.strings("languages", true);
+        let no_language = languages.as_ref().is_some_and(Vec::is_empty);
+        let languages = languages.unwrap_or_default();
+        let source_language = fields.string("source-language", false);
+        let layout = fields.string("layout", false);
+        let mut date_locales = BTreeMap::new();
+        if let Some(mut table) = fields.table("date-locales", false) {
+            for lang in table.keys() {
+                if let Some(locale) = table.string(lang.get_ref(), false) {
+                    date_locales.insert(lang.into_inner(), locale);
+                }
+            }
+            let found = table.finish(&[]).into_iter().filter(|d| !d.message.starts_with("unknown"));
+            fields.absorb(Diagnostics(found.collect()));
+        }
+        let office = match fields.table("office", true) {
+            Some(mut table) => {
+                let mut text = |key: &str| table.string(key, false).map(Spanned::into_inner);
+                let office = Office {
+                    telephone: text("telephone"),
+                    fax: text("fax"),
+                    email: text("email"),
+                    website: text("website"),
+                    facebook: text("facebook"),
+                };
+                fields.absorb(table.finish(OFFICE));
+                office
+            }
+            None => Office::default(),
+        };
+        let mut contacts = BTreeMap::new();
+        if let Some(mut table) = fields.table("contacts", false) {
+            for id in table.keys() {
+                let Some(mut contact) = table.table(id.get_ref(), false) else { continue };
+                let mut text = |key: &str| contact.string(key, false).map(Spanned::into_inner);
+                let value = Contact { email: text("email"), telephone: text("telephone") };
+                table.absorb(contact.finish(CONTACT));
+                contacts.insert(id.get_ref().clone(), Spanned::new(id.span(), value));
+            }
+            fields.absorb(table.finish(&contacts.keys().map(String::as_str).collect::<Vec<_>>()));
+        }
+        let signing = fields.table("signing", false).map(|mut table| {
+            let path = |table: &mut Fields<'_>, key: &str| {
+                table.string(key, false).map(|p| PathBuf::from(p.into_inner()))
+            };
+            let signing = SigningConfig {
+                certificate: path(&mut table, "certificate"),
+                key: path(&mut table, "key"),
+                pkcs12: path(&mut table, "pkcs12"),
+                chain: table
+                    .strings("chain", false)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| PathBuf::from(p.into_inner()))
+                    .collect(),
+                signatory: table.string("signatory", false),
+                timestamp_url: table.string("timestamp-url", false).map(Spanned::into_inner),
+            };
+            fields.absorb(table.finish(SIGNING));
+            signing
+        });
+        let mut diags = fields.finish(TOP);
+
+        let config = Self {
+            languages,
+            source_language,
+            layout: layout.unwrap_or_else(|| Spanned::new(0..0, "letterhead".to_owned())),
+            date_locales,
+            office,
+            contacts,
+            signing,
+        };
+        if no_language {
+            diags.push(
+                Diagnostic::error(CODE, "`languages` lists no language")
+                    .in_file(file.path.clone())
+                    .hint("for example: languages = [\"en\", \"ru\", \"tg\"]"),
+            );
+        }
+        diags.extend(config.validate(file, has_layout));
+        diags.into_result(config)
+    }
+
+    /// What the types alone do not say: tags, names and references.
+    fn validate(&self, file: &SourceFile, has_layout: impl Fn(&str) -> bool) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let mut error = |message: String, span: std::ops::Range<usize>, hint: Option<&str>| {
+            let mut d = Diagnostic::error(CODE, message).at(file, span);
+            if let Some(hint) = hint {
+                d = d.hint(hint.to_owned());
+            }
+            diags.push(d);
+        };
+        let mut seen: Vec<&String> = Vec::new();
+        for lang in &self.languages {
+            if !is_language_tag(lang.get_ref()) {
+                error(
+                    format!("`{}` is not a language tag", lang.get_ref()),
+                    lang.span(),
+                    Some("use a BCP 47 tag such as `en`, `ru` or `tg`"),
+                );
+            } else if seen.contains(&lang.get_ref()) {
+                error(format!("`{}` is listed twice", lang.get_ref()), lang.span(), None);
+            }
+            seen.push(lang.get_ref());
+        }
+        if let Some(source) = &self.source_language
+            && !seen.contains(&source.get_ref())
+        {
+            error(
+                format!("source language `{}` is not in `languages`", source.get_ref()),
+                source.span(),
+                None,
+            );
+        }
+        for (lang, locale) in &self.date_locales {
+            if locale.get_ref().parse::<icu_locale::Locale>().is_err() {
+                error(
+                    format!("`{}` is not a CLDR locale (for {lang})", locale.get_ref()),
+                    locale.span(),
+                    Some("for example: en = \"en-GB\""),
+                );
+            }
+        }
+        let layout = &self.layout;
+        if !is_name(layout.get_ref()) || !has_layout(layout.get_ref()) {
+            error(
+                format!("unknown layout `{}`", layout.get_ref()),
+                layout.span(),
+                Some("a layout is a folder under layouts/ holding main.typ"),
+            );
+        }
+        for (id, contact) in &self.contacts {
+            if !is_name(id) {
+                error(
+                    format!("`{id}` is not a valid contact name"),
+                    contact.span(),
+                    Some("use lowercase letters, digits and `-`"),
+                );
+            }
+        }
+        if let Some(signatory) = self.signing.as_ref().and_then(|s| s.signatory.as_ref())
+            && !self.contacts.contains_key(signatory.get_ref())
+        {
+            let known: Vec<&str> = self.contacts.keys().map(String::as_str).collect();
+            error(
+                format!("the signatory `{}` is not a contact", signatory.get_ref()),
+                signatory.span(),
+                Some(&format!("name one of [contacts]: {}", known.join(", "))),
+            );
+        }
+        diags
+    }
+}
