@@ -43,6 +43,8 @@ pub struct Output {
     pub lang: String,
     pub path: PathBuf,
     pub pages: usize,
+    /// How long it took to lay out and export.
+    pub took: std::time::Duration,
 }
 
 /// What a build did: the PDFs it wrote and everything it found. A build
@@ -55,58 +57,13 @@ pub struct BuildReport {
     pub skipped: usize,
 }
 
-/// The releases a command names (all when `names` is empty), each checked
-/// to be a valid id of an existing release before anything is read.
-pub fn select_releases(project: &Project, names: &[String]) -> Result<Vec<ReleaseId>, Diagnostics> {
-    let all = project.release_ids()?;
-    if names.is_empty() {
-        return Ok(all);
-    }
-    let mut diags = Diagnostics::default();
-    let mut ids = Vec::new();
-    for name in names {
-        match ReleaseId::new(name) {
-            Ok(id) if all.contains(&id) => ids.push(id),
-            Ok(id) => diags.push(
-                Diagnostic::error("release-missing", format!("there is no release `{id}`"))
-                    .in_file(project.relative(&project.release_file(&id)))
-                    .hint(match all.len() {
-                        0 => "releases/ is empty; `pressroom new <slug>` scaffolds one".to_owned(),
-                        _ => format!(
-                            "known releases: {}",
-                            all.iter().map(ReleaseId::as_str).collect::<Vec<_>>().join(", ")
-                        ),
-                    }),
-            ),
-            Err(diag) => diags.push(diag),
-        }
-    }
-    diags.into_result(ids)
-}
-
-/// Checks `--lang` values against the office's languages.
-pub fn select_languages(project: &Project, names: &[String]) -> Result<Vec<String>, Diagnostics> {
-    let known = project.languages();
-    let mut diags = Diagnostics::default();
-    for name in names {
-        if !known.contains(name) {
-            diags.push(
-                Diagnostic::error(
-                    "language",
-                    format!("`{name}` is not one of the office's languages"),
-                )
-                .in_file(crate::project::CONFIG_FILE)
-                .hint(format!("pressroom.toml lists: {}", known.join(", "))),
-            );
-        }
-    }
-    diags.into_result(names.to_vec())
-}
-
 /// What a build tells its user as it goes.
 pub trait BuildEvents {
     /// How many outputs will be rendered, and how many are up to date.
     fn planned(&mut self, _to_build: usize, _up_to_date: usize) {}
+    /// An output is up to date: built from the same sources, and on disk
+    /// byte for byte as it was written.
+    fn skipped(&mut self, _file: &Path) {}
     /// A PDF landed.
     fn wrote(&mut self, output: &Output);
 }
@@ -131,8 +88,8 @@ pub fn build(
     // are fingerprinted.
     let fonts_dir = project.fonts_dir();
     let engine = std::thread::spawn(move || Engine::new(Some(&fonts_dir)));
-    let ids = select_releases(project, &options.releases)?;
-    let languages = select_languages(project, &options.languages)?;
+    let ids = project.select_releases(&options.releases)?;
+    let languages = project.select_languages(&options.languages)?;
     let wanted = |lang: &str| languages.is_empty() || languages.iter().any(|l| l == lang);
 
     // The translation state is the build's own bookkeeping: bring it up to
@@ -169,6 +126,7 @@ pub fn build(
             let file = output_file(&out_dir, id, lang, mode);
             if !options.force && manifest.is_current(&file, &fingerprint, kind) {
                 skipped += 1;
+                events.skipped(&file);
             } else {
                 pending.insert((id.clone(), lang.clone()), fingerprint);
             }
@@ -261,5 +219,6 @@ pub fn write_output(
         lang: lang.to_owned(),
         path: path.to_path_buf(),
         pages: rendered.pages,
+        took: rendered.took,
     })
 }

@@ -103,8 +103,8 @@ pub fn render_each(
     settings: &Settings,
     mut each: impl FnMut(&Release, &str, Rendered) -> Result<(), Diagnostic>,
 ) -> Result<Diagnostics, Diagnostics> {
-    let ids = crate::build::select_releases(project, releases)?;
-    let languages = crate::build::select_languages(project, languages)?;
+    let ids = project.select_releases(releases)?;
+    let languages = project.select_languages(languages)?;
     let mut renderer = Renderer::new(project);
     let (catalog, problems) = Catalog::load(project, &ids, false);
     let wanted =

@@ -25,6 +25,22 @@ impl StatusRow {
     pub fn is_done(&self) -> bool {
         self.missing == 0 && self.stale == 0
     }
+
+    /// `done`, `missing 3`, `stale 1`, `missing 3, stale 1`; `source` for
+    /// the source language, which is never missing anything.
+    pub fn label(&self, source_language: &str) -> String {
+        if self.language == source_language {
+            return "source".to_owned();
+        }
+        let mut parts = Vec::new();
+        if self.missing > 0 {
+            parts.push(format!("missing {}", self.missing));
+        }
+        if self.stale > 0 {
+            parts.push(format!("stale {}", self.stale));
+        }
+        if parts.is_empty() { "done".to_owned() } else { parts.join(", ") }
+    }
 }
 
 /// One row per (release or office, language), source language included.

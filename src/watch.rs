@@ -151,8 +151,8 @@ pub struct Session {
 
 impl Session {
     pub fn new(project: Project, options: WatchOptions) -> Result<Self, Diagnostics> {
-        build::select_releases(&project, &options.releases)?;
-        build::select_languages(&project, &options.languages)?;
+        project.select_releases(&options.releases)?;
+        project.select_languages(&options.languages)?;
         // Drafts go to their own folder, never over a final.
         let out_dir = build::output_dir(&project, options.out.as_deref(), Mode::Draft);
         let renderer = Renderer::new(&project);
@@ -176,7 +176,7 @@ impl Session {
         if self.options.releases.is_empty() {
             self.project.release_ids()
         } else {
-            build::select_releases(&self.project, &self.options.releases)
+            self.project.select_releases(&self.options.releases)
         }
     }
 

@@ -148,6 +148,55 @@ impl Project {
         files.map(|path| self.root.join(path)).collect()
     }
 
+    /// The releases a command names (all when `names` is empty), each checked
+    /// to be a valid id of an existing release before anything is read.
+    pub fn select_releases(&self, names: &[String]) -> Result<Vec<ReleaseId>, Diagnostics> {
+        let all = self.release_ids()?;
+        if names.is_empty() {
+            return Ok(all);
+        }
+        let mut diags = Diagnostics::default();
+        let mut ids = Vec::new();
+        for name in names {
+            match ReleaseId::new(name) {
+                Ok(id) if all.contains(&id) => ids.push(id),
+                Ok(id) => diags.push(
+                    Diagnostic::error("usage", format!("there is no release `{id}`"))
+                        .in_file(self.relative(&self.release_file(&id)))
+                        .hint(match all.len() {
+                            0 => "releases/ is empty; `pressroom new <slug>` scaffolds one"
+                                .to_owned(),
+                            _ => format!(
+                                "known releases: {}",
+                                all.iter().map(ReleaseId::as_str).collect::<Vec<_>>().join(", ")
+                            ),
+                        }),
+                ),
+                Err(diag) => diags.push(Diagnostic { code: "usage", ..diag }),
+            }
+        }
+        diags.into_result(ids)
+    }
+
+    /// Checks `--lang` values against the office's languages.
+    pub fn select_languages(&self, names: &[String]) -> Result<Vec<String>, Diagnostics> {
+        let known = self.languages();
+        let mut diags = Diagnostics::default();
+        for name in names {
+            if !known.contains(name) {
+                diags.push(
+                    Diagnostic::error(
+                        "usage",
+                        format!("`{name}` is not one of the office's languages"),
+                    )
+                    .in_file(CONFIG_FILE)
+                    .hint(format!("pressroom.toml lists: {}", known.join(", "))),
+                );
+            }
+        }
+        diags.into_result(names.to_vec())
+    }
+
     /// A layout's folder: all that layout may read, with the fonts.
     pub fn layout_dir(&self, layout: &str) -> PathBuf {
         self.root.join("layouts").join(layout)

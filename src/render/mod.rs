@@ -45,6 +45,8 @@ pub struct Rendered {
     pub model: Vec<u8>,
     /// The pages as SVG, when asked for (the browser preview).
     pub images: Vec<Arc<PageImage>>,
+    /// How long the layout took to compile and export.
+    pub took: std::time::Duration,
 }
 
 impl Engine {
@@ -90,6 +92,7 @@ pub fn render(
     source_date_epoch: Option<i64>,
     images: bool,
 ) -> Result<Rendered, Diagnostics> {
+    let started = std::time::Instant::now();
     world.set_data(data.clone(), date);
     let result = typst::compile::<PagedDocument>(&*world);
     let mut warnings = convert(&*world, &result.warnings);
@@ -130,6 +133,7 @@ pub fn render(
             warnings,
             model: data,
             images,
+            took: started.elapsed(),
         }),
         Err(errors) => {
             let mut diags = convert(&*world, &errors);

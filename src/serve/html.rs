@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::preview::{Preview, page_url, pdf_url, status_label};
+use super::preview::{Preview, page_url, pdf_url};
 use crate::status::OFFICE_ROW;
 
 /// Text for HTML content and attribute values.
@@ -36,7 +36,7 @@ fn head(title: &str, body_attrs: &str) -> String {
 fn status_cell(preview: &Preview, release: &str, lang: &str) -> String {
     let (label, class) = match preview.status_row(release, lang) {
         Some(row) => {
-            let label = status_label(row, &preview.source_language);
+            let label = row.label(&preview.source_language);
             let class = if row.is_done() { "done" } else { "todo" };
             (label, class)
         }

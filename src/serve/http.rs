@@ -71,13 +71,11 @@ fn plain(status: StatusCode, text: &'static str) -> Reply {
     reply(status, "text/plain; charset=utf-8", NO_CACHE, Bytes::from_static(text.as_bytes()))
 }
 
-/// Only the names this server is reached by on this machine: a page on
-/// another site that rebinds its own name to 127.0.0.1 gets nothing.
+/// Only requests naming this server as it is reached on this machine: a
+/// page on another site that rebinds its own name to 127.0.0.1 gets
+/// nothing, and neither does a request naming no host at all.
 fn host_allowed<B>(request: &Request<B>, port: u16) -> bool {
-    let Some(host) = request.headers().get(header::HOST) else {
-        // HTTP/1.0 without a Host header: only a local program sends that.
-        return true;
-    };
+    let Some(host) = request.headers().get(header::HOST) else { return false };
     let Ok(host) = host.to_str() else { return false };
     let port = port.to_string();
     ["127.0.0.1", "localhost"].iter().any(|name| {

@@ -20,7 +20,6 @@ use std::sync::{Arc, RwLock};
 pub use preview::Preview;
 pub use route::{Route, route};
 
-use crate::build;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::project::Project;
 use crate::status::{self, StatusRow};
@@ -115,8 +114,8 @@ pub fn run(
     ready: impl FnOnce(&str),
     mut report: impl FnMut(Report),
 ) -> Result<(), Diagnostics> {
-    build::select_releases(&project, &options.releases)?;
-    build::select_languages(&project, &options.languages)?;
+    project.select_releases(&options.releases)?;
+    project.select_languages(&options.languages)?;
     let languages = shown_languages(&project, &options.languages);
     let root = project.root().to_path_buf();
 

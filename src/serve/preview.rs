@@ -152,7 +152,7 @@ impl Preview {
                 json!({
                     "release": row.release,
                     "language": row.language,
-                    "label": status_label(row, &self.source_language),
+                    "label": row.label(&self.source_language),
                     "done": row.is_done(),
                 })
             })
@@ -210,22 +210,6 @@ impl Preview {
             "status": self.status_json(),
         })
     }
-}
-
-/// `done`, `missing 3`, `stale 1`, `missing 3, stale 1`; `source` for the
-/// source language, which is never missing anything.
-pub fn status_label(row: &StatusRow, source_language: &str) -> String {
-    if row.language == source_language {
-        return "source".to_owned();
-    }
-    let mut parts = Vec::new();
-    if row.missing > 0 {
-        parts.push(format!("missing {}", row.missing));
-    }
-    if row.stale > 0 {
-        parts.push(format!("stale {}", row.stale));
-    }
-    if parts.is_empty() { "done".to_owned() } else { parts.join(", ") }
 }
 
 pub fn page_url(hash: &str) -> String {

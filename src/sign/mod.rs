@@ -104,6 +104,13 @@ impl Verification {
     pub fn intact(&self) -> bool {
         self.range_well_formed && self.digest_matches && self.signature_valid
     }
+
+    /// Whether this signature holds: intact, not untrusted, and, for the
+    /// last signature of the file, covering all of it (nothing was added
+    /// after signing).
+    pub fn holds(&self, is_last: bool) -> bool {
+        self.intact() && self.trusted != Some(false) && (!is_last || self.covers_whole_file)
+    }
 }
 
 /// Checks every signature in `bytes`. An empty list means unsigned.

@@ -128,14 +128,33 @@ fn build_can_select_languages_and_output_folder() {
 }
 
 #[test]
+fn every_usage_error_exits_with_2() {
+    let project = Project::reference();
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["build", "--lang", "fr"],
+        &["build", "no-such-release"],
+        &["new", "x", "--date", "2015-13-01"],
+        &["l10n", "accept", "en"],
+        &["build", "--draft", "--sign"],
+    ] {
+        let run = project.run(args);
+        assert_eq!(run.code(), 2, "{args:?}: {}", run.stderr());
+    }
+    // Problems in the sources are not usage errors.
+    project.write("releases/2015-03-12-x.toml", "date = 2015-03-12\n");
+    assert_eq!(project.run(&["build"]).code(), 1);
+}
+
+#[test]
 fn unknown_or_unsafe_release_ids_are_refused() {
     let project = Project::reference();
     let run = project.run(&["build", "no-such-release"]);
-    run.failure();
+    assert_eq!(run.code(), 2, "a usage error");
     assert!(run.stderr().contains("there is no release `no-such-release`"), "{}", run.stderr());
 
     let run = project.run(&["build", "../../etc/passwd"]);
-    run.failure();
+    assert_eq!(run.code(), 2, "a usage error");
     assert!(run.stderr().contains("is not a release id"), "{}", run.stderr());
     assert!(!project.file("out").exists(), "nothing is written");
 }

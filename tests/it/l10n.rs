@@ -154,6 +154,6 @@ fn new_scaffolds_a_release_that_status_shows_as_missing() {
     let bad = project.run(&["new", "Press Freedom", "--date", "2015-05-03"]);
     bad.failure();
     let bad_date = project.run(&["new", "x", "--date", "2015-13-01"]);
-    bad_date.failure();
+    assert_eq!(bad_date.code(), 2, "a usage error");
     assert!(bad_date.stderr().contains("is not a date"), "{}", bad_date.stderr());
 }

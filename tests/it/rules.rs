@@ -1,4 +1,4 @@
-//! DESIGN.md's rules, checked from the outside: sandbox, data not code,
+//! The rules every part keeps (README: What every build guarantees), checked from the outside: sandbox, data not code,
 //! atomic writes, reproducibility, archival metadata.
 
 use crate::support::{Project, REFERENCE};

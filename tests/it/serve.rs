@@ -225,6 +225,8 @@ fn unknown_and_hostile_requests_get_nothing() {
     ));
     assert_eq!(post.status, 405);
     // A name rebound to 127.0.0.1 by another site gets nothing.
+    let nameless = serve.request("GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(nameless.status, 403, "a request naming no host");
     let rebound = serve.request("GET / HTTP/1.0\r\nHost: evil.example\r\n\r\n");
     assert_eq!(rebound.status, 403);
 

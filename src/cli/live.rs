@@ -1,0 +1,101 @@
+//! `watch` and `serve`: long-running commands that report a line per
+//! rebuild until Ctrl-C.
+
+use std::process::ExitCode;
+
+use pressroom::diag::Diagnostic;
+use pressroom::project::Project;
+
+use super::report::Reporter;
+
+/// Stops a long-running command on Ctrl-C.
+fn ctrl_c() -> Result<std::sync::mpsc::Receiver<()>, Diagnostic> {
+    let (stop_tx, stop) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })
+    .map_err(|err| Diagnostic::error("watch", format!("cannot catch Ctrl-C: {err}")))?;
+    Ok(stop)
+}
+
+/// Prints what the watcher reports, a line per event.
+fn print_report(
+    report: pressroom::watch::Report,
+    root: &std::path::Path,
+    reporter: &Reporter,
+    quiet: bool,
+) {
+    use pressroom::watch::Report;
+    let shown =
+        |path: &std::path::Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
+    match report {
+        Report::Built { output, took, .. } => {
+            if !quiet {
+                println!("built {} in {} ms", shown(&output.path), took.as_millis());
+            }
+        }
+        Report::Failed { release, lang, took, diagnostics } => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            println!(
+                "failed {release}.{lang} in {} ms: {errors} error(s), the previous PDF is kept",
+                took.as_millis()
+            );
+            reporter.print(&diagnostics);
+        }
+        Report::Problems(diagnostics) => reporter.print(&diagnostics),
+        Report::Watching { outputs } => {
+            if !quiet {
+                println!("watching {outputs} output(s); Ctrl-C to stop");
+            }
+        }
+        Report::Settled => {}
+    }
+}
+
+pub(super) fn watch(
+    project: Project,
+    options: pressroom::watch::WatchOptions,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    let stop = match ctrl_c() {
+        Ok(stop) => stop,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let root = project.root().to_path_buf();
+    let result = pressroom::watch::run(project, options, stop, |report| {
+        print_report(report, &root, reporter, quiet)
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => reporter.finish(&diags),
+    }
+}
+
+pub(super) fn serve(
+    project: Project,
+    options: pressroom::serve::ServeOptions,
+    open: bool,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    let stop = match ctrl_c() {
+        Ok(stop) => stop,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let root = project.root().to_path_buf();
+    let ready = |url: &str| {
+        // Printed even with -q: it is what the command is for.
+        println!("serving {url} (127.0.0.1 only); Ctrl-C to stop");
+        if open && let Err(err) = ::open::that_detached(url) {
+            eprintln!("warning: cannot open a browser ({err}); open {url} yourself");
+        }
+    };
+    let result = pressroom::serve::run(project, options, stop, ready, |report| {
+        print_report(report, &root, reporter, quiet)
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => reporter.finish(&diags),
+    }
+}

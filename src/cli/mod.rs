@@ -1,0 +1,229 @@
+//! The command line: clap's types and the dispatch to one file per command
+//! group (build; watch and serve; sign and verify; the text commands; fonts).
+
+mod build;
+mod fonts;
+mod live;
+mod report;
+mod sign;
+mod translate;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::ColorChoice;
+use pressroom::date::Timestamp;
+use pressroom::project::Project;
+
+use report::Reporter;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pressroom",
+    version,
+    about = "Signed, multilingual letterhead PDFs from a press office's sources"
+)]
+pub struct Cli {
+    /// The project root (default: the nearest folder upward holding pressroom.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more detail: each PDF's time, and which were skipped as up to date.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum L10nCommand {
+    /// Mark a language's stale translations up to date as they are (you checked them).
+    Accept {
+        /// The language, e.g. ru.
+        lang: String,
+        /// Only these releases (default: every release and office.ftl).
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build all releases (or the named ones) in all their languages.
+    Build {
+        /// Release ids (the stems of releases/<id>.toml).
+        ids: Vec<String>,
+        /// Only these languages.
+        #[arg(long = "lang", value_name = "L")]
+        languages: Vec<String>,
+        /// Build even with missing translations: the source text stands in, marked, under a DRAFT mark.
+        #[arg(long)]
+        draft: bool,
+        /// Write the PDFs here instead of out/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Also write the document model each layout reads, as <id>.<lang>.json (for layout authors).
+        #[arg(long)]
+        emit_model: bool,
+        /// Sign each PDF (PAdES B-B) with the key named in [signing]; finals only.
+        #[arg(long, conflicts_with = "draft")]
+        sign: bool,
+        /// Rebuild even the PDFs that are up to date.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
+    Watch {
+        /// Release ids (default: all, including ones added while watching).
+        ids: Vec<String>,
+        /// Only these languages.
+        #[arg(long = "lang", value_name = "L")]
+        languages: Vec<String>,
+        /// Write the PDFs here instead of out/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Poll for changes instead of using the system's notifications.
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Preview drafts in a browser, languages side by side, updated on every save.
+    Serve {
+        /// Release ids (default: all, including ones added while serving).
+        ids: Vec<String>,
+        /// Show only these languages beside the source language.
+        #[arg(long = "lang", value_name = "L")]
+        languages: Vec<String>,
+        /// The port on 127.0.0.1 (default: the first free from 3000; 0: any free port).
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Write the draft PDFs here instead of out/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Poll for changes instead of using the system's notifications.
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Validate everything without writing PDFs: every problem at once.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Translation progress: a row per release, a column per language.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Translators' tools.
+    L10n {
+        #[command(subcommand)]
+        command: L10nCommand,
+    },
+    /// Scaffold a release: its TOML, its source-language text and empty stubs for the other languages.
+    New {
+        /// A short title: lowercase letters, digits and `-`; the id becomes <date>-<slug>.
+        slug: String,
+        /// The release date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
+    /// Sign existing PDFs in place (PAdES B-B), with the key named in [signing].
+    Sign {
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+    },
+    /// Check signed PDFs: signer, time, integrity, coverage, trust.
+    Verify {
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+        /// A trusted certificate (PEM or DER); repeat for several.
+        #[arg(long, value_name = "CERT")]
+        trust: Vec<PathBuf>,
+    },
+    /// The fonts in use and which languages' letters each covers.
+    Fonts {
+        /// List every available font, not only those the outputs use.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let color = match cli.color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
+        Color::Auto => ColorChoice::Never,
+    };
+    let reporter = Reporter { color, quiet: cli.quiet };
+    // verify needs no project: anyone may check a PDF they received.
+    if let Command::Verify { pdfs, trust } = &cli.command {
+        return sign::verify(pdfs, trust, &reporter);
+    }
+    let project = match cli.root {
+        Some(root) => Project::open(&root),
+        None => Project::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))),
+    };
+    let project = match project {
+        Ok(project) => project,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Build { ids, languages, draft, out, emit_model, sign, force } => {
+            let args = build::BuildArgs { ids, languages, draft, out, emit_model, sign, force };
+            build::run(&project, args, &reporter, cli.verbose)
+        }
+        Command::Fonts { all } => fonts::print_fonts(&project, all, &reporter),
+        Command::Sign { pdfs } => sign::sign(&project, &pdfs, &reporter, quiet),
+        Command::Verify { .. } => unreachable!("handled before the project is opened"),
+        Command::Check { format } => translate::check(&project, format, &reporter),
+        Command::Status { format } => translate::print_status(&project, format, &reporter),
+        Command::Watch { ids, languages, out, poll } => {
+            let options = pressroom::watch::WatchOptions {
+                releases: ids,
+                languages,
+                out,
+                poll,
+                images: false,
+            };
+            live::watch(project, options, &reporter, quiet)
+        }
+        Command::Serve { ids, languages, port, open, out, poll } => {
+            let options =
+                pressroom::serve::ServeOptions { releases: ids, languages, port, out, poll };
+            live::serve(project, options, open, &reporter, quiet)
+        }
+        Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
+            translate::accept(&project, &lang, &ids, &reporter, quiet)
+        }
+        Command::New { slug, date } => {
+            let date = match date.as_deref().map(translate::parse_date).transpose() {
+                Ok(date) => date.unwrap_or_else(|| Timestamp::clock().date()),
+                Err(diag) => return reporter.finish(&diag.into()),
+            };
+            translate::new(&project, &slug, date, &reporter, quiet)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! `sign` and `verify`, and the signer `build --sign` uses: the passphrase
+//! comes from the environment or a no-echo prompt, never the command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use pressroom::date::Timestamp;
+use pressroom::diag::{Diagnostic, Diagnostics};
+use pressroom::pipeline::Signing;
+use pressroom::project::Project;
+
+use super::report::Reporter;
+
+/// The signer of `[signing]`, the signing time for /M and the date shown.
+pub(super) fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
+    use pressroom::sign::{PASSPHRASE_VAR, SignError};
+    let mut passphrase = || -> Result<String, SignError> {
+        if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
+            return Ok(value);
+        }
+        if std::io::stdin().is_terminal() {
+            return rpassword::prompt_password("passphrase of the signing key: ")
+                .map_err(|_| SignError::NoPassphrase);
+        }
+        Err(SignError::NoPassphrase)
+    };
+    let now = Timestamp::now()?;
+    let signer = pressroom::sign::load_signer(project, &mut passphrase, now.0)
+        .map_err(|e| e.to_diagnostic())?;
+    Ok(Signing { signer: std::sync::Arc::new(signer), time: now.pdf_date(), date: now.date() })
+}
+
+pub(super) fn sign(
+    project: &Project,
+    pdfs: &[PathBuf],
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    let Signing { signer, time: when, .. } = match load_signer(project) {
+        Ok(found) => found,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let mut diags = Diagnostics::default();
+    for path in pdfs {
+        let result = std::fs::read(path)
+            .map_err(|e| Diagnostic::error("sign", format!("cannot read: {e}")).in_file(path))
+            .and_then(|bytes| {
+                pressroom::sign::sign_pdf(&bytes, &signer, &when)
+                    .map_err(|e| e.to_diagnostic().in_file(path))
+            })
+            .and_then(|signed| {
+                pressroom::atomic::replace_keeping_mode(path, &signed).map_err(|e| {
+                    Diagnostic::error("sign", format!("cannot write: {e}")).in_file(path)
+                })
+            });
+        match result {
+            Ok(()) if !quiet => println!("signed {}", path.display()),
+            Ok(()) => {}
+            Err(diag) => diags.push(diag),
+        }
+    }
+    reporter.finish(&diags)
+}
+
+pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -> ExitCode {
+    let mut anchors = Vec::new();
+    for path in trust {
+        match pressroom::sign::read_certificate(path) {
+            Ok(cert) => anchors.push(cert),
+            Err(e) => return reporter.finish(&e.to_diagnostic().in_file(path).into()),
+        }
+    }
+    let mut all_good = true;
+    for path in pdfs {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                reporter.print(
+                    &Diagnostic::error("verify", format!("cannot read: {e}")).in_file(path).into(),
+                );
+                all_good = false;
+                continue;
+            }
+        };
+        let found = pressroom::sign::verify_pdf(&bytes, &anchors);
+        println!("{}:", path.display());
+        if found.is_empty() {
+            println!("  not signed");
+            all_good = false;
+            continue;
+        }
+        let last = found.len() - 1;
+        for (i, v) in found.iter().enumerate() {
+            let yes = |b: bool| if b { "yes" } else { "NO" };
+            println!("  signature {}: {}", i + 1, v.signer);
+            println!(
+                "    signed at:          {}",
+                v.signing_time.as_deref().unwrap_or("(not stated)")
+            );
+            println!("    digest matches:     {}", yes(v.digest_matches && v.range_well_formed));
+            println!("    signature valid:    {}", yes(v.signature_valid));
+            println!("    covers whole file:  {}", yes(v.covers_whole_file));
+            if let Some(trusted) = v.trusted {
+                println!("    chain trusted:      {}", yes(trusted));
+            }
+            let good = v.holds(i == last);
+            if i == last && !v.covers_whole_file {
+                println!("    the file was changed after this signature");
+            }
+            all_good &= good;
+        }
+    }
+    if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

@@ -1,0 +1,165 @@
+//! The translators' and the press officer's text commands: `check`,
+//! `status`, `l10n accept` and `new`.
+
+use std::process::ExitCode;
+
+use pressroom::date::Date;
+use pressroom::diag::Diagnostic;
+use pressroom::project::Project;
+
+use super::Format;
+use super::report::Reporter;
+
+pub(super) fn parse_date(text: &str) -> Result<Date, Diagnostic> {
+    let bad = || {
+        Diagnostic::error("usage", format!("`{text}` is not a date"))
+            .hint("write it as YYYY-MM-DD, e.g. --date 2015-03-11")
+    };
+    let value: toml::value::Datetime = text.parse().map_err(|_| bad())?;
+    match (value.date, value.time) {
+        (Some(d), None) => Ok(Date { year: d.year.into(), month: d.month, day: d.day }),
+        _ => Err(bad()),
+    }
+}
+
+pub(super) fn print_status(project: &Project, format: Format, reporter: &Reporter) -> ExitCode {
+    let (rows, diags) = match pressroom::status::status(project, true) {
+        Ok(found) => found,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    if format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return reporter.finish(&diags);
+    }
+    let langs = project.languages();
+    let source = project.source_language();
+    let cell = |row: &pressroom::status::StatusRow| {
+        if row.language == source {
+            format!("source ({})", row.messages)
+        } else if row.is_done() {
+            "done".to_owned()
+        } else {
+            let mut parts = Vec::new();
+            if row.missing > 0 {
+                parts.push(format!("missing {}", row.missing));
+            }
+            if row.stale > 0 {
+                parts.push(format!("stale {}", row.stale));
+            }
+            parts.join(", ")
+        }
+    };
+    let mut releases: Vec<&str> = Vec::new();
+    for row in &rows {
+        if !releases.contains(&row.release.as_str()) {
+            releases.push(&row.release);
+        }
+    }
+    let mut table: Vec<Vec<String>> =
+        vec![std::iter::once("release".to_owned()).chain(langs.iter().cloned()).collect()];
+    for release in &releases {
+        let mut line = vec![release.to_string()];
+        for lang in &langs {
+            let row = rows.iter().find(|r| r.release == *release && r.language == *lang);
+            line.push(row.map(cell).unwrap_or_default());
+        }
+        table.push(line);
+    }
+    let mut total = vec!["total".to_owned()];
+    for lang in &langs {
+        let of_lang = rows.iter().filter(|r| r.language == *lang);
+        let (messages, missing, stale) =
+            of_lang.fold((0, 0, 0), |(m, x, s), r| (m + r.messages, x + r.missing, s + r.stale));
+        total.push(if *lang == source {
+            format!("{messages} messages")
+        } else if missing + stale == 0 {
+            "done".to_owned()
+        } else {
+            format!("missing {missing}, stale {stale}")
+        });
+    }
+    table.push(total);
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &table {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:w$}")).collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+    reporter.finish(&diags)
+}
+
+pub(super) fn accept(
+    project: &Project,
+    lang: &str,
+    ids: &[String],
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    if lang == project.source_language() || !project.languages().iter().any(|l| l == lang) {
+        let diag = Diagnostic::error(
+            "usage",
+            format!("`{lang}` is not a translation language of this office"),
+        )
+        .hint(format!(
+            "translations: {}",
+            project
+                .languages()
+                .into_iter()
+                .filter(|l| *l != project.source_language())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return reporter.finish(&diag.into());
+    }
+    let selected = match project.select_releases(ids) {
+        Ok(selected) => selected,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    let (mut catalog, diags) = pressroom::l10n::Catalog::load(project, &selected, true);
+    match catalog.accept(project, lang, &selected, ids.is_empty()) {
+        Ok(count) => {
+            if !quiet {
+                println!("accepted {count} stale translation(s) in {lang}");
+            }
+            reporter.finish(&diags)
+        }
+        Err(diag) => reporter.finish(&diag.into()),
+    }
+}
+
+pub(super) fn check(project: &Project, format: Format, reporter: &Reporter) -> ExitCode {
+    let diags = pressroom::check::check(project);
+    if format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&diags.to_json()).unwrap_or_default());
+        return super::report::exit_code(&diags);
+    }
+    let diags = diags.merge_languages();
+    let (errors, warnings) =
+        diags.iter().fold((0, 0), |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) });
+    let code = reporter.finish(&diags);
+    if !reporter.quiet {
+        eprintln!("check: {errors} error(s), {warnings} warning(s)");
+    }
+    code
+}
+
+pub(super) fn new(
+    project: &Project,
+    slug: &str,
+    date: Date,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    match pressroom::scaffold::new_release(project, slug, date) {
+        Ok(written) => {
+            for path in written {
+                if !quiet {
+                    println!("created {}", path.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => reporter.finish(&diags),
+    }
+}
