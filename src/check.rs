@@ -118,18 +118,11 @@ pub fn check(project: &Project) -> Diagnostics {
     // What a draft build would find: unknown terms and variables, markup
     // problems, places and kinds without a message.
     for release in &releases {
-        let (source, _) = catalog.localizer(&catalog.source_lang, &release.id);
         for lang in &release.languages {
-            let own;
-            let target = if *lang == catalog.source_lang {
-                &source
-            } else {
-                own = catalog.localizer(lang, &release.id).0;
-                &own
-            };
+            let (localizers, _) = catalog.localizers(lang, &release.id);
+            let (source, target) = (&localizers.source, localizers.target());
             let Ok(dates) = DateFormat::new(&project.date_locale(lang)) else { continue };
-            let sources =
-                Sources { project, release, target, source: &source, draft: true, signed: None };
+            let sources = Sources { project, release, target, source, draft: true, signed: None };
             match document::build(&sources, &dates) {
                 Ok((_, warnings)) => diags.extend(warnings),
                 Err(errors) => diags.extend(errors),
@@ -140,7 +133,7 @@ pub fn check(project: &Project) -> Diagnostics {
 }
 
 fn retag(diags: Diagnostics, tag: &impl Fn(Diagnostic) -> Diagnostic) -> Diagnostics {
-    Diagnostics(diags.into_iter().map(tag).collect())
+    diags.map(tag)
 }
 
 /// Every `.ftl` file under `dir`, sorted.

@@ -225,6 +225,11 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Every finding changed by `f` (tagged with its language or release).
+    pub fn map(self, f: impl FnMut(Diagnostic) -> Diagnostic) -> Self {
+        Self(self.0.into_iter().map(f).collect())
+    }
+
     /// Drops findings reported twice (a shared file read for each release).
     pub fn dedup(self) -> Self {
         let mut seen = std::collections::HashSet::new();

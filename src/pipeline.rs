@@ -178,9 +178,7 @@ impl Renderer {
                 Ok(release) => Arc::new(release),
                 Err(diags) => {
                     // Tagged, so a preview shows them on that release's page.
-                    diagnostics.extend(Diagnostics(
-                        diags.into_iter().map(|d| d.release(id.as_str())).collect(),
-                    ));
+                    diagnostics.extend(diags.map(|d| d.release(id.as_str())));
                     continue;
                 }
             };
@@ -230,23 +228,12 @@ impl Renderer {
                 panic!("PRESSROOM_TEST_PANIC=render");
             }
             let release = &job.release;
-            let (source, mut inputs) = catalog.localizer(&source_lang, &release.id);
-            let own;
-            let target = if job.lang == source_lang {
-                &source
-            } else {
-                let (target, found) = catalog.localizer(&job.lang, &release.id);
-                inputs.extend(found);
-                own = target;
-                &own
-            };
+            let (localizers, mut inputs) = catalog.localizers(&job.lang, &release.id);
+            let (source, target) = (&localizers.source, localizers.target());
             inputs.extend(job.inputs.clone());
             let tag = |d: Diagnostic| d.language(&job.lang).release(release.id.as_str());
             if inputs.has_errors() {
-                return (
-                    Err(Diagnostics(inputs.into_iter().map(tag).collect())),
-                    Diagnostics::default(),
-                );
+                return (Err(inputs.map(tag)), Diagnostics::default());
             }
             let mut fresh;
             let world = match world {
@@ -259,7 +246,7 @@ impl Renderer {
                     Err(diag) => return (Err(tag(diag).into()), inputs),
                 },
             };
-            match render_one(project, world, release, target, &source, settings) {
+            match render_one(project, world, release, target, source, settings) {
                 Ok((rendered, warnings)) => {
                     inputs.extend(warnings);
                     (Ok(rendered), inputs)
@@ -274,7 +261,7 @@ impl Renderer {
             diagnostics.extend(found);
             if let Err(diags) = each(&job.release, &job.lang, outcome) {
                 let tag = |d: Diagnostic| d.language(&job.lang).release(job.release.id.as_str());
-                diagnostics.extend(Diagnostics(diags.into_iter().map(tag).collect()));
+                diagnostics.extend(diags.map(tag));
             }
         };
         if settings.mode.is_live() {
@@ -318,11 +305,7 @@ fn render_one(
     settings: &Settings,
 ) -> Result<(Rendered, Diagnostics), Diagnostics> {
     let lang = &target.lang;
-    let tag_all = |diags: Diagnostics| {
-        Diagnostics(
-            diags.into_iter().map(|d| d.language(lang).release(release.id.as_str())).collect(),
-        )
-    };
+    let tag_all = |diags: Diagnostics| diags.map(|d| d.language(lang).release(release.id.as_str()));
     let dates = DateFormat::new(&project.date_locale(lang)).map_err(|msg| {
         tag_all(Diagnostic::error("cldr", msg).in_file(crate::project::CONFIG_FILE).into())
     })?;

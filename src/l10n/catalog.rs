@@ -18,6 +18,20 @@ pub fn release_key(id: &ReleaseId) -> String {
     format!("releases/{id}.ftl")
 }
 
+/// The localizers one output needs: the source language's (for draft
+/// fallbacks) and, for a translation, its own.
+pub struct Localizers {
+    pub source: Localizer,
+    translation: Option<Localizer>,
+}
+
+impl Localizers {
+    /// The output's own language.
+    pub fn target(&self) -> &Localizer {
+        self.translation.as_ref().unwrap_or(&self.source)
+    }
+}
+
 pub struct Catalog {
     pub source_lang: String,
     pub languages: Vec<String>,
@@ -48,9 +62,7 @@ impl Catalog {
                 };
                 match FtlFile::read(project, &path) {
                     Ok(Some((file, found))) => {
-                        diags.extend(Diagnostics(
-                            found.into_iter().map(|d| d.language(lang)).collect(),
-                        ));
+                        diags.extend(found.map(|d| d.language(lang)));
                         files.insert((lang.clone(), key.clone()), file);
                     }
                     Ok(None) => {}
@@ -139,6 +151,17 @@ impl Catalog {
             .iter()
             .flat_map(|key| self.stale(lang, key).into_iter().map(move |m| format!("{key}#{m}")))
             .collect()
+    }
+
+    /// The localizers of release `id` in `lang` and in the source language.
+    pub fn localizers(&self, lang: &str, id: &ReleaseId) -> (Localizers, Diagnostics) {
+        let (source, mut found) = self.localizer(&self.source_lang, id);
+        let translation = (lang != self.source_lang).then(|| {
+            let (target, more) = self.localizer(lang, id);
+            found.extend(more);
+            target
+        });
+        (Localizers { source, translation }, found)
     }
 
     /// The localizer of one release in one language, stale ids included.

@@ -175,7 +175,7 @@ impl Release {
             }
             None => office_langs,
         };
-        let diags = Diagnostics(diags.into_iter().map(|d| d.release(id.as_str())).collect());
+        let diags = diags.map(|d| d.release(id.as_str()));
         let (Some(date), Some(place), Some(kind)) = (date, raw_place, raw_kind) else {
             return Err(diags);
         };
