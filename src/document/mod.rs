@@ -2,113 +2,20 @@
 //! Built from the validated release and its localizers; serialized to JSON
 //! and read by the layout with `json(...)`, so no text is ever Typst code.
 
+mod model;
+
 use fluent_bundle::{FluentArgs, FluentValue};
-use serde::Serialize;
+
+pub use model::{
+    ContactText, DateParts, Dateline, Document, FooterItem, Labels, Meta, OfficeText, Section,
+    Segment,
+};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::l10n::{DateFormat, Fallback, Localizer, Text, release_args};
-use crate::markup::{self, Block};
+use crate::markup;
 use crate::project::Project;
 use crate::release::Release;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Document {
-    pub lang: String,
-    pub draft: bool,
-    pub meta: Meta,
-    pub office: OfficeText,
-    pub labels: Labels,
-    pub dateline: Dateline,
-    pub kind: Text,
-    pub number: Option<String>,
-    pub embargo: Option<Text>,
-    pub title: Text,
-    pub subtitle: Option<Text>,
-    pub body: Section,
-    pub background: Option<Section>,
-    pub notes: Option<Section>,
-    pub contacts: Vec<ContactText>,
-    /// `Signed electronically by …, on …` when the PDF is signed.
-    pub signature: Option<Text>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Meta {
-    pub title: String,
-    pub author: String,
-    pub subject: String,
-    pub keywords: Vec<String>,
-    pub date: DateParts,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct DateParts {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeText {
-    pub emblem: Text,
-    pub name: Text,
-    pub address: Text,
-    /// Footer entries in order: telephone, fax, e-mail, website, Facebook.
-    pub footer: Vec<FooterItem>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FooterItem {
-    pub key: &'static str,
-    pub label: Text,
-    pub value: String,
-    pub url: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Labels {
-    pub background: Text,
-    pub contacts: Text,
-    pub notes: Text,
-    pub number: Text,
-    pub address: Text,
-    /// `Page 1 of 2`, split around the numbers the layout fills in.
-    pub page: Vec<Segment>,
-    pub draft: Text,
-    /// Marks a passage shown in the source language: missing, or stale.
-    pub untranslated: Text,
-    pub stale: Text,
-}
-
-/// A piece of a localized pattern: literal text, or a slot the layout fills.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum Segment {
-    Text { text: String },
-    Slot { slot: &'static str },
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Dateline {
-    pub place: Text,
-    pub date: String,
-}
-
-/// Release text as blocks; `fallback` when it is the source language's
-/// text standing in for a missing or stale translation (drafts only).
-#[derive(Debug, Clone, Serialize)]
-pub struct Section {
-    pub blocks: Vec<Block>,
-    pub fallback: Option<Fallback>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ContactText {
-    pub name: Text,
-    pub role: Option<Text>,
-    pub email: Option<String>,
-    pub telephone: Option<String>,
-}
 
 /// The sources one document is made from.
 pub struct Sources<'a> {
