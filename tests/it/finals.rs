@@ -190,7 +190,7 @@ fn pdfs_get_the_usual_mode_and_signing_in_place_keeps_it() {
 #[test]
 fn a_bug_is_reported_as_internal_with_its_own_exit_code() {
     let project = Project::reference();
-    for (hook, at) in [("main", "src/main.rs"), ("render", "src/pipeline.rs")] {
+    for (hook, at) in [("main", "src/main.rs"), ("render", "src/pipeline/mod.rs")] {
         let run = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
             .args(["--root", project.path().to_str().unwrap(), "build"])
             .env("PRESSROOM_TEST_PANIC", hook)
