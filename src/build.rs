@@ -15,6 +15,7 @@ use crate::pipeline::{Mode, Renderer, Settings};
 use crate::project::Project;
 use crate::release::Release;
 use crate::render::{Engine, Rendered};
+use crate::sign::Signing;
 
 /// The folder, under the output folder, that drafts are written to.
 pub const DRAFTS_DIR: &str = "drafts";
@@ -32,8 +33,10 @@ pub struct BuildOptions {
     pub emit_model: bool,
     /// Rebuild even what is up to date.
     pub force: bool,
-    /// Final or draft, signed or not.
+    /// Final or draft.
     pub settings: Settings,
+    /// Sign each PDF (finals only).
+    pub signing: Option<Signing>,
 }
 
 /// One PDF written.
@@ -99,14 +102,14 @@ pub fn build(
 
     // What is already built from the same inputs, and is on disk as it was
     // written, is skipped.
-    let kind = match (mode, &settings.signing) {
+    let kind = match (mode, &options.signing) {
         (Mode::Final, None) => Kind::Final,
         (Mode::Final, Some(_)) => Kind::Signed,
         _ => Kind::Draft,
     };
     let flags = format!(
         "kind={kind:?} sign={} epoch={:?} model={}",
-        settings.signing.as_ref().map(|s| s.signer.subject()).unwrap_or_default(),
+        options.signing.as_ref().map(|s| s.signer.subject()).unwrap_or_default(),
         settings.source_date_epoch,
         options.emit_model
     );
@@ -160,7 +163,7 @@ pub fn build(
                     return Err(diags);
                 }
             };
-            if let Some(signing) = &settings.signing {
+            if let Some(signing) = &options.signing {
                 rendered.pdf = crate::sign::sign_pdf(&rendered.pdf, &signing.signer, &signing.time)
                     .map_err(|e| e.to_diagnostic())?;
             }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use pressroom::build::{self, BuildOptions};
 use pressroom::pipeline::{Mode, Settings};
 use pressroom::project::Project;
+use pressroom::sign::Signing;
 
 use super::report::Reporter;
 use super::sign::load_signer;
@@ -43,7 +44,12 @@ pub(super) fn run(
         out: args.out,
         emit_model: args.emit_model,
         force: args.force,
-        settings: Settings { mode, source_date_epoch, signing },
+        settings: Settings {
+            mode,
+            source_date_epoch,
+            signature_line: signing.as_ref().and_then(Signing::line),
+        },
+        signing,
     };
     let quiet = reporter.quiet;
     let mut events = BuildProgress::new(project.root(), quiet, verbose);

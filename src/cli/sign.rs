@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use pressroom::date::Timestamp;
 use pressroom::diag::{Diagnostic, Diagnostics};
-use pressroom::pipeline::Signing;
+use pressroom::sign::Signing;
 use pressroom::project::Project;
 
 use super::report::Reporter;

@@ -51,13 +51,10 @@ impl Mode {
     }
 }
 
-/// What signing a build's PDFs needs: the signer and when it signs.
-#[derive(Clone)]
-pub struct Signing {
-    pub signer: Arc<crate::sign::Signer>,
-    /// The signing time as a PDF date, for the signature's `/M`.
-    pub time: String,
-    /// The date shown in the visible signature line.
+/// The visible line of a signed PDF: who signs (a contact id) and when.
+#[derive(Debug, Clone)]
+pub struct SignatureLine {
+    pub signatory: String,
     pub date: Date,
 }
 
@@ -67,7 +64,8 @@ pub struct Settings {
     pub mode: Mode,
     /// `SOURCE_DATE_EPOCH`: the PDFs' creation date, instead of the release's.
     pub source_date_epoch: Option<i64>,
-    pub signing: Option<Signing>,
+    /// Printed on each page when the PDFs are to be signed.
+    pub signature_line: Option<SignatureLine>,
 }
 
 /// What a layout may read: its own folder and the fonts; never the
@@ -312,10 +310,7 @@ fn render_one(
     let dates = DateFormat::new(&project.date_locale(lang)).map_err(|msg| {
         tag_all(Diagnostic::error("cldr", msg).in_file(crate::project::CONFIG_FILE).into())
     })?;
-    let signed = settings
-        .signing
-        .as_ref()
-        .and_then(|s| s.signer.signatory.as_deref().map(|who| (who, s.date)));
+    let signed = settings.signature_line.as_ref().map(|s| (s.signatory.as_str(), s.date));
     let draft = settings.mode.is_draft();
     let sources = Sources { project, release, target, source, draft, signed };
     let (document, mut warnings) = document::build(&sources, &dates)?;

@@ -69,6 +69,24 @@ pub fn load_signer(
     Signer::load(project.root(), config, passphrase, now_unix)
 }
 
+/// What signing a build's PDFs needs: the signer and when it signs.
+#[derive(Clone)]
+pub struct Signing {
+    pub signer: std::sync::Arc<Signer>,
+    /// The signing time as a PDF date, for the signature's `/M`.
+    pub time: String,
+    /// The date shown in the visible signature line.
+    pub date: crate::date::Date,
+}
+
+impl Signing {
+    /// The visible line this signer puts on each page, if it names a signatory.
+    pub fn line(&self) -> Option<crate::pipeline::SignatureLine> {
+        let signatory = self.signer.signatory.clone()?;
+        Some(crate::pipeline::SignatureLine { signatory, date: self.date })
+    }
+}
+
 /// Signs `original`: its bytes stay as they are, followed by an update with
 /// the signature field and a CMS signature over everything but /Contents.
 pub fn sign_pdf(
