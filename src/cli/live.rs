@@ -48,7 +48,7 @@ fn print_report(
                 println!("watching {outputs} output(s); Ctrl-C to stop");
             }
         }
-        Report::Settled => {}
+        Report::Settled(_) => {}
     }
 }
 

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use pressroom::date::Timestamp;
 use pressroom::diag::{Diagnostic, Diagnostics};
-use pressroom::sign::Signing;
 use pressroom::project::Project;
+use pressroom::sign::Signing;
 
 use super::report::Reporter;
 

@@ -13,7 +13,7 @@ mod http;
 mod preview;
 mod route;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
 
@@ -88,9 +88,8 @@ fn shown_languages(project: &Project, chosen: &[String]) -> Vec<String> {
 
 /// Translation status of the followed releases, without touching the
 /// committed translation state (as watch keeps it in memory).
-fn current_status(root: &Path, followed: &[String]) -> Option<(Vec<StatusRow>, Vec<String>)> {
-    let project = Project::open(root).ok()?;
-    let (rows, _) = status::status(&project, false).ok()?;
+fn current_status(project: &Project, followed: &[String]) -> Option<(Vec<StatusRow>, Vec<String>)> {
+    let (rows, _) = status::status(project, false).ok()?;
     let releases: Vec<String> = project
         .release_ids()
         .ok()?
@@ -117,11 +116,10 @@ pub fn run(
     project.select_releases(&options.releases)?;
     project.select_languages(&options.languages)?;
     let languages = shown_languages(&project, &options.languages);
-    let root = project.root().to_path_buf();
 
     let (listener, port) = bind(options.port)?;
     let mut initial = Preview::new(languages.clone(), project.source_language());
-    initial.settled(current_status(&root, &options.releases));
+    initial.settled(current_status(&project, &options.releases));
     let preview = Arc::new(RwLock::new(initial));
     let hub = Arc::new(Hub::default());
     let context = Arc::new(http::Context { preview: preview.clone(), hub: hub.clone(), port });
@@ -169,8 +167,8 @@ pub fn run(
                 hub.broadcast("output", &data);
             }
             Report::Problems(diagnostics) => write().problems(diagnostics),
-            Report::Settled => {
-                let status = current_status(&root, &options.releases);
+            Report::Settled(project) => {
+                let status = current_status(project, &options.releases);
                 let data = write().settled(status);
                 hub.broadcast("settled", &data);
             }

@@ -58,7 +58,9 @@ pub enum Report {
     /// Watching; the outputs currently followed.
     Watching { outputs: usize },
     /// A batch of changes is fully handled.
-    Settled,
+    /// A batch of changes is fully handled; the project as it now stands
+    /// (its configuration reloaded if it changed).
+    Settled(Box<Project>),
 }
 
 /// The watcher's state between batches.
@@ -127,7 +129,7 @@ impl Session {
             if let Some(problems) = &self.config_problems {
                 report(Report::Problems(problems.clone()));
             }
-            report(Report::Settled);
+            report(Report::Settled(Box::new(self.project.clone())));
         }
     }
 
@@ -310,7 +312,7 @@ pub fn run(
     watcher.watch(&root, RecursiveMode::Recursive).map_err(watch_error)?;
 
     session.build_all(&mut report);
-    report(Report::Settled);
+    report(Report::Settled(Box::new(session.project.clone())));
     loop {
         if stop.try_recv().is_ok() {
             return Ok(());
