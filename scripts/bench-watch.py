@@ -6,7 +6,8 @@ A save is an atomic rename of an edited file (as vim, VS Code and JetBrains
 save); its latency runs from the rename to the new PDF renamed into place
 (the output's inode changes). Both watchers run on the same machine in the
 same run, one after the other, on the same document (the reference release
-in Russian; typst gets the equivalent project under benches/typst/ru).
+in Russian; typst watches the real layout with the same document model,
+as scripts/bench.py sets it up).
 
 usage: scripts/bench-watch.py [--pressroom BIN] [--typst BIN] [--saves 20]
                               [--memory-saves 500]
@@ -22,6 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (the typst baseline's set-up)
 
 REFERENCE = "2015-03-11-eu-central-asia-security-dialogue"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -128,11 +132,10 @@ def main():
         rows.append(("pressroom watch", lat, missed))
 
         if a.typst:
-            typst_dir = os.path.join(tmp, "typst")
-            shutil.copytree(os.path.join(ROOT, "benches/typst/ru"), typst_dir)
-            data = os.path.join(typst_dir, "document.json")
+            typst_dir = bench.typst_roots(tmp, a.pressroom)["ru"]
+            data = os.path.join(typst_dir, ".pressroom", "document.json")
             tout = os.path.join(typst_dir, "main.pdf")
-            tcmd = [a.typst, "watch", "main.typ", "main.pdf"]
+            tcmd = bench.typst_compile(a.typst, typst_dir, tout, watch=True)
             tlat, tmissed, _ = measure(tcmd, typst_dir, Saver(data, '"value":"В Душанбе'), tout,
                                        a.saves, a.settle)
             rows.append(("typst watch", tlat, tmissed))

@@ -3,8 +3,10 @@
 
 1. The reference release: `pressroom build <id> --force` (a fresh process,
    three languages, nothing skipped) against three `typst compile` runs of
-   the equivalent projects under benches/typst/ (same layout, same data,
-   PDF/A-2a + UA-1, embedded fonts only). Runs alternate; medians compared.
+   the real layouts/letterhead/main.typ, each under a root that holds the
+   document model pressroom hands the layout (`build --emit-model`) at
+   /.pressroom/document.json: same layout, same data, PDF/A-2a + UA-1,
+   embedded fonts only. Runs alternate; medians compared.
 2. An archive of N releases x 3 languages, generated from the reference:
    cold build time, PDFs per second, peak resident memory, and the no-op
    rebuild (everything up to date).
@@ -49,6 +51,31 @@ def copy_project(dest):
         (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(dest, item))
 
 
+def typst_roots(tmp, pressroom):
+    """A Typst root per language for typst-cli: the real layouts/ (linked,
+    never copied) and the document model where the layout reads it.
+    Returns {lang: root}; compile `layouts/letterhead/main.typ` in it."""
+    project = os.path.join(tmp, "model-project")
+    copy_project(project)
+    models = os.path.join(tmp, "models")
+    run([pressroom, "--root", project, "-q", "build", REFERENCE, "--emit-model", "--out", models])
+    roots = {}
+    for lang in LANGS:
+        root = os.path.join(tmp, f"typst-{lang}")
+        os.makedirs(os.path.join(root, ".pressroom"))
+        os.symlink(os.path.join(ROOT, "layouts"), os.path.join(root, "layouts"))
+        shutil.copy(os.path.join(models, f"{REFERENCE}.{lang}.json"),
+                    os.path.join(root, ".pressroom", "document.json"))
+        roots[lang] = root
+    return roots
+
+
+def typst_compile(typst, root, out, watch=False):
+    """typst-cli's command for the letterhead under `root`."""
+    return [typst, "watch" if watch else "compile", "--root", root, "--ignore-system-fonts",
+            "--pdf-standard", "a-2a,ua-1", os.path.join(root, "layouts/letterhead/main.typ"), out]
+
+
 def make_archive(dest, count):
     """The reference release copied `count` times under new ids."""
     copy_project(dest)
@@ -84,15 +111,14 @@ def main():
         project = os.path.join(tmp, "reference")
         copy_project(project)
         ours, theirs = [], []
+        roots = typst_roots(tmp, a.pressroom) if a.typst else {}
         for _ in range(a.runs):
             ours.append(run([a.pressroom, "--root", project, "-q", "build", REFERENCE, "--force"])[0])
             if a.typst:
                 total = 0.0
                 for lang in LANGS:
-                    src = os.path.join(ROOT, "benches", "typst", lang)
-                    total += run([a.typst, "compile", "--ignore-system-fonts", "--pdf-standard",
-                                  "a-2a,ua-1", "main.typ", os.path.join(tmp, f"typst.{lang}.pdf")],
-                                 cwd=src)[0]
+                    out = os.path.join(tmp, f"typst.{lang}.pdf")
+                    total += run(typst_compile(a.typst, roots[lang], out))[0]
                 theirs.append(total)
         print(f"reference release, 3 languages, median of {a.runs} runs:")
         print(f"  pressroom build --force    {statistics.median(ours) * 1000:7.1f} ms")
