@@ -1,9 +1,26 @@
 //! pressroom turns a press office's sources (release facts in TOML, text in
-//! Fluent, Typst layouts) into multilingual letterhead PDFs.
+//! Fluent, Typst layouts) into signed, multilingual letterhead PDFs.
 //!
-//! Data flows one way: [`project`] -> [`release`] -> [`l10n`] + [`markup`]
-//! -> [`document`] (the per-language model, as data) -> [`render`] (Typst)
-//! -> PDF bytes -> [`build`] (atomic write). [`diag`] renders every error.
+//! Data flows one way, each module using only those above it:
+//!
+//! ```text
+//! diag, names, date, toml_reader, atomic   the ground floor: diagnostics, ids and
+//!                                          name rules, dates and the clock, the one
+//!                                          TOML reader, atomic writes
+//! project                                  the root and pressroom.toml
+//! release                                  one release's facts, validated
+//! l10n, markup                             Fluent catalogs, staleness, dates per
+//!                                          language, checks; the text markup
+//! document                                 one language's document model (data)
+//! render                                   a sandboxed Typst world -> PDF / SVG pages
+//! pipeline                                 one output: sources -> document -> render
+//! freshness, build                         what is up to date; every output, written
+//! sign                                     PAdES signing and verification
+//! watch, serve                             rebuild on change; the browser preview
+//! check, status, fonts, scaffold           the commands that read without building
+//! ```
+//!
+//! [`diag`] renders every problem the same way, wherever it is found.
 
 pub mod atomic;
 pub mod build;
