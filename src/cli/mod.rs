@@ -51,6 +51,24 @@ enum L10nCommand {
         /// Only these releases (default: every release and office.ftl).
         ids: Vec<String>,
     },
+    /// Write an XLIFF 1.2 file of what a language lacks, for a CAT tool or an agency.
+    Export {
+        /// The language, e.g. ru.
+        lang: String,
+        /// Only these releases (default: every release; office.ftl always).
+        ids: Vec<String>,
+        /// Write it here (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Every message, translated ones too (default: missing and stale only).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Write the translations of an XLIFF file back into the .ftl files.
+    Import {
+        /// The XLIFF file (as exported, translated).
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -217,6 +235,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
             translate::accept(&project, &lang, &ids, &reporter, quiet)
+        }
+        Command::L10n { command: L10nCommand::Export { lang, ids, out, all } } => {
+            translate::export(&project, &lang, &ids, out.as_deref(), all, &reporter)
+        }
+        Command::L10n { command: L10nCommand::Import { file } } => {
+            translate::import(&project, &file, &reporter)
         }
         Command::New { slug, date } => {
             let date = match date.as_deref().map(translate::parse_date).transpose() {

@@ -1,5 +1,5 @@
 //! The translators' and the press officer's text commands: `check`,
-//! `status`, `l10n accept` and `new`.
+//! `status`, `l10n accept`, `l10n export`/`import` (XLIFF) and `new`.
 
 use std::process::ExitCode;
 
@@ -162,4 +162,96 @@ pub(super) fn new(
         }
         Err(diags) => reporter.finish(&diags),
     }
+}
+
+/// A translation language of this office, or a usage error.
+fn translation_language(project: &Project, lang: &str) -> Result<(), Diagnostic> {
+    let source = project.source_language();
+    if lang != source && project.languages().iter().any(|l| l == lang) {
+        return Ok(());
+    }
+    let translations: Vec<String> =
+        project.languages().into_iter().filter(|l| *l != source).collect();
+    Err(Diagnostic::error(
+        "usage",
+        format!("`{lang}` is not a translation language of this office"),
+    )
+    .hint(format!("translations: {}", translations.join(", "))))
+}
+
+pub(super) fn export(
+    project: &Project,
+    lang: &str,
+    ids: &[String],
+    out: Option<&std::path::Path>,
+    all: bool,
+    reporter: &Reporter,
+) -> ExitCode {
+    if let Err(diag) = translation_language(project, lang) {
+        return reporter.finish(&diag.into());
+    }
+    let selected = match project.select_releases(ids) {
+        Ok(selected) => selected,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    let exported = match pressroom::l10n::xliff::export(project, lang, &selected, all) {
+        Ok(exported) => exported,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    match out {
+        Some(path) => {
+            if let Err(err) = pressroom::atomic::write_atomic(path, exported.xliff.as_bytes()) {
+                let diag = Diagnostic::error("write", format!("cannot write: {err}")).in_file(path);
+                return reporter.finish(&diag.into());
+            }
+            if !reporter.quiet {
+                eprintln!(
+                    "exported {} unit(s) to {}: {} missing, {} stale, {} translated",
+                    exported.missing + exported.stale + exported.translated,
+                    path.display(),
+                    exported.missing,
+                    exported.stale,
+                    exported.translated
+                );
+            }
+        }
+        None => print!("{}", exported.xliff),
+    }
+    ExitCode::SUCCESS
+}
+
+pub(super) fn import(project: &Project, file: &std::path::Path, reporter: &Reporter) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => pressroom::project::without_bom(text),
+        Err(err) => {
+            let diag = Diagnostic::error("usage", format!("cannot read: {err}")).in_file(file);
+            return reporter.finish(&diag.into());
+        }
+    };
+    let imported = pressroom::l10n::xliff::import(project, file, text);
+    let mut diags = imported.diagnostics;
+    if !imported.files.is_empty() {
+        // Written like an edit: the translation state records the new text,
+        // and the changed files are checked as `check` would.
+        let changed: Vec<std::path::PathBuf> =
+            imported.files.iter().map(|p| project.relative(p)).collect();
+        let found = pressroom::check::check(project);
+        for d in found {
+            if d.file_path().is_some_and(|f| changed.iter().any(|c| c == f)) {
+                diags.push(d);
+            }
+        }
+    }
+    let code = reporter.finish(&diags);
+    if !reporter.quiet {
+        eprintln!(
+            "imported {} unit(s) into {} file(s); {} already so, {} untranslated, {} refused",
+            imported.written,
+            imported.files.len(),
+            imported.unchanged,
+            imported.empty,
+            diags.iter().filter(|d| d.code == "xliff").count()
+        );
+    }
+    code
 }

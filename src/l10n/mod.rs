@@ -9,6 +9,7 @@ pub mod entries;
 pub mod ftl;
 pub mod state;
 pub mod typography;
+pub mod xliff;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

@@ -12,3 +12,4 @@ mod serve;
 mod sign;
 mod support;
 mod watch;
+mod xliff;
