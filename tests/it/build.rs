@@ -267,10 +267,14 @@ fn a_second_build_skips_what_is_up_to_date() {
     let path = format!("locales/ru/releases/{REFERENCE}.ftl");
     let text = project.read(&path);
     project.write(&path, &text.replace("Сегодня в Душанбе", "Сегодня в городе Душанбе"));
-    let run = project.run(&["build"]);
+    let run = project.run(&["build", "-v"]);
     run.success();
-    assert!(run.stdout().contains(&format!("wrote out/{REFERENCE}.ru.pdf")), "{}", run.stdout());
-    assert!(run.stdout().contains("2 PDF(s) up to date"), "{}", run.stdout());
+    let out = run.stdout();
+    assert!(out.contains(&format!("wrote out/{REFERENCE}.ru.pdf (2 pages) in ")), "{out}");
+    assert!(out.contains(" ms\n"), "-v gives each PDF's time: {out}");
+    let skipped = format!("up to date: out/{REFERENCE}.en.pdf (same sources, unchanged on disk)");
+    assert!(out.contains(&skipped), "-v names what it skipped: {out}");
+    assert!(out.contains("2 PDF(s) up to date"), "{out}");
 
     // A deleted PDF is rebuilt; --force rebuilds everything.
     std::fs::remove_file(project.file(&format!("out/{REFERENCE}.tg.pdf"))).unwrap();
