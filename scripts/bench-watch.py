@@ -120,10 +120,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         project = os.path.join(tmp, "project")
-        os.makedirs(project)
-        for item in ["pressroom.toml", "releases", "locales", "layouts"]:
-            src = os.path.join(ROOT, item)
-            (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(project, item))
+        bench.copy_project(project)
         ftl = os.path.join(project, f"locales/ru/releases/{REFERENCE}.ftl")
         out = os.path.join(project, f"out/drafts/{REFERENCE}.ru.draft.pdf")
         cmd = [a.pressroom, "--root", project, "watch", REFERENCE, "--lang", "ru"]

@@ -16,13 +16,15 @@ usage: scripts/xliff-roundtrip.py PRESSROOM [VENV_BIN]
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
 from lxml import etree
 from translate.storage import po, xliff
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (copy_project: the shipped project in a temp dir)
 
 REFERENCE = "2015-03-11-eu-central-asia-security-dialogue"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,10 +99,7 @@ def main():
     venv_bin = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(sys.executable)
     with tempfile.TemporaryDirectory() as tmp:
         project = os.path.join(tmp, "project")
-        os.makedirs(project)
-        for item in ["pressroom.toml", "releases", "locales", "layouts"]:
-            src = os.path.join(ROOT, item)
-            (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(project, item))
+        bench.copy_project(project)
         base = [pressroom, "--root", project, "--color", "never"]
         before = snapshot(project)
 
