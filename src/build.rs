@@ -107,11 +107,12 @@ pub fn build(
         (Mode::Final, Some(_)) => Kind::Signed,
         _ => Kind::Draft,
     };
-    let flags = format!(
-        "kind={kind:?} sign={} epoch={:?} model={}",
-        options.signing.as_ref().map(|s| s.signer.subject()).unwrap_or_default(),
+    let signer = options.signing.as_ref().map(|s| s.signer.subject());
+    let flags = crate::freshness::flags(
+        kind,
+        signer.as_deref(),
         settings.source_date_epoch,
-        options.emit_model
+        options.emit_model,
     );
     let mut fingerprints = Fingerprints::new(project, &flags);
     let mut manifest = Manifest::load(&out_dir);
@@ -183,7 +184,7 @@ pub fn build(
             Ok(())
         },
     );
-    if let Err(err) = manifest.save() {
+    if let Err(err) = manifest.save(Durability::Synced) {
         diagnostics.push(Diagnostic::warning(
             "write",
             format!("cannot record what was built (the next build redoes it): {err}"),

@@ -26,6 +26,16 @@ pub enum Kind {
     Draft,
 }
 
+/// The options that change an output's bytes, as the fingerprint sees them.
+pub fn flags(
+    kind: Kind,
+    signer: Option<&str>,
+    source_date_epoch: Option<i64>,
+    model: bool,
+) -> String {
+    format!("kind={kind:?} sign={} epoch={source_date_epoch:?} model={model}", signer.unwrap_or(""))
+}
+
 /// Fingerprints outputs, hashing each shared input once.
 pub struct Fingerprints<'a> {
     project: &'a Project,
@@ -129,6 +139,19 @@ struct Entry {
     fingerprint: String,
     kind: Kind,
     sha256: String,
+    /// Its size and modification time when written: while both are
+    /// unchanged the file is taken as unchanged without reading it.
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    modified_ns: u128,
+}
+
+/// A file's size and modification time, if it exists.
+fn stamp(file: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(file).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some((meta.len(), modified.as_nanos()))
 }
 
 /// `<output file name>` -> what was written there, as last built.
@@ -158,13 +181,25 @@ impl Manifest {
         if entry.fingerprint != fingerprint || entry.kind != kind {
             return false;
         }
-        // Hashing the bytes costs about a millisecond per PDF and catches a
-        // file edited, replaced or signed by hand since.
-        std::fs::read(file).is_ok_and(|bytes| hex(&Sha256::digest(&bytes)) == entry.sha256)
+        // The same size and time as written: the same file (an archive of
+        // thousands of PDFs is checked without reading them). Otherwise the
+        // bytes decide, catching a file edited, replaced or signed since.
+        match stamp(file) {
+            None => false,
+            Some((size, modified_ns)) if size == entry.size && modified_ns == entry.modified_ns => {
+                true
+            }
+            Some(_) => {
+                std::fs::read(file).is_ok_and(|bytes| hex(&Sha256::digest(&bytes)) == entry.sha256)
+            }
+        }
     }
 
+    /// Records `bytes` as just written to `file` from `fingerprint`.
     pub fn record(&mut self, file: &Path, fingerprint: String, kind: Kind, bytes: &[u8]) {
-        let entry = Entry { fingerprint, kind, sha256: hex(&Sha256::digest(bytes)) };
+        let (size, modified_ns) = stamp(file).unwrap_or_default();
+        let sha256 = hex(&Sha256::digest(bytes));
+        let entry = Entry { fingerprint, kind, sha256, size, modified_ns };
         self.changed |= self.entries.insert(name(file).to_owned(), entry.clone()) != Some(entry);
     }
 
@@ -173,12 +208,12 @@ impl Manifest {
     }
 
     /// Writes the manifest if anything changed.
-    pub fn save(&mut self) -> std::io::Result<()> {
+    pub fn save(&mut self, durability: crate::atomic::Durability) -> std::io::Result<()> {
         if !self.changed {
             return Ok(());
         }
         let text = serde_json::to_vec_pretty(&self.entries).unwrap_or_default();
-        crate::atomic::write_atomic(&self.path, &text)?;
+        crate::atomic::write_atomic_with(&self.path, &text, durability)?;
         self.changed = false;
         Ok(())
     }

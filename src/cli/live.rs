@@ -43,9 +43,13 @@ fn print_report(
             reporter.print(&diagnostics);
         }
         Report::Problems(diagnostics) => reporter.print(&diagnostics),
-        Report::Watching { outputs } => {
+        Report::Watching { outputs, up_to_date } => {
             if !quiet {
-                println!("watching {outputs} output(s); Ctrl-C to stop");
+                let current = match up_to_date {
+                    0 => String::new(),
+                    n => format!(", {n} draft(s) up to date"),
+                };
+                println!("watching {outputs} output(s){current}; Ctrl-C to stop");
             }
         }
         Report::Settled(_) => {}

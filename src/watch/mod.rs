@@ -7,7 +7,7 @@
 //! rename events — gives one rebuild without adding the 100 ms or more a
 //! timer-based debouncer waits.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -18,13 +18,16 @@ mod changes;
 
 pub use changes::{Affected, affected_by, is_temporary};
 
+use crate::atomic::Durability;
 use crate::build::{self, Output};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::freshness::{Fingerprints, Kind, Manifest};
 use crate::l10n::Catalog;
 use crate::l10n::state::STATE_FILE;
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings};
 use crate::project::Project;
+use crate::release::Release;
 use crate::render::Rendered;
 
 /// How long the file system must stay quiet before a batch is rebuilt.
@@ -55,8 +58,9 @@ pub enum Report {
     Failed { release: String, lang: String, took: Duration, diagnostics: Diagnostics },
     /// Problems not tied to one output (a broken pressroom.toml, say).
     Problems(Diagnostics),
-    /// Watching; the outputs currently followed.
-    Watching { outputs: usize },
+    /// Watching; the outputs currently followed, and how many of them were
+    /// already up to date.
+    Watching { outputs: usize, up_to_date: usize },
     /// A batch of changes is fully handled.
     /// A batch of changes is fully handled; the project as it now stands
     /// (its configuration reloaded if it changed).
@@ -73,6 +77,9 @@ pub struct Session {
     /// Why `pressroom.toml` does not load, while it does not: reported again
     /// after every batch (the last good configuration builds meanwhile).
     config_problems: Option<Diagnostics>,
+    /// What the drafts folder holds: a draft built from the same sources is
+    /// not rebuilt when watching starts.
+    manifest: Manifest,
 }
 
 impl Session {
@@ -82,6 +89,7 @@ impl Session {
         // Drafts go to their own folder, never over a final.
         let out_dir = build::output_dir(&project, options.out.as_deref(), Mode::Draft);
         let renderer = Renderer::new(&project);
+        let manifest = Manifest::load(&out_dir);
         Ok(Self {
             root: project.root().to_path_buf(),
             options,
@@ -89,6 +97,7 @@ impl Session {
             renderer,
             out_dir,
             config_problems: None,
+            manifest,
         })
     }
 
@@ -110,13 +119,13 @@ impl Session {
         self.options.languages.is_empty() || self.options.languages.iter().any(|l| l == lang)
     }
 
-    /// Builds every followed output (the first build, or after a config,
-    /// layout or font change).
+    /// Builds every followed output whose draft is not up to date (the
+    /// first build, or after a config, layout or font change).
     pub fn build_all(&mut self, report: &mut impl FnMut(Report)) {
         match self.releases() {
             Ok(ids) => {
-                let count = self.rebuild(&ids, |_, _| true, report);
-                report(Report::Watching { outputs: count });
+                let (followed, up_to_date) = self.rebuild(&ids, |_, _| true, true, report);
+                report(Report::Watching { outputs: followed, up_to_date });
             }
             Err(diags) => report(Report::Problems(diags)),
         }
@@ -177,7 +186,7 @@ impl Session {
             }
         };
         if total.all {
-            self.rebuild(&ids, |_, _| true, report);
+            self.rebuild(&ids, |_, _| true, false, report);
             return true;
         }
         for (id, _) in &total.outputs {
@@ -204,49 +213,71 @@ impl Session {
                         .iter()
                         .any(|(r, l)| r == id.as_str() && l.as_deref().is_none_or(|l| l == lang))
             },
+            false,
             report,
         );
         true
     }
 
-    /// Renders and writes the chosen outputs as drafts; returns how many
-    /// outputs were attempted.
+    /// Renders and writes the chosen outputs as drafts (only those not up
+    /// to date when `skip_current`); returns how many outputs are followed
+    /// and how many of them were up to date.
     fn rebuild(
         &mut self,
         ids: &[ReleaseId],
         wanted: impl Fn(&ReleaseId, &str) -> bool,
+        skip_current: bool,
         report: &mut impl FnMut(Report),
-    ) -> usize {
+    ) -> (usize, usize) {
         let mode = Mode::Preview { images: self.options.images };
         let settings = Settings { mode, ..Settings::default() };
         let out_dir = self.out_dir.clone();
         // The translation state is reconciled in memory only: a draft
         // session leaves the committed state file to the next build.
         let (catalog, problems) = Catalog::load(&self.project, ids, false);
-        let mut count = 0;
-        let mut started = Instant::now();
         let languages: Vec<String> =
             self.project.languages().into_iter().filter(|l| self.language_wanted(l)).collect();
+        // Each output's fingerprint, as `build --draft` computes it: a draft
+        // either of them wrote from the same sources is current for both.
+        let flags = crate::freshness::flags(Kind::Draft, None, None, false);
+        let mut fingerprints = Fingerprints::new(&self.project, &flags);
+        let mut planned: HashMap<(ReleaseId, String), String> = HashMap::new();
+        let mut up_to_date = 0;
+        for id in ids {
+            let Ok(release) = Release::load(&self.project, id) else { continue };
+            for lang in release.languages.iter().filter(|l| languages.contains(l) && wanted(id, l))
+            {
+                let stale = catalog.stale_for(lang, id);
+                let fingerprint = fingerprints.output(id, lang, &release.layout, &stale);
+                let file = build::output_file(&out_dir, id, lang, mode);
+                if skip_current && self.manifest.is_current(&file, &fingerprint, Kind::Draft) {
+                    up_to_date += 1;
+                } else {
+                    planned.insert((id.clone(), lang.clone()), fingerprint);
+                }
+            }
+        }
+        let manifest = &mut self.manifest;
+        let mut started = Instant::now();
         let shared = self.renderer.render(
             &self.project,
             &catalog,
             problems,
             ids,
-            |id, lang| languages.iter().any(|l| l == lang) && wanted(id, lang),
+            |id, lang| planned.contains_key(&(id.clone(), lang.to_owned())),
             &settings,
             |release, lang, outcome| {
-                count += 1;
+                let file = build::output_file(&out_dir, &release.id, lang, mode);
                 let result = outcome.and_then(|rendered| {
-                    build::write_output(
-                        &build::output_file(&out_dir, &release.id, lang, mode),
-                        &release.id,
-                        lang,
-                        &rendered,
-                        build::Durability::Unsynced,
-                    )
-                    .map(|output| (output, rendered))
-                    .map_err(Diagnostics::from)
+                    build::write_output(&file, &release.id, lang, &rendered, Durability::Unsynced)
+                        .map(|output| (output, rendered))
+                        .map_err(Diagnostics::from)
                 });
+                if let (Ok((_, rendered)), Some(fingerprint)) =
+                    (&result, planned.get(&(release.id.clone(), lang.to_owned())))
+                {
+                    manifest.record(&file, fingerprint.clone(), Kind::Draft, &rendered.pdf);
+                }
                 match result {
                     Ok((output, rendered)) => report(Report::Built {
                         output,
@@ -267,7 +298,9 @@ impl Session {
         if !shared.is_empty() {
             report(Report::Problems(shared));
         }
-        count
+        // Rewritten at every save: whole, but not synced (drafts are not).
+        let _ = self.manifest.save(Durability::Unsynced);
+        (planned.len() + up_to_date, up_to_date)
     }
 }
 

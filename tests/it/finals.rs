@@ -9,12 +9,13 @@ use std::time::Duration;
 use crate::sign::{GOOD, signing_project};
 use crate::support::{Project, REFERENCE, Running, draft_path};
 
-/// Every file directly in `dir` (not in its subfolders), by name.
+/// Every file directly in `dir` (not in its subfolders), by name, but for
+/// the build's own manifest (which records when each PDF was written).
 fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .flatten()
-        .filter(|e| e.path().is_file())
+        .filter(|e| e.path().is_file() && e.file_name() != ".pressroom-manifest.json")
         .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
         .collect()
 }

@@ -109,3 +109,29 @@ fn a_file_deleted_then_recreated_gives_one_rebuild() {
     assert!(project.draft(REFERENCE, "tg").text().contains("Имрӯз дар шаҳри Душанбе"));
     assert_eq!(watch.stop(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn watch_starts_at_once_when_the_drafts_are_up_to_date() {
+    let project = Project::reference();
+    // Drafts from `build --draft` count: they are the same bytes.
+    project.run(&["build", "--draft"]).success();
+    let watch = Running::start(&project, &["watch"]);
+    let seen = watch.expect(|l| l.starts_with("watching 3 output(s)"));
+    assert!(seen.iter().all(|l| !l.starts_with("built")), "rebuilt: {seen:?}");
+    assert!(seen.last().unwrap().contains("3 draft(s) up to date"), "{seen:?}");
+    assert_eq!(watch.stop(), 0);
+
+    // A draft changed on disk, or sources changed while nobody watched:
+    // only those are rebuilt.
+    std::fs::write(project.file(&draft_path(REFERENCE, "tg")), b"%PDF-1.7 edited").unwrap();
+    let rel = format!("locales/ru/releases/{REFERENCE}.ftl");
+    project.write(&rel, &project.read(&rel).replace("Сегодня в Душанбе", "Сегодня в столице"));
+    let watch = Running::start(&project, &["watch"]);
+    let seen = watch.expect(|l| l.starts_with("watching 3 output(s)"));
+    let built: Vec<&String> = seen.iter().filter(|l| l.starts_with("built")).collect();
+    assert_eq!(built.len(), 2, "{seen:?}");
+    assert!(seen.last().unwrap().contains("1 draft(s) up to date"), "{seen:?}");
+    assert!(project.draft(REFERENCE, "ru").text().contains("Сегодня в столице"));
+    assert_eq!(watch.stop(), 0);
+}
