@@ -36,8 +36,12 @@ impl<'a> Fields<'a> {
         let (table, errors) = DeTable::parse_recoverable(&file.text);
         let mut diags = Diagnostics::default();
         let mut broken = Vec::new();
-        for err in errors {
-            broken.extend(err.span());
+        // The first syntax error only: what the parser makes of the rest
+        // (an unclosed list swallowing the file, say) is mostly its echo.
+        // Nothing from there on is read as fields.
+        if let Some(err) = errors.first() {
+            let at = err.span().map_or(0, |s| s.start);
+            broken.push(at..file.text.len().max(at + 1));
             let mut d = Diagnostic::error(code, err.message().trim_end().to_owned());
             d = match err.span() {
                 Some(span) => d.at(file, span),
@@ -104,6 +108,10 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&mut self, key: &str) {
+        // After a syntax error a field may be there, unreadable.
+        if !self.broken.is_empty() {
+            return;
+        }
         let mut message = format!("missing field `{key}`");
         if !self.name.is_empty() {
             message.push_str(&format!(" in [{}]", self.name));
@@ -143,6 +151,7 @@ impl<'a> Fields<'a> {
     pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<String>> {
         let value = self.value(key, required)?;
         match value.get_ref() {
+            _ if self.is_broken(&value) => None,
             DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
             _ => {
                 self.wrong_type(key, "a string in quotes", &value);
@@ -153,6 +162,9 @@ impl<'a> Fields<'a> {
 
     pub fn strings(&mut self, key: &str, required: bool) -> Option<Vec<Spanned<String>>> {
         let value = self.value(key, required)?;
+        if self.is_broken(&value) {
+            return None;
+        }
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(key, "a list of strings", &value);
             return None;
@@ -186,6 +198,7 @@ impl<'a> Fields<'a> {
             .table
             .iter()
             .filter(|(k, _)| !known.contains(&k.get_ref().as_ref()))
+            .filter(|(k, _)| !self.broken.iter().any(|b| b.contains(&k.span().start)))
             .map(|(k, _)| (k.get_ref().to_string(), k.span()))
             .collect();
         for (key, span) in unknown {

@@ -44,7 +44,12 @@ function save() {
 const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
 await page.goto(`${server.url}release/${REFERENCE}`);
 await page.waitForFunction(() => window.pressroom && window.pressroom.connected);
-await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+// Rendered on demand: wait for the pages the open tab asked for.
+await page.waitForFunction(
+  () => document.images.length >= 6 && [...document.images].every((img) => img.complete),
+  null,
+  { timeout: 20000 },
+);
 
 const shows = (marker) => {
   const first = document.querySelector('figure.page[data-lang="tg"] img');

@@ -46,7 +46,12 @@ try {
   check(rows.some((row) => row.includes(REFERENCE)), 'the index lists the reference release');
   await page.click(`a[href="/release/${REFERENCE}"]`);
   await page.waitForFunction(() => window.pressroom && window.pressroom.connected);
-  await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+  // Rendered on demand: the pages arrive once the tab shows the release.
+  await page.waitForFunction(
+    () => document.images.length >= 6 && [...document.images].every((img) => img.complete),
+    null,
+    { timeout: 20000 },
+  );
 
   const heads = await page.$$eval('.row.heads .head', (cells) => cells.map((c) => c.dataset.lang));
   check(JSON.stringify(heads) === '["en","ru","tg"]', `language columns, source first: ${heads}`);

@@ -52,7 +52,7 @@ fn print_report(
                 println!("watching {outputs} output(s){current}; Ctrl-C to stop");
             }
         }
-        Report::Settled(_) => {}
+        Report::Settled(_) | Report::Dropped(_) => {}
     }
 }
 

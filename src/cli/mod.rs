@@ -225,6 +225,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 out,
                 poll,
                 images: false,
+                demand: None,
             };
             live::watch(project, options, &reporter, quiet)
         }

@@ -18,14 +18,25 @@ const MAX_CLIENTS: usize = 64;
 /// Sent first: reconnect quickly after a restart.
 const HELLO: &str = "retry: 300\n\n";
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Bytes>>>,
+    /// Each tab's queue, with the release its page shows (none: the index).
+    clients: Mutex<Vec<(Option<String>, Sender<Bytes>)>>,
 }
 
 impl Hub {
+    /// The releases some open tab shows now.
+    pub fn viewed(&self) -> std::collections::BTreeSet<String> {
+        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients
+            .iter()
+            .filter(|(_, tx)| !tx.is_closed())
+            .filter_map(|(release, _)| release.clone())
+            .collect()
+    }
+
     /// A new tab's event stream, or `None` when too many tabs are open.
-    pub fn subscribe(&self) -> Option<EventStream> {
+    pub fn subscribe(&self, release: Option<String>) -> Option<EventStream> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if clients.len() >= MAX_CLIENTS {
             return None;
@@ -33,7 +44,8 @@ impl Hub {
         let (tx, rx) = mpsc::channel(QUEUE);
         // A new channel has room.
         let _ = tx.try_send(Bytes::from_static(HELLO.as_bytes()));
-        clients.push(tx);
+        clients.retain(|(_, tx)| !tx.is_closed());
+        clients.push((release, tx));
         Some(EventStream { events: rx })
     }
 
@@ -49,7 +61,7 @@ impl Hub {
 
     fn send(&self, message: Bytes) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|client| match client.try_send(message.clone()) {
+        clients.retain(|(_, client)| match client.try_send(message.clone()) {
             Ok(()) => true,
             Err(TrySendError::Full(_) | TrySendError::Closed(_)) => false,
         });

@@ -26,6 +26,8 @@ const CSP: &str = "default-src 'none'; img-src 'self'; script-src 'self'; style-
 pub struct Context {
     pub preview: Arc<RwLock<Preview>>,
     pub hub: Arc<Hub>,
+    /// Which releases are wanted: shown in a tab or asked for lately.
+    pub presence: Arc<super::Presence>,
     /// The port, for checking the Host header.
     pub port: u16,
 }
@@ -101,8 +103,15 @@ pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
 }
 
 fn answer(route: Route, context: &Context) -> Reply {
-    if route == Route::Events {
-        return match context.hub.subscribe() {
+    if let Route::Release(id) | Route::Pdf { release: id, .. } = &route {
+        // Rendered on demand: the watcher picks it up within a moment.
+        context.presence.ask(id);
+    }
+    if let Route::Events(release) = route {
+        if let Some(id) = &release {
+            context.presence.ask(id);
+        }
+        return match context.hub.subscribe(release) {
             Some(events) => {
                 let mut reply = Response::new(events.boxed());
                 let headers = reply.headers_mut();
@@ -155,6 +164,6 @@ fn answer(route: Route, context: &Context) -> Reply {
             }
             None => not_found("No such asset."),
         },
-        Route::Events => not_found("No such page."),
+        Route::Events(_) => not_found("No such page."),
     }
 }

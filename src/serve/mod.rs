@@ -47,6 +47,42 @@ pub struct ServeOptions {
     pub poll: bool,
 }
 
+/// How many releases no tab shows stay rendered, the most recently asked
+/// for first: a reload or a second look costs nothing, and memory stays
+/// bounded however large the archive.
+const KEPT: usize = 8;
+
+/// Which releases the preview renders: those an open tab shows, and the
+/// [`KEPT`] others asked for most recently (a page, its state, a PDF).
+#[derive(Debug)]
+pub struct Presence {
+    hub: Arc<Hub>,
+    recent: std::sync::Mutex<std::collections::VecDeque<String>>,
+}
+
+impl Presence {
+    /// A request for a release's page, state or PDF.
+    pub fn ask(&self, release: &str) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.retain(|r| r != release);
+        recent.push_front(release.to_owned());
+        recent.truncate(KEPT + 64);
+    }
+}
+
+impl watch::Demand for Presence {
+    fn wanted(&self) -> std::collections::BTreeSet<String> {
+        let viewed = self.hub.viewed();
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        for release in &viewed {
+            recent.retain(|r| r != release);
+            recent.push_front(release.clone());
+        }
+        recent.truncate(viewed.len() + KEPT);
+        recent.iter().cloned().collect()
+    }
+}
+
 /// Listens on 127.0.0.1, never another address.
 fn bind(port: Option<u16>) -> Result<(std::net::TcpListener, u16), Diagnostic> {
     let ports: Vec<u16> = match port {
@@ -122,7 +158,13 @@ pub fn run(
     initial.settled(current_status(&project, &options.releases));
     let preview = Arc::new(RwLock::new(initial));
     let hub = Arc::new(Hub::default());
-    let context = Arc::new(http::Context { preview: preview.clone(), hub: hub.clone(), port });
+    let presence = Arc::new(Presence { hub: hub.clone(), recent: Default::default() });
+    let context = Arc::new(http::Context {
+        preview: preview.clone(),
+        hub: hub.clone(),
+        presence: presence.clone(),
+        port,
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(WORKERS)
         .thread_name("pressroom-serve")
@@ -152,6 +194,7 @@ pub fn run(
         out: options.out,
         poll: options.poll,
         images: true,
+        demand: Some(presence),
     };
     let write = || preview.write().unwrap_or_else(|e| e.into_inner());
     let result = watch::run(project, watch_options, stop, |mut event| {
@@ -172,6 +215,7 @@ pub fn run(
                 let data = write().settled(status);
                 hub.broadcast("settled", &data);
             }
+            Report::Dropped(release) => write().drop_release(release),
             Report::Watching { .. } => {}
         }
         report(event);

@@ -92,6 +92,13 @@ impl Preview {
         self.output_json(release, lang)
     }
 
+    /// A release nobody looks at any more: its pages and PDFs go (a tab
+    /// that opens it again gets them rendered anew).
+    pub fn drop_release(&mut self, release: &str) {
+        self.outputs.retain(|(r, _), _| r != release);
+        self.collect_pages();
+    }
+
     /// Problems not tied to one output, gathered until the batch settles.
     pub fn problems(&mut self, diagnostics: &Diagnostics) {
         self.batch_problems.extend(errors_of(diagnostics));

@@ -16,8 +16,9 @@ pub enum Route {
     Pdf { release: String, lang: String },
     /// `/page/<hash>.svg`: one page, by content.
     Page(String),
-    /// `/events`: server-sent events.
-    Events,
+    /// `/events` (the index) and `/release/<id>/events` (a release's page):
+    /// server-sent events. A release's stream also says a tab shows it.
+    Events(Option<String>),
     /// `/assets/<name>`: the page's own script and style sheet.
     Asset(&'static str),
 }
@@ -36,7 +37,8 @@ pub fn route(url: &str) -> Option<Route> {
     let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
     match segments.as_slice() {
         [""] => Some(Route::Index),
-        ["events"] => Some(Route::Events),
+        ["events"] => Some(Route::Events(None)),
+        ["release", id, "events"] if is_name(id) => Some(Route::Events(Some((*id).to_owned()))),
         ["release", id] if is_name(id) => Some(Route::Release((*id).to_owned())),
         ["release", id, "state.json"] if is_name(id) => Some(Route::ReleaseState((*id).to_owned())),
         ["release", id, file] if is_name(id) => {
@@ -64,7 +66,8 @@ mod tests {
     fn urls_name_routes() {
         assert_eq!(route("/"), Some(Route::Index));
         assert_eq!(route("/?x=1"), Some(Route::Index));
-        assert_eq!(route("/events"), Some(Route::Events));
+        assert_eq!(route("/events"), Some(Route::Events(None)));
+        assert_eq!(route("/release/x/events"), Some(Route::Events(Some("x".to_owned()))));
         let id = "2015-03-11-eu-central-asia-security-dialogue";
         assert_eq!(route(&format!("/release/{id}")), Some(Route::Release(id.to_owned())));
         assert_eq!(

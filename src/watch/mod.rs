@@ -37,6 +37,13 @@ const DELETED_QUIET: Duration = Duration::from_millis(100);
 /// The longest a batch may grow while events keep coming.
 const MAX_BATCH: Duration = Duration::from_millis(300);
 
+/// Which releases to render when not every one is wanted: `serve` renders
+/// only what some tab shows (and a few asked for lately).
+pub trait Demand: Send + Sync + std::fmt::Debug {
+    /// The ids of the releases wanted now.
+    fn wanted(&self) -> BTreeSet<String>;
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
     pub releases: Vec<String>,
@@ -46,6 +53,8 @@ pub struct WatchOptions {
     pub poll: bool,
     /// Also draw the pages as SVG, handed on in [`Report::Built`].
     pub images: bool,
+    /// Render only the releases this wants (all when `None`).
+    pub demand: Option<std::sync::Arc<dyn Demand>>,
 }
 
 /// What the watcher tells its user, one line each.
@@ -62,6 +71,8 @@ pub enum Report {
     /// already up to date.
     Watching { outputs: usize, up_to_date: usize },
     /// A batch of changes is fully handled.
+    /// A release nobody wants any more: its pages may go.
+    Dropped(String),
     /// A batch of changes is fully handled; the project as it now stands
     /// (its configuration reloaded if it changed).
     Settled(Box<Project>),
@@ -80,6 +91,9 @@ pub struct Session {
     /// What the drafts folder holds: a draft built from the same sources is
     /// not rebuilt when watching starts.
     manifest: Manifest,
+    /// With a demand: the releases rendered now, and what was wanted last.
+    shown: BTreeSet<ReleaseId>,
+    last_wanted: Option<BTreeSet<String>>,
 }
 
 impl Session {
@@ -98,6 +112,8 @@ impl Session {
             out_dir,
             config_problems: None,
             manifest,
+            shown: BTreeSet::new(),
+            last_wanted: None,
         })
     }
 
@@ -106,12 +122,42 @@ impl Session {
     }
 
     /// The releases followed now: the named ones, or every release (new
-    /// files start being built, deleted ones stop).
+    /// files start being built, deleted ones stop); with a demand, only the
+    /// wanted ones among them.
     fn releases(&self) -> Result<Vec<ReleaseId>, Diagnostics> {
-        if self.options.releases.is_empty() {
-            self.project.release_ids()
+        let all = if self.options.releases.is_empty() {
+            self.project.release_ids()?
         } else {
-            self.project.select_releases(&self.options.releases)
+            self.project.select_releases(&self.options.releases)?
+        };
+        Ok(match &self.options.demand {
+            Some(demand) => {
+                let wanted = demand.wanted();
+                all.into_iter().filter(|id| wanted.contains(id.as_str())).collect()
+            }
+            None => all,
+        })
+    }
+
+    /// Renders the releases newly wanted and lets go of those no longer
+    /// wanted (their worlds and pages). Does nothing without a demand.
+    pub fn follow_demand(&mut self, report: &mut impl FnMut(Report)) {
+        let Some(demand) = &self.options.demand else { return };
+        let wanted = demand.wanted();
+        if self.last_wanted.as_ref() == Some(&wanted) {
+            return;
+        }
+        self.last_wanted = Some(wanted);
+        let Ok(ids) = self.releases() else { return };
+        let now: BTreeSet<ReleaseId> = ids.into_iter().collect();
+        let newly: Vec<ReleaseId> = now.difference(&self.shown).cloned().collect();
+        for gone in self.shown.difference(&now) {
+            self.renderer.forget(gone);
+            report(Report::Dropped(gone.to_string()));
+        }
+        self.shown = now;
+        if !newly.is_empty() {
+            self.rebuild(&newly, |_, _| true, false, report);
         }
     }
 
@@ -124,6 +170,7 @@ impl Session {
     pub fn build_all(&mut self, report: &mut impl FnMut(Report)) {
         match self.releases() {
             Ok(ids) => {
+                self.shown = ids.iter().cloned().collect();
                 let (followed, up_to_date) = self.rebuild(&ids, |_, _| true, true, report);
                 report(Report::Watching { outputs: followed, up_to_date });
             }
@@ -352,7 +399,10 @@ pub fn run(
         }
         let first = match events.recv_timeout(Duration::from_millis(50)) {
             Ok(paths) => paths,
-            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Timeout) => {
+                session.follow_demand(&mut report);
+                continue;
+            }
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
         let mut batch: BTreeSet<PathBuf> = first.into_iter().collect();

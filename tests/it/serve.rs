@@ -39,11 +39,38 @@ impl Serve {
         Reply::parse(&bytes)
     }
 
-    /// Opens the event stream; each complete event arrives as one string.
+    /// Opens the reference release's page as a tab does: its event stream,
+    /// and its outputs once rendered (serve renders what tabs show).
     fn events(&self) -> Receiver<String> {
+        self.open(REFERENCE, 3)
+    }
+
+    /// Opens release `id`'s event stream and waits until its `langs`
+    /// outputs are rendered.
+    fn open(&self, id: &str, langs: usize) -> Receiver<String> {
+        let events = self.stream(&format!("/release/{id}/events"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let state = self.get(&format!("/release/{id}/state.json"));
+            let state: serde_json::Value = serde_json::from_slice(&state.body).unwrap_or_default();
+            let outputs = state["outputs"].as_object().cloned().unwrap_or_default();
+            let rendered = outputs.values().filter(|o| !page_urls(o).is_empty()).count();
+            if rendered >= langs {
+                // The first render's own events are not what a test waits for.
+                std::thread::sleep(Duration::from_millis(200));
+                while events.try_recv().is_ok() {}
+                return events;
+            }
+            assert!(Instant::now() < deadline, "{id} was never rendered: {state}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Opens an event stream; each complete event arrives as one string.
+    fn stream(&self, path: &str) -> Receiver<String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         // HTTP/1.0: the stream comes as is, not in chunks.
-        let request = format!("GET /events HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port);
+        let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port);
         stream.write_all(request.as_bytes()).unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -149,6 +176,10 @@ fn serves_the_index_the_release_its_pages_and_pdfs() {
         assert!(html.contains(&format!("data-status=\"{REFERENCE}/{lang}\">done<")), "{html}");
     }
 
+    // Nothing is rendered until a tab shows the release.
+    let state = serve.get(&format!("/release/{REFERENCE}/state.json"));
+    let _events = serve.events();
+    assert!(state.text().contains("\"outputs\""), "{}", state.text());
     let page = serve.get(&format!("/release/{REFERENCE}"));
     assert_eq!(page.status, 200);
     let html = page.text();
@@ -331,7 +362,7 @@ fn a_broken_release_file_shows_on_its_page() {
     assert!(html.contains("data-lang=\"en\"") && html.contains("data-lang=\"tg\""));
     assert!(!html.contains("data-lang=\"ru\""));
 
-    let events = serve.events();
+    let events = serve.open(REFERENCE, 2);
     let rel = format!("releases/{REFERENCE}.toml");
     let good = project.read(&rel);
     save_by_rename(&project, &rel, &good.replacen("date = ", "date = = ", 1));
@@ -358,10 +389,11 @@ fn releases_added_and_deleted_while_serving_come_and_go() {
     ] {
         project.write(&to, &project.read(&from));
     }
-    next_event(&events, "output", |d| d["release"] == id && d["lang"] == "tg");
     next_event(&events, "settled", |d| {
         d["status"].as_array().unwrap().iter().any(|r| r["release"] == id)
     });
+    // Rendered once a tab opens it.
+    let _second = serve.open(id, 3);
     assert!(serve.get("/").text().contains(&format!("href=\"/release/{id}\"")));
     assert_eq!(serve.get(&format!("/release/{id}")).status, 200);
 
@@ -379,7 +411,7 @@ fn releases_added_and_deleted_while_serving_come_and_go() {
 fn an_untranslated_message_shows_the_source_marked_and_counts_as_missing() {
     let project = Project::reference();
     let serve = Serve::start(&project, &["--lang", "tg"]);
-    let events = serve.events();
+    let events = serve.open(REFERENCE, 2);
     let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
     let text = project.read(&rel);
     let title = text.lines().next().unwrap();
@@ -430,5 +462,58 @@ fn a_broken_pressroom_toml_stays_on_the_page_until_it_loads() {
     assert!(has_config_problem(&settled), "{settled}");
     save_by_rename(&project, "pressroom.toml", &good);
     next_event(&events, "settled", |d| d["problems"].as_array().unwrap().is_empty());
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn only_releases_someone_looks_at_are_rendered_and_kept() {
+    let project = Project::reference();
+    // An archive of eleven releases.
+    let ids: Vec<String> = (0..10).map(|i| format!("2015-03-{:02}-copy", 12 + i)).collect();
+    for id in &ids {
+        for (from, to) in [
+            (format!("releases/{REFERENCE}.toml"), format!("releases/{id}.toml")),
+            (
+                format!("locales/en/releases/{REFERENCE}.ftl"),
+                format!("locales/en/releases/{id}.ftl"),
+            ),
+            (
+                format!("locales/ru/releases/{REFERENCE}.ftl"),
+                format!("locales/ru/releases/{id}.ftl"),
+            ),
+            (
+                format!("locales/tg/releases/{REFERENCE}.ftl"),
+                format!("locales/tg/releases/{id}.ftl"),
+            ),
+        ] {
+            project.write(&to, &project.read(&from));
+        }
+    }
+    let serve = Serve::start(&project, &[]);
+    // The index comes from translation status alone: nothing is rendered.
+    assert!(serve.get("/").text().contains(&format!("href=\"/release/{}\"", ids[9])));
+    assert!(!project.file("out/drafts").exists(), "rendered before anyone looked");
+
+    // A tab opens one release: it alone is rendered.
+    let first = serve.open(&ids[0], 3);
+    assert!(project.file(&crate::support::draft_path(&ids[0], "tg")).is_file());
+    assert!(!project.file(&crate::support::draft_path(&ids[1], "tg")).exists());
+    drop(first);
+
+    // Nine more are looked at in turn: the first, shown by no tab and the
+    // least recent, lets go of its pages (at most eight such are kept).
+    for id in &ids[1..] {
+        drop(serve.open(id, 3));
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = serve.get(&format!("/release/{}/state.json", ids[0]));
+        let state: serde_json::Value = serde_json::from_slice(&state.body).unwrap();
+        if state["outputs"]["tg"]["pages"].as_array().is_none_or(|p| p.is_empty()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the first release's pages were never let go");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert_eq!(serve.running.stop(), 0);
 }

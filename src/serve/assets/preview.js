@@ -177,7 +177,9 @@
   }
 
   if (kind === 'release') renderOverlay();
-  const events = new EventSource('/events');
+  // A release page's stream also tells the server a tab shows it: only
+  // releases someone looks at are rendered.
+  const events = new EventSource(kind === 'release' ? `/release/${release}/events` : '/events');
   events.addEventListener('open', () => {
     connection.textContent = 'live';
     connection.className = 'live';
