@@ -171,7 +171,10 @@ impl Session {
         match self.releases() {
             Ok(ids) => {
                 self.shown = ids.iter().cloned().collect();
-                let (followed, up_to_date) = self.rebuild(&ids, |_, _| true, true, report);
+                // A preview needs the pages in memory: a draft on disk will
+                // not do.
+                let skip_current = !self.options.images;
+                let (followed, up_to_date) = self.rebuild(&ids, |_, _| true, skip_current, report);
                 report(Report::Watching { outputs: followed, up_to_date });
             }
             Err(diags) => report(Report::Problems(diags)),
