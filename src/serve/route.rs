@@ -89,10 +89,6 @@ mod tests {
             route(&format!("/page/{hash}.svg")),
             Some(Route::Page(hash.to_ascii_lowercase()))
         );
-        assert_eq!(
-            route(&format!("/page/{hash}.png")),
-            Some(Route::Raster(hash.to_ascii_lowercase()))
-        );
         assert_eq!(route("/assets/preview.js"), Some(Route::Asset("preview.js")));
     }
 
