@@ -55,7 +55,7 @@ pub fn route(url: &str) -> Option<Route> {
             };
             let hex = hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit());
             let hash = hash.to_ascii_lowercase();
-            hex.then_some(if raster { Route::Raster(hash) } else { Route::Page(hash) })
+            hex.then(|| if raster { Route::Raster(hash) } else { Route::Page(hash) })
         }
         ["assets", name] => {
             ASSETS.iter().find(|(n, _, _)| n == name).map(|(n, _, _)| Route::Asset(n))
