@@ -1,7 +1,5 @@
-//! Pages for the browser preview (`pressroom serve`), from the same laid-out
-//! document as the PDF: as SVG (sharp at any zoom) and as a PNG at screen
-//! resolution, which a browser decodes in a fraction of the time, so a
-//! changed page is shown at once and sharpened a moment later.
+//! Pages as SVG for the browser preview (`pressroom serve`), from the same
+//! laid-out document as the PDF.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,13 +22,7 @@ pub struct PageImage {
     /// The page's text in reading order, a line per line of type: the
     /// image's alternative text (the SVG draws glyphs as outlines).
     pub text: String,
-    /// The page as PNG at [`RASTER_PX_PER_PT`].
-    pub png: Vec<u8>,
 }
-
-/// Pixels per point of the raster pages: an A4 page 890 pixels wide, more
-/// than a preview column shows.
-pub const RASTER_PX_PER_PT: f32 = 1.5;
 
 /// Pages drawn before, by [`typst::utils::hash128`] of the laid-out page.
 pub type PageCache = HashMap<u128, Arc<PageImage>>;
@@ -58,12 +50,7 @@ fn page_image(page: &Page) -> PageImage {
     let size = page.frame.size();
     let mut lines = Lines::default();
     collect_text(&page.frame, Point::zero(), &mut lines);
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(RASTER_PX_PER_PT.into()),
-        ..Default::default()
-    };
-    let png = typst_render::render(page, &options).encode_png().unwrap_or_default();
-    PageImage { hash, svg, width: size.x.to_pt(), height: size.y.to_pt(), text: lines.text, png }
+    PageImage { hash, svg, width: size.x.to_pt(), height: size.y.to_pt(), text: lines.text }
 }
 
 /// The same drawing in about two thirds of the bytes, which a browser

@@ -43,15 +43,6 @@ impl AsRef<[u8]> for Svg {
     }
 }
 
-/// A page's PNG, served without copying it.
-struct Png(Arc<PageImage>);
-
-impl AsRef<[u8]> for Png {
-    fn as_ref(&self) -> &[u8] {
-        &self.0.png
-    }
-}
-
 fn reply(
     status: StatusCode,
     content_type: &'static str,
@@ -164,12 +155,6 @@ fn answer(route: Route, context: &Context) -> Reply {
         Route::Page(hash) => match preview.page(&hash) {
             Some(page) => {
                 reply(StatusCode::OK, "image/svg+xml", IMMUTABLE, Bytes::from_owner(Svg(page)))
-            }
-            None => not_found("No page has that hash (any more)."),
-        },
-        Route::Raster(hash) => match preview.page(&hash) {
-            Some(page) => {
-                reply(StatusCode::OK, "image/png", IMMUTABLE, Bytes::from_owner(Png(page)))
             }
             None => not_found("No page has that hash (any more)."),
         },

@@ -187,7 +187,6 @@ impl Preview {
             .map(|p| {
                 json!({
                     "src": page_url(&p.hash),
-                    "raster": format!("/page/{}.png", p.hash),
                     "width": p.width,
                     "height": p.height,
                     "text": p.text,

@@ -16,8 +16,6 @@ pub enum Route {
     Pdf { release: String, lang: String },
     /// `/page/<hash>.svg`: one page, by content.
     Page(String),
-    /// `/page/<hash>.png`: the same page as a raster, quick to show.
-    Raster(String),
     /// `/events` (the index) and `/release/<id>/events` (a release's page):
     /// server-sent events. A release's stream also says a tab shows it.
     Events(Option<String>),
@@ -49,13 +47,9 @@ pub fn route(url: &str) -> Option<Route> {
                 .then(|| Route::Pdf { release: (*id).to_owned(), lang: lang.to_owned() })
         }
         ["page", file] => {
-            let (hash, raster) = match file.strip_suffix(".svg") {
-                Some(hash) => (hash, false),
-                None => (file.strip_suffix(".png")?, true),
-            };
+            let hash = file.strip_suffix(".svg")?;
             let hex = hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-            let hash = hash.to_ascii_lowercase();
-            hex.then(|| if raster { Route::Raster(hash) } else { Route::Page(hash) })
+            hex.then(|| Route::Page(hash.to_ascii_lowercase()))
         }
         ["assets", name] => {
             ASSETS.iter().find(|(n, _, _)| n == name).map(|(n, _, _)| Route::Asset(n))

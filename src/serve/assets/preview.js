@@ -123,8 +123,6 @@
     }
     renderOverlay();
     while (rows().length < output.pages.length) addRow();
-    // Pages shown as a raster, to be sharpened once all are shown.
-    const sharpen = [];
     const swaps = rows().map(async (row, index) => {
       const figure = row.children[column];
       const page = output.pages[index];
@@ -134,15 +132,29 @@
         figure.classList.add('empty');
         return;
       }
-      if (current && (current.dataset.page || current.getAttribute('src')) === page.src) {
+      if (current && current.getAttribute('src') === page.src) {
         current.alt = page.text;
         return;
       }
-      // A changed page is shown first as a raster, which the browser decodes
-      // in a few milliseconds, then sharpened: its SVG replaces it once
-      // decoded. Each is laid over the old one at its final size.
-      if (page.raster && (await swapIn(figure, page, page.raster, mine, output.lang))) sharpen.push([figure, page]);
-      else await swapIn(figure, page, page.src, mine, output.lang);
+      // The new page is laid over the old one at its final size, so the
+      // browser decodes it once, at the size it is shown.
+      const image = new Image(Math.round(page.width), Math.round(page.height));
+      image.alt = page.text;
+      image.className = 'incoming';
+      figure.append(image);
+      image.src = page.src;
+      try {
+        await image.decode();
+      } catch (_) {
+        // Shown anyway: the browser draws what it can.
+      }
+      if (latest[output.lang] !== mine) {
+        image.remove();
+        return;
+      }
+      for (const old of [...figure.children]) if (old !== image) old.remove();
+      image.className = '';
+      figure.classList.remove('empty');
     });
     await Promise.all(swaps);
     if (latest[output.lang] !== mine) return;
@@ -151,31 +163,6 @@
     requestAnimationFrame(() =>
       record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) }),
     );
-    await Promise.all(sharpen.map(([figure, page]) => swapIn(figure, page, page.src, mine, output.lang)));
-  }
-
-  // Lays image `src` of `page` over what `figure` shows and, once decoded,
-  // removes the rest; false when a newer build came first.
-  async function swapIn(figure, page, src, mine, lang) {
-    const image = new Image(Math.round(page.width), Math.round(page.height));
-    image.alt = page.text;
-    image.dataset.page = page.src;
-    image.className = 'incoming';
-    figure.append(image);
-    image.src = src;
-    try {
-      await image.decode();
-    } catch (_) {
-      // Shown anyway: the browser draws what it can.
-    }
-    if (latest[lang] !== mine) {
-      image.remove();
-      return false;
-    }
-    for (const old of [...figure.children]) if (old !== image) old.remove();
-    image.className = '';
-    figure.classList.remove('empty');
-    return true;
   }
 
   async function resync() {
