@@ -67,6 +67,30 @@ impl Timestamp {
         Self(secs)
     }
 
+    /// A PDF date (`D:20150311100000+05'00'`, as a signature's /M holds
+    /// it), its offset applied; `None` when it is not one.
+    pub fn from_pdf_date(text: &str) -> Option<Self> {
+        let digits = text.strip_prefix("D:").unwrap_or(text);
+        let field = |at: usize, len: usize| digits.get(at..at + len)?.parse::<i64>().ok();
+        let (year, month, day) = (field(0, 4)?, field(4, 2).unwrap_or(1), field(6, 2).unwrap_or(1));
+        let (hour, minute, second) =
+            (field(8, 2).unwrap_or(0), field(10, 2).unwrap_or(0), field(12, 2).unwrap_or(0));
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return None;
+        }
+        let offset = match digits.get(14..15) {
+            Some(sign @ ("+" | "-")) => {
+                let hours = digits.get(15..17)?.parse::<i64>().ok()?;
+                let minutes = digits.get(18..20).and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
+                let total = hours * 3600 + minutes * 60;
+                if sign == "+" { total } else { -total }
+            }
+            _ => 0,
+        };
+        let days = days_from_civil(year, month, day);
+        Some(Self(days * 86_400 + hour * 3600 + minute * 60 + second - offset))
+    }
+
     /// The UTC date, hour, minute and second.
     pub fn utc(self) -> (Date, u8, u8, u8) {
         let date = Date::from_days_since_epoch(self.0.div_euclid(86_400)).unwrap_or(Date::EPOCH);
@@ -83,6 +107,18 @@ impl Timestamp {
         let (d, h, m, s) = self.utc();
         format!("D:{:04}{:02}{:02}{h:02}{m:02}{s:02}+00'00'", d.year, d.month, d.day)
     }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`, the inverse of [`Date::from_days_since_epoch`]).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "when".
@@ -155,9 +191,17 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_become_pdf_dates() {
+    fn timestamps_become_pdf_dates_and_back() {
         assert_eq!(Timestamp(1_426_068_000).pdf_date(), "D:20150311100000+00'00'");
         assert_eq!(Timestamp(0).pdf_date(), "D:19700101000000+00'00'");
+        for t in [0, 1_426_068_000, 951_782_400, 4_102_444_799] {
+            assert_eq!(Timestamp::from_pdf_date(&Timestamp(t).pdf_date()), Some(Timestamp(t)));
+        }
+        assert_eq!(
+            Timestamp::from_pdf_date("D:20150311150000+05'00'"),
+            Some(Timestamp(1_426_068_000))
+        );
+        assert_eq!(Timestamp::from_pdf_date("yesterday"), None);
     }
 
     #[test]

@@ -102,7 +102,10 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
             println!("    signature valid:    {}", yes(v.signature_valid));
             println!("    covers whole file:  {}", yes(v.covers_whole_file));
             if let Some(trusted) = v.trusted {
-                println!("    chain trusted:      {}", yes(trusted));
+                match &v.untrusted_because {
+                    Some(why) => println!("    chain trusted:      NO ({why})"),
+                    None => println!("    chain trusted:      {}", yes(trusted)),
+                }
             }
             let good = v.holds(i == last);
             if i == last && !v.covers_whole_file {

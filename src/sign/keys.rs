@@ -203,7 +203,7 @@ impl Signer {
     }
 }
 
-fn key_usage(cert: &Certificate) -> Result<Option<KeyUsage>, SignError> {
+pub(super) fn key_usage(cert: &Certificate) -> Result<Option<KeyUsage>, SignError> {
     for ext in cert.tbs_certificate.extensions.iter().flatten() {
         if ext.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE {
             return KeyUsage::from_der(ext.extn_value.as_bytes())

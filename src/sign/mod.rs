@@ -4,6 +4,7 @@
 
 pub mod cms;
 mod keys;
+mod path;
 mod pdf;
 mod timestamp;
 
@@ -116,6 +117,8 @@ pub struct Verification {
     pub signature_valid: bool,
     /// Whether the chain reaches a trusted certificate (`None`: none given).
     pub trusted: Option<bool>,
+    /// Why it does not, when it does not: the check that failed.
+    pub untrusted_because: Option<String>,
 }
 
 impl Verification {
@@ -150,16 +153,28 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Vec<Verification> {
                 Vec::new()
             };
             match cms::check(&found.contents, &digest) {
-                Ok(checked) => Verification {
-                    signer: checked.signer.tbs_certificate.subject.to_string(),
-                    signing_time: found.signing_time,
-                    covers_whole_file,
-                    range_well_formed,
-                    digest_matches: checked.digest_matches,
-                    signature_valid: checked.signature_valid,
-                    trusted: (!trust.is_empty())
-                        .then(|| chains_to(&checked.signer, &checked.certificates, trust)),
-                },
+                Ok(checked) => {
+                    // Certificates must be valid when it was signed (as the
+                    // signature says; now, if it does not say).
+                    let at = found
+                        .signing_time
+                        .as_deref()
+                        .and_then(crate::date::Timestamp::from_pdf_date)
+                        .unwrap_or_else(crate::date::Timestamp::clock);
+                    let path = (!trust.is_empty()).then(|| {
+                        path::validate(&checked.signer, &checked.certificates, trust, at.0)
+                    });
+                    Verification {
+                        signer: checked.signer.tbs_certificate.subject.to_string(),
+                        signing_time: found.signing_time,
+                        covers_whole_file,
+                        range_well_formed,
+                        digest_matches: checked.digest_matches,
+                        signature_valid: checked.signature_valid,
+                        trusted: path.as_ref().map(Result::is_ok),
+                        untrusted_because: path.and_then(Result::err),
+                    }
+                }
                 Err(err) => Verification {
                     signer: format!("(unreadable signature: {err})"),
                     signing_time: found.signing_time,
@@ -168,23 +183,9 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Vec<Verification> {
                     digest_matches: false,
                     signature_valid: false,
                     trusted: (!trust.is_empty()).then_some(false),
+                    untrusted_because: None,
                 },
             }
         })
         .collect()
-}
-
-/// Whether `cert` leads to one of `trust` through certificates in `pool`.
-fn chains_to(cert: &Certificate, pool: &[Certificate], trust: &[Certificate]) -> bool {
-    let mut current = cert.clone();
-    for _ in 0..8 {
-        if trust.contains(&current) || trust.iter().any(|t| cms::issued_by(&current, t)) {
-            return true;
-        }
-        match pool.iter().find(|p| **p != current && cms::issued_by(&current, p)) {
-            Some(issuer) => current = issuer.clone(),
-            None => return false,
-        }
-    }
-    false
 }

@@ -227,3 +227,35 @@ fn an_unreachable_timestamp_authority_fails_the_signature_and_writes_nothing() {
     );
     assert!(!project.file(&format!("out/{REFERENCE}.en.pdf")).exists());
 }
+
+#[test]
+fn a_chain_forged_through_an_end_entity_certificate_is_not_trusted() {
+    let project = Project::reference();
+    std::fs::create_dir_all(project.file("keys")).unwrap();
+    for entry in std::fs::read_dir(repo().join("tests/keys")).unwrap().flatten() {
+        std::fs::copy(entry.path(), project.file("keys").join(entry.file_name())).unwrap();
+    }
+    let config = project.read("pressroom.toml");
+    project.write(
+        "pressroom.toml",
+        &format!(
+            "{config}\n[signing]\ncertificate = \"keys/forged.pem\"\nkey = \"keys/forged.key.pem\"\n\
+             chain = [\"keys/signer.pem\", \"keys/ca.pem\"]\nsignatory = \"press\"\n"
+        ),
+    );
+    project.run(&["build", "--sign", "--lang", "en"]).success();
+    let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
+    let run = verify(&project, pdf.to_str().unwrap());
+    run.failure();
+    let out = run.stdout();
+    // The signature itself is fine; the chain is not.
+    assert!(out.contains("signature valid:    yes"), "{out}");
+    assert!(out.contains("chain trusted:      NO ("), "{out}");
+    assert!(out.contains("not a CA") || out.contains("is a CA"), "names the failed check: {out}");
+
+    // The same PDF signed by the real signer is trusted.
+    let good = signing_project(GOOD);
+    good.run(&["build", "--sign", "--lang", "en"]).success();
+    let pdf = good.file(&format!("out/{REFERENCE}.en.pdf"));
+    verify(&good, pdf.to_str().unwrap()).success();
+}

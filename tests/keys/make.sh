@@ -76,3 +76,9 @@ issue expired.pem signer.key.pem "$signer" signer_ext 20100101000000Z 2012010100
 issue future.pem signer.key.pem "$signer" signer_ext 20400101000000Z 20500101000000Z
 issue encipher.pem signer.key.pem "$signer" encipher_ext 20200101000000Z 20500101000000Z
 key other.key.pem
+# A forged chain: a certificate with the signer's name, issued by the signer's
+# own end-entity certificate (CA:FALSE). Path validation must refuse it.
+openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out forged.key.pem
+openssl req -new -key forged.key.pem -subj "$signer" -out "$work/forged.csr"
+openssl x509 -req -in "$work/forged.csr" -CA signer.pem -CAkey signer.key.pem -set_serial 0x5eed01 \
+  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out forged.pem 2>/dev/null
