@@ -56,24 +56,39 @@ fn print_report(
     }
 }
 
-pub(super) fn watch(
+/// Runs `command` until Ctrl-C, printing what it reports; its end is the
+/// exit code.
+fn until_ctrl_c(
     project: Project,
-    options: pressroom::watch::WatchOptions,
     reporter: &Reporter,
     quiet: bool,
+    command: impl FnOnce(
+        Project,
+        std::sync::mpsc::Receiver<()>,
+        &mut dyn FnMut(pressroom::watch::Report),
+    ) -> Result<(), pressroom::diag::Diagnostics>,
 ) -> ExitCode {
     let stop = match ctrl_c() {
         Ok(stop) => stop,
         Err(diag) => return reporter.finish(&diag.into()),
     };
     let root = project.root().to_path_buf();
-    let result = pressroom::watch::run(project, options, stop, |report| {
-        print_report(report, &root, reporter, quiet)
-    });
-    match result {
+    let mut report = |report| print_report(report, &root, reporter, quiet);
+    match command(project, stop, &mut report) {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => reporter.finish(&diags),
     }
+}
+
+pub(super) fn watch(
+    project: Project,
+    options: pressroom::watch::WatchOptions,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    until_ctrl_c(project, reporter, quiet, |project, stop, report| {
+        pressroom::watch::run(project, options, stop, report)
+    })
 }
 
 pub(super) fn serve(
@@ -83,11 +98,6 @@ pub(super) fn serve(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    let stop = match ctrl_c() {
-        Ok(stop) => stop,
-        Err(diag) => return reporter.finish(&diag.into()),
-    };
-    let root = project.root().to_path_buf();
     let ready = |url: &str| {
         // Printed even with -q: it is what the command is for.
         println!("serving {url} (127.0.0.1 only); Ctrl-C to stop");
@@ -95,11 +105,7 @@ pub(super) fn serve(
             eprintln!("warning: cannot open a browser ({err}); open {url} yourself");
         }
     };
-    let result = pressroom::serve::run(project, options, stop, ready, |report| {
-        print_report(report, &root, reporter, quiet)
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(diags) => reporter.finish(&diags),
-    }
+    until_ctrl_c(project, reporter, quiet, |project, stop, report| {
+        pressroom::serve::run(project, options, stop, ready, report)
+    })
 }

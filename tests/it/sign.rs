@@ -3,18 +3,22 @@
 
 use crate::support::{Project, REFERENCE, repo};
 
-pub fn signing_project(extra: &str) -> Project {
+/// The shipped project with the test keys in `keys/` and this `[signing]`.
+fn keys_project(signing: &str) -> Project {
     let project = Project::reference();
     std::fs::create_dir_all(project.file("keys")).unwrap();
     for entry in std::fs::read_dir(repo().join("tests/keys")).unwrap().flatten() {
         std::fs::copy(entry.path(), project.file("keys").join(entry.file_name())).unwrap();
     }
     let config = project.read("pressroom.toml");
-    project.write(
-        "pressroom.toml",
-        &format!("{config}\n[signing]\nchain = [\"keys/ca.pem\"]\nsignatory = \"press\"\n{extra}"),
-    );
     project
+        .write("pressroom.toml", &format!("{config}\n[signing]\nsignatory = \"press\"\n{signing}"));
+    project
+}
+
+/// Signing with the test CA's chain and `extra` naming the key.
+pub fn signing_project(extra: &str) -> Project {
+    keys_project(&format!("chain = [\"keys/ca.pem\"]\n{extra}"))
 }
 
 pub const GOOD: &str = "certificate = \"keys/signer.pem\"\nkey = \"keys/signer.key.pem\"\n";
@@ -230,18 +234,9 @@ fn an_unreachable_timestamp_authority_fails_the_signature_and_writes_nothing() {
 
 #[test]
 fn a_chain_forged_through_an_end_entity_certificate_is_not_trusted() {
-    let project = Project::reference();
-    std::fs::create_dir_all(project.file("keys")).unwrap();
-    for entry in std::fs::read_dir(repo().join("tests/keys")).unwrap().flatten() {
-        std::fs::copy(entry.path(), project.file("keys").join(entry.file_name())).unwrap();
-    }
-    let config = project.read("pressroom.toml");
-    project.write(
-        "pressroom.toml",
-        &format!(
-            "{config}\n[signing]\ncertificate = \"keys/forged.pem\"\nkey = \"keys/forged.key.pem\"\n\
-             chain = [\"keys/signer.pem\", \"keys/ca.pem\"]\nsignatory = \"press\"\n"
-        ),
+    let project = keys_project(
+        "certificate = \"keys/forged.pem\"\nkey = \"keys/forged.key.pem\"\n\
+         chain = [\"keys/signer.pem\", \"keys/ca.pem\"]\n",
     );
     project.run(&["build", "--sign", "--lang", "en"]).success();
     let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
