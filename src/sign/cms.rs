@@ -11,15 +11,13 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5911::{ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode, Sequence};
-use p256::ecdsa::VerifyingKey;
-use p256::ecdsa::signature::Verifier as _;
-use p256::pkcs8::DecodePublicKey;
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 
 use super::SignError;
+use super::algorithms::DigestAlgorithm;
 use super::keys::Signer;
 
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
@@ -128,8 +126,10 @@ pub struct Checked {
     pub signature_valid: bool,
 }
 
-/// Parses a detached CMS signature and checks it against `digest`.
-pub fn check(der: &[u8], digest: &[u8]) -> Result<Checked, SignError> {
+/// Parses a detached CMS signature and checks it against the bytes it
+/// signs (`signed`, the byte ranges in order; empty when they are not
+/// well formed), by the digest and signature algorithms it names.
+pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
     // /Contents is zero-padded after the DER: read one element only.
     let mut reader = der::SliceReader::new(der).map_err(asn1)?;
     let content_info: ContentInfo = der::Decode::decode(&mut reader).map_err(asn1)?;
@@ -172,33 +172,19 @@ pub fn check(der: &[u8], digest: &[u8]) -> Result<Checked, SignError> {
         .find(|a| a.oid == ID_MESSAGE_DIGEST)
         .and_then(|a| a.values.iter().next())
         .and_then(|v| v.decode_as::<OctetString>().ok());
-    let digest_matches = message_digest.is_some_and(|d| d.as_bytes() == digest);
-    let signature_valid =
-        verify(&signer, &attrs.to_der().map_err(asn1)?, signer_info.signature.as_bytes());
+    let digest_algorithm =
+        DigestAlgorithm::from_oid(signer_info.digest_alg.oid).ok_or_else(|| {
+            SignError::Asn1(format!("unknown digest algorithm {}", signer_info.digest_alg.oid))
+        })?;
+    let digest = digest_algorithm.digest(signed);
+    let digest_matches =
+        !signed.is_empty() && message_digest.is_some_and(|d| d.as_bytes() == digest);
+    let signature_valid = super::algorithms::verify(
+        &signer,
+        &signer_info.signature_algorithm,
+        digest_algorithm,
+        &attrs.to_der().map_err(asn1)?,
+        signer_info.signature.as_bytes(),
+    );
     Ok(Checked { signer, certificates, digest_matches, signature_valid })
-}
-
-/// Verifies a SHA-256 signature of `message` by `cert`'s key: ECDSA P-256
-/// or RSA PKCS#1 v1.5, by the key's algorithm.
-pub fn verify(cert: &Certificate, message: &[u8], signature: &[u8]) -> bool {
-    let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else { return false };
-    if let Ok(key) = VerifyingKey::from_public_key_der(&spki) {
-        let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else { return false };
-        return key.verify(message, &signature).is_ok();
-    }
-    use rsa::pkcs8::DecodePublicKey as _;
-    use rsa::signature::Verifier as _;
-    let Ok(key) = rsa::PublicKey::from_public_key_der(&spki) else { return false };
-    let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else { return false };
-    rsa::pkcs1v15::VerifyingKey::<rsa::sha2::Sha256>::new(key).verify(message, &signature).is_ok()
-}
-
-/// Whether `issuer` signed `cert` (ECDSA P-256 or RSA, SHA-256).
-pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    if cert.tbs_certificate.issuer != issuer.tbs_certificate.subject {
-        return false;
-    }
-    let Ok(tbs) = cert.tbs_certificate.to_der() else { return false };
-    let Some(signature) = cert.signature.as_bytes() else { return false };
-    verify(issuer, &tbs, signature)
 }

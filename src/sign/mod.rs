@@ -2,6 +2,7 @@
 //! never rewrites its bytes, and verify one — digest, signature, coverage and
 //! chain of trust.
 
+mod algorithms;
 pub mod cms;
 mod keys;
 mod path;
@@ -144,15 +145,10 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Vec<Verification> {
                 b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
             let range_well_formed = a == 0 && b < c && in_bounds;
             let covers_whole_file = in_bounds && c + d == bytes.len();
-            let digest = if range_well_formed {
-                let mut hasher = Sha256::new();
-                hasher.update(&bytes[..b]);
-                hasher.update(&bytes[c..c + d]);
-                hasher.finalize().to_vec()
-            } else {
-                Vec::new()
-            };
-            match cms::check(&found.contents, &digest) {
+            // What the signature covers; its digest algorithm is its own.
+            let signed: Vec<&[u8]> =
+                if range_well_formed { vec![&bytes[..b], &bytes[c..c + d]] } else { Vec::new() };
+            match cms::check(&found.contents, &signed) {
                 Ok(checked) => {
                     // Certificates must be valid when it was signed (as the
                     // signature says; now, if it does not say).

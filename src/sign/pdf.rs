@@ -196,7 +196,7 @@ pub fn signatures(bytes: &[u8]) -> Vec<Found> {
             let rest = &dict[p + 2..];
             let open = rest.iter().position(|&b| b == b'(')?;
             let close = rest[open..].iter().position(|&b| b == b')')?;
-            Some(String::from_utf8_lossy(&rest[open + 1..open + close]).into_owned())
+            Some(unescape(&rest[open + 1..open + close]))
         });
         if let Some(contents) = contents {
             out.push(Found { byte_range, contents, signing_time });
@@ -204,6 +204,39 @@ pub fn signatures(bytes: &[u8]) -> Vec<Found> {
         at = close;
     }
     out
+}
+
+/// A PDF literal string's bytes with its escapes read: `\072` is `:`, as
+/// pyHanko writes the signing time.
+fn unescape(raw: &[u8]) -> String {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] != b'\\' || i + 1 == raw.len() {
+            out.push(raw[i]);
+            i += 1;
+            continue;
+        }
+        let next = raw[i + 1];
+        i += 2;
+        match next {
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'0'..=b'7' => {
+                let mut value = u32::from(next - b'0');
+                for _ in 0..2 {
+                    if let Some(d @ b'0'..=b'7') = raw.get(i) {
+                        value = value * 8 + u32::from(d - b'0');
+                        i += 1;
+                    }
+                }
+                out.push(value as u8);
+            }
+            other => out.push(other),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn hex_decode(hex: &[u8]) -> Option<Vec<u8>> {
@@ -215,4 +248,13 @@ fn hex_decode(hex: &[u8]) -> Option<Vec<u8>> {
             u8::from_str_radix(&format!("{text:0<2}"), 16).ok()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaped_pdf_strings_are_read() {
+        assert_eq!(super::unescape(b"D\\07220261129015839Z"), "D:20261129015839Z");
+        assert_eq!(super::unescape(b"a\\(b\\)c\\\\"), "a(b)c\\");
+    }
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""`pressroom verify` against signatures pressroom did not make: pyHanko
+signs the reference PDF with keys other tools hand out — RSA-3072 with
+RSASSA-PSS, ECDSA P-384 with SHA-384, RSA-2048 with SHA-512, Ed25519 —
+each certified by the throwaway test CA (tests/keys/). pyHanko and
+`pressroom verify --trust` must both accept each file, and both reject a
+copy with one byte changed inside the signed range.
+
+usage: scripts/foreign-signatures.py PRESSROOM PYHANKO_CLI
+"""
+
+import datetime
+import os
+import subprocess
+import sys
+import tempfile
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (copy_project, REFERENCE)
+
+KEYS = os.path.join(bench.ROOT, "tests", "keys")
+CASES = [
+    # name, private key, digest, RSASSA-PSS
+    ("rsa3072-pss", lambda: rsa.generate_private_key(65537, 3072), "sha384", True),
+    ("ecdsa-p384", lambda: ec.generate_private_key(ec.SECP384R1()), "sha384", False),
+    ("rsa2048-sha512", lambda: rsa.generate_private_key(65537, 2048), "sha512", False),
+    ("ed25519", ed25519.Ed25519PrivateKey.generate, "sha512", False),
+]
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok   " if ok else "FAIL ") + what)
+    failures += 0 if ok else 1
+
+
+def certify(key, name, directory):
+    """A signer certificate for `key` from the test CA; returns (key, cert) paths."""
+    ca_key = serialization.load_pem_private_key(open(os.path.join(KEYS, "ca.key.pem"), "rb").read(), None)
+    ca = x509.load_pem_x509_certificate(open(os.path.join(KEYS, "ca.pem"), "rb").read())
+    usage = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                          data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                          crl_sign=False, encipher_only=False, decipher_only=False)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Foreign signer {name} (TEST)")]))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime.datetime(2020, 1, 1))
+        .not_valid_after(datetime.datetime(2050, 1, 1))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_path, cert_path = os.path.join(directory, f"{name}.key.pem"), os.path.join(directory, f"{name}.pem")
+    with open(key_path, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def verdicts(pressroom, pyhanko, pdf):
+    ca = os.path.join(KEYS, "ca.pem")
+    theirs = subprocess.run([pyhanko, "sign", "validate", "--no-revocation-check", "--trust", ca,
+                             "--trust-replace", pdf], capture_output=True, text=True)
+    ours = subprocess.run([pressroom, "--color", "never", "verify", pdf, "--trust", ca],
+                          capture_output=True, text=True)
+    return theirs.returncode == 0, ours.returncode == 0, ours.stdout
+
+
+def main():
+    pressroom, pyhanko = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        project = os.path.join(tmp, "project")
+        bench.copy_project(project)
+        subprocess.run([pressroom, "--root", project, "-q", "build", bench.REFERENCE, "--lang", "en"], check=True)
+        unsigned = os.path.join(project, "out", f"{bench.REFERENCE}.en.pdf")
+        for name, make_key, digest, pss in CASES:
+            key_path, cert_path = certify(make_key(), name, tmp)
+            signer = signers.SimpleSigner.load(key_path, cert_path, ca_chain_files=(os.path.join(KEYS, "ca.pem"),),
+                                               key_passphrase=None, prefer_pss=pss)
+            signed = os.path.join(tmp, f"{name}.pdf")
+            with open(unsigned, "rb") as inf, open(signed, "wb") as outf:
+                meta = signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm=digest)
+                signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, output=outf)
+            theirs, ours, shown = verdicts(pressroom, pyhanko, signed)
+            check(theirs and ours, f"{name} ({digest}): pyHanko {'accepts' if theirs else 'REJECTS'}, "
+                                   f"pressroom {'accepts' if ours else 'REJECTS'}" + ("" if ours else f"\n{shown}"))
+            data = bytearray(open(signed, "rb").read())
+            at = data.find(b"/Title")
+            data[at + 1] ^= 0x20
+            tampered = os.path.join(tmp, f"{name}.tampered.pdf")
+            with open(tampered, "wb") as f:
+                f.write(data)
+            theirs, ours, shown = verdicts(pressroom, pyhanko, tampered)
+            check(not theirs and not ours, f"{name} tampered: pyHanko {'accepts' if theirs else 'rejects'}, "
+                                           f"pressroom {'accepts' if ours else 'rejects'}")
+    print(f"{failures} failed" if failures else "pressroom and pyHanko agree on every foreign signature")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
