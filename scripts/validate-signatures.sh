@@ -23,9 +23,9 @@ tsa=$!
 trap 'kill $tsa 2>/dev/null; rm -rf "$work"' EXIT
 sleep 1
 
-# Sign with an ECDSA P-256 key, with an RSA key, and B-T (ECDSA plus a
+# Sign with an ECDSA P-256 key, an RSA key, a P-384 key, and B-T (ECDSA plus a
 # timestamp), each in its own folder.
-for kind in signer rsa bt; do
+for kind in signer rsa p384 bt; do
   key=$kind; [ "$kind" = bt ] && key=signer
   cp pressroom.toml "$work/project/pressroom.toml"
   printf '\n[signing]\ncertificate = "keys/%s.pem"\nkey = "keys/%s.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' \

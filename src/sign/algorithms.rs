@@ -39,6 +39,14 @@ impl DigestAlgorithm {
         }
     }
 
+    pub fn oid(self) -> ObjectIdentifier {
+        match self {
+            Self::Sha256 => SHA256,
+            Self::Sha384 => SHA384,
+            Self::Sha512 => SHA512,
+        }
+    }
+
     /// The digest of `parts`, one after the other.
     pub fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
         fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {

@@ -20,7 +20,6 @@ use super::SignError;
 use super::algorithms::DigestAlgorithm;
 use super::keys::Signer;
 
-const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 
@@ -49,8 +48,8 @@ fn asn1(err: der::Error) -> SignError {
     SignError::Asn1(err.to_string())
 }
 
-/// A detached CMS signature over `digest` (SHA-256 of the signed byte
-/// ranges), DER encoded.
+/// A detached CMS signature over `digest` (of the signed byte ranges, by
+/// the key's digest algorithm), DER encoded.
 pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     let cert_der = signer.certificate.to_der().map_err(asn1)?;
     let signing_certificate = SigningCertificateV2 {
@@ -75,7 +74,7 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
             issuer: tbs.issuer.clone(),
             serial_number: tbs.serial_number.clone(),
         }),
-        digest_alg: algorithm(ID_SHA256),
+        digest_alg: algorithm(signer.key.digest_algorithm().oid()),
         signed_attrs: Some(signed_attrs),
         signature_algorithm: signer.key.algorithm(),
         unsigned_attrs: match &signer.timestamp_url {
@@ -102,7 +101,8 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     }
     let signed_data = SignedData {
         version: CmsVersion::V1,
-        digest_algorithms: SetOfVec::try_from(vec![algorithm(ID_SHA256)]).map_err(asn1)?,
+        digest_algorithms: SetOfVec::try_from(vec![algorithm(signer.key.digest_algorithm().oid())])
+            .map_err(asn1)?,
         encap_content_info: EncapsulatedContentInfo { econtent_type: ID_DATA, econtent: None },
         certificates: Some(CertificateSet(SetOfVec::try_from(certificates).map_err(asn1)?)),
         crls: None,

@@ -23,6 +23,8 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 pub enum SigningKey {
     /// ECDSA on P-256 with SHA-256.
     P256(p256::ecdsa::SigningKey),
+    /// ECDSA on P-384 with SHA-384 (what many issuing CAs hand out).
+    P384(p384::ecdsa::SigningKey),
     /// RSA, PKCS#1 v1.5 with SHA-256.
     Rsa(Box<rsa::pkcs1v15::SigningKey<rsa::sha2::Sha256>>),
 }
@@ -35,7 +37,10 @@ impl SigningKey {
         match info.algorithm.oid {
             ID_EC_PUBLIC_KEY => p256::ecdsa::SigningKey::from_pkcs8_der(der)
                 .map(Self::P256)
-                .map_err(|_| SignError::Key("only P-256 elliptic-curve keys are supported".into())),
+                .or_else(|_| p384::ecdsa::SigningKey::from_pkcs8_der(der).map(Self::P384))
+                .map_err(|_| {
+                    SignError::Key("only P-256 and P-384 elliptic-curve keys are supported".into())
+                }),
             RSA_ENCRYPTION => {
                 use rsa::pkcs8::DecodePrivateKey as _;
                 let key = rsa::PrivateKey::from_pkcs8_der(der)
@@ -48,13 +53,26 @@ impl SigningKey {
         }
     }
 
-    /// Signs `message` (hashing it with SHA-256); the signature as CMS
-    /// carries it.
+    /// The digest the key signs with: SHA-384 for P-384, else SHA-256.
+    pub fn digest_algorithm(&self) -> super::algorithms::DigestAlgorithm {
+        match self {
+            Self::P384(_) => super::algorithms::DigestAlgorithm::Sha384,
+            _ => super::algorithms::DigestAlgorithm::Sha256,
+        }
+    }
+
+    /// Signs `message` (hashing it with [`Self::digest_algorithm`]); the
+    /// signature as CMS carries it.
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         match self {
             Self::P256(key) => {
                 use p256::ecdsa::signature::Signer as _;
                 let signature: p256::ecdsa::DerSignature = key.sign(message);
+                signature.as_bytes().to_vec()
+            }
+            Self::P384(key) => {
+                use p384::ecdsa::signature::Signer as _;
+                let signature: p384::ecdsa::DerSignature = key.sign(message);
                 signature.as_bytes().to_vec()
             }
             Self::Rsa(key) => {
@@ -69,6 +87,10 @@ impl SigningKey {
         match self {
             Self::P256(_) => spki::AlgorithmIdentifierOwned {
                 oid: ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2"),
+                parameters: None,
+            },
+            Self::P384(_) => spki::AlgorithmIdentifierOwned {
+                oid: ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3"),
                 parameters: None,
             },
             Self::Rsa(_) => spki::AlgorithmIdentifierOwned {
@@ -87,6 +109,13 @@ impl SigningKey {
                 .to_public_key_der()
                 .map(|d| d.as_bytes().to_vec())
                 .map_err(|e| err(e.to_string())),
+            Self::P384(key) => {
+                use p384::pkcs8::EncodePublicKey as _;
+                key.verifying_key()
+                    .to_public_key_der()
+                    .map(|d| d.as_bytes().to_vec())
+                    .map_err(|e| err(e.to_string()))
+            }
             Self::Rsa(key) => {
                 use rsa::pkcs8::EncodePublicKey as _;
                 use rsa::signature::Keypair as _;

@@ -11,7 +11,6 @@ mod timestamp;
 
 use std::path::PathBuf;
 
-use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
 pub use crate::project::SigningConfig;
@@ -98,10 +97,11 @@ pub fn sign_pdf(
 ) -> Result<Vec<u8>, SignError> {
     let mut prepared = pdf::prepare(original, signing_time)?;
     let range = prepared.fix_byte_range()?;
-    let mut hasher = Sha256::new();
-    hasher.update(&prepared.bytes[range[0]..range[0] + range[1]]);
-    hasher.update(&prepared.bytes[range[2]..range[2] + range[3]]);
-    let der = cms::sign(signer, &hasher.finalize())?;
+    let digest = signer.key.digest_algorithm().digest(&[
+        &prepared.bytes[range[0]..range[0] + range[1]],
+        &prepared.bytes[range[2]..range[2] + range[3]],
+    ]);
+    let der = cms::sign(signer, &digest)?;
     prepared.embed(&der)
 }
 

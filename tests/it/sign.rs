@@ -254,3 +254,19 @@ fn a_chain_forged_through_an_end_entity_certificate_is_not_trusted() {
     let pdf = good.file(&format!("out/{REFERENCE}.en.pdf"));
     verify(&good, pdf.to_str().unwrap()).success();
 }
+
+#[test]
+fn a_p384_key_signs_with_sha384_and_verifies() {
+    let project = signing_project("certificate = \"keys/p384.pem\"\nkey = \"keys/p384.key.pem\"\n");
+    project.run(&["build", "--sign", "--lang", "en"]).success();
+    let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
+    let bytes = std::fs::read(&pdf).unwrap();
+    let run = verify(&project, pdf.to_str().unwrap());
+    run.success();
+    assert!(run.stdout().contains("signature valid:    yes"), "{}", run.stdout());
+    // /Contents is the CMS signature in hex: it names ecdsa-with-SHA384
+    // (1.2.840.10045.4.3.3) and SHA-384 (2.16.840.1.101.3.4.2.2), as DER.
+    let text = String::from_utf8_lossy(&bytes).to_lowercase();
+    assert!(text.contains("06082a8648ce3d040303"), "ecdsa-with-SHA384 in the signature");
+    assert!(text.contains("0609608648016503040202"), "SHA-384 in the signature");
+}

@@ -82,3 +82,8 @@ openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt 
 openssl req -new -key forged.key.pem -subj "$signer" -out "$work/forged.csr"
 openssl x509 -req -in "$work/forged.csr" -CA signer.pem -CAkey signer.key.pem -set_serial 0x5eed01 \
   -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out forged.pem 2>/dev/null
+# An ECDSA P-384 signer (signs with SHA-384), issued by the same CA.
+openssl ecparam -name secp384r1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out p384.key.pem
+openssl req -new -key p384.key.pem -subj "$signer" -out "$work/p384.csr"
+openssl x509 -req -in "$work/p384.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x384384 \
+  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out p384.pem 2>/dev/null
