@@ -115,6 +115,8 @@ pub fn check(project: &Project) -> Diagnostics {
         }
     }
 
+    diags.extend(exposed_keys(project));
+
     // What a draft build would find: unknown terms and variables, markup
     // problems, places and kinds without a message.
     for release in &releases {
@@ -130,6 +132,50 @@ pub fn check(project: &Project) -> Diagnostics {
         }
     }
     diags.dedup()
+}
+
+/// Private keys that `[signing]` names inside the project where git would
+/// commit them: a key pushed to the office's repository is a key lost.
+fn exposed_keys(project: &Project) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let Some(signing) = &project.config.signing else { return diags };
+    if !project.root().join(".git").exists() {
+        return diags;
+    }
+    for path in [&signing.key, &signing.pkcs12].into_iter().flatten() {
+        let full = project.root().join(path);
+        let inside = std::fs::canonicalize(&full).is_ok_and(|p| p.starts_with(project.root()));
+        if !inside {
+            continue;
+        }
+        // `git check-ignore` exits 0 when ignored, 1 when not; anything else
+        // (no git here) says nothing either way.
+        let ignored = std::process::Command::new("git")
+            .arg("-C")
+            .arg(project.root())
+            .args(["check-ignore", "-q", "--"])
+            .arg(path)
+            .status()
+            .map(|s| s.code());
+        if ignored.ok().flatten() != Some(1) {
+            continue;
+        }
+        let shown = path.display().to_string();
+        let file = &project.config_file;
+        let mut d = Diagnostic::warning(
+            "key-exposed",
+            format!("the private key `{shown}` is inside the project and git would commit it"),
+        )
+        .hint(format!(
+            "keep it outside the repository (or on a token), or add `{shown}` to .gitignore"
+        ));
+        d = match file.text.find(&format!("\"{shown}\"")) {
+            Some(at) => d.at(file, at..at + shown.len() + 2),
+            None => d.in_file(file.path.clone()),
+        };
+        diags.push(d);
+    }
+    diags
 }
 
 fn retag(diags: Diagnostics, tag: &impl Fn(Diagnostic) -> Diagnostic) -> Diagnostics {

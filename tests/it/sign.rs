@@ -270,3 +270,23 @@ fn a_p384_key_signs_with_sha384_and_verifies() {
     assert!(text.contains("06082a8648ce3d040303"), "ecdsa-with-SHA384 in the signature");
     assert!(text.contains("0609608648016503040202"), "SHA-384 in the signature");
 }
+
+#[test]
+fn check_warns_of_a_private_key_git_would_commit() {
+    let project = signing_project(GOOD);
+    let git = |args: &[&str]| {
+        std::process::Command::new("git").arg("-C").arg(project.path()).args(args).output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("git is not installed: nothing to check");
+        return;
+    }
+    let run = project.run(&["check"]);
+    run.success();
+    let err = run.stderr();
+    assert!(err.contains("warning[key-exposed]: the private key `keys/signer.key.pem`"), "{err}");
+    assert!(err.contains("pressroom.toml:"), "located at [signing]: {err}");
+    project.write(".gitignore", "keys/\n");
+    let run = project.run(&["check"]);
+    assert!(!run.stderr().contains("key-exposed"), "{}", run.stderr());
+}
