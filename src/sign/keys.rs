@@ -10,6 +10,8 @@ use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::KeyUsage;
 
+use zeroize::Zeroizing;
+
 use super::{SignError, SigningConfig};
 
 /// Where the passphrase of an encrypted key comes from: never the command
@@ -259,9 +261,11 @@ fn read_pkcs12(
     path: &Path,
     passphrase: &mut dyn FnMut() -> Result<String, SignError>,
 ) -> Result<(SigningKey, Certificate, Vec<Certificate>), SignError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?;
-    let secret = passphrase()?;
+    // Key bytes and the passphrase are wiped from memory once used.
+    let bytes = Zeroizing::new(
+        std::fs::read(path).map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?,
+    );
+    let secret = Zeroizing::new(passphrase()?);
     let store = p12_keystore::KeyStore::from_pkcs12(
         &bytes,
         &secret,
@@ -291,14 +295,17 @@ fn read_key(
     path: &Path,
     passphrase: &mut dyn FnMut() -> Result<String, SignError>,
 ) -> Result<SigningKey, SignError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?;
+    // Key text and the passphrase are wiped from memory once used.
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| SignError::Io { path: path.to_path_buf(), source: e })?,
+    );
     let not_a_key =
         || SignError::Key(format!("{} holds no PKCS#8 private key (PEM)", path.display()));
     let (label, document) = pkcs8::SecretDocument::from_pem(&text).map_err(|_| not_a_key())?;
     match label {
         "ENCRYPTED PRIVATE KEY" => {
-            let secret = passphrase()?;
+            let secret = Zeroizing::new(passphrase()?);
             let encrypted = pkcs8::EncryptedPrivateKeyInfo::try_from(document.as_bytes())
                 .map_err(|_| not_a_key())?;
             let decrypted = encrypted
