@@ -70,9 +70,12 @@ fn request(signature: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
 
 /// Asks the authority at `url` for a timestamp token over `signature`.
 pub fn token(url: &str, signature: &[u8]) -> Result<Any, SignError> {
-    let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
-    let nonce = &Sha256::digest(seed.as_bytes())[..8];
-    let body = request(signature, nonce)?;
+    // A nonce from the operating system's random source, so a replayed
+    // answer cannot pass for this one.
+    let mut nonce = [0u8; 8];
+    getrandom::getrandom(&mut nonce)
+        .map_err(|e| SignError::Timestamp(format!("no random source for the nonce: {e}")))?;
+    let body = request(signature, &nonce)?;
     let unreachable =
         |e: ureq::Error| SignError::Timestamp(format!("the timestamp authority at {url}: {e}"));
     let response = ureq::post(url)
