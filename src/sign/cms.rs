@@ -115,6 +115,46 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     content_info.to_der().map_err(asn1)
 }
 
+/// ESSCertIDv2 as others write it: the hash algorithm (SHA-256 when
+/// absent) and the issuer and serial are optional.
+#[derive(Clone, Debug, Sequence)]
+struct EssCertIdV2Read {
+    #[asn1(optional = "true")]
+    hash_algorithm: Option<AlgorithmIdentifierOwned>,
+    cert_hash: OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<Any>,
+}
+
+#[derive(Clone, Debug, Sequence)]
+struct SigningCertificateV2Read {
+    certs: Vec<EssCertIdV2Read>,
+    #[asn1(optional = "true")]
+    policies: Option<Any>,
+}
+
+/// Whether the signed signingCertificateV2 attribute names `signer`: its
+/// first ESSCertIDv2 holds the hash of the signer's certificate. PAdES
+/// requires it; without it a certificate could be swapped for another with
+/// the same key.
+fn names_signer(attrs: &[Attribute], signer: &Certificate) -> bool {
+    let Some(value) = attrs
+        .iter()
+        .find(|a| a.oid == ID_SIGNING_CERTIFICATE_V2)
+        .and_then(|a| a.values.iter().next())
+    else {
+        return false;
+    };
+    let Ok(attribute) = value.decode_as::<SigningCertificateV2Read>() else { return false };
+    let Some(first) = attribute.certs.first() else { return false };
+    let algorithm = first
+        .hash_algorithm
+        .as_ref()
+        .map_or(Some(DigestAlgorithm::Sha256), |a| DigestAlgorithm::from_oid(a.oid));
+    let Ok(der) = signer.to_der() else { return false };
+    algorithm.is_some_and(|a| a.digest(&[&der]) == first.cert_hash.as_bytes())
+}
+
 /// What a CMS signature says, once checked against the signed bytes.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -179,12 +219,39 @@ pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
     let digest = digest_algorithm.digest(signed);
     let digest_matches =
         !signed.is_empty() && message_digest.is_some_and(|d| d.as_bytes() == digest);
-    let signature_valid = super::algorithms::verify(
-        &signer,
-        &signer_info.signature_algorithm,
-        digest_algorithm,
-        &attrs.to_der().map_err(asn1)?,
-        signer_info.signature.as_bytes(),
-    );
+    let signature_valid = names_signer(attrs.as_slice(), &signer)
+        && super::algorithms::verify(
+            &signer,
+            &signer_info.signature_algorithm,
+            digest_algorithm,
+            &attrs.to_der().map_err(asn1)?,
+            signer_info.signature.as_bytes(),
+        );
     Ok(Checked { signer, certificates, digest_matches, signature_valid })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::DecodePem;
+
+    fn cert(pem: &str) -> Certificate {
+        Certificate::from_pem(pem).unwrap()
+    }
+
+    #[test]
+    fn the_signing_certificate_attribute_must_name_the_signer() {
+        let signer = cert(include_str!("../../tests/keys/signer.pem"));
+        let other = cert(include_str!("../../tests/keys/rsa.pem"));
+        let naming = |c: &Certificate| {
+            let hash = Sha256::digest(c.to_der().unwrap()).to_vec();
+            let value = SigningCertificateV2 {
+                certs: vec![EssCertIdV2 { cert_hash: OctetString::new(hash).unwrap() }],
+            };
+            vec![attribute(ID_SIGNING_CERTIFICATE_V2, value).unwrap()]
+        };
+        assert!(names_signer(&naming(&signer), &signer));
+        assert!(!names_signer(&naming(&other), &signer), "another certificate's hash");
+        assert!(!names_signer(&[], &signer), "no attribute at all");
+    }
 }
