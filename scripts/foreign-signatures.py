@@ -6,6 +6,11 @@ each certified by the throwaway test CA (tests/keys/). pyHanko and
 `pressroom verify --trust` must both accept each file, and both reject a
 copy with one byte changed inside the signed range.
 
+Then chains that must not be trusted: a signer whose certificate had
+expired, one whose key usage does not allow signing, one below a CA whose
+path length forbids it. Both must reject each, and pressroom must name the
+check that failed.
+
 usage: scripts/foreign-signatures.py PRESSROOM PYHANKO_CLI
 """
 
@@ -42,23 +47,35 @@ def check(ok, what):
     failures += 0 if ok else 1
 
 
-def certify(key, name, directory):
-    """A signer certificate for `key` from the test CA; returns (key, cert) paths."""
+def test_ca():
     ca_key = serialization.load_pem_private_key(open(os.path.join(KEYS, "ca.key.pem"), "rb").read(), None)
     ca = x509.load_pem_x509_certificate(open(os.path.join(KEYS, "ca.pem"), "rb").read())
-    usage = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                          crl_sign=False, encipher_only=False, decipher_only=False)
+    return ca_key, ca
+
+
+def usage(sign=True, certs=False):
+    return x509.KeyUsage(digital_signature=sign, content_commitment=sign, key_encipherment=not sign and not certs,
+                         data_encipherment=False, key_agreement=False, key_cert_sign=certs,
+                         crl_sign=certs, encipher_only=False, decipher_only=False)
+
+
+def certify(key, name, directory, issuer=None, valid=(2020, 2050), key_usage=None, ca_path=None):
+    """A certificate for `key` from `issuer` ((key, cert); the test CA by
+    default), a CA's when `ca_path` is given (its path length, or -1 for
+    none); returns (key path, cert path, cert)."""
+    ca_key, ca = issuer or test_ca()
+    is_ca = ca_path is not None
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Foreign signer {name} (TEST)")]))
         .issuer_name(ca.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(datetime.datetime(2020, 1, 1))
-        .not_valid_after(datetime.datetime(2050, 1, 1))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage, critical=True)
+        .not_valid_before(datetime.datetime(valid[0], 1, 1))
+        .not_valid_after(datetime.datetime(valid[1], 1, 1))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=ca_path if is_ca and ca_path >= 0 else None),
+                       critical=True)
+        .add_extension(key_usage or usage(sign=not is_ca, certs=is_ca), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
@@ -69,16 +86,25 @@ def certify(key, name, directory):
                                   serialization.NoEncryption()))
     with open(cert_path, "wb") as f:
         f.write(cert.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
+    return key_path, cert_path, cert
 
 
 def verdicts(pressroom, pyhanko, pdf):
     ca = os.path.join(KEYS, "ca.pem")
     theirs = subprocess.run([pyhanko, "sign", "validate", "--no-revocation-check", "--trust", ca,
                              "--trust-replace", pdf], capture_output=True, text=True)
+    accepted = theirs.returncode == 0 and ":INTACT:TRUSTED," in theirs.stdout + theirs.stderr
     ours = subprocess.run([pressroom, "--color", "never", "verify", pdf, "--trust", ca],
                           capture_output=True, text=True)
-    return theirs.returncode == 0, ours.returncode == 0, ours.stdout
+    return accepted, ours.returncode == 0, ours.stdout
+
+
+def sign(unsigned, signed, key_path, cert_path, chain, digest="sha256", pss=False):
+    signer = signers.SimpleSigner.load(key_path, cert_path, ca_chain_files=tuple(chain),
+                                       key_passphrase=None, prefer_pss=pss)
+    with open(unsigned, "rb") as inf, open(signed, "wb") as outf:
+        meta = signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm=digest)
+        signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, output=outf)
 
 
 def main():
@@ -88,14 +114,11 @@ def main():
         bench.copy_project(project)
         subprocess.run([pressroom, "--root", project, "-q", "build", bench.REFERENCE, "--lang", "en"], check=True)
         unsigned = os.path.join(project, "out", f"{bench.REFERENCE}.en.pdf")
+        ca_file = os.path.join(KEYS, "ca.pem")
         for name, make_key, digest, pss in CASES:
-            key_path, cert_path = certify(make_key(), name, tmp)
-            signer = signers.SimpleSigner.load(key_path, cert_path, ca_chain_files=(os.path.join(KEYS, "ca.pem"),),
-                                               key_passphrase=None, prefer_pss=pss)
+            key_path, cert_path, _ = certify(make_key(), name, tmp)
             signed = os.path.join(tmp, f"{name}.pdf")
-            with open(unsigned, "rb") as inf, open(signed, "wb") as outf:
-                meta = signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm=digest)
-                signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, output=outf)
+            sign(unsigned, signed, key_path, cert_path, [ca_file], digest, pss)
             theirs, ours, shown = verdicts(pressroom, pyhanko, signed)
             check(theirs and ours, f"{name} ({digest}): pyHanko {'accepts' if theirs else 'REJECTS'}, "
                                    f"pressroom {'accepts' if ours else 'REJECTS'}" + ("" if ours else f"\n{shown}"))
@@ -108,6 +131,26 @@ def main():
             theirs, ours, shown = verdicts(pressroom, pyhanko, tampered)
             check(not theirs and not ours, f"{name} tampered: pyHanko {'accepts' if theirs else 'rejects'}, "
                                            f"pressroom {'accepts' if ours else 'rejects'}")
+        # Chains that must not be trusted, and the check pressroom names.
+        ec_key = lambda: ec.generate_private_key(ec.SECP256R1())  # noqa: E731
+        bad = []
+        key_path, cert_path, _ = certify(ec_key(), "expired", tmp, valid=(2010, 2012))
+        bad.append(("expired", key_path, cert_path, [ca_file], "had expired"))
+        key_path, cert_path, _ = certify(ec_key(), "no-signing", tmp, key_usage=usage(sign=False))
+        bad.append(("no signing key usage", key_path, cert_path, [ca_file], "key usage allows neither"))
+        int1_key = ec_key()
+        int1_key_path, int1_path, int1 = certify(int1_key, "intermediate-1", tmp, ca_path=0)
+        int2_key = ec_key()
+        int2_key_path, int2_path, int2 = certify(int2_key, "intermediate-2", tmp, issuer=(int1_key, int1), ca_path=-1)
+        key_path, cert_path, _ = certify(ec_key(), "too-deep", tmp, issuer=(int2_key, int2))
+        bad.append(("path too long", key_path, cert_path, [int2_path, int1_path, ca_file], "path length"))
+        for what, key_path, cert_path, chain, reason in bad:
+            signed = os.path.join(tmp, f"bad-{what.replace(' ', '-')}.pdf")
+            sign(unsigned, signed, key_path, cert_path, chain)
+            theirs, ours, shown = verdicts(pressroom, pyhanko, signed)
+            check(not theirs and not ours and reason in shown,
+                  f"{what}: pyHanko {'accepts' if theirs else 'rejects'}, pressroom "
+                  f"{'accepts' if ours else 'rejects'}" + (f" ({reason})" if reason in shown else f"\n{shown}"))
     print(f"{failures} failed" if failures else "pressroom and pyHanko agree on every foreign signature")
     sys.exit(1 if failures else 0)
 
