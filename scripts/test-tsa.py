@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A throwaway RFC 3161 timestamp authority on 127.0.0.1 for signature tests:
 answers each POSTed request with `openssl ts -reply`, signed by the test TSA
-in tests/keys (tsa.pem, issued by the test CA). Serves until killed.
+in tests/keys (tsa.pem, issued by the test CA). A request to /other gets a
+genuine token for other data (another imprint, no nonce): what a signer must
+refuse. Serves until killed.
 usage: scripts/test-tsa.py PORT"""
 
 import http.server
@@ -43,6 +45,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             query = os.path.join(tmp, "query.tsq")
             with open(query, "wb") as f:
                 f.write(body)
+            if self.path.startswith("/other"):
+                other = os.path.join(tmp, "other.txt")
+                with open(other, "w") as f:
+                    f.write("not the signature\n")
+                subprocess.run(["openssl", "ts", "-query", "-data", other, "-sha256", "-cert",
+                                "-no_nonce", "-out", query], check=True, capture_output=True)
             reply = os.path.join(tmp, "reply.tsr")
             done = subprocess.run(
                 ["openssl", "ts", "-reply", "-config", config, "-queryfile", query,

@@ -34,6 +34,14 @@ for kind in signer rsa p384 bt; do
   "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
 done
 
+# A timestamp authority answering with a token for other data: signing
+# must fail, naming why, and write nothing.
+cp pressroom.toml "$work/project/pressroom.toml"
+printf '\n[signing]\ncertificate = "keys/signer.pem"\nkey = "keys/signer.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\ntimestamp-url = "http://127.0.0.1:%s/other"\n' \
+  "$port" >> "$work/project/pressroom.toml"
+lying_rc=0
+lying_err="$("$bin" --root "$work/project" --color never build --sign --out "$work/out-lying" 2>&1)" || lying_rc=$?
+
 fail=0
 check() { local message="$1"; shift; if "$@"; then echo "ok: $message"; else echo "FAIL: $message"; fail=$((fail + 1)); fi; }
 not() { ! "$@"; }
@@ -47,6 +55,9 @@ pyhanko_accepts() {
   out="$("$pyhanko" sign validate --no-revocation-check --trust tests/keys/ca.pem --trust-replace "$1" 2>&1)" || rc=$?
   [ "$rc" -eq 0 ] && grep -q ':INTACT:TRUSTED,' <<<"$out" && grep -q 'UNTOUCHED' <<<"$out"
 }
+check "a token for other data is refused (exit 1, says why, writes nothing)" \
+  bash -c '[ "$1" -eq 1 ] && grep -qF "for other data than this signature" <<<"$2" && ! ls "$3"/*.pdf >/dev/null 2>&1' \
+  _ "$lying_rc" "$lying_err" "$work/out-lying"
 for pdf in "$work"/out-*/*.pdf; do
   name="$(basename "$(dirname "$pdf")")/$(basename "$pdf")"
   check "$name: pyHanko says INTACT, TRUSTED, UNTOUCHED (exit 0)" pyhanko_accepts "$pdf"

@@ -94,9 +94,56 @@ pub fn token(url: &str, signature: &[u8]) -> Result<Any, SignError> {
             response.status.status
         )));
     }
-    response.time_stamp_token.ok_or_else(|| {
+    let token = response.time_stamp_token.ok_or_else(|| {
         SignError::Timestamp(format!("the timestamp authority at {url} sent no token"))
-    })
+    })?;
+    check_token(&token, signature, &nonce).map_err(|why| {
+        SignError::Timestamp(format!("the timestamp authority at {url} sent a token {why}"))
+    })?;
+    Ok(token)
+}
+
+/// Whether `token` stamps `signature` (its message imprint is the SHA-256
+/// of the signature value) and answers this request (its nonce is
+/// `nonce`): an answer to another request, or a replayed one, is refused.
+fn check_token(token: &Any, signature: &[u8], nonce: &[u8]) -> Result<(), String> {
+    use cms::content_info::ContentInfo;
+    use cms::signed_data::SignedData;
+    let unreadable = |e: der::Error| format!("that cannot be read ({e})");
+    let info: ContentInfo = token.decode_as().map_err(unreadable)?;
+    let signed: SignedData = info.content.decode_as().map_err(unreadable)?;
+    let content = signed.encap_content_info.econtent.ok_or("without content")?;
+    let octets: OctetString = content.decode_as().map_err(unreadable)?;
+    // TSTInfo: version, policy, messageImprint, serialNumber, genTime, then
+    // optional accuracy (SEQUENCE), ordering (BOOLEAN), nonce (INTEGER), …
+    let tst_info = Any::from_der(octets.as_bytes()).map_err(unreadable)?;
+    let mut fields = der::SliceReader::new(tst_info.value()).map_err(unreadable)?;
+    let _version = Any::decode(&mut fields).map_err(unreadable)?;
+    let _policy = Any::decode(&mut fields).map_err(unreadable)?;
+    let imprint = MessageImprint::decode(&mut fields).map_err(unreadable)?;
+    let mut found_nonce = None;
+    while !der::Reader::is_finished(&fields) {
+        let field = Any::decode(&mut fields).map_err(unreadable)?;
+        let is_integer = der::Tagged::tag(&field) == der::Tag::Integer;
+        if is_integer && found_nonce.is_none() {
+            // The first INTEGER after the imprint is the serial number.
+            found_nonce = Some(None);
+        } else if is_integer {
+            found_nonce = Some(Some(field.decode_as::<Uint>().map_err(unreadable)?));
+        }
+    }
+    if imprint.hash_algorithm.oid != ID_SHA256
+        || imprint.hashed_message.as_bytes() != Sha256::digest(signature).as_slice()
+    {
+        return Err("for other data than this signature".into());
+    }
+    let sent = Uint::new(nonce).map_err(unreadable)?;
+    match found_nonce.flatten() {
+        Some(got) if got == sent => Ok(()),
+        _ => {
+            Err("that does not answer this request (its nonce differs: a replayed answer?)".into())
+        }
+    }
 }
 
 #[cfg(test)]
