@@ -116,25 +116,23 @@ pub fn build(
     );
     let mut fingerprints = Fingerprints::new(project, &flags);
     let mut manifest = Manifest::load(&out_dir);
-    let mut pending: HashMap<(ReleaseId, String), String> = HashMap::new();
-    let mut skipped = 0;
-    for id in &ids {
-        // A release that does not load is rendered, to report why.
-        let Ok(release) = Release::load(project, id) else {
-            pending.insert((id.clone(), String::new()), String::new());
-            continue;
-        };
-        for lang in release.languages.iter().filter(|l| wanted(l)) {
-            let stale = catalog.stale_for(lang, id);
-            let fingerprint = fingerprints.output(id, lang, &release.layout, &stale);
-            let file = output_file(&out_dir, id, lang, mode);
-            if !options.force && manifest.is_current(&file, &fingerprint, kind) {
-                skipped += 1;
-                events.skipped(&file);
-            } else {
-                pending.insert((id.clone(), lang.clone()), fingerprint);
-            }
-        }
+    let plan = plan(
+        project,
+        &catalog,
+        &ids,
+        |_, lang| wanted(lang),
+        &mut fingerprints,
+        (!options.force).then_some((&manifest, kind)),
+        |id, lang| output_file(&out_dir, id, lang, mode),
+    );
+    let skipped = plan.up_to_date.len();
+    for file in &plan.up_to_date {
+        events.skipped(file);
+    }
+    let mut pending = plan.to_render;
+    // A release that does not load is rendered, to report why.
+    for id in plan.unreadable {
+        pending.insert((id, String::new()), String::new());
     }
     let todo: Vec<ReleaseId> =
         ids.iter().filter(|id| pending.keys().any(|(r, _)| r == *id)).cloned().collect();
@@ -191,6 +189,52 @@ pub fn build(
         ));
     }
     Ok(BuildReport { outputs, diagnostics, skipped })
+}
+
+/// What a build or a watcher has to render.
+pub struct Plan {
+    /// (release, language) -> the fingerprint of its inputs.
+    pub to_render: HashMap<(ReleaseId, String), String>,
+    /// The files already built from the same inputs and unchanged on disk.
+    pub up_to_date: Vec<PathBuf>,
+    /// Releases whose TOML does not load.
+    pub unreadable: Vec<ReleaseId>,
+}
+
+/// Fingerprints each `wanted` output of `ids` and sorts it: to render, or
+/// up to date when `current` (the manifest of the output folder and the
+/// kind asked for) says its file (`file`) was built from the same inputs.
+pub fn plan(
+    project: &Project,
+    catalog: &Catalog,
+    ids: &[ReleaseId],
+    wanted: impl Fn(&ReleaseId, &str) -> bool,
+    fingerprints: &mut Fingerprints,
+    current: Option<(&Manifest, Kind)>,
+    file: impl Fn(&ReleaseId, &str) -> PathBuf,
+) -> Plan {
+    let mut plan =
+        Plan { to_render: HashMap::new(), up_to_date: Vec::new(), unreadable: Vec::new() };
+    for id in ids {
+        let Ok(release) = Release::load(project, id) else {
+            plan.unreadable.push(id.clone());
+            continue;
+        };
+        for lang in release.languages.iter().filter(|l| wanted(id, l)) {
+            let stale = catalog.stale_for(lang, id);
+            let fingerprint = fingerprints.output(id, lang, &release.layout, &stale);
+            let path = file(id, lang);
+            match current {
+                Some((manifest, kind)) if manifest.is_current(&path, &fingerprint, kind) => {
+                    plan.up_to_date.push(path)
+                }
+                _ => {
+                    plan.to_render.insert((id.clone(), lang.clone()), fingerprint);
+                }
+            }
+        }
+    }
+    plan
 }
 
 /// Where outputs of `mode` go: `--out` (or `out/` under the root) for

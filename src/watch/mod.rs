@@ -7,7 +7,7 @@
 //! rename events — gives one rebuild without adding the 100 ms or more a
 //! timer-based debouncer waits.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -27,7 +27,6 @@ use crate::l10n::state::STATE_FILE;
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings};
 use crate::project::Project;
-use crate::release::Release;
 use crate::render::Rendered;
 
 /// How long the file system must stay quiet before a batch is rebuilt.
@@ -291,22 +290,16 @@ impl Session {
         // either of them wrote from the same sources is current for both.
         let flags = crate::freshness::flags(Kind::Draft, None, None, false);
         let mut fingerprints = Fingerprints::new(&self.project, &flags);
-        let mut planned: HashMap<(ReleaseId, String), String> = HashMap::new();
-        let mut up_to_date = 0;
-        for id in ids {
-            let Ok(release) = Release::load(&self.project, id) else { continue };
-            for lang in release.languages.iter().filter(|l| languages.contains(l) && wanted(id, l))
-            {
-                let stale = catalog.stale_for(lang, id);
-                let fingerprint = fingerprints.output(id, lang, &release.layout, &stale);
-                let file = build::output_file(&out_dir, id, lang, mode);
-                if skip_current && self.manifest.is_current(&file, &fingerprint, Kind::Draft) {
-                    up_to_date += 1;
-                } else {
-                    planned.insert((id.clone(), lang.clone()), fingerprint);
-                }
-            }
-        }
+        let plan = build::plan(
+            &self.project,
+            &catalog,
+            ids,
+            |id, lang| languages.iter().any(|l| l == lang) && wanted(id, lang),
+            &mut fingerprints,
+            skip_current.then_some((&self.manifest, Kind::Draft)),
+            |id, lang| build::output_file(&out_dir, id, lang, mode),
+        );
+        let (planned, up_to_date) = (plan.to_render, plan.up_to_date.len());
         let manifest = &mut self.manifest;
         let mut started = Instant::now();
         let shared = self.renderer.render(
