@@ -23,16 +23,23 @@ use super::keys::Signer;
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 
-/// ESSCertIDv2 (RFC 5035) with the default hash, SHA-256.
+/// ESSCertIDv2 (RFC 5035). pressroom writes only the hash (SHA-256, the
+/// default); others may name the hash algorithm and the issuer and serial.
 #[derive(Clone, Debug, Sequence)]
 struct EssCertIdV2 {
+    #[asn1(optional = "true")]
+    hash_algorithm: Option<AlgorithmIdentifierOwned>,
     cert_hash: OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<Any>,
 }
 
-/// SigningCertificateV2 (RFC 5035), without policies.
+/// SigningCertificateV2 (RFC 5035); pressroom writes no policies.
 #[derive(Clone, Debug, Sequence)]
 struct SigningCertificateV2 {
     certs: Vec<EssCertIdV2>,
+    #[asn1(optional = "true")]
+    policies: Option<Any>,
 }
 
 fn algorithm(oid: ObjectIdentifier) -> AlgorithmIdentifierOwned {
@@ -54,8 +61,11 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     let cert_der = signer.certificate.to_der().map_err(asn1)?;
     let signing_certificate = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
+            hash_algorithm: None,
             cert_hash: OctetString::new(Sha256::digest(&cert_der).to_vec()).map_err(asn1)?,
+            issuer_serial: None,
         }],
+        policies: None,
     };
     let signed_attrs = SetOfVec::try_from(vec![
         attribute(ID_CONTENT_TYPE, ID_DATA)?,
@@ -115,24 +125,6 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     content_info.to_der().map_err(asn1)
 }
 
-/// ESSCertIDv2 as others write it: the hash algorithm (SHA-256 when
-/// absent) and the issuer and serial are optional.
-#[derive(Clone, Debug, Sequence)]
-struct EssCertIdV2Read {
-    #[asn1(optional = "true")]
-    hash_algorithm: Option<AlgorithmIdentifierOwned>,
-    cert_hash: OctetString,
-    #[asn1(optional = "true")]
-    issuer_serial: Option<Any>,
-}
-
-#[derive(Clone, Debug, Sequence)]
-struct SigningCertificateV2Read {
-    certs: Vec<EssCertIdV2Read>,
-    #[asn1(optional = "true")]
-    policies: Option<Any>,
-}
-
 /// Whether the signed signingCertificateV2 attribute names `signer`: its
 /// first ESSCertIDv2 holds the hash of the signer's certificate. PAdES
 /// requires it; without it a certificate could be swapped for another with
@@ -145,7 +137,7 @@ fn names_signer(attrs: &[Attribute], signer: &Certificate) -> bool {
     else {
         return false;
     };
-    let Ok(attribute) = value.decode_as::<SigningCertificateV2Read>() else { return false };
+    let Ok(attribute) = value.decode_as::<SigningCertificateV2>() else { return false };
     let Some(first) = attribute.certs.first() else { return false };
     let algorithm = first
         .hash_algorithm
@@ -246,7 +238,12 @@ mod tests {
         let naming = |c: &Certificate| {
             let hash = Sha256::digest(c.to_der().unwrap()).to_vec();
             let value = SigningCertificateV2 {
-                certs: vec![EssCertIdV2 { cert_hash: OctetString::new(hash).unwrap() }],
+                certs: vec![EssCertIdV2 {
+                    hash_algorithm: None,
+                    cert_hash: OctetString::new(hash).unwrap(),
+                    issuer_serial: None,
+                }],
+                policies: None,
             };
             vec![attribute(ID_SIGNING_CERTIFICATE_V2, value).unwrap()]
         };

@@ -210,17 +210,12 @@ impl Signer {
                 tbs.validity.not_after
             )));
         }
-        if let Some(usage) = key_usage(&self.certificate)? {
-            use x509_cert::ext::pkix::KeyUsages;
-            if !usage.0.contains(KeyUsages::DigitalSignature)
-                && !usage.0.contains(KeyUsages::NonRepudiation)
-            {
-                return Err(SignError::Certificate(
-                    "the certificate's key usage allows neither digitalSignature nor \
-                     nonRepudiation: it cannot sign documents"
-                        .into(),
-                ));
-            }
+        if !may_sign(&self.certificate)? {
+            return Err(SignError::Certificate(
+                "the certificate's key usage allows neither digitalSignature nor \
+                 nonRepudiation: it cannot sign documents"
+                    .into(),
+            ));
         }
         let ours = self.key.public_key_der()?;
         let theirs = tbs
@@ -234,7 +229,16 @@ impl Signer {
     }
 }
 
-pub(super) fn key_usage(cert: &Certificate) -> Result<Option<KeyUsage>, SignError> {
+/// Whether `cert`'s key usage lets it sign documents (digitalSignature or
+/// nonRepudiation; no key usage extension allows everything).
+pub(super) fn may_sign(cert: &Certificate) -> Result<bool, SignError> {
+    use x509_cert::ext::pkix::KeyUsages;
+    Ok(key_usage(cert)?.is_none_or(|usage| {
+        usage.0.contains(KeyUsages::DigitalSignature) || usage.0.contains(KeyUsages::NonRepudiation)
+    }))
+}
+
+fn key_usage(cert: &Certificate) -> Result<Option<KeyUsage>, SignError> {
     for ext in cert.tbs_certificate.extensions.iter().flatten() {
         if ext.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE {
             return KeyUsage::from_der(ext.extn_value.as_bytes())

@@ -33,15 +33,10 @@ pub fn validate(
     trust: &[Certificate],
     at: i64,
 ) -> Result<(), String> {
-    if let Ok(Some(usage)) = super::keys::key_usage(signer) {
-        use x509_cert::ext::pkix::KeyUsages;
-        if !usage.0.contains(KeyUsages::DigitalSignature)
-            && !usage.0.contains(KeyUsages::NonRepudiation)
-        {
-            return Err("the signer's key usage allows neither digitalSignature nor \
-                        nonRepudiation"
-                .into());
-        }
+    if matches!(super::keys::may_sign(signer), Ok(false)) {
+        return Err(
+            "the signer's key usage allows neither digitalSignature nor nonRepudiation".into()
+        );
     }
     let der = |c: &Certificate| c.to_der().map_err(|e| format!("unreadable certificate: {e}"));
     let signer_der = CertificateDer::from(der(signer)?);

@@ -41,7 +41,7 @@ pub fn export(
     let mut xliff = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\n"
     );
-    for (key, id) in keys(project, ids) {
+    for (key, id) in keys(ids) {
         let Some(source) = catalog.file(&source_lang, &key) else { continue };
         let target = catalog.file(lang, &key);
         let theirs: BTreeMap<String, Parts> =

@@ -26,7 +26,6 @@ use inline::TermForms;
 use super::FtlFile;
 use super::catalog::{office_key, release_key};
 use crate::names::ReleaseId;
-use crate::project::Project;
 
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
 
@@ -128,8 +127,7 @@ pub(super) fn messages(file: &FtlFile) -> Vec<(String, Parts)> {
 
 /// The files of `lang` an export or import concerns: office.ftl and the
 /// releases (all when `ids` is empty).
-pub(super) fn keys(project: &Project, ids: &[ReleaseId]) -> Vec<(String, Option<ReleaseId>)> {
-    let _ = project;
+pub(super) fn keys(ids: &[ReleaseId]) -> Vec<(String, Option<ReleaseId>)> {
     std::iter::once((office_key(), None))
         .chain(ids.iter().map(|id| (release_key(id), Some(id.clone()))))
         .collect()
