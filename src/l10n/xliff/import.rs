@@ -36,10 +36,11 @@ pub fn import(project: &Project, path: &std::path::Path, text: String) -> Import
     let at = |offset: usize| offset..offset + 1;
     let root = match xml::parse(&file.text) {
         Ok(root) => root,
-        Err(err) => {
+        Err((offset, err)) => {
             done.diagnostics.push(
                 Diagnostic::error("xliff", format!("not a readable XLIFF file: {err}"))
-                    .in_file(path.to_path_buf()),
+                    .at(&file, offset..offset + 1)
+                    .hint("the file must be well-formed XML, as a CAT tool saves it"),
             );
             return done;
         }

@@ -85,13 +85,20 @@ impl Element {
     }
 }
 
-/// Parses `text` into its root element.
-pub fn parse(text: &str) -> Result<Element, String> {
+/// Parses `text` into its root element; an error comes with the byte
+/// offset where reading stopped.
+pub fn parse(text: &str) -> Result<Element, (usize, String)> {
+    let mut at = 0;
+    read(text, &mut at).map_err(|message| (at, message))
+}
+
+fn read(text: &str, position: &mut usize) -> Result<Element, String> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
         let at = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| format!("at byte {at}: {e}"))?;
+        *position = at;
+        let event = reader.read_event().map_err(|e| e.to_string())?;
         match event {
             Event::Start(start) => stack.push(element(&start, at)?),
             Event::Empty(start) => {
