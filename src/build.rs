@@ -163,8 +163,12 @@ pub fn build(
                 }
             };
             if let Some(signing) = &options.signing {
-                rendered.pdf = crate::sign::sign_pdf(&rendered.pdf, &signing.signer, &signing.time)
-                    .map_err(|e| e.to_diagnostic())?;
+                let line = rendered.signature_line.as_deref();
+                let empty = rendered.empty_signature_field.as_deref().or(line).unwrap_or_default();
+                let tooltips = signing.tooltips(line, empty);
+                rendered.pdf =
+                    crate::sign::sign_pdf(&rendered.pdf, &signing.signer, &signing.time, &tooltips)
+                        .map_err(|e| e.to_diagnostic())?;
             }
             let output = write_output(&file, &release.id, lang, &rendered, Durability::Synced)?;
             if options.emit_model {

@@ -179,6 +179,29 @@ impl<'a> Fields<'a> {
         Some(out)
     }
 
+    /// A whole number from 0 to `max`.
+    pub fn count(&mut self, key: &str, max: u32) -> Option<Spanned<u32>> {
+        let value = self.value(key, false)?;
+        let want = format!("a whole number from 0 to {max}");
+        match value.get_ref() {
+            _ if self.is_broken(&value) => None,
+            DeValue::Integer(n) => {
+                let digits = n.as_str().replace('_', "");
+                match u32::from_str_radix(&digits, n.radix()) {
+                    Ok(n) if n <= max => Some(Spanned::new(value.span(), n)),
+                    _ => {
+                        self.wrong_type(key, &want, &value);
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.wrong_type(key, &want, &value);
+                None
+            }
+        }
+    }
+
     pub fn datetime(&mut self, key: &str, required: bool) -> Option<Spanned<Datetime>> {
         let value = self.value(key, required)?;
         match value.get_ref() {

@@ -32,6 +32,9 @@ label-untranslated = Not yet translated
 label-stale = Translation out of date
 # The visible signature line of a signed PDF.
 signed-by = Signed electronically by { $name }, { $role }, on { $date }.
+# What a screen reader says for an empty signature field kept for a later signer
+# ([signing] countersignatures).
+signature-field-empty = Space for a further electronic signature
 
 ## Kinds of release (the heading under the dateline)
 

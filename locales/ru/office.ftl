@@ -47,6 +47,9 @@ label-untranslated = Перевод отсутствует
 label-stale = Перевод устарел
 # The visible signature line of a signed PDF.
 signed-by = Подписано электронной подписью: { $name }, { $role }, { $date }.
+# What a screen reader says for an empty signature field kept for a later signer
+# ([signing] countersignatures).
+signature-field-empty = Место для ещё одной электронной подписи
 
 ## Виды сообщений
 

@@ -30,6 +30,9 @@ label-untranslated = Тарҷума нашудааст
 label-stale = Тарҷума кӯҳна шудааст
 # The visible signature line of a signed PDF.
 signed-by = Бо имзои электронӣ тасдиқ шудааст: { $name }, { $role }, { $date }.
+# What a screen reader says for an empty signature field kept for a later signer
+# ([signing] countersignatures).
+signature-field-empty = Ҷой барои имзои электронии дигар
 
 ## Сана
 

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use pressroom::date::Timestamp;
 use pressroom::diag::{Diagnostic, Diagnostics};
 use pressroom::project::Project;
-use pressroom::sign::Signing;
+use pressroom::l10n::{Catalog, DateFormat};
+use pressroom::sign::{Changes, Signing, Tooltips};
 
 use super::report::Reporter;
 
@@ -37,16 +38,18 @@ pub(super) fn sign(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    let Signing { signer, time: when, .. } = match load_signer(project) {
+    let signing = match load_signer(project) {
         Ok(found) => found,
         Err(diag) => return reporter.finish(&diag.into()),
     };
+    let (catalog, _) = Catalog::load(project, &[], false);
     let mut diags = Diagnostics::default();
     for path in pdfs {
         let result = std::fs::read(path)
             .map_err(|e| Diagnostic::error("sign", format!("cannot read: {e}")).in_file(path))
             .and_then(|bytes| {
-                pressroom::sign::sign_pdf(&bytes, &signer, &when)
+                let tooltips = tooltips(project, &catalog, &signing, &bytes)?;
+                pressroom::sign::sign_pdf(&bytes, &signing.signer, &signing.time, &tooltips)
                     .map_err(|e| e.to_diagnostic().in_file(path))
             })
             .and_then(|signed| {
@@ -61,6 +64,49 @@ pub(super) fn sign(
         }
     }
     reporter.finish(&diags)
+}
+
+/// The signature fields' tooltips for a PDF signed after it was built: the
+/// signature line `build --sign` would print, in the PDF's language (its
+/// `/Lang`, when the project has it; else the source language).
+fn tooltips(
+    project: &Project,
+    catalog: &Catalog,
+    signing: &Signing,
+    pdf: &[u8],
+) -> Result<Tooltips, Diagnostic> {
+    let languages = project.languages();
+    let lang = pressroom::sign::language(pdf)
+        .and_then(|tag| {
+            let primary = tag.split('-').next().unwrap_or(&tag).to_ascii_lowercase();
+            languages.iter().find(|l| **l == tag || **l == primary).cloned()
+        })
+        .unwrap_or_else(|| project.source_language());
+    let (localizer, _) = catalog.office_localizer(&lang);
+    let (source, _) = catalog.office_localizer(&project.source_language());
+    let line = match signing.line() {
+        None => None,
+        Some(line) => {
+            let dates = DateFormat::new(&project.date_locale(&lang)).map_err(|msg| {
+                Diagnostic::error("cldr", msg).in_file(pressroom::project::CONFIG_FILE)
+            })?;
+            let words = pressroom::document::signature_words(
+                &localizer,
+                &dates,
+                &line.signatory,
+                line.date,
+            )
+            .map_err(|diags| {
+                diags.into_iter().next().unwrap_or_else(|| {
+                    Diagnostic::error("l10n", "the signature line has no words".to_owned())
+                })
+            })?;
+            Some(words)
+        }
+    };
+    let empty = pressroom::document::empty_signature_field(&localizer, &source);
+    let empty = empty.as_deref().or(line.as_deref()).unwrap_or_default().to_owned();
+    Ok(signing.tooltips(line.as_deref(), &empty))
 }
 
 pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -> ExitCode {
@@ -83,17 +129,23 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
                 continue;
             }
         };
-        let found = pressroom::sign::verify_pdf(&bytes, &anchors);
+        let found = match pressroom::sign::verify_pdf(&bytes, &anchors) {
+            Ok(found) => found,
+            Err(e) => {
+                reporter.print(&e.to_diagnostic().in_file(path).into());
+                all_good = false;
+                continue;
+            }
+        };
         println!("{}:", path.display());
         if found.is_empty() {
             println!("  not signed");
             all_good = false;
             continue;
         }
-        let last = found.len() - 1;
         for (i, v) in found.iter().enumerate() {
             let yes = |b: bool| if b { "yes" } else { "NO" };
-            println!("  signature {}: {}", i + 1, v.signer);
+            println!("  signature {} ({}): {}", i + 1, v.field, v.signer);
             println!(
                 "    signed at:          {}",
                 v.signing_time.as_deref().unwrap_or("(not stated)")
@@ -101,17 +153,21 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
             println!("    digest matches:     {}", yes(v.digest_matches && v.range_well_formed));
             println!("    signature valid:    {}", yes(v.signature_valid));
             println!("    covers whole file:  {}", yes(v.covers_whole_file));
+            match v.changes {
+                Changes::Content => println!(
+                    "    changed since:      {}: NOT AS SIGNED ({})",
+                    v.changes.describe(),
+                    v.changed.join(", ")
+                ),
+                other => println!("    changed since:      {}", other.describe()),
+            }
             if let Some(trusted) = v.trusted {
                 match &v.untrusted_because {
                     Some(why) => println!("    chain trusted:      NO ({why})"),
                     None => println!("    chain trusted:      {}", yes(trusted)),
                 }
             }
-            let good = v.holds(i == last);
-            if i == last && !v.covers_whole_file {
-                println!("    the file was changed after this signature");
-            }
-            all_good &= good;
+            all_good &= v.holds();
         }
     }
     if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }

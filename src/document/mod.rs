@@ -17,6 +17,55 @@ use crate::markup;
 use crate::project::Project;
 use crate::release::Release;
 
+/// The visible signature line (`signed-by`): the signatory's name and role
+/// and the date, each message looked up through `text`.
+fn signature_line(
+    signatory: &str,
+    date: String,
+    text: &mut dyn FnMut(&str, Option<&str>, Option<&FluentArgs>, bool) -> Option<Text>,
+) -> Option<Text> {
+    let message = format!("contact-{signatory}");
+    let name = text(&message, None, None, true)?;
+    let role = text(&message, Some("role"), None, false);
+    let mut args = FluentArgs::new();
+    args.set("name", FluentValue::from(name.value));
+    args.set("role", FluentValue::from(role.map(|r| r.value).unwrap_or_default()));
+    args.set("date", FluentValue::from(date));
+    text("signed-by", None, Some(&args), true)
+}
+
+/// The signature line's words in `target`'s language, for a PDF signed
+/// after it was built: what its signature field tells a screen reader.
+pub fn signature_words(
+    target: &Localizer,
+    dates: &DateFormat,
+    signatory: &str,
+    date: crate::date::Date,
+) -> Result<String, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let when = target.date(dates, date, &mut diags).map_err(|msg| Diagnostics::from(Diagnostic::error("cldr", msg)))?;
+    let line = signature_line(signatory, when, &mut |id, attr, args, required| {
+        let value = target.format(id, attr, args, &mut diags);
+        if value.is_none() && required {
+            diags.push(Diagnostic::error("l10n", format!("message `{id}` is missing in {}", target.lang)));
+        }
+        value.map(|value| Text { value, fallback: None })
+    });
+    match line {
+        Some(line) if !diags.has_errors() => Ok(line.value),
+        _ => Err(diags),
+    }
+}
+
+/// What a screen reader says for an empty signature field kept for a later
+/// signer (`signature-field-empty`), in the target language or the source's.
+pub fn empty_signature_field(target: &Localizer, source: &Localizer) -> Option<String> {
+    let mut ignored = Diagnostics::default();
+    target
+        .format("signature-field-empty", None, None, &mut ignored)
+        .or_else(|| source.format("signature-field-empty", None, None, &mut ignored))
+}
+
 /// The sources one document is made from.
 pub struct Sources<'a> {
     pub project: &'a Project,
@@ -206,15 +255,10 @@ pub fn build(
     }
 
     let signature = sources.signed.and_then(|(signatory, date)| {
-        let message = format!("contact-{signatory}");
-        let name = sources.text(&message, None, None, true, &mut diags)?;
-        let role = sources.text(&message, Some("role"), None, false, &mut diags);
         let when = sources.target.date(dates, date, &mut diags).ok()?;
-        let mut args = FluentArgs::new();
-        args.set("name", FluentValue::from(name.value));
-        args.set("role", FluentValue::from(role.map(|r| r.value).unwrap_or_default()));
-        args.set("date", FluentValue::from(when));
-        sources.text("signed-by", None, Some(&args), true, &mut diags)
+        signature_line(signatory, when, &mut |id, attr, args, required| {
+            sources.text(id, attr, args, required, &mut diags)
+        })
     });
 
     let details = &project.config.office;

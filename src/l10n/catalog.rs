@@ -164,6 +164,13 @@ impl Catalog {
         (Localizers { source, translation }, found)
     }
 
+    /// The office's texts alone in one language (no release): for words
+    /// that belong to no release, such as a later signature's line.
+    pub fn office_localizer(&self, lang: &str) -> (Localizer, Diagnostics) {
+        let office = office_key();
+        Localizer::new(lang, self.file(lang, &office).cloned(), None, self.stale(lang, &office))
+    }
+
     /// The localizer of one release in one language, stale ids included.
     pub fn localizer(&self, lang: &str, id: &ReleaseId) -> (Localizer, Diagnostics) {
         let (office, release) = (office_key(), release_key(id));

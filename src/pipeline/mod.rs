@@ -319,7 +319,7 @@ fn render_one(
     })?;
 
     let ident = format!("{}.{lang}", release.id);
-    let rendered = render::render(
+    let mut rendered = render::render(
         world,
         data,
         release.date,
@@ -348,6 +348,10 @@ fn render_one(
     warnings.extend(glyph_problems);
     if failed {
         return Err(warnings);
+    }
+    rendered.signature_line = document.signature.map(|line| line.value);
+    if settings.signature_line.is_some() {
+        rendered.empty_signature_field = document::empty_signature_field(target, source);
     }
     Ok((rendered, warnings))
 }

@@ -57,6 +57,9 @@ pub struct SigningConfig {
     /// The contact (`[contacts.<id>]`) shown as signatory.
     pub signatory: Option<Spanned<String>>,
     pub timestamp_url: Option<String>,
+    /// Empty signature fields the first signature adds for people who sign
+    /// after it, so their signatures change nothing it covers.
+    pub countersignatures: u32,
 }
 
 const CODE: &str = "config";
@@ -73,13 +76,15 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("signing.chain", "chain = [\"keys/ca.pem\"]"),
     ("signing.signatory", "signatory = \"press\""),
     ("signing.timestamp-url", "timestamp-url = \"http://timestamp.example.org\""),
+    ("signing.countersignatures", "countersignatures = 1"),
 ];
 
 const TOP: &[&str] =
     &["languages", "source-language", "layout", "date-locales", "office", "contacts", "signing"];
 const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "facebook"];
 const CONTACT: &[&str] = &["email", "telephone"];
-const SIGNING: &[&str] = &["certificate", "key", "pkcs12", "chain", "signatory", "timestamp-url"];
+const SIGNING: &[&str] =
+    &["certificate", "key", "pkcs12", "chain", "signatory", "timestamp-url", "countersignatures"];
 
 impl Config {
     /// Reads `file`, reporting every problem in it. `has_layout` tells
@@ -146,6 +151,9 @@ impl Config {
                     .collect(),
                 signatory: table.string("signatory", false),
                 timestamp_url: table.string("timestamp-url", false).map(Spanned::into_inner),
+                countersignatures: table
+                    .count("countersignatures", 9)
+                    .map_or(0, Spanned::into_inner),
             };
             fields.absorb(table.finish(SIGNING));
             signing

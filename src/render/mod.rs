@@ -47,6 +47,11 @@ pub struct Rendered {
     pub images: Vec<Arc<PageImage>>,
     /// How long the layout took to compile and export.
     pub took: std::time::Duration,
+    /// The visible signature line's words, when one is printed: the
+    /// signature field's tooltip.
+    pub signature_line: Option<String>,
+    /// The tooltip of an empty field kept for a later signer.
+    pub empty_signature_field: Option<String>,
 }
 
 impl Engine {
@@ -134,6 +139,8 @@ pub fn render(
             model: data,
             images,
             took: started.elapsed(),
+            signature_line: None,
+            empty_signature_field: None,
         }),
         Err(errors) => {
             let mut diags = convert(&*world, &errors);

@@ -178,12 +178,32 @@ pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
             _ => None,
         })
         .collect();
-    let signer_info = signed_data
-        .signer_infos
-        .0
-        .iter()
-        .next()
-        .ok_or_else(|| SignError::Asn1("the signature has no signer".into()))?;
+    // Every SignerInfo must hold, not only the first: a second one that
+    // does not verify is a broken signature, not an extra.
+    let mut infos = signed_data.signer_infos.0.iter();
+    let first = infos.next().ok_or_else(|| SignError::Asn1("the signature has no signer".into()))?;
+    let mut checked = check_signer(first, &certificates, signed)?;
+    for info in infos {
+        let other = check_signer(info, &certificates, signed)?;
+        checked.digest_matches &= other.digest_matches;
+        checked.signature_valid &= other.signature_valid;
+    }
+    Ok(Checked { signer: checked.signer, certificates, digest_matches: checked.digest_matches, signature_valid: checked.signature_valid })
+}
+
+struct SignerChecked {
+    signer: Certificate,
+    digest_matches: bool,
+    signature_valid: bool,
+}
+
+/// One SignerInfo: its certificate among `certificates`, its messageDigest
+/// against the signed bytes, its signature over its signed attributes.
+fn check_signer(
+    signer_info: &SignerInfo,
+    certificates: &[Certificate],
+    signed: &[&[u8]],
+) -> Result<SignerChecked, SignError> {
     let SignerIdentifier::IssuerAndSerialNumber(sid) = &signer_info.sid else {
         return Err(SignError::Asn1("the signer is not named by issuer and serial".into()));
     };
@@ -219,7 +239,7 @@ pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
             &attrs.to_der().map_err(asn1)?,
             signer_info.signature.as_bytes(),
         );
-    Ok(Checked { signer, certificates, digest_matches, signature_valid })
+    Ok(SignerChecked { signer, digest_matches, signature_valid })
 }
 
 #[cfg(test)]

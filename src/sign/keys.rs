@@ -140,6 +140,8 @@ pub struct Signer {
     pub signatory: Option<String>,
     /// An RFC 3161 timestamp authority: signatures become PAdES B-T.
     pub timestamp_url: Option<String>,
+    /// Empty fields the first signature keeps for later signers.
+    pub countersignatures: u32,
 }
 
 impl std::fmt::Debug for Signer {
@@ -182,6 +184,7 @@ impl Signer {
             chain,
             signatory: config.signatory.as_ref().map(|s| s.get_ref().clone()),
             timestamp_url: config.timestamp_url.clone(),
+            countersignatures: config.countersignatures,
         };
         signer.check(now_unix)?;
         Ok(signer)
@@ -190,6 +193,24 @@ impl Signer {
     /// The certificate's subject, e.g. `CN=Mahbuba Abdullaeva,O=…`.
     pub fn subject(&self) -> String {
         self.certificate.tbs_certificate.subject.to_string()
+    }
+
+    /// The certificate holder's common name (the whole subject without one).
+    pub fn holder(&self) -> String {
+        const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+        let subject = &self.certificate.tbs_certificate.subject;
+        subject
+            .0
+            .iter()
+            .flat_map(|rdn| rdn.0.iter())
+            .find(|atv| atv.oid == COMMON_NAME)
+            .and_then(|atv| {
+                der::asn1::Utf8StringRef::try_from(&atv.value)
+                    .map(|s| s.as_str().to_owned())
+                    .or_else(|_| der::asn1::PrintableStringRef::try_from(&atv.value).map(|s| s.as_str().to_owned()))
+                    .ok()
+            })
+            .unwrap_or_else(|| self.subject())
     }
 
     /// Refuses a certificate that is expired or not yet valid, cannot sign

@@ -1,0 +1,140 @@
+//! Finding signatures the way the format defines them: the interactive
+//! form's signature fields (`/FT /Sig`) and their values, each checked for a
+//! byte range that leaves out exactly its own `/Contents` string.
+
+use lopdf::xref::XrefEntry;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::super::SignError;
+
+/// A signature found in a PDF.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The field's name (`/T`), as a reader shows it.
+    pub field: String,
+    pub byte_range: [usize; 4],
+    pub contents: Vec<u8>,
+    /// The /M entry, escapes read (`D:20150311120000+00'00'`).
+    pub signing_time: Option<String>,
+    /// The gap in the byte range is exactly this signature's `/Contents`
+    /// hex string, inside its own signature dictionary.
+    pub gap_is_contents: bool,
+}
+
+/// The PDF as a document, and every signature in it, in the order they
+/// were made (by where their signed bytes end).
+pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Found>), SignError> {
+    let doc = Document::load_mem(bytes).map_err(|e| SignError::Pdf(format!("cannot read the PDF: {e}")))?;
+    let mut fields = Vec::new();
+    if let Some(acroform) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .and_then(|a| doc.dereference(a).ok())
+        .and_then(|(_, a)| a.as_dict().ok())
+        && let Ok(roots) = acroform.get(b"Fields").and_then(|f| doc.dereference(f)).and_then(|(_, f)| f.as_array())
+    {
+        for root in roots {
+            collect(&doc, root, None, String::new(), &mut fields, 0);
+        }
+    }
+    let mut found: Vec<Found> = fields
+        .into_iter()
+        .filter_map(|(name, value)| signature(&doc, bytes, name, value))
+        .collect();
+    found.sort_by_key(|f| f.byte_range[2].saturating_add(f.byte_range[3]));
+    Ok((doc, found))
+}
+
+/// The signature fields under `field` (a field tree node): their full names
+/// and values. `/FT` is inherited down the tree.
+fn collect(
+    doc: &Document,
+    field: &Object,
+    inherited: Option<&[u8]>,
+    prefix: String,
+    out: &mut Vec<(String, ObjectId)>,
+    depth: u8,
+) {
+    let Ok((_, Object::Dictionary(dict))) = doc.dereference(field) else { return };
+    if depth > 32 {
+        return;
+    }
+    let own = dict.get(b"FT").and_then(Object::as_name).ok();
+    let kind = own.or(inherited);
+    let partial = dict.get(b"T").ok().and_then(|t| t.as_str().ok()).map(text);
+    let name = match (partial, prefix.is_empty()) {
+        (Some(part), true) => part,
+        (Some(part), false) => format!("{prefix}.{part}"),
+        (None, _) => prefix,
+    };
+    if let Ok(kids) = dict.get(b"Kids").and_then(|k| doc.dereference(k)).and_then(|(_, k)| k.as_array()) {
+        for kid in kids {
+            collect(doc, kid, kind, name.clone(), out, depth + 1);
+        }
+    }
+    if kind == Some(b"Sig")
+        && let Ok(Object::Reference(value)) = dict.get(b"V")
+    {
+        out.push((name, *value));
+    }
+}
+
+fn signature(doc: &Document, bytes: &[u8], field: String, id: ObjectId) -> Option<Found> {
+    let dict: &Dictionary = doc.get_dictionary(id).ok()?;
+    let numbers: Vec<usize> = dict
+        .get(b"ByteRange")
+        .and_then(|r| doc.dereference(r))
+        .and_then(|(_, r)| r.as_array())
+        .ok()?
+        .iter()
+        .map(|n| n.as_i64().ok().and_then(|n| usize::try_from(n).ok()))
+        .collect::<Option<_>>()?;
+    let byte_range = <[usize; 4]>::try_from(numbers).ok()?;
+    let contents = dict.get(b"Contents").and_then(Object::as_str).ok()?.to_vec();
+    let signing_time = dict.get(b"M").and_then(Object::as_str).ok().map(text);
+    let gap_is_contents = gap_is_contents(doc, bytes, id, byte_range, &contents);
+    Some(Found { field, byte_range, contents, signing_time, gap_is_contents })
+}
+
+/// Whether the bytes left out of the range are `<…>`, the hex string
+/// `/Contents` holds, and lie inside the signature dictionary's own object:
+/// a range leaving out anything else would leave that unsigned.
+fn gap_is_contents(doc: &Document, bytes: &[u8], id: ObjectId, range: [usize; 4], contents: &[u8]) -> bool {
+    let [_, start, end, _] = range;
+    let Some(gap) = bytes.get(start..end) else { return false };
+    let [b'<', hex @ .., b'>'] = gap else { return false };
+    if !hex.iter().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()) {
+        return false;
+    }
+    if hex_decode(hex).as_deref() != Some(contents) {
+        return false;
+    }
+    // The object's own bytes run from its offset to its `endobj`.
+    let Some(XrefEntry::Normal { offset, .. }) = doc.reference_table.get(id.0) else { return false };
+    let offset = *offset as usize;
+    offset < start
+        && bytes.get(offset..start).is_some_and(|before| super::find(before, b"endobj").is_none())
+}
+
+/// A PDF text string's words: UTF-16BE after a BOM, else PDFDocEncoding
+/// (read as Latin-1, exact for the dates and names found here).
+fn text(raw: &[u8]) -> String {
+    match raw {
+        [0xFE, 0xFF, rest @ ..] => String::from_utf16_lossy(
+            &rest.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect::<Vec<_>>(),
+        ),
+        _ => raw.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+fn hex_decode(hex: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = hex.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let text = std::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(&format!("{text:0<2}"), 16).ok()
+        })
+        .collect()
+}
