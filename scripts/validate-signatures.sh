@@ -4,10 +4,13 @@
 # TRUSTED, exit 0), poppler's pdfsig (must say "Signature is Valid." and
 # "Total document signed": it exits 0 even on a bad digest, so its words are
 # read), qpdf --check. A tampered copy must be rejected by both.
+# Every signed PDF also goes through the PDF/A-2 and PDF/UA-1 clauses that
+# signing touches (scripts/pdfua-signed-check.py, pikepdf from the venv).
 # usage: scripts/validate-signatures.sh PYHANKO
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pyhanko="$1"
+python="$(dirname "$pyhanko")/python"
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --quiet
 bin="$target/debug/pressroom"
@@ -23,15 +26,23 @@ tsa=$!
 trap 'kill $tsa 2>/dev/null; rm -rf "$work"' EXIT
 sleep 1
 
-# Sign with an ECDSA P-256 key, an RSA key, a P-384 key, and B-T (ECDSA plus a
-# timestamp), each in its own folder.
-for kind in signer rsa p384 bt; do
-  key=$kind; [ "$kind" = bt ] && key=signer
+# Sign with an ECDSA P-256 key, an RSA key, a P-384 key, an RSA-PSS key (under
+# an rsassaPss certificate and under an rsaEncryption one), B-T (ECDSA plus a
+# timestamp), and a countersigned PDF (a kept field, then `pressroom sign`),
+# each in its own folder.
+for kind in signer rsa p384 pss pss-rsaenc bt countersigned; do
+  key=$kind; cert=$kind
+  case "$kind" in
+    bt | countersigned) key=signer; cert=signer ;;
+    pss-rsaenc) key=pss ;;
+  esac
   cp pressroom.toml "$work/project/pressroom.toml"
   printf '\n[signing]\ncertificate = "keys/%s.pem"\nkey = "keys/%s.key.pem"\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' \
-    "$key" "$key" >> "$work/project/pressroom.toml"
+    "$cert" "$key" >> "$work/project/pressroom.toml"
   [ "$kind" = bt ] && printf 'timestamp-url = "http://127.0.0.1:%s/"\n' "$port" >> "$work/project/pressroom.toml"
+  [ "$kind" = countersigned ] && printf 'countersignatures = 1\n' >> "$work/project/pressroom.toml"
   "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
+  [ "$kind" = countersigned ] && "$bin" --root "$work/project" --color never sign "$work/out-$kind"/*.pdf
 done
 
 # A timestamp authority answering with a token for other data: signing
@@ -64,9 +75,25 @@ for pdf in "$work"/out-*/*.pdf; do
   case "$name" in out-bt/*)
     check "$name: pyHanko accepts the timestamp (B-T)" pyhanko_says "$pdf" 'TIMESTAMP_TOKEN<INTACT:TRUSTED>'
   esac
+  case "$name" in out-countersigned/*)
+    # The first signature sees the second fill the field kept for it:
+    # pyHanko allows that (exit 0 above), and pressroom says so.
+    check "$name: pressroom verify says only later signatures followed the first" \
+      bash -c "'$bin' verify '$pdf' --trust tests/keys/ca.pem | grep -qF 'changed since:      only later signatures or validation data'"
+  esac
+  check "$name: PDF/A-2 and PDF/UA-1 clauses signing touches (pikepdf)" "$python" scripts/pdfua-signed-check.py "$pdf"
   sig="$(pdfsig "$pdf" 2>&1 || true)"
-  check "$name: pdfsig says Signature is Valid." grep -q "Signature is Valid." <<<"$sig"
-  check "$name: pdfsig says Total document signed" grep -q "Total document signed" <<<"$sig"
+  case "$name" in
+    out-pss/*)
+      # NSS (pdfsig) does not verify PSS under an rsassaPss certificate, not
+      # even pyHanko's: out-pss-rsaenc is the same key and signature shape
+      # under an rsaEncryption certificate, which pdfsig does verify.
+      ;;
+    *)
+      check "$name: pdfsig says Signature is Valid." grep -q "Signature is Valid." <<<"$sig"
+      check "$name: pdfsig says Total document signed" grep -q "Total document signed" <<<"$sig"
+      ;;
+  esac
   check "$name: qpdf --check" bash -c "qpdf --check '$pdf' >/dev/null"
   check "$name: pressroom verify" "$bin" verify "$pdf" --trust tests/keys/ca.pem >/dev/null
 

@@ -89,7 +89,11 @@ pub fn verify(
         },
         // Any salt length (pyHanko uses the longest the key allows, which
         // *ring* does not accept): the rsa crate works it out.
-        RSA if algorithm.oid == RSA_PSS => return verify_pss(cert, digest, message, signature),
+        RSA if algorithm.oid == RSA_PSS => return verify_pss(public_key, digest, message, signature),
+        // A key certified for PSS only signs PSS.
+        RSA_PSS if algorithm.oid == RSA_PSS => {
+            return verify_pss(public_key, digest, message, signature);
+        }
         RSA => Some(match digest {
             Sha256 => algs::RSA_PKCS1_2048_8192_SHA256,
             Sha384 => algs::RSA_PKCS1_2048_8192_SHA384,
@@ -102,17 +106,17 @@ pub fn verify(
 }
 
 /// RSASSA-PSS with the salt length the signature has.
+/// `public_key` is the certificate's RSAPublicKey (whichever algorithm, rsaEncryption
+/// or rsassaPss, its certificate names).
 fn verify_pss(
-    cert: &Certificate,
+    public_key: &[u8],
     digest: DigestAlgorithm,
     message: &[u8],
     signature: &[u8],
 ) -> bool {
-    use der::Encode;
-    use rsa::pkcs8::DecodePublicKey as _;
+    use rsa::pkcs1::DecodeRsaPublicKey as _;
     use rsa::signature::Verifier as _;
-    let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else { return false };
-    let Ok(key) = rsa::PublicKey::from_public_key_der(&spki) else { return false };
+    let Ok(key) = rsa::PublicKey::from_pkcs1_der(public_key) else { return false };
     let Ok(signature) = rsa::pss::Signature::try_from(signature) else { return false };
     match digest {
         DigestAlgorithm::Sha256 => {

@@ -75,7 +75,7 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     .map_err(asn1)?;
     // The signature covers the DER of the attributes as a SET OF.
     let to_sign = signed_attrs.to_der().map_err(asn1)?;
-    let signature = signer.key.sign(&to_sign);
+    let signature = signer.key.sign(&to_sign)?;
 
     let tbs = &signer.certificate.tbs_certificate;
     let signer_info = SignerInfo {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use const_oid::ObjectIdentifier;
-use der::{Decode, DecodePem, Encode};
+use der::{Decode, DecodePem};
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::KeyUsage;
@@ -20,6 +20,18 @@ pub const PASSPHRASE_VAR: &str = "PRESSROOM_SIGNING_PASSPHRASE";
 
 const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// RSASSA-PSS-params (RFC 4055) for SHA-256: `[0]` sha256, `[1]` MGF1 with
+/// sha256, `[2]` salt length 32, the trailer field left at its default.
+const PSS_SHA256_PARAMS: &[u8] = &[
+    0x30, 0x34, // SEQUENCE
+    0xA0, 0x0F, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, // [0] sha256, NULL
+    0xA1, 0x1C, 0x30, 0x1A, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x08, 0x30,
+    0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, // [1] mgf1(sha256)
+    0xA2, 0x03, 0x02, 0x01, 0x20, // [2] salt length 32
+];
 
 /// A private key of a kind validators accept for PAdES.
 pub enum SigningKey {
@@ -29,6 +41,9 @@ pub enum SigningKey {
     P384(p384::ecdsa::SigningKey),
     /// RSA, PKCS#1 v1.5 with SHA-256.
     Rsa(Box<rsa::pkcs1v15::SigningKey<rsa::sha2::Sha256>>),
+    /// An RSASSA-PSS key (its algorithm says so): PSS with SHA-256, MGF1
+    /// with SHA-256 and a 32-byte salt, the defaults PAdES validators expect.
+    RsaPss(Box<rsa::pss::SigningKey<rsa::sha2::Sha256>>),
 }
 
 impl SigningKey {
@@ -49,8 +64,15 @@ impl SigningKey {
                     .map_err(|e| SignError::Key(format!("unreadable RSA key: {e}")))?;
                 Ok(Self::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key))))
             }
+            // The same RSAPrivateKey, marked for PSS only.
+            ID_RSASSA_PSS => {
+                use rsa::pkcs1::DecodeRsaPrivateKey as _;
+                let key = rsa::PrivateKey::from_pkcs1_der(info.private_key)
+                    .map_err(|e| SignError::Key(format!("unreadable RSA-PSS key: {e}")))?;
+                Ok(Self::RsaPss(Box::new(rsa::pss::SigningKey::new(key))))
+            }
             other => Err(SignError::Key(format!(
-                "keys of algorithm {other} are not supported: use ECDSA P-256 or RSA"
+                "keys of algorithm {other} are not supported: use ECDSA P-256 or P-384, RSA or RSA-PSS"
             ))),
         }
     }
@@ -65,8 +87,8 @@ impl SigningKey {
 
     /// Signs `message` (hashing it with [`Self::digest_algorithm`]); the
     /// signature as CMS carries it.
-    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
-        match self {
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        Ok(match self {
             Self::P256(key) => {
                 use p256::ecdsa::signature::Signer as _;
                 let signature: p256::ecdsa::DerSignature = key.sign(message);
@@ -81,7 +103,15 @@ impl SigningKey {
                 use rsa::signature::{SignatureEncoding as _, Signer as _};
                 key.sign(message).to_vec()
             }
-        }
+            Self::RsaPss(key) => {
+                use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
+                // The salt and blinding come from the OS; with no random
+                // source there is no signature.
+                key.try_sign_with_rng(&mut getrandom::SysRng, message)
+                    .map(|s| s.to_vec())
+                    .map_err(|e| SignError::Key(format!("cannot sign (no random source?): {e}")))?
+            }
+        })
     }
 
     /// The CMS signatureAlgorithm: ecdsa-with-SHA256 or sha256WithRSAEncryption.
@@ -98,6 +128,11 @@ impl SigningKey {
             Self::Rsa(_) => spki::AlgorithmIdentifierOwned {
                 oid: ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),
                 parameters: Some(der::asn1::Null.into()),
+            },
+            // RSASSA-PSS-params: SHA-256, MGF1 with SHA-256, salt 32.
+            Self::RsaPss(_) => spki::AlgorithmIdentifierOwned {
+                oid: ID_RSASSA_PSS,
+                parameters: der::Any::from_der(PSS_SHA256_PARAMS).ok(),
             },
         }
     }
@@ -119,6 +154,15 @@ impl SigningKey {
                     .map_err(|e| err(e.to_string()))
             }
             Self::Rsa(key) => {
+                use rsa::pkcs8::EncodePublicKey as _;
+                use rsa::signature::Keypair as _;
+                key.verifying_key()
+                    .as_ref()
+                    .to_public_key_der()
+                    .map(|d| d.as_bytes().to_vec())
+                    .map_err(|e| err(e.to_string()))
+            }
+            Self::RsaPss(key) => {
                 use rsa::pkcs8::EncodePublicKey as _;
                 use rsa::signature::Keypair as _;
                 key.verifying_key()
@@ -238,12 +282,11 @@ impl Signer {
                     .into(),
             ));
         }
-        let ours = self.key.public_key_der()?;
-        let theirs = tbs
-            .subject_public_key_info
-            .to_der()
-            .map_err(|e| SignError::Certificate(format!("unreadable public key: {e}")))?;
-        if ours != theirs {
+        // The keys themselves: an RSA-PSS certificate names the algorithm
+        // rsassaPss where the key encodes as rsaEncryption.
+        let ours = spki::SubjectPublicKeyInfoOwned::from_der(&self.key.public_key_der()?)
+            .map_err(|e| SignError::Key(format!("cannot encode the public key: {e}")))?;
+        if ours.subject_public_key != tbs.subject_public_key_info.subject_public_key {
             return Err(SignError::Key("the key does not belong to the certificate".into()));
         }
         Ok(())

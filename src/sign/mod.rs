@@ -179,7 +179,16 @@ fn verify_one(bytes: &[u8], now: &lopdf::Document, found: pdf::Found, trust: &[C
         (Changes::Nothing, Vec::new())
     } else if in_bounds {
         match lopdf::Document::load_mem(&bytes[..c + d]) {
-            Ok(signed) => pdf::changes::between(&signed, now),
+            // Bytes no update accounts for (no new cross-reference) change
+            // nothing a reader shows today, but another reader may read them.
+            Ok(signed) => match pdf::changes::between(&signed, now) {
+                (Changes::Nothing, _)
+                    if !bytes[c + d..].iter().all(|b| b.is_ascii_whitespace() || *b == 0) =>
+                {
+                    (Changes::Content, vec!["bytes were appended outside any PDF update".into()])
+                }
+                found => found,
+            },
             Err(_) => (Changes::Content, vec!["the signed revision cannot be read".into()]),
         }
     } else {

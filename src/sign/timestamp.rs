@@ -73,7 +73,7 @@ pub fn token(url: &str, signature: &[u8]) -> Result<Any, SignError> {
     // A nonce from the operating system's random source, so a replayed
     // answer cannot pass for this one.
     let mut nonce = [0u8; 8];
-    getrandom::getrandom(&mut nonce)
+    getrandom::fill(&mut nonce)
         .map_err(|e| SignError::Timestamp(format!("no random source for the nonce: {e}")))?;
     let body = request(signature, &nonce)?;
     let unreachable =

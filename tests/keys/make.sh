@@ -87,3 +87,17 @@ openssl ecparam -name secp384r1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -
 openssl req -new -key p384.key.pem -subj "$signer" -out "$work/p384.csr"
 openssl x509 -req -in "$work/p384.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x384384 \
   -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out p384.pem 2>/dev/null
+# An RSA-PSS signer: the key's own algorithm is RSASSA-PSS, so pressroom signs
+# with PSS (SHA-256, MGF1 SHA-256, 32-byte salt), issued by the same CA.
+openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out pss.key.pem 2>/dev/null
+openssl req -new -key pss.key.pem -subj "$signer" -out "$work/pss.csr"
+openssl x509 -req -in "$work/pss.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x955955 \
+  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out pss.pem 2>/dev/null
+# The same PSS key certified as rsaEncryption (how many tokens and CAs issue
+# them): pressroom still signs PSS, chosen from the key. NSS (pdfsig) verifies
+# this shape; it does not verify PSS under an rsassaPss certificate.
+openssl rsa -in pss.key.pem -RSAPublicKey_out 2>/dev/null | sed 's/RSA-PSS PUBLIC/RSA PUBLIC/' |
+  openssl rsa -RSAPublicKey_in -pubout -out "$work/pss-rsaenc.pub.pem" 2>/dev/null
+openssl x509 -req -in "$work/pss.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x955956 \
+  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -force_pubkey "$work/pss-rsaenc.pub.pem" \
+  -out pss-rsaenc.pem 2>/dev/null
