@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use pressroom::date::Timestamp;
 use pressroom::diag::{Diagnostic, Diagnostics};
-use pressroom::project::Project;
 use pressroom::l10n::{Catalog, DateFormat};
+use pressroom::project::Project;
 use pressroom::sign::{Changes, Signing, Tooltips};
 
 use super::report::Reporter;

@@ -17,13 +17,12 @@ use crate::markup;
 use crate::project::Project;
 use crate::release::Release;
 
+/// Looks up a message: id, attribute, arguments, whether it is required.
+type Lookup<'a> = dyn FnMut(&str, Option<&str>, Option<&FluentArgs>, bool) -> Option<Text> + 'a;
+
 /// The visible signature line (`signed-by`): the signatory's name and role
 /// and the date, each message looked up through `text`.
-fn signature_line(
-    signatory: &str,
-    date: String,
-    text: &mut dyn FnMut(&str, Option<&str>, Option<&FluentArgs>, bool) -> Option<Text>,
-) -> Option<Text> {
+fn signature_line(signatory: &str, date: String, text: &mut Lookup<'_>) -> Option<Text> {
     let message = format!("contact-{signatory}");
     let name = text(&message, None, None, true)?;
     let role = text(&message, Some("role"), None, false);
@@ -43,11 +42,16 @@ pub fn signature_words(
     date: crate::date::Date,
 ) -> Result<String, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let when = target.date(dates, date, &mut diags).map_err(|msg| Diagnostics::from(Diagnostic::error("cldr", msg)))?;
+    let when = target
+        .date(dates, date, &mut diags)
+        .map_err(|msg| Diagnostics::from(Diagnostic::error("cldr", msg)))?;
     let line = signature_line(signatory, when, &mut |id, attr, args, required| {
         let value = target.format(id, attr, args, &mut diags);
         if value.is_none() && required {
-            diags.push(Diagnostic::error("l10n", format!("message `{id}` is missing in {}", target.lang)));
+            diags.push(Diagnostic::error(
+                "l10n",
+                format!("message `{id}` is missing in {}", target.lang),
+            ));
         }
         value.map(|value| Text { value, fallback: None })
     });

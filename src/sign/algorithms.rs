@@ -89,7 +89,9 @@ pub fn verify(
         },
         // Any salt length (pyHanko uses the longest the key allows, which
         // *ring* does not accept): the rsa crate works it out.
-        RSA if algorithm.oid == RSA_PSS => return verify_pss(public_key, digest, message, signature),
+        RSA if algorithm.oid == RSA_PSS => {
+            return verify_pss(public_key, digest, message, signature);
+        }
         // A key certified for PSS only signs PSS.
         RSA_PSS if algorithm.oid == RSA_PSS => {
             return verify_pss(public_key, digest, message, signature);

@@ -181,14 +181,20 @@ pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
     // Every SignerInfo must hold, not only the first: a second one that
     // does not verify is a broken signature, not an extra.
     let mut infos = signed_data.signer_infos.0.iter();
-    let first = infos.next().ok_or_else(|| SignError::Asn1("the signature has no signer".into()))?;
+    let first =
+        infos.next().ok_or_else(|| SignError::Asn1("the signature has no signer".into()))?;
     let mut checked = check_signer(first, &certificates, signed)?;
     for info in infos {
         let other = check_signer(info, &certificates, signed)?;
         checked.digest_matches &= other.digest_matches;
         checked.signature_valid &= other.signature_valid;
     }
-    Ok(Checked { signer: checked.signer, certificates, digest_matches: checked.digest_matches, signature_valid: checked.signature_valid })
+    Ok(Checked {
+        signer: checked.signer,
+        certificates,
+        digest_matches: checked.digest_matches,
+        signature_valid: checked.signature_valid,
+    })
 }
 
 struct SignerChecked {

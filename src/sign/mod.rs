@@ -169,7 +169,12 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Result<Vec<Verificatio
     Ok(found.into_iter().map(|found| verify_one(bytes, &now, found, trust)).collect())
 }
 
-fn verify_one(bytes: &[u8], now: &lopdf::Document, found: pdf::Found, trust: &[Certificate]) -> Verification {
+fn verify_one(
+    bytes: &[u8],
+    now: &lopdf::Document,
+    found: pdf::Found,
+    trust: &[Certificate],
+) -> Verification {
     let [a, b, c, d] = found.byte_range;
     let in_bounds = b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
     let range_well_formed = a == 0 && b < c && in_bounds && found.gap_is_contents;

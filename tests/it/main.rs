@@ -10,6 +10,7 @@ mod props;
 mod rules;
 mod serve;
 mod sign;
+mod signed_pdf;
 mod support;
 mod watch;
 mod xliff;

@@ -85,7 +85,8 @@ impl Context<'_> {
             // Streams (page content, images, fonts, metadata) and arrays.
             return Changes::Content;
         };
-        let is = |key: &[u8], value: &[u8]| new.get(key).and_then(Object::as_name).ok() == Some(value);
+        let is =
+            |key: &[u8], value: &[u8]| new.get(key).and_then(Object::as_name).ok() == Some(value);
         if self.is_catalog(id) {
             return self.keys(old, new, |key, a, b| match key {
                 b"AcroForm" => self.acroform(a, b),
@@ -106,15 +107,17 @@ impl Context<'_> {
             return self.keys(old, new, |key, a, b| match key {
                 b"K" => self.appended(a, b, |kid| self.is_signature_form(kid)),
                 // A ParentTree held in the root: it may only gain entries.
-                b"ParentTree" => match (a.and_then(|o| o.as_dict().ok()), b.and_then(|o| o.as_dict().ok())) {
-                    (Some(a), Some(b)) => self.keys(a, b, |key, x, y| match key {
-                        b"Nums" => self.appended(x, y, |_| Changes::Signatures),
+                b"ParentTree" => {
+                    match (a.and_then(|o| o.as_dict().ok()), b.and_then(|o| o.as_dict().ok())) {
+                        (Some(a), Some(b)) => self.keys(a, b, |key, x, y| match key {
+                            b"Nums" => self.appended(x, y, |_| Changes::Signatures),
+                            _ => Changes::Content,
+                        }),
+                        // Behind a reference: that object is judged on its own.
+                        _ if a == b => Changes::Nothing,
                         _ => Changes::Content,
-                    }),
-                    // Behind a reference: that object is judged on its own.
-                    _ if a == b => Changes::Nothing,
-                    _ => Changes::Content,
-                },
+                    }
+                }
                 b"ParentTreeNextKey" => Changes::Signatures,
                 _ => Changes::Content,
             });
@@ -165,13 +168,19 @@ impl Context<'_> {
     /// The interactive form: fields may be added (a signature field is a
     /// signature; any other, a form field), never removed.
     fn acroform(&self, before: Option<&Object>, after: Option<&Object>) -> Changes {
-        let old = before.and_then(|o| self.old.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
-        let new = after.and_then(|o| self.new.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
+        let old =
+            before.and_then(|o| self.old.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
+        let new =
+            after.and_then(|o| self.new.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
         let Some(new) = new else { return Changes::Content };
         let empty = Dictionary::new();
         self.keys(old.unwrap_or(&empty), new, |key, a, b| match key {
             b"Fields" => self.appended(a, b, |field| {
-                if self.is_signature_field(field) { Changes::Signatures } else { Changes::FormFields }
+                if self.is_signature_field(field) {
+                    Changes::Signatures
+                } else {
+                    Changes::FormFields
+                }
             }),
             b"SigFlags" => Changes::Signatures,
             _ => Changes::FormFields,
@@ -261,7 +270,12 @@ impl Context<'_> {
     }
 
     fn catalog_entry(&self, key: &[u8]) -> Option<ObjectId> {
-        self.new.get_dictionary(self.catalog_id()?).ok()?.get(key).and_then(Object::as_reference).ok()
+        self.new
+            .get_dictionary(self.catalog_id()?)
+            .ok()?
+            .get(key)
+            .and_then(Object::as_reference)
+            .ok()
     }
 
     fn is_acroform(&self, id: ObjectId) -> bool {
@@ -278,9 +292,11 @@ impl Context<'_> {
     fn in_dss(&self, id: ObjectId) -> bool {
         let Some(dss) = self.catalog_entry(b"DSS") else { return false };
         dss == id
-            || self.new.get_dictionary(dss).ok().is_some_and(|d| {
-                d.get(b"VRI").ok() == Some(&Object::Reference(id))
-            })
+            || self
+                .new
+                .get_dictionary(dss)
+                .ok()
+                .is_some_and(|d| d.get(b"VRI").ok() == Some(&Object::Reference(id)))
     }
 }
 

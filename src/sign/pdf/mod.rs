@@ -54,7 +54,8 @@ pub fn prepare(
     let page_id =
         *prev.get_pages().get(&1).ok_or_else(|| SignError::Pdf("the PDF has no page".into()))?;
     let acroform = acroform(prev, catalog_id);
-    let existing_fields = match acroform.get(b"Fields").ok().and_then(|f| prev.dereference(f).ok()) {
+    let existing_fields = match acroform.get(b"Fields").ok().and_then(|f| prev.dereference(f).ok())
+    {
         Some((_, Object::Array(fields))) => fields.clone(),
         _ => Vec::new(),
     };
@@ -229,4 +230,3 @@ fn text_string(text: &str) -> Object {
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
-

@@ -24,7 +24,8 @@ pub struct Found {
 /// The PDF as a document, and every signature in it, in the order they
 /// were made (by where their signed bytes end).
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Found>), SignError> {
-    let doc = Document::load_mem(bytes).map_err(|e| SignError::Pdf(format!("cannot read the PDF: {e}")))?;
+    let doc = Document::load_mem(bytes)
+        .map_err(|e| SignError::Pdf(format!("cannot read the PDF: {e}")))?;
     let mut fields = Vec::new();
     if let Some(acroform) = doc
         .catalog()
@@ -32,7 +33,8 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Found>), SignError> {
         .and_then(|c| c.get(b"AcroForm").ok())
         .and_then(|a| doc.dereference(a).ok())
         .and_then(|(_, a)| a.as_dict().ok())
-        && let Ok(roots) = acroform.get(b"Fields").and_then(|f| doc.dereference(f)).and_then(|(_, f)| f.as_array())
+        && let Ok(roots) =
+            acroform.get(b"Fields").and_then(|f| doc.dereference(f)).and_then(|(_, f)| f.as_array())
     {
         for root in roots {
             collect(&doc, root, None, String::new(), &mut fields, 0);
@@ -68,7 +70,9 @@ fn collect(
         (Some(part), false) => format!("{prefix}.{part}"),
         (None, _) => prefix,
     };
-    if let Ok(kids) = dict.get(b"Kids").and_then(|k| doc.dereference(k)).and_then(|(_, k)| k.as_array()) {
+    if let Ok(kids) =
+        dict.get(b"Kids").and_then(|k| doc.dereference(k)).and_then(|(_, k)| k.as_array())
+    {
         for kid in kids {
             collect(doc, kid, kind, name.clone(), out, depth + 1);
         }
@@ -100,7 +104,13 @@ fn signature(doc: &Document, bytes: &[u8], field: String, id: ObjectId) -> Optio
 /// Whether the bytes left out of the range are `<…>`, the hex string
 /// `/Contents` holds, and lie inside the signature dictionary's own object:
 /// a range leaving out anything else would leave that unsigned.
-fn gap_is_contents(doc: &Document, bytes: &[u8], id: ObjectId, range: [usize; 4], contents: &[u8]) -> bool {
+fn gap_is_contents(
+    doc: &Document,
+    bytes: &[u8],
+    id: ObjectId,
+    range: [usize; 4],
+    contents: &[u8],
+) -> bool {
     let [_, start, end, _] = range;
     let Some(gap) = bytes.get(start..end) else { return false };
     let [b'<', hex @ .., b'>'] = gap else { return false };
@@ -111,7 +121,9 @@ fn gap_is_contents(doc: &Document, bytes: &[u8], id: ObjectId, range: [usize; 4]
         return false;
     }
     // The object's own bytes run from its offset to its `endobj`.
-    let Some(XrefEntry::Normal { offset, .. }) = doc.reference_table.get(id.0) else { return false };
+    let Some(XrefEntry::Normal { offset, .. }) = doc.reference_table.get(id.0) else {
+        return false;
+    };
     let offset = *offset as usize;
     offset < start
         && bytes.get(offset..start).is_some_and(|before| super::find(before, b"endobj").is_none())

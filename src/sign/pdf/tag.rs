@@ -41,7 +41,8 @@ pub fn tag_widget(
     widget: ObjectId,
 ) -> Result<Option<i64>, SignError> {
     let catalog = current(update, catalog_id).and_then(|c| c.as_dict().ok());
-    let Some(Ok(root_id)) = catalog.and_then(|c| c.get(b"StructTreeRoot").ok()).map(Object::as_reference)
+    let Some(Ok(root_id)) =
+        catalog.and_then(|c| c.get(b"StructTreeRoot").ok()).map(Object::as_reference)
     else {
         return Ok(None);
     };
@@ -89,7 +90,8 @@ pub fn tag_widget(
     match tree {
         Tree::Direct => {
             let root = editable(update, root_id)?;
-            let mut tree = root.get(b"ParentTree").and_then(Object::as_dict).cloned().unwrap_or_default();
+            let mut tree =
+                root.get(b"ParentTree").and_then(Object::as_dict).cloned().unwrap_or_default();
             add_entry(update, &mut tree, key, form)?;
             let root = editable(update, root_id)?;
             root.set("ParentTree", tree);
@@ -135,7 +137,8 @@ fn largest_key(update: &IncrementalDocument, node: &Dictionary, depth: u8) -> Op
     let own = nums
         .and_then(|n| n.as_array().ok())
         .and_then(|pairs| pairs.iter().step_by(2).filter_map(|k| k.as_i64().ok()).max());
-    let kids = node.get(b"Kids").ok().and_then(|k| resolve(update, k)).and_then(|k| k.as_array().ok());
+    let kids =
+        node.get(b"Kids").ok().and_then(|k| resolve(update, k)).and_then(|k| k.as_array().ok());
     let below = kids.into_iter().flatten().filter_map(|kid| {
         let kid = resolve(update, kid)?.as_dict().ok()?;
         largest_key(update, kid, depth + 1)
@@ -160,7 +163,9 @@ fn add_entry(
         }
         Ok(Object::Reference(id)) => {
             let id = *id;
-            update.opt_clone_object_to_new_document(id).map_err(|e| SignError::Pdf(e.to_string()))?;
+            update
+                .opt_clone_object_to_new_document(id)
+                .map_err(|e| SignError::Pdf(e.to_string()))?;
             let Ok(Object::Array(items)) = update.new_document.get_object_mut(id) else {
                 return Err(SignError::Pdf("the structure tree's ParentTree is malformed".into()));
             };
