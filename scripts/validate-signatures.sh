@@ -28,12 +28,12 @@ sleep 1
 
 # Sign with an ECDSA P-256 key, an RSA key, a P-384 key, an RSA-PSS key (under
 # an rsassaPss certificate and under an rsaEncryption one), B-T (ECDSA plus a
-# timestamp), and a countersigned PDF (a kept field, then `pressroom sign`),
-# each in its own folder.
-for kind in signer rsa p384 pss pss-rsaenc bt countersigned; do
+# timestamp), a countersigned PDF (a kept field, then `pressroom sign`), and
+# PDFs built unsigned and then signed by `pressroom sign`, each in its own folder.
+for kind in signer rsa p384 pss pss-rsaenc bt countersigned signed-later; do
   key=$kind; cert=$kind
   case "$kind" in
-    bt | countersigned) key=signer; cert=signer ;;
+    bt | countersigned | signed-later) key=signer; cert=signer ;;
     pss-rsaenc) key=pss ;;
   esac
   cp pressroom.toml "$work/project/pressroom.toml"
@@ -41,8 +41,14 @@ for kind in signer rsa p384 pss pss-rsaenc bt countersigned; do
     "$cert" "$key" >> "$work/project/pressroom.toml"
   [ "$kind" = bt ] && printf 'timestamp-url = "http://127.0.0.1:%s/"\n' "$port" >> "$work/project/pressroom.toml"
   [ "$kind" = countersigned ] && printf 'countersignatures = 1\n' >> "$work/project/pressroom.toml"
-  "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
-  [ "$kind" = countersigned ] && "$bin" --root "$work/project" --color never sign "$work/out-$kind"/*.pdf
+  if [ "$kind" = signed-later ]; then
+    "$bin" --root "$work/project" --color never build --out "$work/out-$kind"
+  else
+    "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
+  fi
+  case "$kind" in countersigned | signed-later)
+    "$bin" --root "$work/project" --color never sign "$work/out-$kind"/*.pdf
+  esac
 done
 
 # A timestamp authority answering with a token for other data: signing

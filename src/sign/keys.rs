@@ -154,26 +154,19 @@ impl SigningKey {
                     .map(|d| d.as_bytes().to_vec())
                     .map_err(|e| err(e.to_string()))
             }
-            Self::Rsa(key) => {
-                use rsa::pkcs8::EncodePublicKey as _;
-                use rsa::signature::Keypair as _;
-                key.verifying_key()
-                    .as_ref()
-                    .to_public_key_der()
-                    .map(|d| d.as_bytes().to_vec())
-                    .map_err(|e| err(e.to_string()))
-            }
-            Self::RsaPss(key) => {
-                use rsa::pkcs8::EncodePublicKey as _;
-                use rsa::signature::Keypair as _;
-                key.verifying_key()
-                    .as_ref()
-                    .to_public_key_der()
-                    .map(|d| d.as_bytes().to_vec())
-                    .map_err(|e| err(e.to_string()))
-            }
+            Self::Rsa(key) => rsa_public_key_der(key.as_ref().as_ref()).map_err(err),
+            Self::RsaPss(key) => rsa_public_key_der(key.as_ref().as_ref()).map_err(err),
         }
     }
+}
+
+/// An RSA key's public half as SubjectPublicKeyInfo DER (rsaEncryption).
+fn rsa_public_key_der(key: &rsa::PrivateKey) -> Result<Vec<u8>, String> {
+    use rsa::pkcs8::EncodePublicKey as _;
+    key.to_public_key()
+        .to_public_key_der()
+        .map(|d| d.as_bytes().to_vec())
+        .map_err(|e| e.to_string())
 }
 
 /// A key ready to sign, with its certificate and chain.
