@@ -30,6 +30,24 @@ sleep 1
 # an rsassaPss certificate and under an rsaEncryption one), B-T (ECDSA plus a
 # timestamp), a countersigned PDF (a kept field, then `pressroom sign`), and
 # PDFs built unsigned and then signed by `pressroom sign`, each in its own folder.
+# Two more sign with keys generated on a SoftHSM2 token through PKCS#11
+# (scripts/make-test-token.sh), the PIN from the environment.
+scripts/make-test-token.sh "$work/token" >/dev/null
+export SOFTHSM2_CONF="$work/token/softhsm2.conf"
+token_config() {
+  printf '\n[signing]\npkcs11 = { module = "/usr/lib/softhsm/libsofthsm2.so", token = "Press Office", key-label = "%s" }\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' "$1"
+}
+for kind in token-rsa token-ec; do
+  cp pressroom.toml "$work/project/pressroom.toml"
+  token_config "press-officer-${kind#token-}" >> "$work/project/pressroom.toml"
+  PRESSROOM_SIGNING_PIN=123456 "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"
+done
+# A wrong PIN: exit 1, says so, writes nothing, never prints the PIN.
+cp pressroom.toml "$work/project/pressroom.toml"
+token_config press-officer-ec >> "$work/project/pressroom.toml"
+wrong_pin_rc=0
+wrong_pin_err="$(PRESSROOM_SIGNING_PIN=999999 "$bin" --root "$work/project" --color never build --sign --out "$work/out-wrong-pin" 2>&1)" || wrong_pin_rc=$?
+
 for kind in signer rsa p384 pss pss-rsaenc bt countersigned signed-later; do
   key=$kind; cert=$kind
   case "$kind" in
@@ -75,6 +93,9 @@ pyhanko_accepts() {
 check "a token for other data is refused (exit 1, says why, writes nothing)" \
   bash -c '[ "$1" -eq 1 ] && grep -qF "for other data than this signature" <<<"$2" && ! ls "$3"/*.pdf >/dev/null 2>&1' \
   _ "$lying_rc" "$lying_err" "$work/out-lying"
+check "a wrong PIN is refused (exit 1, says why, writes nothing, PIN not shown)" \
+  bash -c '[ "$1" -eq 1 ] && grep -qF "wrong PIN for the token" <<<"$2" && ! grep -qF 999999 <<<"$2" && ! ls "$3"/*.pdf >/dev/null 2>&1' \
+  _ "$wrong_pin_rc" "$wrong_pin_err" "$work/out-wrong-pin"
 for pdf in "$work"/out-*/*.pdf; do
   name="$(basename "$(dirname "$pdf")")/$(basename "$pdf")"
   check "$name: pyHanko says INTACT, TRUSTED, UNTOUCHED (exit 0)" pyhanko_accepts "$pdf"

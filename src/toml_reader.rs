@@ -160,6 +160,27 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The value of `key` when it is a string; `None` (and no finding) when
+    /// it is absent or something else, for a key that may also be a table.
+    pub fn string_or_table(&mut self, key: &str) -> Option<Spanned<String>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::String(s) if !self.is_broken(value) => {
+                Some(Spanned::new(value.span(), s.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A finding about a value this reader handed out.
+    pub fn error_at(&mut self, span: Range<usize>, message: String, hint: Option<&str>) {
+        let mut d = Diagnostic::error(self.code, message).at(self.file, span);
+        if let Some(hint) = hint {
+            d = d.hint(hint.to_owned());
+        }
+        self.diags.push(d);
+    }
+
     pub fn strings(&mut self, key: &str, required: bool) -> Option<Vec<Spanned<String>>> {
         let value = self.value(key, required)?;
         if self.is_broken(&value) {

@@ -15,7 +15,8 @@ use super::report::Reporter;
 
 /// The signer of `[signing]`, the signing time for /M and the date shown.
 pub(super) fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
-    use pressroom::sign::{PASSPHRASE_VAR, SignError};
+    use pressroom::sign::{PASSPHRASE_VAR, PIN_VAR, SignError};
+    use zeroize::Zeroizing;
     let mut passphrase = || -> Result<String, SignError> {
         if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
             return Ok(value);
@@ -26,8 +27,19 @@ pub(super) fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
         }
         Err(SignError::NoPassphrase)
     };
+    let mut pin = || -> Result<Zeroizing<String>, SignError> {
+        if let Ok(value) = std::env::var(PIN_VAR) {
+            return Ok(Zeroizing::new(value));
+        }
+        if std::io::stdin().is_terminal() {
+            return rpassword::prompt_password("PIN of the signing token: ")
+                .map(Zeroizing::new)
+                .map_err(|_| SignError::NoPin);
+        }
+        Err(SignError::NoPin)
+    };
     let now = Timestamp::now()?;
-    let signer = pressroom::sign::load_signer(project, &mut passphrase, now.0)
+    let signer = pressroom::sign::load_signer(project, &mut passphrase, &mut pin, now.0)
         .map_err(|e| e.to_diagnostic())?;
     Ok(Signing { signer: std::sync::Arc::new(signer), time: now.pdf_date(), date: now.date() })
 }

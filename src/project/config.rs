@@ -53,6 +53,8 @@ pub struct SigningConfig {
     pub certificate: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub pkcs12: Option<PathBuf>,
+    /// A key on a hardware token, through its PKCS#11 module.
+    pub pkcs11: Option<super::TokenConfig>,
     pub chain: Vec<PathBuf>,
     /// The contact (`[contacts.<id>]`) shown as signatory.
     pub signatory: Option<Spanned<String>>,
@@ -77,14 +79,56 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("signing.signatory", "signatory = \"press\""),
     ("signing.timestamp-url", "timestamp-url = \"http://timestamp.example.org\""),
     ("signing.countersignatures", "countersignatures = 1"),
+    (
+        "signing.pkcs11",
+        "pkcs11 = { module = \"/usr/lib/softhsm/libsofthsm2.so\", token = \"Press Office\", key-label = \"press-officer\" }",
+    ),
+    ("signing.pkcs11.module", "module = \"/usr/lib/softhsm/libsofthsm2.so\""),
+    ("signing.pkcs11.token", "token = \"Press Office\""),
+    ("signing.pkcs11.key-label", "key-label = \"press-officer\""),
 ];
 
 const TOP: &[&str] =
     &["languages", "source-language", "layout", "date-locales", "office", "contacts", "signing"];
 const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "facebook"];
 const CONTACT: &[&str] = &["email", "telephone"];
-const SIGNING: &[&str] =
-    &["certificate", "key", "pkcs12", "chain", "signatory", "timestamp-url", "countersignatures"];
+const SIGNING: &[&str] = &[
+    "certificate",
+    "key",
+    "pkcs12",
+    "pkcs11",
+    "chain",
+    "signatory",
+    "timestamp-url",
+    "countersignatures",
+];
+const PKCS11: &[&str] = &["module", "token", "key-label"];
+
+/// `pkcs11 = { module = …, token = …, key-label = … }` or a `pkcs11:` URI.
+fn token(signing: &mut Fields<'_>) -> Option<super::TokenConfig> {
+    if let Some(uri) = signing.string_or_table("pkcs11") {
+        return match super::TokenConfig::from_uri(uri.get_ref()) {
+            Ok(config) => Some(config),
+            Err(why) => {
+                signing.error_at(uri.span(), format!("`signing.pkcs11`: {why}"), Some(
+                    "for example: pkcs11 = \"pkcs11:token=Press%20Office;object=press-officer?module-path=/usr/lib/softhsm/libsofthsm2.so\"",
+                ));
+                None
+            }
+        };
+    }
+    let mut table = signing.table("pkcs11", false)?;
+    let config = super::TokenConfig {
+        module: table
+            .string("module", true)
+            .map(|m| PathBuf::from(m.into_inner()))
+            .unwrap_or_default(),
+        token: table.string("token", true).map(Spanned::into_inner).unwrap_or_default(),
+        key_label: table.string("key-label", true).map(Spanned::into_inner).unwrap_or_default(),
+    };
+    signing.absorb(table.finish(PKCS11));
+    Some(config)
+}
 
 impl Config {
     /// Reads `file`, reporting every problem in it. `has_layout` tells
@@ -143,6 +187,7 @@ impl Config {
                 certificate: path(&mut table, "certificate"),
                 key: path(&mut table, "key"),
                 pkcs12: path(&mut table, "pkcs12"),
+                pkcs11: token(&mut table),
                 chain: table
                     .strings("chain", false)
                     .unwrap_or_default()

@@ -2,11 +2,13 @@
 //! says, and where each kind of source lives inside it.
 
 mod config;
+mod pkcs11;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use config::{Config, Contact, Office, SigningConfig};
+pub use pkcs11::TokenConfig;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::names::{ReleaseId, is_name};

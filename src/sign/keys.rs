@@ -17,6 +17,8 @@ use super::{SignError, SigningConfig};
 /// Where the passphrase of an encrypted key comes from: never the command
 /// line, never a log.
 pub const PASSPHRASE_VAR: &str = "PRESSROOM_SIGNING_PASSPHRASE";
+/// Where a token's PIN comes from, likewise (or a no-echo prompt).
+pub const PIN_VAR: &str = "PRESSROOM_SIGNING_PIN";
 
 const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -34,6 +36,13 @@ const PSS_SHA256_PARAMS: &[u8] = &[
     0xA2, 0x03, 0x02, 0x01, 0x20, // [2] salt length 32
 ];
 
+fn pss_algorithm() -> spki::AlgorithmIdentifierOwned {
+    spki::AlgorithmIdentifierOwned {
+        oid: ID_RSASSA_PSS,
+        parameters: der::Any::from_der(PSS_SHA256_PARAMS).ok(),
+    }
+}
+
 /// A private key of a kind validators accept for PAdES.
 pub enum SigningKey {
     /// ECDSA on P-256 with SHA-256.
@@ -45,6 +54,8 @@ pub enum SigningKey {
     /// An RSASSA-PSS key (its algorithm says so): PSS with SHA-256, MGF1
     /// with SHA-256 and a 32-byte salt, the defaults PAdES validators expect.
     RsaPss(Box<rsa::pss::SigningKey<rsa::sha2::Sha256>>),
+    /// A key on a hardware token: the token signs.
+    Token(Box<super::token::TokenKey>),
 }
 
 impl SigningKey {
@@ -82,6 +93,7 @@ impl SigningKey {
     pub fn digest_algorithm(&self) -> super::algorithms::DigestAlgorithm {
         match self {
             Self::P384(_) => super::algorithms::DigestAlgorithm::Sha384,
+            Self::Token(key) => key.digest_algorithm(),
             _ => super::algorithms::DigestAlgorithm::Sha256,
         }
     }
@@ -112,6 +124,7 @@ impl SigningKey {
                     .map(|s| s.to_vec())
                     .map_err(|e| SignError::Key(format!("cannot sign (no random source?): {e}")))?
             }
+            Self::Token(key) => key.sign(message)?,
         })
     }
 
@@ -131,10 +144,20 @@ impl SigningKey {
                 parameters: Some(der::asn1::Null.into()),
             },
             // RSASSA-PSS-params: SHA-256, MGF1 with SHA-256, salt 32.
-            Self::RsaPss(_) => spki::AlgorithmIdentifierOwned {
-                oid: ID_RSASSA_PSS,
-                parameters: der::Any::from_der(PSS_SHA256_PARAMS).ok(),
-            },
+            Self::RsaPss(_) => pss_algorithm(),
+            Self::Token(key) => {
+                use super::token::TokenAlgorithm::*;
+                let (oid, parameters) = match key.algorithm {
+                    RsaPkcs1 => ("1.2.840.113549.1.1.11", Some(der::asn1::Null.into())),
+                    RsaPss => return pss_algorithm(),
+                    EcdsaP256 => ("1.2.840.10045.4.3.2", None),
+                    EcdsaP384 => ("1.2.840.10045.4.3.3", None),
+                };
+                spki::AlgorithmIdentifierOwned {
+                    oid: ObjectIdentifier::new_unwrap(oid),
+                    parameters,
+                }
+            }
         }
     }
 
@@ -156,6 +179,7 @@ impl SigningKey {
             }
             Self::Rsa(key) => rsa_public_key_der(key.as_ref().as_ref()).map_err(err),
             Self::RsaPss(key) => rsa_public_key_der(key.as_ref().as_ref()).map_err(err),
+            Self::Token(_) => Err(err("a token's key stays on the token".into())),
         }
     }
 }
@@ -196,12 +220,29 @@ impl Signer {
         root: &Path,
         config: &SigningConfig,
         passphrase: &mut dyn FnMut() -> Result<String, SignError>,
+        pin: &mut dyn FnMut() -> Result<Zeroizing<String>, SignError>,
         now_unix: i64,
     ) -> Result<Self, SignError> {
-        // The key and its certificate come from a PKCS#12 file or two PEM
-        // files; `chain` adds to the chain either way.
+        // The key and its certificate come from a token, a PKCS#12 file or
+        // two PEM files; `chain` adds to the chain either way.
         let (key, certificate, mut chain) = match (&config.pkcs12, &config.certificate, &config.key)
         {
+            _ if config.pkcs11.is_some() => {
+                let token = config.pkcs11.as_ref().expect("checked");
+                let (mut key, on_token) = super::token::TokenKey::open(root, token, pin)?;
+                let certificate = match (&config.certificate, on_token) {
+                    (Some(file), _) => read_certificate(&root.join(file))?,
+                    (None, Some(certificate)) => certificate,
+                    (None, None) => {
+                        return Err(SignError::Certificate(format!(
+                            "the token \"{}\" holds no certificate for the key \"{}\": name one with `certificate`",
+                            token.token, token.key_label
+                        )));
+                    }
+                };
+                key.adopt(&certificate);
+                (SigningKey::Token(Box::new(key)), certificate, Vec::new())
+            }
             (Some(p12), _, _) => read_pkcs12(&root.join(p12), passphrase)?,
             (None, Some(cert), Some(key)) => {
                 let certificate = read_certificate(&root.join(cert))?;
@@ -209,7 +250,8 @@ impl Signer {
             }
             _ => {
                 return Err(SignError::Config(
-                    "[signing] needs `certificate` and `key` (PEM files), or `pkcs12`".into(),
+                    "[signing] needs `certificate` and `key` (PEM files), `pkcs12`, or `pkcs11` (a token)"
+                        .into(),
                 ));
             }
         };
@@ -278,6 +320,25 @@ impl Signer {
                  nonRepudiation: it cannot sign documents"
                     .into(),
             ));
+        }
+        // A token's key cannot be read: it signs a test message, which must
+        // verify with the certificate's key.
+        if let SigningKey::Token(_) = &self.key {
+            let probe = b"pressroom: does this key belong to the certificate?";
+            let signature = self.key.sign(probe)?;
+            let digest = self.key.digest_algorithm();
+            if !super::algorithms::verify(
+                &self.certificate,
+                &self.key.algorithm(),
+                digest,
+                probe,
+                &signature,
+            ) {
+                return Err(SignError::Key(
+                    "the token's key does not belong to the certificate".into(),
+                ));
+            }
+            return Ok(());
         }
         // The keys themselves: an RSA-PSS certificate names the algorithm
         // rsassaPss where the key encodes as rsaEncryption.

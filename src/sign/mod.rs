@@ -8,13 +8,14 @@ mod keys;
 mod path;
 mod pdf;
 mod timestamp;
+mod token;
 
 use std::path::PathBuf;
 
 use x509_cert::Certificate;
 
 pub use crate::project::SigningConfig;
-pub use keys::{PASSPHRASE_VAR, Signer, read_certificate};
+pub use keys::{PASSPHRASE_VAR, PIN_VAR, Signer, read_certificate};
 pub use pdf::{Changes, Tooltips};
 
 use crate::diag::Diagnostic;
@@ -35,10 +36,14 @@ pub enum SignError {
     Asn1(String),
     #[error("timestamp: {0}")]
     Timestamp(String),
+    #[error("{0}")]
+    Token(String),
     #[error(
         "the key is encrypted and no passphrase was given: set {PASSPHRASE_VAR} or run in a terminal"
     )]
     NoPassphrase,
+    #[error("the token needs its PIN and none was given: set {PIN_VAR} or run in a terminal")]
+    NoPin,
 }
 
 impl SignError {
@@ -47,7 +52,7 @@ impl SignError {
         match self {
             SignError::Config(_) => d.in_file(crate::project::CONFIG_FILE),
             SignError::Io { path, .. } => d.in_file(path.clone()),
-            SignError::Certificate(_) | SignError::Key(_) => {
+            SignError::Certificate(_) | SignError::Key(_) | SignError::Token(_) => {
                 d.hint("check [signing] in pressroom.toml; nothing was signed")
             }
             _ => d,
@@ -61,6 +66,7 @@ impl SignError {
 pub fn load_signer(
     project: &crate::project::Project,
     passphrase: &mut dyn FnMut() -> Result<String, SignError>,
+    pin: &mut dyn FnMut() -> Result<zeroize::Zeroizing<String>, SignError>,
     now_unix: i64,
 ) -> Result<Signer, SignError> {
     let config = project.config.signing.as_ref().ok_or_else(|| {
@@ -68,7 +74,7 @@ pub fn load_signer(
             "pressroom.toml has no [signing] table: name the certificate and key there".into(),
         )
     })?;
-    Signer::load(project.root(), config, passphrase, now_unix)
+    Signer::load(project.root(), config, passphrase, pin, now_unix)
 }
 
 /// What signing a build's PDFs needs: the signer and when it signs.
