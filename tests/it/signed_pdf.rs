@@ -190,3 +190,24 @@ fn what_changed_after_signing_is_reported_and_content_fails() {
     newline.extend_from_slice(b"\r\n");
     verdict(&newline).success();
 }
+
+#[test]
+fn a_missing_token_module_is_a_clear_error_and_nothing_is_written() {
+    let project = signing_project(
+        "pkcs11 = { module = \"/nonexistent/libtoken.so\", token = \"Press Office\", key-label = \"press-officer\" }\n",
+    );
+    let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);
+    run.failure();
+    assert!(
+        run.stderr().contains("no PKCS#11 module at /nonexistent/libtoken.so"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.file(&format!("out/{REFERENCE}.en.pdf")).exists());
+    // A URI missing what it needs is a located config error.
+    let project = signing_project("pkcs11 = \"pkcs11:token=Press%20Office\"\n");
+    let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);
+    run.failure();
+    assert!(run.stderr().contains("the PKCS#11 URI lacks module-path, object"), "{}", run.stderr());
+    assert!(run.stderr().contains("pressroom.toml:"), "located: {}", run.stderr());
+}
