@@ -13,7 +13,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEYS = os.path.join(ROOT, "tests", "keys")
+# Another PKI's tsa.pem, tsa.key.pem and ca.pem (scripts/test-pki.sh) when set.
+KEYS = os.environ.get("PRESSROOM_TSA_KEYS") or os.path.join(ROOT, "tests", "keys")
 CONFIG = """
 [tsa]
 default_tsa = test_tsa

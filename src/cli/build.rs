@@ -20,6 +20,7 @@ pub(super) struct BuildArgs {
     pub out: Option<PathBuf>,
     pub emit_model: bool,
     pub sign: bool,
+    pub level: Option<pressroom::project::SignatureLevel>,
     pub force: bool,
 }
 
@@ -34,7 +35,7 @@ pub(super) fn run(
         Err(diag) => return reporter.finish(&diag.into()),
     };
     let mode = if args.draft { Mode::Draft } else { Mode::Final };
-    let signing = match args.sign.then(|| load_signer(project)).transpose() {
+    let signing = match args.sign.then(|| load_signer(project, args.level)).transpose() {
         Ok(signing) => signing,
         Err(diag) => return reporter.finish(&diag.into()),
     };

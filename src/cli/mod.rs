@@ -10,6 +10,8 @@ mod translate;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+
+use pressroom::project::SignatureLevel;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -102,9 +104,12 @@ enum Command {
         /// Also write the document model each layout reads, as <id>.<lang>.json (for layout authors).
         #[arg(long)]
         emit_model: bool,
-        /// Sign each PDF (PAdES B-B) with the key named in [signing]; finals only.
+        /// Sign each PDF (PAdES) with the key named in [signing]; finals only.
         #[arg(long, conflicts_with = "draft")]
         sign: bool,
+        /// The PAdES level to sign at: b-b, b-t, b-lt or b-lta (default: [signing] level).
+        #[arg(long, requires = "sign", value_name = "LEVEL", value_parser = parse_level)]
+        level: Option<SignatureLevel>,
         /// Rebuild even the PDFs that are up to date.
         #[arg(long)]
         force: bool,
@@ -166,10 +171,13 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
     },
-    /// Sign existing PDFs in place (PAdES B-B), with the key named in [signing].
+    /// Sign existing PDFs in place (PAdES), with the key named in [signing].
     Sign {
         #[arg(required = true)]
         pdfs: Vec<PathBuf>,
+        /// The PAdES level to sign at: b-b, b-t, b-lt or b-lta (default: [signing] level).
+        #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+        level: Option<SignatureLevel>,
     },
     /// Check signed PDFs: signer, time, integrity, coverage, trust.
     Verify {
@@ -209,12 +217,13 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let quiet = cli.quiet;
     match cli.command {
-        Command::Build { ids, languages, draft, out, emit_model, sign, force } => {
-            let args = build::BuildArgs { ids, languages, draft, out, emit_model, sign, force };
+        Command::Build { ids, languages, draft, out, emit_model, sign, level, force } => {
+            let args =
+                build::BuildArgs { ids, languages, draft, out, emit_model, sign, level, force };
             build::run(&project, args, &reporter, cli.verbose)
         }
         Command::Fonts { all } => fonts::print_fonts(&project, all, &reporter),
-        Command::Sign { pdfs } => sign::sign(&project, &pdfs, &reporter, quiet),
+        Command::Sign { pdfs, level } => sign::sign(&project, &pdfs, level, &reporter, quiet),
         Command::Verify { .. } => unreachable!("handled before the project is opened"),
         Command::Check { format } => translate::check(&project, format, &reporter),
         Command::Status { format } => translate::print_status(&project, format, &reporter),
@@ -251,4 +260,9 @@ pub fn run(cli: Cli) -> ExitCode {
             translate::new(&project, &slug, date, &reporter, quiet)
         }
     }
+}
+
+fn parse_level(text: &str) -> Result<SignatureLevel, String> {
+    SignatureLevel::parse(text)
+        .ok_or_else(|| format!("one of {}", SignatureLevel::NAMES.join(", ")))
 }

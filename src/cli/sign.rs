@@ -14,7 +14,10 @@ use pressroom::sign::{Changes, Signing, Tooltips};
 use super::report::Reporter;
 
 /// The signer of `[signing]`, the signing time for /M and the date shown.
-pub(super) fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
+pub(super) fn load_signer(
+    project: &Project,
+    level: Option<pressroom::project::SignatureLevel>,
+) -> Result<Signing, Diagnostic> {
     use pressroom::sign::{PASSPHRASE_VAR, PIN_VAR, SignError};
     use zeroize::Zeroizing;
     let mut passphrase = || -> Result<String, SignError> {
@@ -39,18 +42,22 @@ pub(super) fn load_signer(project: &Project) -> Result<Signing, Diagnostic> {
         Err(SignError::NoPin)
     };
     let now = Timestamp::now()?;
-    let signer = pressroom::sign::load_signer(project, &mut passphrase, &mut pin, now.0)
+    let mut signer = pressroom::sign::load_signer(project, &mut passphrase, &mut pin, now.0)
         .map_err(|e| e.to_diagnostic())?;
+    if let Some(level) = level {
+        signer.set_level(level).map_err(|e| e.to_diagnostic())?;
+    }
     Ok(Signing { signer: std::sync::Arc::new(signer), time: now.pdf_date(), date: now.date() })
 }
 
 pub(super) fn sign(
     project: &Project,
     pdfs: &[PathBuf],
+    level: Option<pressroom::project::SignatureLevel>,
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    let signing = match load_signer(project) {
+    let signing = match load_signer(project, level) {
         Ok(found) => found,
         Err(diag) => return reporter.finish(&diag.into()),
     };

@@ -62,6 +62,47 @@ pub struct SigningConfig {
     /// Empty signature fields the first signature adds for people who sign
     /// after it, so their signatures change nothing it covers.
     pub countersignatures: u32,
+    /// The PAdES level asked for (`level = "b-lta"`); by default B-T with a
+    /// timestamp authority, else B-B.
+    pub level: Option<Spanned<SignatureLevel>>,
+    /// CRLs and OCSP responses (DER or PEM files) for B-LT, for an office
+    /// whose certificates' services cannot be reached.
+    pub revocation: Vec<PathBuf>,
+}
+
+/// The PAdES baseline levels: B-B signed; B-T with a timestamp; B-LT with
+/// the validation data (certificates, CRLs, OCSP) embedded; B-LTA with a
+/// document timestamp over all of it, for archives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SignatureLevel {
+    BB,
+    BT,
+    BLt,
+    BLta,
+}
+
+impl SignatureLevel {
+    pub const NAMES: [&'static str; 4] = ["b-b", "b-t", "b-lt", "b-lta"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "b-b" => Some(Self::BB),
+            "b-t" => Some(Self::BT),
+            "b-lt" => Some(Self::BLt),
+            "b-lta" => Some(Self::BLta),
+            _ => None,
+        }
+    }
+
+    /// As PAdES writes it: `B-LTA`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BB => "B-B",
+            Self::BT => "B-T",
+            Self::BLt => "B-LT",
+            Self::BLta => "B-LTA",
+        }
+    }
 }
 
 const CODE: &str = "config";
@@ -79,6 +120,8 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("signing.signatory", "signatory = \"press\""),
     ("signing.timestamp-url", "timestamp-url = \"http://timestamp.example.org\""),
     ("signing.countersignatures", "countersignatures = 1"),
+    ("signing.level", "level = \"b-lta\""),
+    ("signing.revocation", "revocation = [\"keys/ca.crl\"]"),
     (
         "signing.pkcs11",
         "pkcs11 = { module = \"/usr/lib/softhsm/libsofthsm2.so\", token = \"Press Office\", key-label = \"press-officer\" }",
@@ -101,6 +144,8 @@ const SIGNING: &[&str] = &[
     "signatory",
     "timestamp-url",
     "countersignatures",
+    "level",
+    "revocation",
 ];
 const PKCS11: &[&str] = &["module", "token", "key-label"];
 
@@ -199,6 +244,30 @@ impl Config {
                 countersignatures: table
                     .count("countersignatures", 9)
                     .map_or(0, Spanned::into_inner),
+                level: table.string("level", false).and_then(|level| {
+                    let span = level.span();
+                    match SignatureLevel::parse(level.get_ref()) {
+                        Some(parsed) => Some(Spanned::new(span, parsed)),
+                        None => {
+                            table.error_at(
+                                span,
+                                format!(
+                                    "`signing.level` must be one of {}, not \"{}\"",
+                                    SignatureLevel::NAMES.join(", "),
+                                    level.get_ref()
+                                ),
+                                Some("for example: level = \"b-lta\""),
+                            );
+                            None
+                        }
+                    }
+                }),
+                revocation: table
+                    .strings("revocation", false)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| PathBuf::from(p.into_inner()))
+                    .collect(),
             };
             fields.absorb(table.finish(SIGNING));
             signing
@@ -282,6 +351,17 @@ impl Config {
                     Some("use lowercase letters, digits and `-`"),
                 );
             }
+        }
+        if let Some(signing) = &self.signing
+            && let Some(level) = &signing.level
+            && *level.get_ref() >= SignatureLevel::BT
+            && signing.timestamp_url.is_none()
+        {
+            error(
+                format!("level {} needs a timestamp authority", level.get_ref().name()),
+                level.span(),
+                Some("add timestamp-url = \"http://…\" to [signing], or ask for level = \"b-b\""),
+            );
         }
         if let Some(signatory) = self.signing.as_ref().and_then(|s| s.signatory.as_ref())
             && !self.contacts.contains_key(signatory.get_ref())

@@ -7,7 +7,7 @@ mod pkcs11;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use config::{Config, Contact, Office, SigningConfig};
+pub use config::{Config, Contact, Office, SignatureLevel, SigningConfig};
 pub use pkcs11::TokenConfig;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};

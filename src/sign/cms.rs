@@ -88,8 +88,8 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
         signed_attrs: Some(signed_attrs),
         signature_algorithm: signer.key.algorithm(),
         unsigned_attrs: match &signer.timestamp_url {
-            // B-T: a timestamp over the signature value, from the authority.
-            Some(url) => {
+            // B-T and up: a timestamp over the signature value, from the authority.
+            Some(url) if signer.level >= crate::project::SignatureLevel::BT => {
                 let token = super::timestamp::token(url, &signature)?;
                 let attr = Attribute {
                     oid: super::timestamp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
@@ -97,7 +97,7 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
                 };
                 Some(SetOfVec::try_from(vec![attr]).map_err(asn1)?)
             }
-            None => None,
+            _ => None,
         },
         signature: OctetString::new(signature).map_err(asn1)?,
     };
@@ -123,6 +123,36 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
         content: Any::encode_from(&signed_data).map_err(asn1)?,
     };
     content_info.to_der().map_err(asn1)
+}
+
+/// The certificates inside the signature timestamp tokens of a CMS
+/// signature (the timestamp authority's), for their validation data.
+pub fn timestamp_certificates(der: &[u8]) -> Vec<Certificate> {
+    let tokens = || -> Option<Vec<Any>> {
+        let mut reader = der::SliceReader::new(der).ok()?;
+        let info: ContentInfo = der::Decode::decode(&mut reader).ok()?;
+        let signed: SignedData = info.content.decode_as().ok()?;
+        let tokens = signed
+            .signer_infos
+            .0
+            .iter()
+            .flat_map(|si| si.unsigned_attrs.iter().flat_map(|attrs| attrs.iter()))
+            .filter(|a| a.oid == super::timestamp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
+            .flat_map(|a| a.values.iter().cloned())
+            .collect();
+        Some(tokens)
+    };
+    tokens()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|token| token.decode_as::<ContentInfo>().ok())
+        .filter_map(|info| info.content.decode_as::<SignedData>().ok())
+        .flat_map(|signed| signed.certificates.map(|set| set.0.into_vec()).unwrap_or_default())
+        .filter_map(|choice| match choice {
+            CertificateChoices::Certificate(cert) => Some(cert),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether the signed signingCertificateV2 attribute names `signer`: its

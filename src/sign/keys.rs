@@ -204,6 +204,10 @@ pub struct Signer {
     pub timestamp_url: Option<String>,
     /// Empty fields the first signature keeps for later signers.
     pub countersignatures: u32,
+    /// The PAdES level signatures are made at.
+    pub level: crate::project::SignatureLevel,
+    /// CRLs and OCSP responses read from the files `[signing]` names.
+    pub revocation: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -265,9 +269,36 @@ impl Signer {
             signatory: config.signatory.as_ref().map(|s| s.get_ref().clone()),
             timestamp_url: config.timestamp_url.clone(),
             countersignatures: config.countersignatures,
+            level: config.level.as_ref().map(|l| *l.get_ref()).unwrap_or(
+                if config.timestamp_url.is_some() {
+                    crate::project::SignatureLevel::BT
+                } else {
+                    crate::project::SignatureLevel::BB
+                },
+            ),
+            revocation: config
+                .revocation
+                .iter()
+                .map(|path| {
+                    let path = root.join(path);
+                    std::fs::read(&path).map_err(|source| SignError::Io { path, source })
+                })
+                .collect::<Result<_, _>>()?,
         };
         signer.check(now_unix)?;
         Ok(signer)
+    }
+
+    /// Signs at `level` instead of what `[signing]` says (`--level`).
+    pub fn set_level(&mut self, level: crate::project::SignatureLevel) -> Result<(), SignError> {
+        if level >= crate::project::SignatureLevel::BT && self.timestamp_url.is_none() {
+            return Err(SignError::Config(format!(
+                "level {} needs a timestamp authority: add timestamp-url to [signing]",
+                level.name()
+            )));
+        }
+        self.level = level;
+        Ok(())
     }
 
     /// The certificate's subject, e.g. `CN=Mahbuba Abdullaeva,O=…`.

@@ -7,6 +7,7 @@ pub mod cms;
 mod keys;
 mod path;
 mod pdf;
+mod revocation;
 mod timestamp;
 mod token;
 
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 
 use x509_cert::Certificate;
 
-pub use crate::project::SigningConfig;
+pub use crate::project::{SignatureLevel, SigningConfig};
 pub use keys::{PASSPHRASE_VAR, PIN_VAR, Signer, read_certificate};
 pub use pdf::{Changes, Tooltips};
 
@@ -38,6 +39,8 @@ pub enum SignError {
     Timestamp(String),
     #[error("{0}")]
     Token(String),
+    #[error("revocation data: {0}")]
+    Revocation(String),
     #[error(
         "the key is encrypted and no passphrase was given: set {PASSPHRASE_VAR} or run in a terminal"
     )]
@@ -120,7 +123,38 @@ pub fn sign_pdf(
         &prepared.bytes[range[2]..range[2] + range[3]],
     ]);
     let der = cms::sign(signer, &digest)?;
-    prepared.embed(&der)
+    let signed = prepared.embed(&der)?;
+    if signer.level < SignatureLevel::BLt {
+        return Ok(signed);
+    }
+    // B-LT: the validation data of the signer's chain and of the timestamp
+    // authority's, in the Document Security Store.
+    let mut certificates = vec![signer.certificate.clone()];
+    certificates.extend(signer.chain.iter().cloned());
+    certificates.extend(cms::timestamp_certificates(&der));
+    let data = revocation::gather(&certificates, &signer.revocation)?;
+    let certificates: Vec<Vec<u8>> = data
+        .certificates
+        .iter()
+        .map(der::Encode::to_der)
+        .collect::<Result<_, _>>()
+        .map_err(|e| SignError::Asn1(e.to_string()))?;
+    let with_dss = pdf::add_dss(signed, &certificates, &data.crls, &data.ocsps)?;
+    if signer.level < SignatureLevel::BLta {
+        return Ok(with_dss);
+    }
+    // B-LTA: a document timestamp over all of it.
+    let url = signer.timestamp_url.as_deref().ok_or_else(|| {
+        SignError::Config("level B-LTA needs a timestamp authority (timestamp-url)".into())
+    })?;
+    let mut prepared = pdf::prepare_document_timestamp(with_dss)?;
+    let range = prepared.fix_byte_range()?;
+    let imprint = algorithms::DigestAlgorithm::Sha256.digest(&[
+        &prepared.bytes[range[0]..range[0] + range[1]],
+        &prepared.bytes[range[2]..range[2] + range[3]],
+    ]);
+    let token = timestamp::token_for(url, &imprint)?;
+    prepared.embed(&der::Encode::to_der(&token).map_err(|e| SignError::Asn1(e.to_string()))?)
 }
 
 /// The language a PDF declares (its catalog's `/Lang`), if it reads.

@@ -53,13 +53,14 @@ fn asn1(err: der::Error) -> SignError {
     SignError::Timestamp(format!("malformed timestamp data: {err}"))
 }
 
-/// The DER of a request for a timestamp over `signature`, with `nonce`.
-fn request(signature: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
+/// The DER of a request for a timestamp over data whose SHA-256 is
+/// `imprint`, with `nonce`.
+fn request(imprint: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
     let request = TimeStampReq {
         version: 1,
         message_imprint: MessageImprint {
             hash_algorithm: AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None },
-            hashed_message: OctetString::new(Sha256::digest(signature).to_vec()).map_err(asn1)?,
+            hashed_message: OctetString::new(imprint.to_vec()).map_err(asn1)?,
         },
         // A minimal positive INTEGER: Uint drops leading zeros itself.
         nonce: Some(Uint::new(nonce).map_err(asn1)?),
@@ -68,14 +69,20 @@ fn request(signature: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
     request.to_der().map_err(asn1)
 }
 
-/// Asks the authority at `url` for a timestamp token over `signature`.
+/// Asks the authority at `url` for a timestamp token over `signature` (B-T).
 pub fn token(url: &str, signature: &[u8]) -> Result<Any, SignError> {
+    token_for(url, &Sha256::digest(signature))
+}
+
+/// Asks the authority at `url` for a timestamp token over data whose
+/// SHA-256 is `imprint` (a document timestamp stamps the file's bytes).
+pub fn token_for(url: &str, imprint: &[u8]) -> Result<Any, SignError> {
     // A nonce from the operating system's random source, so a replayed
     // answer cannot pass for this one.
     let mut nonce = [0u8; 8];
     getrandom::fill(&mut nonce)
         .map_err(|e| SignError::Timestamp(format!("no random source for the nonce: {e}")))?;
-    let body = request(signature, &nonce)?;
+    let body = request(imprint, &nonce)?;
     let unreachable =
         |e: ureq::Error| SignError::Timestamp(format!("the timestamp authority at {url}: {e}"));
     let response = ureq::post(url)
@@ -97,16 +104,51 @@ pub fn token(url: &str, signature: &[u8]) -> Result<Any, SignError> {
     let token = response.time_stamp_token.ok_or_else(|| {
         SignError::Timestamp(format!("the timestamp authority at {url} sent no token"))
     })?;
-    check_token(&token, signature, &nonce).map_err(|why| {
+    check_token(&token, imprint, &nonce).map_err(|why| {
         SignError::Timestamp(format!("the timestamp authority at {url} sent a token {why}"))
     })?;
     Ok(token)
 }
 
-/// Whether `token` stamps `signature` (its message imprint is the SHA-256
-/// of the signature value) and answers this request (its nonce is
-/// `nonce`): an answer to another request, or a replayed one, is refused.
-fn check_token(token: &Any, signature: &[u8], nonce: &[u8]) -> Result<(), String> {
+/// Whether `token` stamps what was sent (its message imprint is `imprint`,
+/// a SHA-256) and answers this request (its nonce is `nonce`): an answer to
+/// another request, or a replayed one, is refused.
+fn check_token(token: &Any, imprint_sent: &[u8], nonce: &[u8]) -> Result<(), String> {
+    let info = read_token(token)?;
+    if info.imprint_algorithm != ID_SHA256 || info.imprint != imprint_sent {
+        return Err("for other data than this signature".into());
+    }
+    let sent = Uint::new(nonce).map_err(|e| format!("that cannot be read ({e})"))?;
+    match info.nonce {
+        Some(got) if got == sent => Ok(()),
+        _ => {
+            Err("that does not answer this request (its nonce differs: a replayed answer?)".into())
+        }
+    }
+}
+
+/// What a timestamp token's TSTInfo says.
+pub struct TokenInfo {
+    pub imprint_algorithm: ObjectIdentifier,
+    pub imprint: Vec<u8>,
+    pub nonce: Option<Uint>,
+    /// genTime, in seconds since 1970.
+    pub time: i64,
+    /// The TSTInfo's DER, which the token's SignerInfo signs.
+    pub content: Vec<u8>,
+}
+
+/// `YYYYMMDDHHMMSS[.f…]Z` as seconds since 1970 (a PDF date's digits).
+fn generalized_time(text: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(text).ok()?;
+    if !text.ends_with('Z') || text.len() < 15 {
+        return None;
+    }
+    crate::date::Timestamp::from_pdf_date(text).map(|t| t.0)
+}
+
+/// Reads the TSTInfo inside a timestamp token (a CMS ContentInfo).
+pub fn read_token(token: &Any) -> Result<TokenInfo, String> {
     use cms::content_info::ContentInfo;
     use cms::signed_data::SignedData;
     let unreadable = |e: der::Error| format!("that cannot be read ({e})");
@@ -121,29 +163,25 @@ fn check_token(token: &Any, signature: &[u8], nonce: &[u8]) -> Result<(), String
     let _version = Any::decode(&mut fields).map_err(unreadable)?;
     let _policy = Any::decode(&mut fields).map_err(unreadable)?;
     let imprint = MessageImprint::decode(&mut fields).map_err(unreadable)?;
-    let mut found_nonce = None;
+    let _serial = Any::decode(&mut fields).map_err(unreadable)?;
+    // Read by hand: many authorities add fractions of a second, which DER's
+    // GeneralizedTime type refuses.
+    let time = Any::decode(&mut fields).map_err(unreadable)?;
+    let time = generalized_time(time.value()).ok_or("with an unreadable genTime")?;
+    let mut nonce = None;
     while !der::Reader::is_finished(&fields) {
         let field = Any::decode(&mut fields).map_err(unreadable)?;
-        let is_integer = der::Tagged::tag(&field) == der::Tag::Integer;
-        if is_integer && found_nonce.is_none() {
-            // The first INTEGER after the imprint is the serial number.
-            found_nonce = Some(None);
-        } else if is_integer {
-            found_nonce = Some(Some(field.decode_as::<Uint>().map_err(unreadable)?));
+        if der::Tagged::tag(&field) == der::Tag::Integer {
+            nonce = Some(field.decode_as::<Uint>().map_err(unreadable)?);
         }
     }
-    if imprint.hash_algorithm.oid != ID_SHA256
-        || imprint.hashed_message.as_bytes() != Sha256::digest(signature).as_slice()
-    {
-        return Err("for other data than this signature".into());
-    }
-    let sent = Uint::new(nonce).map_err(unreadable)?;
-    match found_nonce.flatten() {
-        Some(got) if got == sent => Ok(()),
-        _ => {
-            Err("that does not answer this request (its nonce differs: a replayed answer?)".into())
-        }
-    }
+    Ok(TokenInfo {
+        imprint_algorithm: imprint.hash_algorithm.oid,
+        imprint: imprint.hashed_message.as_bytes().to_vec(),
+        nonce,
+        time,
+        content: octets.as_bytes().to_vec(),
+    })
 }
 
 #[cfg(test)]
@@ -152,7 +190,7 @@ mod tests {
 
     #[test]
     fn requests_carry_sha256_of_the_signature_and_a_minimal_nonce() {
-        let der = request(b"signature", &[0, 0, 0x7f, 1]).unwrap();
+        let der = request(&Sha256::digest(b"signature"), &[0, 0, 0x7f, 1]).unwrap();
         let parsed = TimeStampReq::from_der(&der).unwrap();
         assert_eq!(parsed.version, 1);
         assert_eq!(

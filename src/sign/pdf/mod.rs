@@ -3,12 +3,14 @@
 //! covers; finding signatures again, and what changed after each.
 
 pub mod changes;
+mod later;
 mod read;
 mod tag;
 
 use lopdf::{Document, IncrementalDocument, Object, StringFormat, dictionary};
 
 pub use changes::Changes;
+pub use later::{add_dss, prepare_document_timestamp};
 pub use read::{Found, read};
 
 use super::SignError;
@@ -139,13 +141,17 @@ pub fn prepare(
 
     let mut bytes = Vec::with_capacity(original.len() + RESERVED * 2 + 4096);
     update.save_to(&mut bytes).map_err(|e| SignError::Pdf(e.to_string()))?;
+    placeholders(bytes, original.len(), b"ETSI.CAdES.detached")
+}
 
-    let tail = original.len();
-    // Look inside our signature dictionary only (a page has /Contents too).
+/// Where the update written after `tail` holds its signature dictionary's
+/// `/Contents` and `/ByteRange` placeholders: inside the dictionary whose
+/// SubFilter is `marker` (a page has /Contents too).
+fn placeholders(bytes: Vec<u8>, tail: usize, marker: &[u8]) -> Result<Prepared, SignError> {
     // lopdf writes `/Contents<…>` and `/ByteRange[…]`; other writers put a
     // space in between: accept both.
     let sig_at = tail
-        + find(&bytes[tail..], b"ETSI.CAdES.detached")
+        + find(&bytes[tail..], marker)
             .ok_or_else(|| SignError::Pdf("the signature dictionary was not written".into()))?;
     let after = |key: &[u8], open: u8| {
         let at = sig_at + find(&bytes[sig_at..], key)? + key.len();
