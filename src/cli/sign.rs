@@ -9,7 +9,7 @@ use pressroom::date::Timestamp;
 use pressroom::diag::{Diagnostic, Diagnostics};
 use pressroom::l10n::{Catalog, DateFormat};
 use pressroom::project::Project;
-use pressroom::sign::{Changes, Signing, Tooltips};
+use pressroom::sign::{Changes, RevocationStatus, Signing, Tooltips};
 
 use super::report::Reporter;
 
@@ -164,11 +164,27 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
         }
         for (i, v) in found.iter().enumerate() {
             let yes = |b: bool| if b { "yes" } else { "NO" };
-            println!("  signature {} ({}): {}", i + 1, v.field, v.signer);
-            println!(
-                "    signed at:          {}",
-                v.signing_time.as_deref().unwrap_or("(not stated)")
-            );
+            let what = if v.document_timestamp { "document timestamp" } else { "signature" };
+            println!("  {what} {} ({}): {}", i + 1, v.field, v.signer);
+            if let Some(level) = v.level {
+                println!("    level:              {}", level.name());
+            }
+            match v.timestamp {
+                Some((time, intact)) => println!(
+                    "    {}{}{}",
+                    if v.document_timestamp {
+                        "stamped at:         "
+                    } else {
+                        "timestamp:          "
+                    },
+                    utc(time),
+                    if intact { "" } else { " (the token does NOT verify)" }
+                ),
+                None => println!(
+                    "    signed at:          {} (as the signer states; no timestamp)",
+                    v.signing_time.as_deref().unwrap_or("(not stated)")
+                ),
+            }
             println!("    digest matches:     {}", yes(v.digest_matches && v.range_well_formed));
             println!("    signature valid:    {}", yes(v.signature_valid));
             println!("    covers whole file:  {}", yes(v.covers_whole_file));
@@ -178,7 +194,29 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
                     v.changes.describe(),
                     v.changed.join(", ")
                 ),
+                Changes::Metadata => println!(
+                    "    changed since:      {} ({})",
+                    v.changes.describe(),
+                    v.changed.join(", ")
+                ),
                 other => println!("    changed since:      {}", other.describe()),
+            }
+            match &v.revocation {
+                RevocationStatus::Good { by } => {
+                    println!("    revocation:         not revoked ({by} embedded)")
+                }
+                RevocationStatus::Revoked { at, by, .. } => println!(
+                    "    revocation:         REVOKED on {at} ({by} embedded){}",
+                    if v.revoked_before_signing() {
+                        ", before it was signed"
+                    } else {
+                        ", after it was signed"
+                    }
+                ),
+                RevocationStatus::Unknown if !v.document_timestamp => {
+                    println!("    revocation:         no revocation data embedded")
+                }
+                RevocationStatus::Unknown => {}
             }
             if let Some(trusted) = v.trusted {
                 match &v.untrusted_because {
@@ -190,4 +228,13 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
         }
     }
     if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Seconds since 1970 as `2026-11-29 03:23:57 UTC`.
+fn utc(seconds: i64) -> String {
+    let (date, hour, minute, second) = Timestamp(seconds).utc();
+    format!(
+        "{:04}-{:02}-{:02} {hour:02}:{minute:02}:{second:02} UTC",
+        date.year, date.month, date.day
+    )
 }

@@ -22,6 +22,8 @@ use super::keys::Signer;
 
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+const ID_SIGNING_CERTIFICATE_V1: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.12");
 
 /// ESSCertIDv2 (RFC 5035). pressroom writes only the hash (SHA-256, the
 /// default); others may name the hash algorithm and the issuer and serial.
@@ -192,7 +194,14 @@ pub struct Checked {
 /// signs (`signed`, the byte ranges in order; empty when they are not
 /// well formed), by the digest and signature algorithms it names.
 pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
-    // /Contents is zero-padded after the DER: read one element only.
+    let (signed_data, certificates) = read_signed_data(der)?;
+    check_signers(&signed_data, certificates, signed, false)
+}
+
+/// The SignedData of a ContentInfo (a signature, or a timestamp token) and
+/// the certificates it carries. `/Contents` is zero-padded after the DER:
+/// one element is read.
+pub(super) fn read_signed_data(der: &[u8]) -> Result<(SignedData, Vec<Certificate>), SignError> {
     let mut reader = der::SliceReader::new(der).map_err(asn1)?;
     let content_info: ContentInfo = der::Decode::decode(&mut reader).map_err(asn1)?;
     if content_info.content_type != ID_SIGNED_DATA {
@@ -208,14 +217,25 @@ pub fn check(der: &[u8], signed: &[&[u8]]) -> Result<Checked, SignError> {
             _ => None,
         })
         .collect();
+    Ok((signed_data, certificates))
+}
+
+/// Checks every SignerInfo of `signed_data` against `content` (the bytes
+/// whose digest the messageDigest attribute holds).
+pub(super) fn check_signers(
+    signed_data: &SignedData,
+    certificates: Vec<Certificate>,
+    content: &[&[u8]],
+    timestamp_token: bool,
+) -> Result<Checked, SignError> {
     // Every SignerInfo must hold, not only the first: a second one that
     // does not verify is a broken signature, not an extra.
     let mut infos = signed_data.signer_infos.0.iter();
     let first =
         infos.next().ok_or_else(|| SignError::Asn1("the signature has no signer".into()))?;
-    let mut checked = check_signer(first, &certificates, signed)?;
+    let mut checked = check_signer(first, &certificates, content, timestamp_token)?;
     for info in infos {
-        let other = check_signer(info, &certificates, signed)?;
+        let other = check_signer(info, &certificates, content, timestamp_token)?;
         checked.digest_matches &= other.digest_matches;
         checked.signature_valid &= other.signature_valid;
     }
@@ -239,6 +259,7 @@ fn check_signer(
     signer_info: &SignerInfo,
     certificates: &[Certificate],
     signed: &[&[u8]],
+    timestamp_token: bool,
 ) -> Result<SignerChecked, SignError> {
     let SignerIdentifier::IssuerAndSerialNumber(sid) = &signer_info.sid else {
         return Err(SignError::Asn1("the signer is not named by issuer and serial".into()));
@@ -267,7 +288,11 @@ fn check_signer(
     let digest = digest_algorithm.digest(signed);
     let digest_matches =
         !signed.is_empty() && message_digest.is_some_and(|d| d.as_bytes() == digest);
-    let signature_valid = names_signer(attrs.as_slice(), &signer)
+    // A timestamp token may name its signer with the older ESS
+    // signingCertificate (SHA-1); a PAdES signature must use version 2.
+    let names = names_signer(attrs.as_slice(), &signer)
+        || (timestamp_token && attrs.iter().any(|a| a.oid == ID_SIGNING_CERTIFICATE_V1));
+    let signature_valid = names
         && super::algorithms::verify(
             &signer,
             &signer_info.signature_algorithm,

@@ -8,16 +8,18 @@ mod keys;
 mod path;
 mod pdf;
 mod revocation;
+mod stamps;
 mod timestamp;
 mod token;
+mod verify;
 
 use std::path::PathBuf;
-
-use x509_cert::Certificate;
 
 pub use crate::project::{SignatureLevel, SigningConfig};
 pub use keys::{PASSPHRASE_VAR, PIN_VAR, Signer, read_certificate};
 pub use pdf::{Changes, Tooltips};
+pub use revocation::Status as RevocationStatus;
+pub use verify::{Verification, verify_pdf};
 
 use crate::diag::Diagnostic;
 
@@ -162,123 +164,4 @@ pub fn language(bytes: &[u8]) -> Option<String> {
     let doc = lopdf::Document::load_mem(bytes).ok()?;
     let lang = doc.catalog().ok()?.get(b"Lang").ok()?.as_str().ok()?;
     Some(String::from_utf8_lossy(lang).trim().to_owned())
-}
-
-/// One signature's verdict.
-#[derive(Debug, Clone)]
-pub struct Verification {
-    /// The signature field's name.
-    pub field: String,
-    pub signer: String,
-    pub signing_time: Option<String>,
-    /// The signed ranges run to the end of the file: nothing was appended.
-    pub covers_whole_file: bool,
-    /// The signed ranges start at byte 0 and leave out exactly this
-    /// signature's /Contents string.
-    pub range_well_formed: bool,
-    pub digest_matches: bool,
-    /// Every SignerInfo's signature verifies with its certificate, which the
-    /// signingCertificateV2 attribute names.
-    pub signature_valid: bool,
-    /// What later incremental updates changed, and the objects that did it
-    /// when that is more than later signatures.
-    pub changes: Changes,
-    pub changed: Vec<String>,
-    /// Whether the chain reaches a trusted certificate (`None`: none given).
-    pub trusted: Option<bool>,
-    /// Why it does not, when it does not: the check that failed.
-    pub untrusted_because: Option<String>,
-}
-
-impl Verification {
-    pub fn intact(&self) -> bool {
-        self.range_well_formed && self.digest_matches && self.signature_valid
-    }
-
-    /// Whether this signature holds: intact, not untrusted, and what was
-    /// added after it leaves the content as signed.
-    pub fn holds(&self) -> bool {
-        self.intact() && self.trusted != Some(false) && self.changes < Changes::Content
-    }
-}
-
-/// Checks every signature in `bytes`, in the order they were made. An
-/// empty list means unsigned; an error, a file that is not a readable PDF.
-pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Result<Vec<Verification>, SignError> {
-    let (now, found) = pdf::read(bytes)?;
-    Ok(found.into_iter().map(|found| verify_one(bytes, &now, found, trust)).collect())
-}
-
-fn verify_one(
-    bytes: &[u8],
-    now: &lopdf::Document,
-    found: pdf::Found,
-    trust: &[Certificate],
-) -> Verification {
-    let [a, b, c, d] = found.byte_range;
-    let in_bounds = b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
-    let range_well_formed = a == 0 && b < c && in_bounds && found.gap_is_contents;
-    let covers_whole_file = in_bounds && c + d == bytes.len();
-    // The revision this signature covers, against the file as it is now.
-    let (changes, changed) = if covers_whole_file {
-        (Changes::Nothing, Vec::new())
-    } else if in_bounds {
-        match lopdf::Document::load_mem(&bytes[..c + d]) {
-            // Bytes no update accounts for (no new cross-reference) change
-            // nothing a reader shows today, but another reader may read them.
-            Ok(signed) => match pdf::changes::between(&signed, now) {
-                (Changes::Nothing, _)
-                    if !bytes[c + d..].iter().all(|b| b.is_ascii_whitespace() || *b == 0) =>
-                {
-                    (Changes::Content, vec!["bytes were appended outside any PDF update".into()])
-                }
-                found => found,
-            },
-            Err(_) => (Changes::Content, vec!["the signed revision cannot be read".into()]),
-        }
-    } else {
-        (Changes::Content, vec!["the byte range runs past the end of the file".into()])
-    };
-    // What the signature covers; its digest algorithm is its own.
-    let signed: Vec<&[u8]> =
-        if range_well_formed { vec![&bytes[..b], &bytes[c..c + d]] } else { Vec::new() };
-    let base = Verification {
-        field: found.field,
-        signer: String::new(),
-        signing_time: found.signing_time,
-        covers_whole_file,
-        range_well_formed,
-        digest_matches: false,
-        signature_valid: false,
-        changes,
-        changed,
-        trusted: None,
-        untrusted_because: None,
-    };
-    match cms::check(&found.contents, &signed) {
-        Ok(checked) => {
-            // Certificates must be valid when it was signed (as the
-            // signature says; now, if it does not say).
-            let at = base
-                .signing_time
-                .as_deref()
-                .and_then(crate::date::Timestamp::from_pdf_date)
-                .unwrap_or_else(crate::date::Timestamp::clock);
-            let path = (!trust.is_empty())
-                .then(|| path::validate(&checked.signer, &checked.certificates, trust, at.0));
-            Verification {
-                signer: checked.signer.tbs_certificate.subject.to_string(),
-                digest_matches: checked.digest_matches,
-                signature_valid: checked.signature_valid,
-                trusted: path.as_ref().map(Result::is_ok),
-                untrusted_because: path.and_then(Result::err),
-                ..base
-            }
-        }
-        Err(err) => Verification {
-            signer: format!("(unreadable signature: {err})"),
-            trusted: (!trust.is_empty()).then_some(false),
-            ..base
-        },
-    }
 }

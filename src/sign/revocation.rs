@@ -62,8 +62,10 @@ pub fn gather(
             continue; // a root: trusted as itself
         }
         let issuer = certificates.iter().find(|c| c.tbs_certificate.subject == tbs.issuer);
-        if !matches!(status(certificate, issuer, &data.crls, &data.ocsps), Status::Unknown) {
-            continue;
+        match status(certificate, issuer, &data.crls, &data.ocsps) {
+            Status::Good { .. } => continue,
+            Status::Revoked { at, by, .. } => return Err(revoked(&tbs.subject, &at, by)),
+            Status::Unknown => {}
         }
         // Both kinds when the certificate names both: validators differ in
         // which they take (pyHanko's AdES validation reads the CRL).
@@ -83,6 +85,10 @@ pub fn gather(
                 Err(why) => tried.push(format!("{url}: {why}")),
             }
         }
+        if let Status::Revoked { at, by, .. } = status(certificate, issuer, &data.crls, &data.ocsps)
+        {
+            return Err(revoked(&tbs.subject, &at, by));
+        }
         if matches!(status(certificate, issuer, &data.crls, &data.ocsps), Status::Unknown) {
             let why = if tried.is_empty() {
                 "its certificate names no OCSP responder or CRL".to_owned()
@@ -96,6 +102,12 @@ pub fn gather(
         }
     }
     Ok(data)
+}
+
+fn revoked(subject: &x509_cert::name::Name, at: &str, by: &str) -> SignError {
+    SignError::Revocation(format!(
+        "{subject} was revoked on {at} (its issuer's {by} says so): nothing was signed"
+    ))
 }
 
 /// A certificate's revocation status as the data at hand says.

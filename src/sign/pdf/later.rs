@@ -90,3 +90,34 @@ pub fn prepare_document_timestamp(original: Vec<u8>) -> Result<Prepared, SignErr
     update.save_to(&mut bytes).map_err(|e| SignError::Pdf(e.to_string()))?;
     placeholders(bytes, tail, b"ETSI.RFC3161")
 }
+
+/// What a Document Security Store holds (DER each).
+#[derive(Debug, Default, Clone)]
+pub struct Dss {
+    pub certificates: Vec<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
+    pub ocsps: Vec<Vec<u8>>,
+}
+
+/// The DSS of `doc`'s catalog, streams decompressed; `None` without one.
+pub fn read_dss(doc: &Document) -> Option<Dss> {
+    let catalog = doc.catalog().ok()?;
+    let (_, dss) = doc.dereference(catalog.get(b"DSS").ok()?).ok()?;
+    let dss = dss.as_dict().ok()?;
+    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+        let Some(Ok((_, Object::Array(items)))) = dss.get(key).ok().map(|a| doc.dereference(a))
+        else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match doc.dereference(item).ok()?.1 {
+                Object::Stream(stream) => {
+                    Some(stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    Some(Dss { certificates: streams(b"Certs"), crls: streams(b"CRLs"), ocsps: streams(b"OCSPs") })
+}

@@ -10,7 +10,7 @@ mod tag;
 use lopdf::{Document, IncrementalDocument, Object, StringFormat, dictionary};
 
 pub use changes::Changes;
-pub use later::{add_dss, prepare_document_timestamp};
+pub use later::{Dss, add_dss, prepare_document_timestamp, read_dss};
 pub use read::{Found, read};
 
 use super::SignError;

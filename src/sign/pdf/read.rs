@@ -19,6 +19,9 @@ pub struct Found {
     /// The gap in the byte range is exactly this signature's `/Contents`
     /// hex string, inside its own signature dictionary.
     pub gap_is_contents: bool,
+    /// A document timestamp (`/Type /DocTimeStamp`, `ETSI.RFC3161`), not a
+    /// signature.
+    pub document_timestamp: bool,
 }
 
 /// The PDF as a document, and every signature in it, in the order they
@@ -98,7 +101,10 @@ fn signature(doc: &Document, bytes: &[u8], field: String, id: ObjectId) -> Optio
     let contents = dict.get(b"Contents").and_then(Object::as_str).ok()?.to_vec();
     let signing_time = dict.get(b"M").and_then(Object::as_str).ok().map(text);
     let gap_is_contents = gap_is_contents(doc, bytes, id, byte_range, &contents);
-    Some(Found { field, byte_range, contents, signing_time, gap_is_contents })
+    let name = |key: &[u8]| dict.get(key).and_then(Object::as_name).ok();
+    let document_timestamp =
+        name(b"Type") == Some(b"DocTimeStamp") || name(b"SubFilter") == Some(b"ETSI.RFC3161");
+    Some(Found { field, byte_range, contents, signing_time, gap_is_contents, document_timestamp })
 }
 
 /// Whether the bytes left out of the range are `<…>`, the hex string
