@@ -107,7 +107,12 @@ pub fn build(
         (Mode::Final, Some(_)) => Kind::Signed,
         _ => Kind::Draft,
     };
-    let signer = options.signing.as_ref().map(|s| s.signer.subject());
+    // Who signs and at which level: a signed PDF at another level (or by
+    // another signer) is not the one asked for.
+    let signer = options
+        .signing
+        .as_ref()
+        .map(|s| format!("{} {}", s.signer.subject(), s.signer.level.name()));
     let flags = crate::freshness::flags(
         kind,
         signer.as_deref(),

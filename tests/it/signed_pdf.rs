@@ -211,3 +211,34 @@ fn a_missing_token_module_is_a_clear_error_and_nothing_is_written() {
     assert!(run.stderr().contains("the PKCS#11 URI lacks module-path, object"), "{}", run.stderr());
     assert!(run.stderr().contains("pressroom.toml:"), "located: {}", run.stderr());
 }
+
+#[test]
+fn levels_above_b_b_need_a_timestamp_authority_and_verify_names_the_level() {
+    // In [signing]: a located config error.
+    let project = signing_project(&format!("{GOOD}level = \"b-lta\"\n"));
+    let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);
+    run.failure();
+    assert!(run.stderr().contains("level B-LTA needs a timestamp authority"), "{}", run.stderr());
+    assert!(run.stderr().contains("pressroom.toml:"), "located: {}", run.stderr());
+    let project = signing_project(&format!("{GOOD}level = \"b-ltv\"\n"));
+    let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);
+    run.failure();
+    assert!(run.stderr().contains("must be one of b-b, b-t, b-lt, b-lta"), "{}", run.stderr());
+
+    // On the command line: refused before anything is signed.
+    let project = signing_project(GOOD);
+    let run = project.run(&["build", "--sign", "--level", "b-lt", REFERENCE, "--lang", "en"]);
+    run.failure();
+    assert!(run.stderr().contains("level B-LT needs a timestamp authority"), "{}", run.stderr());
+    assert!(!project.file(&format!("out/{REFERENCE}.en.pdf")).exists());
+    assert_eq!(project.run(&["build", "--level", "b-t"]).code(), 2, "--level needs --sign");
+
+    // What verify says of a B-B signature.
+    project.run(&["build", "--sign", "--level", "b-b", REFERENCE, "--lang", "en"]).success();
+    let run = verify(&project, &project.file(&format!("out/{REFERENCE}.en.pdf")));
+    run.success();
+    let out = run.stdout();
+    assert!(out.contains("    level:              B-B\n"), "{out}");
+    assert!(out.contains("(as the signer states; no timestamp)"), "{out}");
+    assert!(out.contains("revocation:         no revocation data embedded"), "{out}");
+}

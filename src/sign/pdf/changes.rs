@@ -86,29 +86,25 @@ impl Context<'_> {
     fn changed(&self, id: ObjectId, before: &Object, after: &Object) -> Changes {
         // The bookkeeping a later signer's tool does (pyHanko stamps the
         // modification date and itself as producer) is not a content change.
-        if self.new.trailer.get(b"Info").ok() == Some(&Object::Reference(id)) {
-            if let (Ok(old), Ok(new)) = (before.as_dict(), after.as_dict()) {
-                // Strings compare by their words: a tool may re-encode them.
-                let words = |o: Option<&Object>| o.map(|o| lopdf::decode_text_string(o).ok());
-                return self.keys(old, new, |key, a, b| match key {
-                    b"ModDate" | b"Producer" => Changes::Signatures,
-                    _ if words(a) == words(b) && words(a).flatten().is_some() => Changes::Nothing,
-                    _ => Changes::Metadata,
-                });
-            }
+        if self.new.trailer.get(b"Info").ok() == Some(&Object::Reference(id))
+            && let (Ok(old), Ok(new)) = (before.as_dict(), after.as_dict())
+        {
+            // Strings compare by their words: a tool may re-encode them.
+            let words = |o: Option<&Object>| o.map(|o| lopdf::decode_text_string(o).ok());
+            return self.keys(old, new, |key, a, b| match key {
+                b"ModDate" | b"Producer" => Changes::Signatures,
+                _ if words(a) == words(b) && words(a).flatten().is_some() => Changes::Nothing,
+                _ => Changes::Metadata,
+            });
         }
-        if self.catalog_entry(b"Metadata") == Some(id) {
-            if let (Object::Stream(old), Object::Stream(new)) = (before, after) {
-                let text = |s: &lopdf::Stream| {
-                    let bytes = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
-                    without_bookkeeping(&String::from_utf8_lossy(&bytes))
-                };
-                return if text(old) == text(new) {
-                    Changes::Signatures
-                } else {
-                    Changes::Metadata
-                };
-            }
+        if self.catalog_entry(b"Metadata") == Some(id)
+            && let (Object::Stream(old), Object::Stream(new)) = (before, after)
+        {
+            let text = |s: &lopdf::Stream| {
+                let bytes = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
+                without_bookkeeping(&String::from_utf8_lossy(&bytes))
+            };
+            return if text(old) == text(new) { Changes::Signatures } else { Changes::Metadata };
         }
         let (Ok(old), Ok(new)) = (before.as_dict(), after.as_dict()) else {
             // Streams (page content, images, fonts) and arrays.
