@@ -8,6 +8,7 @@ mod keys;
 mod path;
 mod pdf;
 mod revocation;
+mod signing_key;
 mod stamps;
 mod timestamp;
 mod token;

@@ -6,6 +6,7 @@ pub mod changes;
 mod later;
 mod read;
 mod tag;
+mod xmp;
 
 use lopdf::{Document, IncrementalDocument, Object, StringFormat, dictionary};
 
