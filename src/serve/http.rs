@@ -39,7 +39,16 @@ struct Svg(Arc<PageImage>);
 
 impl AsRef<[u8]> for Svg {
     fn as_ref(&self) -> &[u8] {
-        self.0.svg.as_bytes()
+        self.0.svg().as_bytes()
+    }
+}
+
+/// A page's bitmap, served without copying it.
+struct Bitmap(Arc<PageImage>);
+
+impl AsRef<[u8]> for Bitmap {
+    fn as_ref(&self) -> &[u8] {
+        &self.0.bitmap
     }
 }
 
@@ -155,6 +164,12 @@ fn answer(route: Route, context: &Context) -> Reply {
         Route::Page(hash) => match preview.page(&hash) {
             Some(page) => {
                 reply(StatusCode::OK, "image/svg+xml", IMMUTABLE, Bytes::from_owner(Svg(page)))
+            }
+            None => not_found("No page has that hash (any more)."),
+        },
+        Route::Raster(hash) => match preview.page(&hash) {
+            Some(page) => {
+                reply(StatusCode::OK, "image/bmp", IMMUTABLE, Bytes::from_owner(Bitmap(page)))
             }
             None => not_found("No page has that hash (any more)."),
         },

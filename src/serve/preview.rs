@@ -187,6 +187,7 @@ impl Preview {
             .map(|p| {
                 json!({
                     "src": page_url(&p.hash),
+                    "raster": format!("/page/{}.bmp", p.hash),
                     "width": p.width,
                     "height": p.height,
                     "text": p.text,

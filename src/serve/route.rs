@@ -16,6 +16,8 @@ pub enum Route {
     Pdf { release: String, lang: String },
     /// `/page/<hash>.svg`: one page, by content.
     Page(String),
+    /// `/page/<hash>.bmp`: the same page as a bitmap, quick to show.
+    Raster(String),
     /// `/events` (the index) and `/release/<id>/events` (a release's page):
     /// server-sent events. A release's stream also says a tab shows it.
     Events(Option<String>),
@@ -47,9 +49,13 @@ pub fn route(url: &str) -> Option<Route> {
                 .then(|| Route::Pdf { release: (*id).to_owned(), lang: lang.to_owned() })
         }
         ["page", file] => {
-            let hash = file.strip_suffix(".svg")?;
+            let (hash, raster) = match file.strip_suffix(".svg") {
+                Some(hash) => (hash, false),
+                None => (file.strip_suffix(".bmp")?, true),
+            };
             let hex = hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-            hex.then(|| Route::Page(hash.to_ascii_lowercase()))
+            let hash = hash.to_ascii_lowercase();
+            hex.then_some(if raster { Route::Raster(hash) } else { Route::Page(hash) })
         }
         ["assets", name] => {
             ASSETS.iter().find(|(n, _, _)| n == name).map(|(n, _, _)| Route::Asset(n))
@@ -82,6 +88,10 @@ mod tests {
         assert_eq!(
             route(&format!("/page/{hash}.svg")),
             Some(Route::Page(hash.to_ascii_lowercase()))
+        );
+        assert_eq!(
+            route(&format!("/page/{hash}.bmp")),
+            Some(Route::Raster(hash.to_ascii_lowercase()))
         );
         assert_eq!(route("/assets/preview.js"), Some(Route::Asset("preview.js")));
     }

@@ -207,6 +207,17 @@ fn serves_the_index_the_release_its_pages_and_pdfs() {
         assert_eq!(svg.header("Content-Type"), Some("image/svg+xml"));
         assert!(svg.header("Cache-Control").unwrap().contains("immutable"));
         assert!(svg.text().starts_with("<svg"), "{src}");
+        // The same page as a bitmap, shown first after a change: a BMP a
+        // preview column wide (0.85 px/pt of A4), rows top-down.
+        let bmp = serve.get(&src.replace(".svg", ".bmp"));
+        assert_eq!(bmp.status, 200, "{src}");
+        assert_eq!(bmp.header("Content-Type"), Some("image/bmp"));
+        assert!(bmp.header("Cache-Control").unwrap().contains("immutable"));
+        assert!(bmp.body.starts_with(b"BM"), "{src}");
+        let width = i32::from_le_bytes(bmp.body[18..22].try_into().unwrap());
+        let height = i32::from_le_bytes(bmp.body[22..26].try_into().unwrap());
+        assert_eq!((width, height), (506, -716), "{src}");
+        assert_eq!(u32::from_le_bytes(bmp.body[2..6].try_into().unwrap()) as usize, bmp.body.len());
     }
     // The alternative text is the page's text, Tajik letters and all.
     assert!(html.contains("Иттиҳоди Аврупо"), "Tajik page text in alt");

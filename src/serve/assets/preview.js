@@ -110,11 +110,23 @@
     }
   }
 
-  async function showOutput(output) {
-    const column = languages.indexOf(output.lang);
-    if (column < 0) return;
-    outputs[output.lang] = output;
+  // An output's updates run one after another: a newer one waits for the
+  // one in progress (which stops early once it sees it is outdated), so two
+  // never work on the same figures at once.
+  const queues = {};
+  function showOutput(output) {
+    if (!output || languages.indexOf(output.lang) < 0) return Promise.resolve();
     const mine = (latest[output.lang] = (latest[output.lang] || 0) + 1);
+    const queued = (queues[output.lang] || Promise.resolve()).then(() =>
+      latest[output.lang] === mine ? show(output, mine) : undefined,
+    );
+    queues[output.lang] = queued.catch(() => {});
+    return queued;
+  }
+
+  async function show(output, mine) {
+    const column = languages.indexOf(output.lang);
+    outputs[output.lang] = output;
     const cell = head(output.lang);
     const link = cell && cell.querySelector('a.pdf');
     if (link) {
@@ -123,46 +135,82 @@
     }
     renderOverlay();
     while (rows().length < output.pages.length) addRow();
+    // Pages shown as a raster, to be sharpened once all are shown.
+    const sharpen = [];
     const swaps = rows().map(async (row, index) => {
       const figure = row.children[column];
       const page = output.pages[index];
-      const current = figure.querySelector('img');
+      // The page shown, not one still decoding for an older event (which
+      // will be dropped).
+      const current = figure.querySelector('img:not(.incoming)');
       if (!page) {
         if (current) current.remove();
         figure.classList.add('empty');
         return;
       }
-      if (current && current.getAttribute('src') === page.src) {
+      if (current && (current.dataset.page || current.getAttribute('src')) === page.src) {
         current.alt = page.text;
         return;
       }
-      // The new page is laid over the old one at its final size, so the
-      // browser decodes it once, at the size it is shown.
-      const image = new Image(Math.round(page.width), Math.round(page.height));
-      image.alt = page.text;
-      image.className = 'incoming';
-      figure.append(image);
-      image.src = page.src;
-      try {
-        await image.decode();
-      } catch (_) {
-        // Shown anyway: the browser draws what it can.
-      }
-      if (latest[output.lang] !== mine) {
-        image.remove();
-        return;
-      }
-      for (const old of [...figure.children]) if (old !== image) old.remove();
-      image.className = '';
-      figure.classList.remove('empty');
+      // A changed page is shown first as a raster, which the browser decodes
+      // in a few milliseconds, then sharpened: its SVG replaces it once
+      // decoded. Each is laid over the old one at its final size.
+      if (!page.raster) await swapIn(figure, page, page.src, mine, output.lang);
+      else if (await swapIn(figure, page, page.raster, mine, output.lang)) sharpen.push([figure, page]);
     });
     await Promise.all(swaps);
     if (latest[output.lang] !== mine) return;
     trimRows();
     // Recorded at the next frame: when the browser shows the new pages.
-    requestAnimationFrame(() =>
-      record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) }),
+    // Sharpening waits until that frame is painted: an SVG page decodes on
+    // the main thread for ~100 ms and would hold the frame back.
+    await new Promise((painted) =>
+      requestAnimationFrame(() => {
+        record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) });
+        setTimeout(painted, 0);
+      }),
     );
+    if (latest[output.lang] !== mine) return;
+    // The bitmap is drawn at about screen resolution: sharpen a page only
+    // where the screen has more pixels than it (a high-density display, a
+    // zoom), and only once saves pause, so the next change is not held up.
+    const blurred = sharpen.filter(([figure]) => {
+      const shown = figure.getBoundingClientRect().width * window.devicePixelRatio;
+      const image = figure.querySelector('img');
+      return image && shown > image.naturalWidth * 1.05;
+    });
+    if (blurred.length > 0) sharpenLater(blurred, mine, output.lang);
+  }
+
+  // Not awaited: the next update of this output need not wait for it.
+  async function sharpenLater(blurred, mine, lang) {
+    await new Promise((idle) => setTimeout(idle, 400));
+    if (latest[lang] !== mine) return;
+    await Promise.all(blurred.map(([figure, page]) => swapIn(figure, page, page.src, mine, lang)));
+  }
+
+  // Lays image `src` of `page` over what `figure` shows and, once decoded,
+  // removes the rest; false when a newer build came first.
+  async function swapIn(figure, page, src, mine, lang) {
+    const image = new Image(Math.round(page.width), Math.round(page.height));
+    image.alt = page.text;
+    image.dataset.page = page.src;
+    image.className = 'incoming';
+    figure.append(image);
+    image.src = src;
+    try {
+      await image.decode();
+    } catch (_) {
+      // Shown anyway: the browser draws what it can.
+    }
+    if (latest[lang] !== mine) {
+      image.remove();
+      return false;
+    }
+    for (const old of [...figure.children]) if (old !== image) old.remove();
+    image.className = '';
+    figure.classList.remove('empty');
+    return true;
   }
 
   async function resync() {
