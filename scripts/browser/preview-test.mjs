@@ -94,6 +94,24 @@ try {
   }));
   check(first.alt.includes('Сегодня в столице, Душанбе,'), 'the new Russian text appears');
   check(first.ok, 'the new page image decoded');
+
+  // A changed page comes first as a bitmap a column wide. A screen with
+  // twice the pixels (a second tab, device scale 2) swaps in the SVG once
+  // saves pause; the first tab, whose column the bitmap fills, keeps it.
+  const dense = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 2 });
+  await dense.goto(`${server.url}release/${REFERENCE}`);
+  await dense.waitForFunction(() => window.pressroom && window.pressroom.connected);
+  const shown = (src) =>
+    (document.querySelector('figure.page[data-lang="ru"] img:not(.incoming)')?.getAttribute('src') || '').endsWith(src);
+  saveByRename(ru, good.replace('Сегодня в Душанбе', 'Сегодня в городе Душанбе'));
+  await dense.waitForFunction(shown, '.bmp', { timeout: 20000 });
+  check(true, 'a changed page shows first as a bitmap');
+  const shownSrc = () => document.querySelector('figure.page[data-lang="ru"] img:not(.incoming)').getAttribute('src');
+  await dense.waitForFunction(shown, '.svg', { timeout: 5000 });
+  check(true, 'on a dense screen it is sharpened with its SVG once saves pause');
+  await page.waitForTimeout(1000);
+  check((await page.evaluate(shownSrc)).endsWith('.bmp'), 'where the bitmap fills the column it stays');
+  await dense.close();
   const scroll = await page.evaluate(() => window.scrollY);
   check(scroll === 400, `the scroll position is kept (${scroll})`);
   await page.screenshot({ path: join(artifacts, '3-fixed.png') });

@@ -15,8 +15,8 @@ use typst_layout::{Page, PagedDocument};
 /// One laid-out page as an SVG image, named by its content.
 #[derive(Debug, Clone)]
 pub struct PageImage {
-    /// The laid-out page's 128-bit hash, in hex: the page's URL, so a
-    /// browser fetches a page again only when it changed.
+    /// A 128-bit hash of the bitmap, in hex: the page's URL, so a browser
+    /// fetches a page again only when it looks different.
     pub hash: String,
     /// The laid-out page, drawn as SVG when a browser first asks for it:
     /// the preview shows the bitmap first, and often never needs more.
@@ -48,8 +48,7 @@ pub fn pages(document: &PagedDocument, before: &PageCache) -> (Vec<Arc<PageImage
         .par_iter()
         .map(|page| {
             let key = typst::utils::hash128(page);
-            let image =
-                before.get(&key).cloned().unwrap_or_else(|| Arc::new(page_image(key, page)));
+            let image = before.get(&key).cloned().unwrap_or_else(|| Arc::new(page_image(page)));
             (key, image)
         })
         .collect();
@@ -65,9 +64,7 @@ impl PageImage {
     }
 }
 
-fn page_image(key: u128, page: &Page) -> PageImage {
-    // Named by the laid-out page, which decides both drawings.
-    let hash = format!("{key:032x}");
+fn page_image(page: &Page) -> PageImage {
     let size = page.frame.size();
     let mut lines = Lines::default();
     collect_text(&page.frame, Point::zero(), &mut lines);
@@ -76,6 +73,10 @@ fn page_image(key: u128, page: &Page) -> PageImage {
         ..Default::default()
     };
     let bitmap = bmp(&typst_render::render(page, &options));
+    // Named by what it shows: a page laid out anew but drawn the same (its
+    // text moved in the source, not on the page) keeps its URL, so a tab
+    // fetches it again only when it looks different.
+    let hash = format!("{:032x}", typst::utils::hash128(&bitmap));
     PageImage {
         hash,
         page: page.clone(),

@@ -25,6 +25,9 @@ pub struct OutputView {
     pub pdf_version: u64,
     /// Errors of the last build, when it failed; empty when it succeeded.
     pub errors: Vec<Value>,
+    /// Grows with every build of this output, good or bad: a tab keeps the
+    /// newest it has seen, whichever way (event or resync) it came.
+    version: u64,
 }
 
 /// The preview's whole state.
@@ -44,6 +47,8 @@ pub struct Preview {
     /// The releases followed, in order.
     releases: Vec<String>,
     builds: u64,
+    /// Every build so far, good or bad.
+    changes: u64,
 }
 
 /// A diagnostic for the page: its JSON fields plus the rendered text (the
@@ -80,6 +85,8 @@ impl Preview {
         output.pdf = Some(Bytes::from(pdf));
         output.pdf_version = version;
         output.errors.clear();
+        self.changes += 1;
+        output.version = self.changes;
         self.collect_pages();
         self.output_json(release, lang)
     }
@@ -89,6 +96,8 @@ impl Preview {
         let key = (release.to_owned(), lang.to_owned());
         let output = self.outputs.entry(key).or_default();
         output.errors = errors_of(diagnostics);
+        self.changes += 1;
+        output.version = self.changes;
         self.output_json(release, lang)
     }
 
@@ -179,7 +188,9 @@ impl Preview {
     /// errors.
     pub fn output_json(&self, release: &str, lang: &str) -> Value {
         let Some(output) = self.output(release, lang) else {
-            return json!({ "release": release, "lang": lang, "pages": [], "pdf": null, "errors": [] });
+            return json!({
+                "release": release, "lang": lang, "version": 0, "pages": [], "pdf": null, "errors": [],
+            });
         };
         let pages: Vec<Value> = output
             .pages
@@ -197,6 +208,7 @@ impl Preview {
         json!({
             "release": release,
             "lang": lang,
+            "version": output.version,
             "pages": pages,
             "pdf": output.pdf.as_ref().map(|_| pdf_url(release, lang, output.pdf_version)),
             "errors": output.errors,

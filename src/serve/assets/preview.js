@@ -114,8 +114,13 @@
   // one in progress (which stops early once it sees it is outdated), so two
   // never work on the same figures at once.
   const queues = {};
+  // The newest build of each output seen: an older one arriving later (a
+  // resync's state fetched before the last event) is ignored.
+  const seen = {};
   function showOutput(output) {
     if (!output || languages.indexOf(output.lang) < 0) return Promise.resolve();
+    if ((output.version || 0) < (seen[output.lang] || 0)) return Promise.resolve();
+    seen[output.lang] = output.version || 0;
     const mine = (latest[output.lang] = (latest[output.lang] || 0) + 1);
     const queued = (queues[output.lang] || Promise.resolve()).then(() =>
       latest[output.lang] === mine ? show(output, mine) : undefined,
@@ -232,6 +237,8 @@
     connection.textContent = 'live';
     connection.className = 'live';
     record.connected = true;
+    // Perhaps another server (restarted): its builds count from zero.
+    for (const lang of Object.keys(seen)) delete seen[lang];
     // Whatever happened while not connected (or before this page loaded).
     resync();
   });

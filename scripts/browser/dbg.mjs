@@ -1,0 +1,10 @@
+import { REFERENCE, copyProject, launch, serve } from '/work/main/scripts/browser/harness.mjs';
+const server = await serve(process.argv[2], copyProject());
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+page.on('console', (m) => console.log('console:', m.text()));
+await page.goto(`${server.url}release/${REFERENCE}`);
+await new Promise((r) => setTimeout(r, 4000));
+console.log(await page.evaluate(() => [...document.querySelectorAll('figure')].map((f) => [f.dataset.lang, f.className, [...f.querySelectorAll('img')].map((i) => `${i.className}:${(i.getAttribute('src')||'').slice(-8)}:${i.complete}:${i.naturalWidth}`)])));
+console.log(await page.evaluate(() => JSON.stringify(window.pressroom.events.length) + ' ' + JSON.stringify(window.pressroom.swaps.map(s=>s.lang))));
+await browser.close(); server.stop();
