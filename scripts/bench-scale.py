@@ -72,6 +72,16 @@ def rendered(port, release, langs=3):
     return sum(1 for o in outputs.values() if o["pages"]) >= langs
 
 
+def fetch_pages(port, release, state=None):
+    """Fetches the page images a tab shows (the bitmaps, as the preview
+    does), as a browser would after the release's state or an event."""
+    if state is None:
+        _, state = get(port, f"/release/{release}/state.json")
+    for output in json.loads(state)["outputs"].values():
+        for page in output["pages"]:
+            get(port, page.get("raster") or page["src"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pressroom", default=os.path.join(bench.ROOT, "target/release/pressroom"))
@@ -111,6 +121,7 @@ def main():
                     raise SystemExit(f"{release} was never rendered")
                 time.sleep(0.005)
             to_pages.append(time.perf_counter() - t)
+            fetch_pages(port, release)
         after_open = rss_mib(proc.pid)
         for i in range(a.saves):
             release = opened[i % len(opened)]
@@ -124,6 +135,7 @@ def main():
             while time.time() < deadline:
                 _, now = get(port, f"/release/{release}/state.json")
                 if json.loads(now)["outputs"]["tg"]["pdf"] != json.loads(before)["outputs"]["tg"]["pdf"]:
+                    fetch_pages(port, release, now)
                     break
                 time.sleep(0.005)
         after_saves = rss_mib(proc.pid)

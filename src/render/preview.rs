@@ -12,8 +12,9 @@ use rayon::prelude::*;
 use typst::layout::{Frame, FrameItem, Point};
 use typst_layout::{Page, PagedDocument};
 
-/// One laid-out page as an SVG image, named by its content.
-#[derive(Debug, Clone)]
+/// One laid-out page for the preview: a bitmap, an SVG, its text; named by
+/// what it shows.
+#[derive(Debug)]
 pub struct PageImage {
     /// A 128-bit hash of the bitmap, in hex: the page's URL, so a browser
     /// fetches a page again only when it looks different.
@@ -29,7 +30,9 @@ pub struct PageImage {
     /// image's alternative text (the SVG draws glyphs as outlines).
     pub text: String,
     /// The page as a BMP at [`RASTER_PX_PER_PT`].
-    pub bitmap: Vec<u8>,
+    /// Held only until a browser first fetches it: a bitmap is a megabyte,
+    /// and a page is fetched about once. Drawn again if asked for later.
+    bitmap: std::sync::Mutex<Option<Arc<[u8]>>>,
 }
 
 /// Pixels per point of the bitmap pages: an A4 page 506 pixels wide, what a
@@ -57,6 +60,13 @@ pub fn pages(document: &PagedDocument, before: &PageCache) -> (Vec<Arc<PageImage
 }
 
 impl PageImage {
+    /// The page as a BMP: the one drawn with the page, the first time;
+    /// drawn again after that.
+    pub fn bitmap(&self) -> Arc<[u8]> {
+        let kept = self.bitmap.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        kept.unwrap_or_else(|| Arc::from(draw_bitmap(&self.page)))
+    }
+
     /// The page as SVG, drawn on first use.
     pub fn svg(&self) -> &str {
         self.svg
@@ -68,11 +78,7 @@ fn page_image(page: &Page) -> PageImage {
     let size = page.frame.size();
     let mut lines = Lines::default();
     collect_text(&page.frame, Point::zero(), &mut lines);
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(RASTER_PX_PER_PT.into()),
-        ..Default::default()
-    };
-    let bitmap = bmp(&typst_render::render(page, &options));
+    let bitmap = draw_bitmap(page);
     // Named by what it shows: a page laid out anew but drawn the same (its
     // text moved in the source, not on the page) keeps its URL, so a tab
     // fetches it again only when it looks different.
@@ -84,8 +90,16 @@ fn page_image(page: &Page) -> PageImage {
         width: size.x.to_pt(),
         height: size.y.to_pt(),
         text: lines.text,
-        bitmap,
+        bitmap: std::sync::Mutex::new(Some(Arc::from(bitmap))),
     }
+}
+
+fn draw_bitmap(page: &Page) -> Vec<u8> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(RASTER_PX_PER_PT.into()),
+        ..Default::default()
+    };
+    bmp(&typst_render::render(page, &options))
 }
 
 /// A 24-bit BMP of `pixmap` laid on white, rows top-down (a negative
