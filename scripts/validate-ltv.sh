@@ -66,7 +66,8 @@ ades_accepts() {
 }
 not() { ! "$@"; }
 # A whole line of `pressroom verify`'s report, exactly (B-LT is not B-LTA).
-verify_says() { "$bin" verify "$1" --trust "$work/pki/ca.pem" | grep -qxF "$2"; }
+# The report is read whole first: grep -q stops reading at its first match.
+verify_says() { local out; out="$("$bin" verify "$1" --trust "$work/pki/ca.pem")" && grep -qxF "$2" <<<"$out"; }
 
 check "signing with a revoked certificate at B-LT is refused (exit 1, says why, writes nothing)" \
   bash -c '[ "$1" -eq 1 ] && grep -qF "was revoked on" <<<"$2" && ! ls "$3"/*.pdf >/dev/null 2>&1' \

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use typst::layout::{Frame, FrameItem, Point};
 use typst_layout::{Page, PagedDocument};
 
@@ -16,8 +15,8 @@ use typst_layout::{Page, PagedDocument};
 /// what it shows.
 #[derive(Debug)]
 pub struct PageImage {
-    /// A 128-bit hash of the bitmap, in hex: the page's URL, so a browser
-    /// fetches a page again only when it looks different.
+    /// A 128-bit hash of how the page looks ([`Look`]), in hex: the page's
+    /// URL, so a browser fetches a page again only when it looks different.
     pub hash: String,
     /// The laid-out page, drawn as SVG when a browser first asks for it:
     /// the preview shows the bitmap first, and often never needs more.
@@ -29,10 +28,56 @@ pub struct PageImage {
     /// The page's text in reading order, a line per line of type: the
     /// image's alternative text (the SVG draws glyphs as outlines).
     pub text: String,
-    /// The page as a BMP at [`RASTER_PX_PER_PT`].
-    /// Held only until a browser first fetches it: a bitmap is a megabyte,
-    /// and a page is fetched about once. Drawn again if asked for later.
-    bitmap: std::sync::Mutex<Option<Arc<[u8]>>>,
+}
+
+/// What a page looks like, for hashing: every item where it is drawn, but
+/// not where in the sources it came from (Typst's own hash includes each
+/// glyph's source span, so a page whose text moved in the source but not on
+/// the page would count as changed and be fetched again).
+struct Look<'a>(&'a Page);
+
+impl std::hash::Hash for Look<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        fn frame<H: std::hash::Hasher>(drawn: &Frame, state: &mut H) {
+            drawn.size().hash(state);
+            for (point, item) in drawn.items() {
+                point.hash(state);
+                match item {
+                    FrameItem::Group(group) => {
+                        0u8.hash(state);
+                        group.transform.hash(state);
+                        group.clip.hash(state);
+                        frame(&group.frame, state);
+                    }
+                    FrameItem::Text(text) => {
+                        1u8.hash(state);
+                        text.font.hash(state);
+                        text.size.hash(state);
+                        text.fill.hash(state);
+                        text.stroke.hash(state);
+                        text.text.hash(state);
+                        for glyph in &text.glyphs {
+                            (glyph.id, glyph.x_advance, glyph.x_offset).hash(state);
+                            (glyph.y_advance, glyph.y_offset).hash(state);
+                        }
+                    }
+                    FrameItem::Shape(shape, _) => {
+                        2u8.hash(state);
+                        shape.hash(state);
+                    }
+                    FrameItem::Image(image, size, _) => {
+                        3u8.hash(state);
+                        image.hash(state);
+                        size.hash(state);
+                    }
+                    // Links and tags are not drawn.
+                    FrameItem::Link(..) | FrameItem::Tag(_) => {}
+                }
+            }
+        }
+        self.0.fill.hash(state);
+        frame(&self.0.frame, state);
+    }
 }
 
 /// Pixels per point of the bitmap pages: an A4 page 506 pixels wide, what a
@@ -40,18 +85,20 @@ pub struct PageImage {
 /// window. Wider columns and dense screens get the SVG once saves pause.
 pub const RASTER_PX_PER_PT: f32 = 0.85;
 
-/// Pages drawn before, by [`typst::utils::hash128`] of the laid-out page.
+/// Pages drawn before, by [`Look`].
 pub type PageCache = HashMap<u128, Arc<PageImage>>;
 
-/// Every page of `document` as SVG, in parallel; a page laid out exactly as
+/// Every page of `document` for the preview; a page that looks exactly as
 /// one in `before` is taken from there. Returns the pages and their cache.
+/// Nothing is drawn here: bitmap and SVG are drawn when a browser asks.
 pub fn pages(document: &PagedDocument, before: &PageCache) -> (Vec<Arc<PageImage>>, PageCache) {
     let pages: Vec<(u128, Arc<PageImage>)> = document
         .pages()
-        .par_iter()
+        .iter()
         .map(|page| {
-            let key = typst::utils::hash128(page);
-            let image = before.get(&key).cloned().unwrap_or_else(|| Arc::new(page_image(page)));
+            let key = typst::utils::hash128(&Look(page));
+            let image =
+                before.get(&key).cloned().unwrap_or_else(|| Arc::new(page_image(key, page)));
             (key, image)
         })
         .collect();
@@ -60,11 +107,10 @@ pub fn pages(document: &PagedDocument, before: &PageCache) -> (Vec<Arc<PageImage
 }
 
 impl PageImage {
-    /// The page as a BMP: the one drawn with the page, the first time;
-    /// drawn again after that.
-    pub fn bitmap(&self) -> Arc<[u8]> {
-        let kept = self.bitmap.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-        kept.unwrap_or_else(|| Arc::from(draw_bitmap(&self.page)))
+    /// The page as a BMP, drawn for each request: a megabyte not kept, as
+    /// a tab fetches a page about once (drawing it takes a few ms).
+    pub fn bitmap(&self) -> Vec<u8> {
+        draw_bitmap(&self.page)
     }
 
     /// The page as SVG, drawn on first use.
@@ -74,23 +120,19 @@ impl PageImage {
     }
 }
 
-fn page_image(page: &Page) -> PageImage {
+fn page_image(look: u128, page: &Page) -> PageImage {
     let size = page.frame.size();
     let mut lines = Lines::default();
     collect_text(&page.frame, Point::zero(), &mut lines);
-    let bitmap = draw_bitmap(page);
-    // Named by what it shows: a page laid out anew but drawn the same (its
-    // text moved in the source, not on the page) keeps its URL, so a tab
-    // fetches it again only when it looks different.
-    let hash = format!("{:032x}", typst::utils::hash128(&bitmap));
     PageImage {
-        hash,
+        // Named by what it shows: a tab fetches a page again only when it
+        // looks different.
+        hash: format!("{look:032x}"),
         page: page.clone(),
         svg: std::sync::OnceLock::new(),
         width: size.x.to_pt(),
         height: size.y.to_pt(),
         text: lines.text,
-        bitmap: std::sync::Mutex::new(Some(Arc::from(bitmap))),
     }
 }
 

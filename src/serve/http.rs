@@ -43,15 +43,6 @@ impl AsRef<[u8]> for Svg {
     }
 }
 
-/// A page's bitmap, served without copying it.
-struct Bitmap(Arc<[u8]>);
-
-impl AsRef<[u8]> for Bitmap {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
 fn reply(
     status: StatusCode,
     content_type: &'static str,
@@ -168,12 +159,7 @@ fn answer(route: Route, context: &Context) -> Reply {
             None => not_found("No page has that hash (any more)."),
         },
         Route::Raster(hash) => match preview.page(&hash) {
-            Some(page) => reply(
-                StatusCode::OK,
-                "image/bmp",
-                IMMUTABLE,
-                Bytes::from_owner(Bitmap(page.bitmap())),
-            ),
+            Some(page) => reply(StatusCode::OK, "image/bmp", IMMUTABLE, Bytes::from(page.bitmap())),
             None => not_found("No page has that hash (any more)."),
         },
         Route::Asset(name) => match ASSETS.iter().find(|(n, _, _)| *n == name) {
