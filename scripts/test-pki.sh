@@ -37,10 +37,6 @@ organizationName = optional
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
-[services]
-authorityInfoAccess = OCSP;URI:http://127.0.0.1:$ocsp_port/
-crlDistributionPoints = URI:http://127.0.0.1:$crl_port/ca.crl
-authorityKeyIdentifier = keyid
 [signer]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation

@@ -1,6 +1,8 @@
-//! PAdES baseline signatures (B-B): sign a PDF in an incremental update that
-//! never rewrites its bytes, and verify one — digest, signature, coverage and
-//! chain of trust.
+//! PAdES baseline signatures, B-B to B-LTA: sign a PDF in incremental
+//! updates that never rewrite its bytes (with a key file or a token), add
+//! validation data and a document timestamp, and verify what is there —
+//! digest, signature, what changed after, chain of trust, timestamps,
+//! revocation, level.
 
 mod algorithms;
 pub mod cms;

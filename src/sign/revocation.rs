@@ -206,50 +206,36 @@ fn digest_of(algorithm: ObjectIdentifier) -> Option<DigestAlgorithm> {
     }
 }
 
-fn signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
-    let (Some(digest), Ok(tbs), Some(signature)) = (
-        digest_of(crl.signature_algorithm.oid),
-        crl.tbs_cert_list.to_der(),
-        crl.signature.as_bytes(),
-    ) else {
+/// Whether `signature` by `algorithm` over the DER of `tbs` verifies with
+/// `signer`'s key: a CRL, an OCSP response, a responder's certificate.
+fn signed(signer: &Certificate, algorithm: &spki::AlgorithmIdentifierOwned, tbs: &impl Encode, signature: Option<&[u8]>) -> bool {
+    let (Some(digest), Ok(tbs), Some(signature)) = (digest_of(algorithm.oid), tbs.to_der(), signature) else {
         return false;
     };
-    super::algorithms::verify(issuer, &crl.signature_algorithm, digest, &tbs, signature)
+    super::algorithms::verify(signer, algorithm, digest, &tbs, signature)
+}
+
+fn signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
+    signed(issuer, &crl.signature_algorithm, &crl.tbs_cert_list, crl.signature.as_bytes())
 }
 
 /// Signed by the issuer itself, or by a responder certificate in the
 /// response that the issuer signed.
 fn ocsp_signed_by(basic: &BasicOcspResponse, issuer: &Certificate) -> bool {
-    let (Some(digest), Ok(tbs), Some(signature)) = (
-        digest_of(basic.signature_algorithm.oid),
-        basic.tbs_response_data.to_der(),
-        basic.signature.as_bytes(),
-    ) else {
-        return false;
-    };
     let verifies = |signer: &Certificate| {
-        super::algorithms::verify(signer, &basic.signature_algorithm, digest, &tbs, signature)
+        signed(signer, &basic.signature_algorithm, &basic.tbs_response_data, basic.signature.as_bytes())
     };
-    if verifies(issuer) {
-        return true;
-    }
-    basic.certs.iter().flatten().any(|responder| {
-        let Some(cert_digest) = digest_of(responder.signature_algorithm.oid) else { return false };
-        let (Ok(responder_tbs), Some(responder_signature)) =
-            (responder.tbs_certificate.to_der(), responder.signature.as_bytes())
-        else {
-            return false;
-        };
-        responder.tbs_certificate.issuer == issuer.tbs_certificate.subject
-            && super::algorithms::verify(
-                issuer,
-                &responder.signature_algorithm,
-                cert_digest,
-                &responder_tbs,
-                responder_signature,
-            )
-            && verifies(responder)
-    })
+    verifies(issuer)
+        || basic.certs.iter().flatten().any(|responder| {
+            responder.tbs_certificate.issuer == issuer.tbs_certificate.subject
+                && signed(
+                    issuer,
+                    &responder.signature_algorithm,
+                    &responder.tbs_certificate,
+                    responder.signature.as_bytes(),
+                )
+                && verifies(responder)
+        })
 }
 
 enum UrlKind {
