@@ -208,8 +208,15 @@ fn digest_of(algorithm: ObjectIdentifier) -> Option<DigestAlgorithm> {
 
 /// Whether `signature` by `algorithm` over the DER of `tbs` verifies with
 /// `signer`'s key: a CRL, an OCSP response, a responder's certificate.
-fn signed(signer: &Certificate, algorithm: &spki::AlgorithmIdentifierOwned, tbs: &impl Encode, signature: Option<&[u8]>) -> bool {
-    let (Some(digest), Ok(tbs), Some(signature)) = (digest_of(algorithm.oid), tbs.to_der(), signature) else {
+fn signed(
+    signer: &Certificate,
+    algorithm: &spki::AlgorithmIdentifierOwned,
+    tbs: &impl Encode,
+    signature: Option<&[u8]>,
+) -> bool {
+    let (Some(digest), Ok(tbs), Some(signature)) =
+        (digest_of(algorithm.oid), tbs.to_der(), signature)
+    else {
         return false;
     };
     super::algorithms::verify(signer, algorithm, digest, &tbs, signature)
@@ -223,7 +230,12 @@ fn signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
 /// response that the issuer signed.
 fn ocsp_signed_by(basic: &BasicOcspResponse, issuer: &Certificate) -> bool {
     let verifies = |signer: &Certificate| {
-        signed(signer, &basic.signature_algorithm, &basic.tbs_response_data, basic.signature.as_bytes())
+        signed(
+            signer,
+            &basic.signature_algorithm,
+            &basic.tbs_response_data,
+            basic.signature.as_bytes(),
+        )
     };
     verifies(issuer)
         || basic.certs.iter().flatten().any(|responder| {
