@@ -283,3 +283,24 @@ fn a_second_build_skips_what_is_up_to_date() {
     let run = project.run(&["build", "--force"]);
     assert_eq!(run.stdout().matches("wrote ").count(), 3, "{}", run.stdout());
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    // `pressroom status | head -0`: the pipe closes before pressroom writes.
+    // That is the reader's choice, not a bug: exit 141 (as a process killed
+    // by SIGPIPE reports), and no `error[internal]`.
+    let project = Project::reference();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .arg("--root")
+        .arg(project.path())
+        .args(["--color", "never", "status"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("error[internal]"), "{stderr}");
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+}
