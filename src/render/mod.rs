@@ -121,14 +121,12 @@ pub fn render(
         tagged: true,
         ..PdfOptions::default()
     };
-    // The SVG pages are drawn while the PDF is written: a live preview
-    // waits for both.
+    // The preview's pages are only named here (drawn when a browser asks).
     let before = std::mem::take(&mut world.page_images);
-    let (pdf, (images, drawn)) = rayon::join(
-        || typst_pdf::pdf(&document, &options),
-        || if images { preview::pages(&document, &before) } else { Default::default() },
-    );
+    let (images, drawn) =
+        if images { preview::pages(&document, &before) } else { Default::default() };
     world.page_images = drawn;
+    let pdf = typst_pdf::pdf(&document, &options);
     typst::comemo::evict(10);
     match pdf {
         Ok(pdf) => Ok(Rendered {

@@ -163,7 +163,7 @@ impl Context<'_> {
             return Changes::Signatures;
         }
         if new.has(b"FT") || is(b"Subtype", b"Widget") || new.has(b"T") {
-            let signature = self.field_type(new) == Some(b"Sig".as_slice());
+            let signature = super::field_type(self.new, new) == Some(b"Sig".as_slice());
             return self.keys(old, new, |key, _, _| match key {
                 b"V" if signature => Changes::Signatures,
                 _ => Changes::FormFields,
@@ -257,19 +257,8 @@ impl Context<'_> {
         self.new.dereference(object).ok()?.1.as_dict().ok()
     }
 
-    /// `/FT`, inherited from the field's parents.
-    fn field_type<'a>(&'a self, mut dict: &'a Dictionary) -> Option<&'a [u8]> {
-        for _ in 0..32 {
-            if let Ok(kind) = dict.get(b"FT").and_then(Object::as_name) {
-                return Some(kind);
-            }
-            dict = self.new_dict(dict.get(b"Parent").ok()?)?;
-        }
-        None
-    }
-
     fn is_signature_field(&self, field: &Object) -> bool {
-        self.new_dict(field).and_then(|d| self.field_type(d)) == Some(b"Sig".as_slice())
+        super::signature_field(self.new, field).is_some()
     }
 
     /// A structure element added for a signature widget: a `Form` whose

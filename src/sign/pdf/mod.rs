@@ -211,7 +211,18 @@ impl Prepared {
 fn signature_field<'a>(doc: &'a Document, field: &'a Object) -> Option<&'a lopdf::Dictionary> {
     let (_, field) = doc.dereference(field).ok()?;
     let field = field.as_dict().ok()?;
-    (field.get(b"FT").and_then(Object::as_name).ok() == Some(b"Sig".as_slice())).then_some(field)
+    (field_type(doc, field) == Some(b"Sig".as_slice())).then_some(field)
+}
+
+/// A field's type (`/FT`), inherited from its parents.
+fn field_type<'a>(doc: &'a Document, mut field: &'a lopdf::Dictionary) -> Option<&'a [u8]> {
+    for _ in 0..32 {
+        if let Ok(kind) = field.get(b"FT").and_then(Object::as_name) {
+            return Some(kind);
+        }
+        field = doc.dereference(field.get(b"Parent").ok()?).ok()?.1.as_dict().ok()?;
+    }
+    None
 }
 
 /// The document's interactive form dictionary (empty when it has none).

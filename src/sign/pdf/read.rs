@@ -67,7 +67,7 @@ fn collect(
     }
     let own = dict.get(b"FT").and_then(Object::as_name).ok();
     let kind = own.or(inherited);
-    let partial = dict.get(b"T").ok().and_then(|t| t.as_str().ok()).map(text);
+    let partial = dict.get(b"T").ok().and_then(text);
     let name = match (partial, prefix.is_empty()) {
         (Some(part), true) => part,
         (Some(part), false) => format!("{prefix}.{part}"),
@@ -99,7 +99,7 @@ fn signature(doc: &Document, bytes: &[u8], field: String, id: ObjectId) -> Optio
         .collect::<Option<_>>()?;
     let byte_range = <[usize; 4]>::try_from(numbers).ok()?;
     let contents = dict.get(b"Contents").and_then(Object::as_str).ok()?.to_vec();
-    let signing_time = dict.get(b"M").and_then(Object::as_str).ok().map(text);
+    let signing_time = dict.get(b"M").ok().and_then(text);
     let gap_is_contents = gap_is_contents(doc, bytes, id, byte_range, &contents);
     let name = |key: &[u8]| dict.get(key).and_then(Object::as_name).ok();
     let document_timestamp =
@@ -135,15 +135,9 @@ fn gap_is_contents(
         && bytes.get(offset..start).is_some_and(|before| super::find(before, b"endobj").is_none())
 }
 
-/// A PDF text string's words: UTF-16BE after a BOM, else PDFDocEncoding
-/// (read as Latin-1, exact for the dates and names found here).
-fn text(raw: &[u8]) -> String {
-    match raw {
-        [0xFE, 0xFF, rest @ ..] => String::from_utf16_lossy(
-            &rest.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect::<Vec<_>>(),
-        ),
-        _ => raw.iter().map(|&b| char::from(b)).collect(),
-    }
+/// A PDF text string's words (UTF-16 or PDFDocEncoding), escapes read.
+fn text(object: &Object) -> Option<String> {
+    lopdf::decode_text_string(object).ok()
 }
 
 fn hex_decode(hex: &[u8]) -> Option<Vec<u8>> {
