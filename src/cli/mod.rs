@@ -183,9 +183,13 @@ enum Command {
     Verify {
         #[arg(required = true)]
         pdfs: Vec<PathBuf>,
-        /// A trusted certificate (PEM or DER); repeat for several.
+        /// A trusted certificate (PEM or DER); repeat for several. Without
+        /// one, `[signing] trust` of the project, if there is one.
         #[arg(long, value_name = "CERT")]
         trust: Vec<PathBuf>,
+        /// Report without trust anchors instead of failing for want of them.
+        #[arg(long)]
+        no_trust_check: bool,
     },
     /// The fonts in use and which languages' letters each covers.
     Fonts {
@@ -204,8 +208,22 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let reporter = Reporter { color, quiet: cli.quiet };
     // verify needs no project: anyone may check a PDF they received.
-    if let Command::Verify { pdfs, trust } = &cli.command {
-        return sign::verify(pdfs, trust, &reporter);
+    if let Command::Verify { pdfs, trust, no_trust_check } = &cli.command {
+        let mut trust = trust.clone();
+        if trust.is_empty() {
+            // The office's own anchors, when verify runs inside its project.
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let project = match &cli.root {
+                Some(root) => Project::open(root),
+                None => Project::discover(&here),
+            };
+            if let Ok(project) = project
+                && let Some(signing) = &project.config.signing
+            {
+                trust.extend(signing.trust.iter().map(|path| project.root().join(path)));
+            }
+        }
+        return sign::verify(pdfs, &trust, *no_trust_check, &reporter);
     }
     let project = match cli.root {
         Some(root) => Project::open(&root),

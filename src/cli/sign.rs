@@ -128,7 +128,12 @@ fn tooltips(
     Ok(signing.tooltips(line.as_deref(), &empty))
 }
 
-pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -> ExitCode {
+pub(super) fn verify(
+    pdfs: &[PathBuf],
+    trust: &[PathBuf],
+    no_trust_check: bool,
+    reporter: &Reporter,
+) -> ExitCode {
     let mut anchors = Vec::new();
     for path in trust {
         match pressroom::sign::read_certificate(path) {
@@ -169,22 +174,31 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
             if let Some(level) = v.level {
                 println!("    level:              {}", level.name());
             }
-            match v.timestamp {
-                Some((time, intact)) => println!(
-                    "    {}{}{}",
-                    if v.document_timestamp {
-                        "stamped at:         "
-                    } else {
-                        "timestamp:          "
-                    },
-                    utc(time),
-                    if intact { "" } else { " (the token does NOT verify)" }
-                ),
-                None => println!(
-                    "    signed at:          {} (as the signer states; no timestamp)",
-                    v.signing_time.as_deref().unwrap_or("(not stated)")
-                ),
+            let label =
+                if v.document_timestamp { "stamped at:         " } else { "timestamp:          " };
+            match (v.timestamp, &v.timestamp_untrusted) {
+                (Some((time, _)), None) => println!("    {label}{} (trusted)", utc(time)),
+                (Some((0, false)), Some(why)) => println!("    {label}untrusted ({why})"),
+                (Some((time, _)), Some(why)) => {
+                    println!("    {label}untrusted ({why}); it says {}", utc(time))
+                }
+                (None, _) => {}
             }
+            if !v.document_timestamp && !v.timestamp_trusted() {
+                println!(
+                    "    signed at:          {} (as the signer states; unproven)",
+                    v.stated_time.map_or_else(|| "(not stated)".to_owned(), utc)
+                );
+            }
+            println!(
+                "    validated at:       {}{}",
+                utc(v.validated_at),
+                if v.timestamp_trusted() && !v.document_timestamp {
+                    " (the timestamp's time)"
+                } else {
+                    " (the present)"
+                }
+            );
             println!("    digest matches:     {}", yes(v.digest_matches && v.range_well_formed));
             println!("    signature valid:    {}", yes(v.signature_valid));
             println!("    covers whole file:  {}", yes(v.covers_whole_file));
@@ -218,13 +232,26 @@ pub(super) fn verify(pdfs: &[PathBuf], trust: &[PathBuf], reporter: &Reporter) -
                 }
                 RevocationStatus::Unknown => {}
             }
-            if let Some(trusted) = v.trusted {
-                match &v.untrusted_because {
-                    Some(why) => println!("    chain trusted:      NO ({why})"),
-                    None => println!("    chain trusted:      {}", yes(trusted)),
-                }
+            if let Some(p) = v.certification {
+                let allows = match p {
+                    1 => "no changes but validation data",
+                    2 => "form filling and signatures",
+                    _ => "form filling, signatures and annotations",
+                };
+                println!(
+                    "    certification:      P={p}, allows {allows}{}",
+                    if v.beyond_certification { ": CHANGED BEYOND IT" } else { "" }
+                );
             }
-            all_good &= v.holds();
+            match (v.trusted, &v.untrusted_because) {
+                (Some(_), Some(why)) => println!("    chain trusted:      NO ({why})"),
+                (Some(trusted), None) => println!("    chain trusted:      {}", yes(trusted)),
+                (None, _) => println!(
+                    "    chain trusted:      not checked (no trust anchors; --trust CERT){}",
+                    if no_trust_check { ", as --no-trust-check asks" } else { "" }
+                ),
+            }
+            all_good &= v.holds(!no_trust_check);
         }
     }
     if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }

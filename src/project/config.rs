@@ -68,6 +68,9 @@ pub struct SigningConfig {
     /// CRLs and OCSP responses (DER or PEM files) for B-LT, for an office
     /// whose certificates' services cannot be reached.
     pub revocation: Vec<PathBuf>,
+    /// Trust anchors (certificates) `verify` checks chains against, and
+    /// B-LT signing besides the roots in `chain`.
+    pub trust: Vec<PathBuf>,
 }
 
 /// The PAdES baseline levels: B-B signed; B-T with a timestamp; B-LT with
@@ -122,6 +125,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("signing.countersignatures", "countersignatures = 1"),
     ("signing.level", "level = \"b-lta\""),
     ("signing.revocation", "revocation = [\"keys/ca.crl\"]"),
+    ("signing.trust", "trust = [\"keys/eu-root-ca.pem\"]"),
     (
         "signing.pkcs11",
         "pkcs11 = { module = \"/usr/lib/softhsm/libsofthsm2.so\", token = \"Press Office\", key-label = \"press-officer\" }",
@@ -146,6 +150,7 @@ const SIGNING: &[&str] = &[
     "countersignatures",
     "level",
     "revocation",
+    "trust",
 ];
 const PKCS11: &[&str] = &["module", "token", "key-label"];
 
@@ -264,6 +269,12 @@ impl Config {
                 }),
                 revocation: table
                     .strings("revocation", false)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| PathBuf::from(p.into_inner()))
+                    .collect(),
+                trust: table
+                    .strings("trust", false)
                     .unwrap_or_default()
                     .into_iter()
                     .map(|p| PathBuf::from(p.into_inner()))

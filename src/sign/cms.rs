@@ -127,36 +127,6 @@ pub fn sign(signer: &Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     content_info.to_der().map_err(asn1)
 }
 
-/// The certificates inside the signature timestamp tokens of a CMS
-/// signature (the timestamp authority's), for their validation data.
-pub fn timestamp_certificates(der: &[u8]) -> Vec<Certificate> {
-    let tokens = || -> Option<Vec<Any>> {
-        let mut reader = der::SliceReader::new(der).ok()?;
-        let info: ContentInfo = der::Decode::decode(&mut reader).ok()?;
-        let signed: SignedData = info.content.decode_as().ok()?;
-        let tokens = signed
-            .signer_infos
-            .0
-            .iter()
-            .flat_map(|si| si.unsigned_attrs.iter().flat_map(|attrs| attrs.iter()))
-            .filter(|a| a.oid == super::timestamp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
-            .flat_map(|a| a.values.iter().cloned())
-            .collect();
-        Some(tokens)
-    };
-    tokens()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|token| token.decode_as::<ContentInfo>().ok())
-        .filter_map(|info| info.content.decode_as::<SignedData>().ok())
-        .flat_map(|signed| signed.certificates.map(|set| set.0.into_vec()).unwrap_or_default())
-        .filter_map(|choice| match choice {
-            CertificateChoices::Certificate(cert) => Some(cert),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Whether the signed signingCertificateV2 attribute names `signer`: its
 /// first ESSCertIDv2 holds the hash of the signer's certificate. PAdES
 /// requires it; without it a certificate could be swapped for another with

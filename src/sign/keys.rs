@@ -35,6 +35,8 @@ pub struct Signer {
     pub level: crate::project::SignatureLevel,
     /// CRLs and OCSP responses read from the files `[signing]` names.
     pub revocation: Vec<Vec<u8>>,
+    /// `[signing] trust`: anchors besides the self-signed roots in `chain`.
+    pub trust: Vec<Certificate>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -110,6 +112,11 @@ impl Signer {
                     let path = root.join(path);
                     std::fs::read(&path).map_err(|source| SignError::Io { path, source })
                 })
+                .collect::<Result<_, _>>()?,
+            trust: config
+                .trust
+                .iter()
+                .map(|path| read_certificate(&root.join(path)))
                 .collect::<Result<_, _>>()?,
         };
         signer.check(now_unix)?;

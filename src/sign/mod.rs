@@ -6,6 +6,7 @@
 
 mod algorithms;
 pub mod cms;
+mod fetch;
 mod keys;
 mod path;
 mod pdf;
@@ -113,6 +114,46 @@ impl Signing {
     }
 }
 
+/// The certificates B-LT gathers revocation data for — the signer's chain
+/// and the timestamp authority's — once their paths validate to a trust
+/// anchor (the self-signed roots in `[signing] chain`, and `[signing]
+/// trust`): pressroom asks only services that validated certificates name.
+fn validated_for_fetching(
+    signer: &Signer,
+    signature: &[u8],
+    now: i64,
+) -> Result<Vec<x509_cert::Certificate>, SignError> {
+    let mut anchors: Vec<_> = signer
+        .chain
+        .iter()
+        .filter(|c| c.tbs_certificate.subject == c.tbs_certificate.issuer)
+        .cloned()
+        .collect();
+    anchors.extend(signer.trust.iter().cloned());
+    let unvalidated = |whose: &str, why: String| {
+        SignError::Revocation(format!(
+            "{whose} does not validate ({why}), so pressroom asks none of the services it names: \
+             [signing] chain must end at the root CA, or name it in [signing] trust"
+        ))
+    };
+    path::validate(&signer.certificate, &signer.chain, &anchors, now, path::Purpose::Signing)
+        .map_err(|why| unvalidated("the signer's certificate chain", why))?;
+    let mut certificates = vec![signer.certificate.clone()];
+    certificates.extend(signer.chain.iter().cloned());
+    if let Some(stamp) = stamps::of_signature(signature) {
+        let stamp = stamp?;
+        if !stamp.intact {
+            return Err(SignError::Timestamp("the signature's timestamp token does not verify".into()));
+        }
+        let mut pool = stamp.checked.certificates.clone();
+        pool.extend(signer.chain.iter().cloned());
+        path::validate(&stamp.checked.signer, &pool, &anchors, now, path::Purpose::TimeStamping)
+            .map_err(|why| unvalidated("the timestamp authority's certificate", why))?;
+        certificates.extend(stamp.checked.certificates);
+    }
+    Ok(certificates)
+}
+
 /// Signs `original`: its bytes stay as they are, followed by an update with
 /// the signature field and a CMS signature over everything but /Contents.
 pub fn sign_pdf(
@@ -134,10 +175,9 @@ pub fn sign_pdf(
     }
     // B-LT: the validation data of the signer's chain and of the timestamp
     // authority's, in the Document Security Store.
-    let mut certificates = vec![signer.certificate.clone()];
-    certificates.extend(signer.chain.iter().cloned());
-    certificates.extend(cms::timestamp_certificates(&der));
-    let data = revocation::gather(&certificates, &signer.revocation)?;
+    let now = crate::date::Timestamp::clock().0;
+    let certificates = validated_for_fetching(signer, &der, now)?;
+    let data = revocation::gather(&certificates, &signer.revocation, now)?;
     let certificates: Vec<Vec<u8>> = data
         .certificates
         .iter()

@@ -24,16 +24,32 @@ impl ExtendedKeyUsageValidator for AnyPurpose {
     }
 }
 
+/// What the end-entity certificate must be for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Signing documents: the key usage decides, any extended key usage.
+    Signing,
+    /// A timestamp authority: id-kp-timeStamping (RFC 3161, 2.3).
+    TimeStamping,
+}
+
+/// id-kp-timeStamping (1.3.6.1.5.5.7.3.8), DER contents.
+const ID_KP_TIME_STAMPING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08];
+
 /// Whether `signer` leads to one of `trust` through `pool`, every
-/// certificate valid at `at` (seconds since 1970); `Err` says which check
-/// failed, in words.
+/// certificate valid at `at` (seconds since 1970) and the signer's fit for
+/// `purpose`; `Err` says which check failed, in words.
 pub fn validate(
     signer: &Certificate,
     pool: &[Certificate],
     trust: &[Certificate],
     at: i64,
+    purpose: Purpose,
 ) -> Result<(), String> {
-    if matches!(super::keys::may_sign(signer), Ok(false)) {
+    if trust.is_empty() {
+        return Err("no trust anchors".into());
+    }
+    if purpose == Purpose::Signing && matches!(super::keys::may_sign(signer), Ok(false)) {
         return Err(
             "the signer's key usage allows neither digitalSignature nor nonRepudiation".into()
         );
@@ -57,18 +73,24 @@ pub fn validate(
         .map(|c| der(c).map(CertificateDer::from))
         .collect::<Result<_, _>>()?;
     let time = UnixTime::since_unix_epoch(Duration::from_secs(at.max(0) as u64));
-    end_entity
-        .verify_for_usage(
-            webpki::ALL_VERIFICATION_ALGS,
-            &anchors,
-            &intermediates,
-            time,
-            AnyPurpose,
-            None,
-            None,
-        )
-        .map(|_| ())
-        .map_err(|err| explain(&err))
+    let algorithms = webpki::ALL_VERIFICATION_ALGS;
+    let verified = match purpose {
+        Purpose::Signing => end_entity
+            .verify_for_usage(algorithms, &anchors, &intermediates, time, AnyPurpose, None, None)
+            .map(|_| ()),
+        Purpose::TimeStamping => end_entity
+            .verify_for_usage(
+                algorithms,
+                &anchors,
+                &intermediates,
+                time,
+                webpki::KeyUsage::required(ID_KP_TIME_STAMPING),
+                None,
+                None,
+            )
+            .map(|_| ()),
+    };
+    verified.map_err(|err| explain(&err))
 }
 
 /// A path validation failure in words.
@@ -80,10 +102,13 @@ fn explain(err: &Error) -> String {
         }
         Error::CaUsedAsEndEntity => "the signer's certificate is a CA certificate".into(),
         Error::CertExpired { .. } => {
-            "a certificate in the chain had expired at the signing time".into()
+            "a certificate in the chain had expired at the validation time".into()
         }
         Error::CertNotValidYet { .. } => {
-            "a certificate in the chain was not yet valid at the signing time".into()
+            "a certificate in the chain was not yet valid at the validation time".into()
+        }
+        Error::RequiredEkuNotFoundContext(_) => {
+            "the certificate lacks the extended key usage id-kp-timeStamping".into()
         }
         Error::PathLenConstraintViolated => {
             "the chain is longer than a CA's path length constraint allows".into()

@@ -4,8 +4,6 @@
 //! revocation` names; and reading that data back, offline, to say whether a
 //! certificate was revoked and when.
 
-use std::time::Duration;
-
 use const_oid::ObjectIdentifier;
 use der::asn1::OctetString;
 use der::{Decode, Encode};
@@ -38,6 +36,7 @@ pub struct ValidationData {
 pub fn gather(
     certificates: &[Certificate],
     files: &[Vec<u8>],
+    now: i64,
 ) -> Result<ValidationData, SignError> {
     let mut data = ValidationData::default();
     for file in files {
@@ -62,7 +61,7 @@ pub fn gather(
             continue; // a root: trusted as itself
         }
         let issuer = certificates.iter().find(|c| c.tbs_certificate.subject == tbs.issuer);
-        match status(certificate, issuer, &data.crls, &data.ocsps) {
+        match status(certificate, issuer, &data.crls, &data.ocsps, now) {
             Status::Good { .. } => continue,
             Status::Revoked { at, by, .. } => return Err(revoked(&tbs.subject, &at, by)),
             Status::Unknown => {}
@@ -85,11 +84,11 @@ pub fn gather(
                 Err(why) => tried.push(format!("{url}: {why}")),
             }
         }
-        if let Status::Revoked { at, by, .. } = status(certificate, issuer, &data.crls, &data.ocsps)
+        if let Status::Revoked { at, by, .. } = status(certificate, issuer, &data.crls, &data.ocsps, now)
         {
             return Err(revoked(&tbs.subject, &at, by));
         }
-        if matches!(status(certificate, issuer, &data.crls, &data.ocsps), Status::Unknown) {
+        if matches!(status(certificate, issuer, &data.crls, &data.ocsps, now), Status::Unknown) {
             let why = if tried.is_empty() {
                 "its certificate names no OCSP responder or CRL".to_owned()
             } else {
@@ -118,16 +117,25 @@ pub enum Status {
     Unknown,
 }
 
-/// What `crls` and `ocsps` (DER) say of `certificate`, counting only data
-/// its `issuer` signed (or, for OCSP, a responder the issuer certified).
+/// What `crls` and `ocsps` (DER) say of `certificate` at `at` (seconds
+/// since 1970), counting only data its `issuer` signed (or, for OCSP, a
+/// responder the issuer certified for OCSP signing). "Revoked" from any of
+/// them wins; "good" counts only from data fresh at `at`: its next update
+/// not before `at` (or, with none, issued no more than a day before it).
 pub fn status(
     certificate: &Certificate,
     issuer: Option<&Certificate>,
     crls: &[Vec<u8>],
     ocsps: &[Vec<u8>],
+    at: i64,
 ) -> Status {
     let Some(issuer) = issuer else { return Status::Unknown };
     let serial = &certificate.tbs_certificate.serial_number;
+    let fresh = |this: i64, next: Option<i64>| match next {
+        Some(next) => this <= at.saturating_add(DAY) && next >= at,
+        None => this >= at.saturating_sub(DAY),
+    };
+    let mut good = None;
     for der in ocsps {
         let Some(basic) = basic_response(der) else { continue };
         if !ocsp_signed_by(&basic, issuer) {
@@ -138,7 +146,14 @@ pub fn status(
                 continue;
             }
             match &single.cert_status {
-                CertStatus::Good(_) => return Status::Good { by: "OCSP" },
+                CertStatus::Good(_) => {
+                    let this = single.this_update.0.to_unix_duration().as_secs() as i64;
+                    let next =
+                        single.next_update.map(|n| n.0.to_unix_duration().as_secs() as i64);
+                    if fresh(this, next) {
+                        good = Some(Status::Good { by: "OCSP" });
+                    }
+                }
                 CertStatus::Revoked(info) => {
                     let time = info.revocation_time.0;
                     return Status::Revoked {
@@ -164,17 +179,24 @@ pub fn status(
             .iter()
             .flatten()
             .find(|r| &r.serial_number == serial);
-        return match revoked {
-            Some(entry) => Status::Revoked {
+        if let Some(entry) = revoked {
+            return Status::Revoked {
                 at_unix: entry.revocation_date.to_unix_duration().as_secs() as i64,
                 at: entry.revocation_date.to_date_time().to_string(),
                 by: "CRL",
-            },
-            None => Status::Good { by: "CRL" },
-        };
+            };
+        }
+        let this = crl.tbs_cert_list.this_update.to_unix_duration().as_secs() as i64;
+        let next =
+            crl.tbs_cert_list.next_update.map(|n| n.to_unix_duration().as_secs() as i64);
+        if fresh(this, next) {
+            good.get_or_insert(Status::Good { by: "CRL" });
+        }
     }
-    Status::Unknown
+    good.unwrap_or(Status::Unknown)
 }
+
+const DAY: i64 = 24 * 60 * 60;
 
 fn asn1(err: der::Error) -> SignError {
     SignError::Revocation(format!("malformed revocation data: {err}"))
@@ -222,6 +244,18 @@ fn signed(
     super::algorithms::verify(signer, algorithm, digest, &tbs, signature)
 }
 
+/// Whether `issuer`'s key signed `certificate` (an issuer found by key, not
+/// by name: another certificate may carry the same name).
+pub fn issued_by(certificate: &Certificate, issuer: &Certificate) -> bool {
+    certificate.tbs_certificate.issuer == issuer.tbs_certificate.subject
+        && signed(
+            issuer,
+            &certificate.signature_algorithm,
+            &certificate.tbs_certificate,
+            certificate.signature.as_bytes(),
+        )
+}
+
 fn signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
     signed(issuer, &crl.signature_algorithm, &crl.tbs_cert_list, crl.signature.as_bytes())
 }
@@ -239,15 +273,19 @@ fn ocsp_signed_by(basic: &BasicOcspResponse, issuer: &Certificate) -> bool {
     };
     verifies(issuer)
         || basic.certs.iter().flatten().any(|responder| {
-            responder.tbs_certificate.issuer == issuer.tbs_certificate.subject
-                && signed(
-                    issuer,
-                    &responder.signature_algorithm,
-                    &responder.tbs_certificate,
-                    responder.signature.as_bytes(),
-                )
-                && verifies(responder)
+            for_ocsp_signing(responder) && issued_by(responder, issuer) && verifies(responder)
         })
+}
+
+/// A delegated responder must be certified for it: id-kp-OCSPSigning
+/// (RFC 6960, 4.2.2.2).
+fn for_ocsp_signing(responder: &Certificate) -> bool {
+    const ID_KP_OCSP_SIGNING: ObjectIdentifier =
+        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
+    matches!(
+        responder.tbs_certificate.get::<x509_cert::ext::pkix::ExtendedKeyUsage>(),
+        Ok(Some((_, usage))) if usage.0.contains(&ID_KP_OCSP_SIGNING)
+    )
 }
 
 enum UrlKind {
@@ -293,10 +331,6 @@ fn urls_of(certificate: &Certificate, kind: UrlKind) -> Vec<String> {
     }
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(30))).build().into()
-}
-
 /// Asks the responder at `url` about `certificate` (a SHA-256 CertID).
 fn fetch_ocsp(
     url: &str,
@@ -327,12 +361,7 @@ fn fetch_ocsp(
         optional_signature: None,
     };
     let body = request.to_der().map_err(|e| e.to_string())?;
-    let response = agent()
-        .post(url)
-        .header("Content-Type", "application/ocsp-request")
-        .send(&body[..])
-        .map_err(|e| e.to_string())?;
-    let bytes = response.into_body().read_to_vec().map_err(|e| e.to_string())?;
+    let bytes = super::fetch::post(url, "application/ocsp-request", &body)?;
     let parsed =
         OcspResponse::from_der(&bytes).map_err(|e| format!("not an OCSP response ({e})"))?;
     if parsed.response_status != OcspResponseStatus::Successful {
@@ -342,8 +371,7 @@ fn fetch_ocsp(
 }
 
 fn fetch_crl(url: &str) -> Result<Vec<u8>, String> {
-    let response = agent().get(url).call().map_err(|e| e.to_string())?;
-    let bytes = response.into_body().read_to_vec().map_err(|e| e.to_string())?;
+    let bytes = super::fetch::get(url)?;
     let crl = read_crl(&bytes).ok_or("not a CRL")?;
     crl.to_der().map_err(|e| e.to_string())
 }

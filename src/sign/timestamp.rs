@@ -2,7 +2,6 @@
 //! SHA-256) to the timestamp authority named by `timestamp-url`, whose token
 //! becomes an unsigned attribute of the signer.
 
-use std::time::Duration;
 
 use const_oid::ObjectIdentifier;
 use der::asn1::{BitString, OctetString, Uint};
@@ -83,16 +82,8 @@ pub fn token_for(url: &str, imprint: &[u8]) -> Result<Any, SignError> {
     getrandom::fill(&mut nonce)
         .map_err(|e| SignError::Timestamp(format!("no random source for the nonce: {e}")))?;
     let body = request(imprint, &nonce)?;
-    let unreachable =
-        |e: ureq::Error| SignError::Timestamp(format!("the timestamp authority at {url}: {e}"));
-    let response = ureq::post(url)
-        .header("Content-Type", "application/timestamp-query")
-        .config()
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .send(&body[..])
-        .map_err(unreachable)?;
-    let bytes = response.into_body().read_to_vec().map_err(unreachable)?;
+    let bytes = super::fetch::post(url, "application/timestamp-query", &body)
+        .map_err(|e| SignError::Timestamp(format!("the timestamp authority at {url}: {e}")))?;
     let response = TimeStampResp::from_der(&bytes).map_err(asn1)?;
     // 0 granted, 1 granted with modifications.
     if response.status.status > 1 {
@@ -107,6 +98,14 @@ pub fn token_for(url: &str, imprint: &[u8]) -> Result<Any, SignError> {
     check_token(&token, imprint, &nonce).map_err(|why| {
         SignError::Timestamp(format!("the timestamp authority at {url} sent a token {why}"))
     })?;
+    // The authority's own signature, before any certificate in the token is
+    // used (B-LT asks the services those certificates name).
+    let stamp = super::stamps::check(&token.to_der().map_err(asn1)?, &[])?;
+    if !stamp.checked.signature_valid {
+        return Err(SignError::Timestamp(format!(
+            "the timestamp authority at {url} sent a token whose signature does not verify"
+        )));
+    }
     Ok(token)
 }
 

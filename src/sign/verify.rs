@@ -18,7 +18,8 @@ pub struct Verification {
     pub document_timestamp: bool,
     /// The signer's (or, for a document timestamp, the authority's) subject.
     pub signer: String,
-    pub signing_time: Option<String>,
+    /// `/M`: when the signer says it signed (seconds since 1970), unproven.
+    pub stated_time: Option<i64>,
     /// The signed ranges run to the end of the file: nothing was appended.
     pub covers_whole_file: bool,
     /// The signed ranges start at byte 0 and leave out exactly this
@@ -32,20 +33,31 @@ pub struct Verification {
     /// when that is more than later signatures.
     pub changes: Changes,
     pub changed: Vec<String>,
+    /// A certification signature's DocMDP permission (1, 2 or 3), and
+    /// whether what changed after it goes beyond it.
+    pub certification: Option<u8>,
+    pub beyond_certification: bool,
     /// The signature's timestamp (B-T) or the document timestamp's own
     /// time: seconds since 1970, and whether the token is intact.
     pub timestamp: Option<(i64, bool)>,
+    /// Why the timestamp does not count, when it does not: a broken token,
+    /// or an authority whose certificate does not validate to a trust
+    /// anchor for time-stamping.
+    pub timestamp_untrusted: Option<String>,
     /// The PAdES level a signature reaches (none for a document timestamp).
     pub level: Option<SignatureLevel>,
-    /// What the embedded revocation data says of the signer's certificate.
+    /// What the embedded revocation data says of the signer's certificate,
+    /// at the validation time.
     pub revocation: Status,
-    /// Whether the chain reaches a trusted certificate (`None`: none given).
+    /// Whether the chain reaches a trusted certificate (`None`: no trust
+    /// anchors were given, so it was not checked).
     pub trusted: Option<bool>,
     /// Why it does not, when it does not: the check that failed.
     pub untrusted_because: Option<String>,
-    /// When it was signed, as far as can be proven (the timestamp's time,
-    /// else `/M`), seconds since 1970.
-    signed_at: Option<i64>,
+    /// The time the certificates were validated at, seconds since 1970: a
+    /// trusted timestamp's, else the present (as pyHanko does; `/M` is only
+    /// the signer's word).
+    pub validated_at: i64,
 }
 
 impl Verification {
@@ -56,32 +68,45 @@ impl Verification {
             && self.timestamp.is_none_or(|(_, intact)| intact)
     }
 
-    /// Revoked at or before it was signed.
-    pub fn revoked_before_signing(&self) -> bool {
-        match (&self.revocation, self.signed_at) {
-            (Status::Revoked { at_unix, .. }, Some(signed)) => *at_unix <= signed,
-            (Status::Revoked { .. }, None) => true,
-            _ => false,
-        }
+    /// A timestamp that counts: intact, from an authority that validates.
+    pub fn timestamp_trusted(&self) -> bool {
+        matches!(self.timestamp, Some((_, true))) && self.timestamp_untrusted.is_none()
     }
 
-    /// Whether this signature holds: intact, not untrusted, not revoked
-    /// before it was made, and what was added after it leaves the content
-    /// as signed.
-    pub fn holds(&self) -> bool {
+    /// Revoked at or before the validation time.
+    pub fn revoked_before_signing(&self) -> bool {
+        matches!(&self.revocation, Status::Revoked { at_unix, .. } if *at_unix <= self.validated_at)
+    }
+
+    /// Whether this signature holds: intact, trusted (unless
+    /// `trust_checked` is false: no anchors, by the user's choice), not
+    /// revoked before it was made, and what was added after it leaves the
+    /// content as signed and stays within a certification's permissions.
+    pub fn holds(&self, trust_checked: bool) -> bool {
         self.intact()
-            && self.trusted != Some(false)
+            && if trust_checked { self.trusted == Some(true) } else { self.trusted != Some(false) }
             && !self.revoked_before_signing()
             && self.changes < Changes::Content
+            && !self.beyond_certification
     }
 }
 
 /// Checks every signature and document timestamp in `bytes`, in the order
-/// they were made. An empty list means unsigned; an error, a file that is
-/// not a readable PDF.
+/// they were made, against the anchors `trust` (none: no chain is trusted).
+/// An empty list means unsigned; an error, a file that is not a readable
+/// PDF.
 pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Result<Vec<Verification>, SignError> {
-    let (now, found) = pdf::read(bytes)?;
-    let dss = pdf::read_dss(&now).unwrap_or_default();
+    verify_pdf_at(bytes, trust, crate::date::Timestamp::clock().0)
+}
+
+/// [`verify_pdf`] with the present at `now` (seconds since 1970).
+pub fn verify_pdf_at(
+    bytes: &[u8],
+    trust: &[Certificate],
+    now: i64,
+) -> Result<Vec<Verification>, SignError> {
+    let (doc, found) = pdf::read(bytes)?;
+    let dss = pdf::read_dss(&doc).unwrap_or_default();
     let ends: Vec<(usize, bool, bool)> = found
         .iter()
         .map(|f| {
@@ -95,25 +120,24 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Result<Vec<Verificatio
             (end, f.document_timestamp, with_dss)
         })
         .collect();
+    let context = Context { bytes, doc: &doc, trust, dss: &dss, now };
     let mut verdicts: Vec<Verification> =
-        found.into_iter().map(|found| verify_one(bytes, &now, found, trust, &dss)).collect();
-    // The level: B-T with an intact timestamp, B-LT when the DSS has
-    // revocation data for the signer, B-LTA when an intact document
+        found.into_iter().map(|found| context.verify_one(found)).collect();
+    // The level: B-T with a trusted timestamp, B-LT when the DSS has
+    // revocation data for the signer, B-LTA when a trusted document
     // timestamp after the signature covers a DSS.
     for (i, verdict) in verdicts.clone().iter().enumerate() {
         if verdict.document_timestamp {
             continue;
         }
-        let mut level = match verdict.timestamp {
-            Some((_, true)) => SignatureLevel::BT,
-            _ => SignatureLevel::BB,
-        };
+        let mut level =
+            if verdict.timestamp_trusted() { SignatureLevel::BT } else { SignatureLevel::BB };
         if level == SignatureLevel::BT && verdict.revocation != Status::Unknown {
             level = SignatureLevel::BLt;
         }
         let stamped_later =
             ends.iter().zip(&verdicts).any(|(&(end, is_stamp, with_dss), stamp)| {
-                is_stamp && with_dss && end > ends[i].0 && stamp.intact()
+                is_stamp && with_dss && end > ends[i].0 && stamp.intact() && stamp.timestamp_trusted()
             });
         if level == SignatureLevel::BLt && stamped_later {
             level = SignatureLevel::BLta;
@@ -123,88 +147,127 @@ pub fn verify_pdf(bytes: &[u8], trust: &[Certificate]) -> Result<Vec<Verificatio
     Ok(verdicts)
 }
 
-fn verify_one(
-    bytes: &[u8],
-    now: &lopdf::Document,
-    found: Found,
-    trust: &[Certificate],
-    dss: &Dss,
-) -> Verification {
-    let [a, b, c, d] = found.byte_range;
-    let in_bounds = b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
-    let range_well_formed = a == 0 && b < c && in_bounds && found.gap_is_contents;
-    let covers_whole_file = in_bounds && c + d == bytes.len();
-    let (changes, changed) =
-        changes_after(bytes, now, found.byte_range, covers_whole_file, in_bounds);
-    // What the signature covers; its digest algorithm is its own.
-    let signed: Vec<&[u8]> =
-        if range_well_formed { vec![&bytes[..b], &bytes[c..c + d]] } else { Vec::new() };
-    let mut verdict = Verification {
-        field: found.field,
-        document_timestamp: found.document_timestamp,
-        signer: String::new(),
-        signing_time: found.signing_time,
-        covers_whole_file,
-        range_well_formed,
-        digest_matches: false,
-        signature_valid: false,
-        changes,
-        changed,
-        timestamp: None,
-        level: None,
-        revocation: Status::Unknown,
-        trusted: None,
-        untrusted_because: None,
-        signed_at: None,
-    };
-    let checked = if found.document_timestamp {
-        stamps::check(&found.contents, &signed).map(|stamp| {
-            verdict.timestamp = Some((stamp.time, stamp.intact));
-            stamp.checked
-        })
-    } else {
-        cms::check(&found.contents, &signed).inspect(|_| {
-            if let Some(stamp) = stamps::of_signature(&found.contents) {
-                verdict.timestamp = Some(match stamp {
-                    Ok(stamp) => (stamp.time, stamp.intact),
-                    Err(_) => (0, false),
-                });
+struct Context<'a> {
+    bytes: &'a [u8],
+    doc: &'a lopdf::Document,
+    trust: &'a [Certificate],
+    dss: &'a Dss,
+    now: i64,
+}
+
+impl Context<'_> {
+    fn verify_one(&self, found: Found) -> Verification {
+        let bytes = self.bytes;
+        let [a, b, c, d] = found.byte_range;
+        let in_bounds =
+            b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
+        let range_well_formed = a == 0 && b < c && in_bounds && found.gap_is_contents;
+        let covers_whole_file = in_bounds && c + d == bytes.len();
+        let (changes, changed) =
+            changes_after(bytes, self.doc, found.byte_range, covers_whole_file, in_bounds);
+        // A certification signature allows validation data after it at P=1,
+        // and form filling and signatures at 2 and 3.
+        let beyond_certification = found.certification.is_some_and(|p| {
+            changes > if p == 1 { Changes::ValidationData } else { Changes::FormFields }
+        });
+        // What the signature covers; its digest algorithm is its own.
+        let signed: Vec<&[u8]> =
+            if range_well_formed { vec![&bytes[..b], &bytes[c..c + d]] } else { Vec::new() };
+        let mut verdict = Verification {
+            field: found.field,
+            document_timestamp: found.document_timestamp,
+            signer: String::new(),
+            stated_time: found
+                .signing_time
+                .as_deref()
+                .and_then(crate::date::Timestamp::from_pdf_date)
+                .map(|t| t.0),
+            covers_whole_file,
+            range_well_formed,
+            digest_matches: false,
+            signature_valid: false,
+            changes,
+            changed,
+            certification: found.certification,
+            beyond_certification,
+            timestamp: None,
+            timestamp_untrusted: None,
+            level: None,
+            revocation: Status::Unknown,
+            trusted: None,
+            untrusted_because: None,
+            validated_at: self.now,
+        };
+        let (checked, stamp) = if found.document_timestamp {
+            match stamps::check(&found.contents, &signed) {
+                Ok(stamp) => (Ok(stamp.checked.clone()), Some(Ok(stamp))),
+                Err(err) => (Err(err), None),
             }
-        })
-    };
-    let checked = match checked {
-        Ok(checked) => checked,
-        Err(err) => {
-            verdict.signer = format!("(unreadable signature: {err})");
-            verdict.trusted = (!trust.is_empty()).then_some(false);
-            return verdict;
+        } else {
+            (cms::check(&found.contents, &signed), stamps::of_signature(&found.contents))
+        };
+        let checked = match checked {
+            Ok(checked) => checked,
+            Err(err) => {
+                verdict.signer = format!("(unreadable signature: {err})");
+                verdict.trusted = (!self.trust.is_empty()).then_some(false);
+                return verdict;
+            }
+        };
+        let dss_certificates: Vec<Certificate> = self
+            .dss
+            .certificates
+            .iter()
+            .filter_map(|der| <Certificate as der::Decode>::from_der(der).ok())
+            .collect();
+        match stamp {
+            Some(Ok(stamp)) => {
+                verdict.timestamp = Some((stamp.time, stamp.intact));
+                verdict.timestamp_untrusted = if !stamp.intact {
+                    Some("the token does not verify".into())
+                } else {
+                    // The authority, at the present: nothing vouches for an
+                    // earlier time than its own.
+                    let mut pool = stamp.checked.certificates.clone();
+                    pool.extend(dss_certificates.iter().cloned());
+                    let purpose = path::Purpose::TimeStamping;
+                    path::validate(&stamp.checked.signer, &pool, self.trust, self.now, purpose)
+                        .err()
+                };
+                if verdict.timestamp_untrusted.is_none() {
+                    verdict.validated_at = stamp.time;
+                }
+            }
+            None => {}
+            Some(Err(err)) => {
+                verdict.timestamp = Some((0, false));
+                verdict.timestamp_untrusted = Some(format!("the token cannot be read: {err}"));
+            }
         }
-    };
-    // Certificates must be valid when it was signed: the timestamp's time
-    // (B-T), else the time the signature states, else now.
-    verdict.signed_at = match verdict.timestamp {
-        Some((time, true)) => Some(time),
-        _ => verdict
-            .signing_time
-            .as_deref()
-            .and_then(crate::date::Timestamp::from_pdf_date)
-            .map(|t| t.0),
-    };
-    let at = verdict.signed_at.unwrap_or_else(|| crate::date::Timestamp::clock().0);
-    let mut pool = checked.certificates.clone();
-    pool.extend(
-        dss.certificates.iter().filter_map(|der| <Certificate as der::Decode>::from_der(der).ok()),
-    );
-    let issuer =
-        pool.iter().find(|c| c.tbs_certificate.subject == checked.signer.tbs_certificate.issuer);
-    verdict.revocation = revocation::status(&checked.signer, issuer, &dss.crls, &dss.ocsps);
-    let path = (!trust.is_empty()).then(|| path::validate(&checked.signer, &pool, trust, at));
-    verdict.signer = checked.signer.tbs_certificate.subject.to_string();
-    verdict.digest_matches = checked.digest_matches;
-    verdict.signature_valid = checked.signature_valid;
-    verdict.trusted = path.as_ref().map(Result::is_ok);
-    verdict.untrusted_because = path.and_then(Result::err);
-    verdict
+        // A document timestamp's own time is not a time to validate it at.
+        if found.document_timestamp {
+            verdict.validated_at = self.now;
+        }
+        let at = verdict.validated_at;
+        let mut pool = checked.certificates.clone();
+        pool.extend(dss_certificates);
+        let issuer = pool.iter().find(|c| revocation::issued_by(&checked.signer, c));
+        verdict.revocation =
+            revocation::status(&checked.signer, issuer, &self.dss.crls, &self.dss.ocsps, at);
+        let purpose = if found.document_timestamp {
+            path::Purpose::TimeStamping
+        } else {
+            path::Purpose::Signing
+        };
+        let path = (!self.trust.is_empty())
+            .then(|| path::validate(&checked.signer, &pool, self.trust, at, purpose));
+        verdict.signer = checked.signer.tbs_certificate.subject.to_string();
+        verdict.digest_matches = checked.digest_matches;
+        verdict.signature_valid = checked.signature_valid;
+        verdict.trusted = path.as_ref().map(Result::is_ok);
+        verdict.untrusted_because = path.and_then(Result::err);
+        verdict
+    }
 }
 
 /// What the updates after the revision a signature covers changed.

@@ -1,18 +1,29 @@
 //! What the incremental updates after a signature changed, compared object
 //! by object between the revision the signature covers and the whole file:
-//! nothing, only later signatures and their validation data, form fields,
-//! or what the document shows. Anything not known to be harmless counts as
-//! content, so a change nobody foresaw is never waved through.
+//! nothing, only validation data, later signatures, form fields, metadata,
+//! or what the document shows.
+//!
+//! Each changed object is judged by what it was *in the signed revision*
+//! ([`super::roles`]) and by where the signed structure lets an update add
+//! things, as pyHanko's difference analysis does: what the new revision
+//! claims an object is counts for nothing. Anything not known to be
+//! harmless counts as content, so a change nobody foresaw is never waved
+//! through.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::roles::{self, Role, array, dict};
 
 /// How far later updates went, from harmless to not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Changes {
     Nothing,
-    /// Later signatures, document timestamps and validation data (DSS).
+    /// Validation data (a DSS), document timestamps, and the bookkeeping a
+    /// later tool does (modification date, producer).
+    ValidationData,
+    /// Later signatures.
     Signatures,
     /// Form fields filled in or added.
     FormFields,
@@ -26,6 +37,7 @@ impl Changes {
     pub fn describe(self) -> &'static str {
         match self {
             Changes::Nothing => "nothing",
+            Changes::ValidationData => "only validation data or document timestamps",
             Changes::Signatures => "only later signatures or validation data",
             Changes::FormFields => "form fields",
             Changes::Metadata => "document metadata",
@@ -34,10 +46,13 @@ impl Changes {
     }
 }
 
+/// The largest stream (decompressed) a comparison reads: XMP is kilobytes.
+const MAX_STREAM: usize = 16 << 20;
+
 /// What changed between `signed` (the revision a signature covers) and
 /// `now` (the whole file), and the objects that made it so.
 pub fn between(signed: &Document, now: &Document) -> (Changes, Vec<String>) {
-    let context = Context { old: signed, new: now };
+    let context = Context { old: signed, new: now, roles: roles::of(signed) };
     let mut worst = Changes::Nothing;
     let mut why = Vec::new();
     let mut note = |level: Changes, what: String| {
@@ -49,6 +64,9 @@ pub fn between(signed: &Document, now: &Document) -> (Changes, Vec<String>) {
     if signed.trailer.get(b"Root").ok() != now.trailer.get(b"Root").ok() {
         note(Changes::Content, "the document catalog was replaced".into());
     }
+    if signed.trailer.get(b"Info").ok() != now.trailer.get(b"Info").ok() {
+        note(Changes::Metadata, "the document information dictionary was replaced".into());
+    }
     let referenced_before = references(signed);
     for (id, object) in &now.objects {
         match signed.objects.get(id) {
@@ -56,7 +74,11 @@ pub fn between(signed: &Document, now: &Document) -> (Changes, Vec<String>) {
             Some(before) => {
                 let level = context.changed(*id, before, object);
                 if level > Changes::Nothing {
-                    note(level, format!("object {} {} changed", id.0, id.1));
+                    let role = match context.roles.get(id) {
+                        Some(role) => format!(" ({})", describe(*role)),
+                        None => String::new(),
+                    };
+                    note(level, format!("object {} {}{role} changed", id.0, id.1));
                 }
             }
             // A new object is harmless until something refers to it; one an
@@ -77,99 +99,119 @@ pub fn between(signed: &Document, now: &Document) -> (Changes, Vec<String>) {
     (worst, why)
 }
 
+fn describe(role: Role) -> &'static str {
+    match role {
+        Role::Catalog => "the catalog",
+        Role::Info => "the document information",
+        Role::Xmp => "the XMP metadata",
+        Role::AcroForm => "the form",
+        Role::FieldList => "the form's field list",
+        Role::Field => "a form field",
+        Role::PageTree => "the page tree",
+        Role::Page => "a page",
+        Role::Annotations => "a page's annotations",
+        Role::StructTreeRoot => "the structure tree",
+        Role::ParentTree => "the structure parent tree",
+        Role::StructElem => "a structure element",
+        Role::Dss => "the validation data",
+    }
+}
+
 struct Context<'a> {
     old: &'a Document,
     new: &'a Document,
+    roles: HashMap<ObjectId, Role>,
 }
 
 impl Context<'_> {
     fn changed(&self, id: ObjectId, before: &Object, after: &Object) -> Changes {
-        // The bookkeeping a later signer's tool does (pyHanko stamps the
-        // modification date and itself as producer) is not a content change.
-        if self.new.trailer.get(b"Info").ok() == Some(&Object::Reference(id))
-            && let (Ok(old), Ok(new)) = (before.as_dict(), after.as_dict())
-        {
-            // Strings compare by their words: a tool may re-encode them.
-            let words = |o: Option<&Object>| o.map(|o| lopdf::decode_text_string(o).ok());
-            return self.keys(old, new, |key, a, b| match key {
-                b"ModDate" | b"Producer" => Changes::Signatures,
-                _ if words(a) == words(b) && words(a).flatten().is_some() => Changes::Nothing,
-                _ => Changes::Metadata,
-            });
-        }
-        if self.catalog_entry(b"Metadata") == Some(id)
-            && let (Object::Stream(old), Object::Stream(new)) = (before, after)
-        {
-            let text = |s: &lopdf::Stream| {
-                let bytes = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
-                super::xmp::without_bookkeeping(&String::from_utf8_lossy(&bytes))
+        let Some(&role) = self.roles.get(&id) else { return Changes::Content };
+        if role == Role::Xmp {
+            let (Object::Stream(old), Object::Stream(new)) = (before, after) else {
+                return Changes::Content;
             };
-            return if text(old) == text(new) { Changes::Signatures } else { Changes::Metadata };
+            let text = |s: &lopdf::Stream| {
+                let bytes = s.decompressed_content_with_limit(MAX_STREAM).ok()?;
+                Some(super::xmp::without_bookkeeping(&String::from_utf8_lossy(&bytes)))
+            };
+            return match (text(old), text(new)) {
+                (Some(old), Some(new)) if old == new => Changes::ValidationData,
+                (Some(_), Some(_)) => Changes::Metadata,
+                _ => Changes::Content,
+            };
+        }
+        if matches!(role, Role::FieldList | Role::Annotations) {
+            return if role == Role::FieldList {
+                self.appended(Some(before), Some(after), |field| self.added_field(field))
+            } else {
+                self.annotations(Some(before), Some(after))
+            };
+        }
+        if role == Role::Dss {
+            return if self.dss_part(after) { Changes::ValidationData } else { Changes::Content };
         }
         let (Ok(old), Ok(new)) = (before.as_dict(), after.as_dict()) else {
-            // Streams (page content, images, fonts) and arrays.
             return Changes::Content;
         };
-        let is =
-            |key: &[u8], value: &[u8]| new.get(key).and_then(Object::as_name).ok() == Some(value);
-        if self.is_catalog(id) {
-            return self.keys(old, new, |key, a, b| match key {
+        match role {
+            // The bookkeeping a later signer's tool does (pyHanko stamps the
+            // modification date and itself as producer) is not a change.
+            Role::Info => {
+                // Strings compare by their words: a tool may re-encode them.
+                let words = |o: Option<&Object>| o.map(|o| lopdf::decode_text_string(o).ok());
+                self.keys(old, new, |key, a, b| match key {
+                    b"ModDate" | b"Producer" => Changes::ValidationData,
+                    _ if words(a) == words(b) && words(a).flatten().is_some() => Changes::Nothing,
+                    _ => Changes::Metadata,
+                })
+            }
+            Role::Catalog => self.keys(old, new, |key, a, b| match key {
                 b"AcroForm" => self.acroform(a, b),
-                b"DSS" => Changes::Signatures,
+                b"DSS" if b.is_some_and(|d| self.dss(d)) => Changes::ValidationData,
+                // New XMP in a new stream: judged as metadata, not content.
+                b"Metadata" if b.is_some_and(|m| self.new_stream(m)) => Changes::Metadata,
                 _ => Changes::Content,
-            });
-        }
-        if self.is_acroform(id) {
-            return self.acroform(Some(before), Some(after));
-        }
-        if is(b"Type", b"Page") {
-            return self.keys(old, new, |key, a, b| match key {
+            }),
+            Role::AcroForm => self.acroform(Some(before), Some(after)),
+            Role::Field => {
+                let signature = super::field_type(self.old, old) == Some(b"Sig".as_slice());
+                let unsigned = !old.has(b"V");
+                self.keys(old, new, |key, _, b| match key {
+                    // An empty signature field kept for a later signer.
+                    b"V" if signature && unsigned => {
+                        b.map_or(Changes::Content, |v| self.signature_value(v))
+                    }
+                    b"V" | b"FT" | b"Parent" | b"Kids" if signature => Changes::Content,
+                    _ => Changes::FormFields,
+                })
+            }
+            Role::Page => self.keys(old, new, |key, a, b| match key {
                 b"Annots" => self.annotations(a, b),
                 _ => Changes::Content,
-            });
-        }
-        if is(b"Type", b"StructTreeRoot") {
-            return self.keys(old, new, |key, a, b| match key {
+            }),
+            Role::StructTreeRoot => self.keys(old, new, |key, a, b| match key {
                 b"K" => self.appended(a, b, |kid| self.is_signature_form(kid)),
                 // A ParentTree held in the root: it may only gain entries.
-                b"ParentTree" => {
-                    match (a.and_then(|o| o.as_dict().ok()), b.and_then(|o| o.as_dict().ok())) {
-                        (Some(a), Some(b)) => self.keys(a, b, |key, x, y| match key {
-                            b"Nums" => self.appended(x, y, |_| Changes::Signatures),
-                            _ => Changes::Content,
-                        }),
-                        // Behind a reference: that object is judged on its own.
-                        _ if a == b => Changes::Nothing,
-                        _ => Changes::Content,
-                    }
-                }
+                b"ParentTree" => match (a.and_then(|o| o.as_dict().ok()), b) {
+                    (Some(a), Some(Object::Dictionary(b))) => self.parent_tree(a, b),
+                    // Behind a reference: that object is judged on its own.
+                    _ if a.is_some() && a == b => Changes::Nothing,
+                    _ => Changes::Content,
+                },
                 b"ParentTreeNextKey" => Changes::Signatures,
                 _ => Changes::Content,
-            });
-        }
-        if self.is_parent_tree(id) {
-            return self.keys(old, new, |key, a, b| match key {
-                b"Nums" => self.appended(a, b, |_| Changes::Signatures),
-                _ => Changes::Content,
-            });
-        }
-        if new.has(b"S") && (is(b"Type", b"StructElem") || new.has(b"P")) {
-            return self.keys(old, new, |key, a, b| match key {
+            }),
+            Role::ParentTree => self.parent_tree(old, new),
+            Role::StructElem => self.keys(old, new, |key, a, b| match key {
                 b"K" => self.appended(a, b, |kid| self.is_signature_form(kid)),
                 _ => Changes::Content,
-            });
+            }),
+            Role::PageTree
+            | Role::Xmp
+            | Role::FieldList
+            | Role::Annotations
+            | Role::Dss => Changes::Content,
         }
-        if self.in_dss(id) {
-            return Changes::Signatures;
-        }
-        if new.has(b"FT") || is(b"Subtype", b"Widget") || new.has(b"T") {
-            let signature = super::field_type(self.new, new) == Some(b"Sig".as_slice());
-            return self.keys(old, new, |key, _, _| match key {
-                b"V" if signature => Changes::Signatures,
-                _ => Changes::FormFields,
-            });
-        }
-        Changes::Content
     }
 
     /// The worst change over the keys that differ, judged by `judge`.
@@ -190,36 +232,79 @@ impl Context<'_> {
             .unwrap_or(Changes::Nothing)
     }
 
+    /// A parent tree may only gain entries at the end of its `/Nums`.
+    fn parent_tree(&self, old: &Dictionary, new: &Dictionary) -> Changes {
+        self.keys(old, new, |key, a, b| match key {
+            b"Nums" => self.appended(a, b, |_| Changes::Signatures),
+            _ => Changes::Content,
+        })
+    }
+
     /// The interactive form: fields may be added (a signature field is a
     /// signature; any other, a form field), never removed.
     fn acroform(&self, before: Option<&Object>, after: Option<&Object>) -> Changes {
-        let old =
-            before.and_then(|o| self.old.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
-        let new =
-            after.and_then(|o| self.new.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
-        let Some(new) = new else { return Changes::Content };
+        let old = before.and_then(|o| dict(self.old, o));
+        let Some(new) = after.and_then(|o| dict(self.new, o)) else { return Changes::Content };
+        // A form moved to another object than the one signed is judged
+        // here; the old object then changes nothing a reader shows.
+        if let (Some(Object::Reference(a)), Some(Object::Reference(b))) = (before, after)
+            && a != b
+            && self.old.objects.contains_key(b)
+        {
+            return Changes::Content;
+        }
         let empty = Dictionary::new();
         self.keys(old.unwrap_or(&empty), new, |key, a, b| match key {
-            b"Fields" => self.appended(a, b, |field| {
-                if self.is_signature_field(field) {
-                    Changes::Signatures
-                } else {
-                    Changes::FormFields
-                }
-            }),
+            b"Fields" => self.appended(a, b, |field| self.added_field(field)),
             b"SigFlags" => Changes::Signatures,
             _ => Changes::FormFields,
         })
+    }
+
+    /// A field added to the form: a signature or document timestamp, or a
+    /// form field. An object of the signed revision is not a new field.
+    fn added_field(&self, field: &Object) -> Changes {
+        if let Object::Reference(id) = field
+            && self.old.objects.contains_key(id)
+            && self.roles.get(id) != Some(&Role::Field)
+        {
+            return Changes::Content;
+        }
+        match super::signature_field(self.new, field) {
+            Some(dict) => match dict.get(b"V") {
+                Ok(value) => self.signature_value(value),
+                Err(_) => Changes::Signatures,
+            },
+            None => Changes::FormFields,
+        }
+    }
+
+    /// A signature field's new value: a document timestamp is validation
+    /// data, a signature a signature.
+    fn signature_value(&self, value: &Object) -> Changes {
+        match dict(self.new, value) {
+            Some(sig) if sig.get(b"Type").and_then(Object::as_name).ok() == Some(b"DocTimeStamp") => {
+                Changes::ValidationData
+            }
+            Some(_) => Changes::Signatures,
+            None => Changes::Content,
+        }
     }
 
     /// A page's annotations: a signature widget may be added, a form
     /// field's widget is a form change, anything else is content.
     fn annotations(&self, before: Option<&Object>, after: Option<&Object>) -> Changes {
         self.appended(before, after, |annot| {
-            let Some(dict) = self.new_dict(annot) else { return Changes::Content };
+            if let Object::Reference(id) = annot
+                && self.old.objects.contains_key(id)
+                && self.roles.get(id) != Some(&Role::Field)
+            {
+                return Changes::Content;
+            }
+            let Some(dict) = dict(self.new, annot) else { return Changes::Content };
             if dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Widget") {
                 Changes::Content
-            } else if self.is_signature_field(annot) {
+            } else if super::signature_field(self.new, annot).is_some() {
                 Changes::Signatures
             } else {
                 Changes::FormFields
@@ -253,84 +338,123 @@ impl Context<'_> {
         new[old.len()..].iter().map(judge).max().unwrap_or(Changes::Nothing)
     }
 
-    fn new_dict<'a>(&'a self, object: &'a Object) -> Option<&'a Dictionary> {
-        self.new.dereference(object).ok()?.1.as_dict().ok()
-    }
-
-    fn is_signature_field(&self, field: &Object) -> bool {
-        super::signature_field(self.new, field).is_some()
-    }
-
     /// A structure element added for a signature widget: a `Form` whose
     /// object reference is a signature field.
     fn is_signature_form(&self, element: &Object) -> Changes {
-        let Some(dict) = self.new_dict(element) else { return Changes::Content };
-        let form = dict.get(b"S").and_then(Object::as_name).ok() == Some(b"Form");
-        let widget = dict
+        if let Object::Reference(id) = element
+            && self.old.objects.contains_key(id)
+        {
+            return Changes::Content;
+        }
+        let Some(element) = dict(self.new, element) else { return Changes::Content };
+        let form = element.get(b"S").and_then(Object::as_name).ok() == Some(b"Form");
+        let widget = element
             .get(b"K")
             .ok()
-            .and_then(|k| self.new_dict(k))
+            .and_then(|k| dict(self.new, k))
             .and_then(|objr| objr.get(b"Obj").ok())
-            .is_some_and(|w| self.is_signature_field(w));
+            .is_some_and(|w| super::signature_field(self.new, w).is_some());
         if form && widget { Changes::Signatures } else { Changes::Content }
     }
 
-    fn catalog_id(&self) -> Option<ObjectId> {
-        self.new.trailer.get(b"Root").and_then(Object::as_reference).ok()
+    /// An object the update added (not one of the signed revision).
+    fn is_new(&self, object: &Object) -> bool {
+        match object {
+            Object::Reference(id) => !self.old.objects.contains_key(id),
+            _ => true,
+        }
     }
 
-    fn is_catalog(&self, id: ObjectId) -> bool {
-        self.catalog_id() == Some(id)
+    fn new_stream(&self, object: &Object) -> bool {
+        self.is_new(object)
+            && matches!(self.new.dereference(object), Ok((_, Object::Stream(_))))
     }
 
-    fn catalog_entry(&self, key: &[u8]) -> Option<ObjectId> {
-        self.new
-            .get_dictionary(self.catalog_id()?)
-            .ok()?
-            .get(key)
-            .and_then(Object::as_reference)
-            .ok()
+    /// Whether `object` may stand where a DSS part of the signed revision
+    /// stood: the DSS, its VRI, a VRI entry, or an array of streams.
+    fn dss_part(&self, object: &Object) -> bool {
+        self.dss(object)
+            || self.vri(object)
+            || self.vri_entry(object)
+            || self.streams(Some(object))
     }
 
-    fn is_acroform(&self, id: ObjectId) -> bool {
-        self.catalog_entry(b"AcroForm") == Some(id)
+    /// A document security store of the shape PAdES (ETSI EN 319 142-1, 5.4)
+    /// defines, here or behind a reference to the signed DSS or a new object.
+    fn dss(&self, object: &Object) -> bool {
+        if !self.is_new(object) && !self.is_old_dss(object) {
+            return false;
+        }
+        let Some(dss) = dict(self.new, object) else { return false };
+        dss.iter().all(|(key, value)| match key.as_slice() {
+            b"Type" => value.as_name().ok() == Some(b"DSS"),
+            b"Certs" | b"CRLs" | b"OCSPs" => self.streams(Some(value)),
+            b"VRI" => self.vri(value),
+            _ => false,
+        })
     }
 
-    fn is_parent_tree(&self, id: ObjectId) -> bool {
-        let Some(root) = self.catalog_entry(b"StructTreeRoot") else { return false };
-        self.new.get_dictionary(root).ok().and_then(|r| r.get(b"ParentTree").ok())
-            == Some(&Object::Reference(id))
+    fn vri(&self, object: &Object) -> bool {
+        if !self.is_new(object) && !self.is_old_dss(object) {
+            return false;
+        }
+        let Some(vri) = dict(self.new, object) else { return false };
+        vri.iter().all(|(key, value)| match key.as_slice() {
+            b"Type" => value.as_name().ok() == Some(b"VRI"),
+            _ => self.vri_entry(value),
+        })
     }
 
-    /// The DSS dictionary or one of the dictionaries in it (VRI).
-    fn in_dss(&self, id: ObjectId) -> bool {
-        let Some(dss) = self.catalog_entry(b"DSS") else { return false };
-        dss == id
-            || self
-                .new
-                .get_dictionary(dss)
-                .ok()
-                .is_some_and(|d| d.get(b"VRI").ok() == Some(&Object::Reference(id)))
+    fn vri_entry(&self, object: &Object) -> bool {
+        if !self.is_new(object) && !self.is_old_dss(object) {
+            return false;
+        }
+        let Some(entry) = dict(self.new, object) else { return false };
+        entry.iter().all(|(key, value)| match key.as_slice() {
+            b"Type" => value.as_name().ok() == Some(b"VRI"),
+            b"Cert" | b"CRL" | b"OCSP" => self.streams(Some(value)),
+            b"TU" => matches!(value, Object::String(..)),
+            b"TS" => self.streams(Some(&Object::Array(vec![value.clone()]))),
+            _ => false,
+        })
+    }
+
+    /// An array (here or behind a reference) of references to streams, none
+    /// of which played a part in the signed revision.
+    fn streams(&self, object: Option<&Object>) -> bool {
+        let Some(object) = object else { return false };
+        if !self.is_new(object) && !self.is_old_dss(object) {
+            return false;
+        }
+        let Some(items) = array(self.new, object) else { return false };
+        items.iter().all(|item| {
+            let Object::Reference(id) = item else { return false };
+            let unplayed = self.roles.get(id).is_none_or(|r| *r == Role::Dss);
+            unplayed && matches!(self.new.get_object(*id), Ok(Object::Stream(_)))
+        })
+    }
+
+    fn is_old_dss(&self, object: &Object) -> bool {
+        matches!(object, Object::Reference(id) if self.roles.get(id) == Some(&Role::Dss))
     }
 }
 
 /// Every object a document's objects refer to.
 fn references(doc: &Document) -> BTreeSet<ObjectId> {
-    fn walk(object: &Object, out: &mut BTreeSet<ObjectId>) {
+    // Iterative: a hostile file may nest arrays deeply.
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<&Object> = doc.objects.values().collect();
+    stack.extend(doc.trailer.iter().map(|(_, v)| v));
+    while let Some(object) = stack.pop() {
         match object {
             Object::Reference(id) => {
                 out.insert(*id);
             }
-            Object::Array(items) => items.iter().for_each(|i| walk(i, out)),
-            Object::Dictionary(dict) => dict.iter().for_each(|(_, v)| walk(v, out)),
-            Object::Stream(stream) => stream.dict.iter().for_each(|(_, v)| walk(v, out)),
+            Object::Array(items) => stack.extend(items.iter()),
+            Object::Dictionary(dict) => stack.extend(dict.iter().map(|(_, v)| v)),
+            Object::Stream(stream) => stack.extend(stream.dict.iter().map(|(_, v)| v)),
             _ => {}
         }
     }
-    let mut out = BTreeSet::new();
-    for object in doc.objects.values() {
-        walk(object, &mut out);
-    }
-    doc.trailer.iter().for_each(|(_, v)| walk(v, &mut out));
     out
 }

@@ -91,6 +91,9 @@ pub fn prepare_document_timestamp(original: Vec<u8>) -> Result<Prepared, SignErr
     placeholders(bytes, tail, b"ETSI.RFC3161")
 }
 
+/// A certificate, CRL or OCSP response larger than this is hostile.
+const MAX_DSS_STREAM: usize = 16 << 20;
+
 /// What a Document Security Store holds (DER each).
 #[derive(Debug, Default, Clone)]
 pub struct Dss {
@@ -113,7 +116,7 @@ pub fn read_dss(doc: &Document) -> Option<Dss> {
             .iter()
             .filter_map(|item| match doc.dereference(item).ok()?.1 {
                 Object::Stream(stream) => {
-                    Some(stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()))
+                    stream.decompressed_content_with_limit(MAX_DSS_STREAM).ok()
                 }
                 _ => None,
             })

@@ -5,6 +5,7 @@
 pub mod changes;
 mod later;
 mod read;
+mod roles;
 mod tag;
 mod xmp;
 

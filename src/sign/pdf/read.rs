@@ -22,6 +22,10 @@ pub struct Found {
     /// A document timestamp (`/Type /DocTimeStamp`, `ETSI.RFC3161`), not a
     /// signature.
     pub document_timestamp: bool,
+    /// A certification signature (the catalog's `/Perms /DocMDP`): the
+    /// changes its `/TransformParams /P` allows (1 none, 2 form filling and
+    /// signing, 3 also annotations).
+    pub certification: Option<u8>,
 }
 
 /// The PDF as a document, and every signature in it, in the order they
@@ -39,9 +43,7 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Found>), SignError> {
         && let Ok(roots) =
             acroform.get(b"Fields").and_then(|f| doc.dereference(f)).and_then(|(_, f)| f.as_array())
     {
-        for root in roots {
-            collect(&doc, root, None, String::new(), &mut fields, 0);
-        }
+        collect(&doc, roots, &mut fields);
     }
     let mut found: Vec<Found> = fields
         .into_iter()
@@ -51,39 +53,42 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Found>), SignError> {
     Ok((doc, found))
 }
 
-/// The signature fields under `field` (a field tree node): their full names
-/// and values. `/FT` is inherited down the tree.
-fn collect(
-    doc: &Document,
-    field: &Object,
-    inherited: Option<&[u8]>,
-    prefix: String,
-    out: &mut Vec<(String, ObjectId)>,
-    depth: u8,
-) {
-    let Ok((_, Object::Dictionary(dict))) = doc.dereference(field) else { return };
-    if depth > 32 {
-        return;
-    }
-    let own = dict.get(b"FT").and_then(Object::as_name).ok();
-    let kind = own.or(inherited);
-    let partial = dict.get(b"T").ok().and_then(text);
-    let name = match (partial, prefix.is_empty()) {
-        (Some(part), true) => part,
-        (Some(part), false) => format!("{prefix}.{part}"),
-        (None, _) => prefix,
-    };
-    if let Ok(kids) =
-        dict.get(b"Kids").and_then(|k| doc.dereference(k)).and_then(|(_, k)| k.as_array())
-    {
-        for kid in kids {
-            collect(doc, kid, kind, name.clone(), out, depth + 1);
+/// The signature fields under the form's `roots`: their full names and
+/// values. `/FT` is inherited down the tree. Each node is visited once, and
+/// no deeper than any real form nests: a tree naming a node twice as kids
+/// (exponentially many paths) costs one visit per object.
+fn collect(doc: &Document, roots: &[Object], out: &mut Vec<(String, ObjectId)>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<(&Object, Option<&[u8]>, String, usize)> =
+        roots.iter().rev().map(|r| (r, None, String::new(), 0)).collect();
+    while let Some((field, inherited, prefix, depth)) = stack.pop() {
+        if depth > super::roles::MAX_DEPTH {
+            continue;
         }
-    }
-    if kind == Some(b"Sig")
-        && let Ok(Object::Reference(value)) = dict.get(b"V")
-    {
-        out.push((name, *value));
+        if let Object::Reference(id) = field
+            && !seen.insert(*id)
+        {
+            continue;
+        }
+        let Ok((_, Object::Dictionary(dict))) = doc.dereference(field) else { continue };
+        let own = dict.get(b"FT").and_then(Object::as_name).ok();
+        let kind = own.or(inherited);
+        let partial = dict.get(b"T").ok().and_then(text);
+        let name = match (partial, prefix.is_empty()) {
+            (Some(part), true) => part,
+            (Some(part), false) => format!("{prefix}.{part}"),
+            (None, _) => prefix,
+        };
+        if kind == Some(b"Sig")
+            && let Ok(Object::Reference(value)) = dict.get(b"V")
+        {
+            out.push((name.clone(), *value));
+        }
+        if let Ok(kids) =
+            dict.get(b"Kids").and_then(|k| doc.dereference(k)).and_then(|(_, k)| k.as_array())
+        {
+            stack.extend(kids.iter().rev().map(|kid| (kid, kind, name.clone(), depth + 1)));
+        }
     }
 }
 
@@ -104,7 +109,47 @@ fn signature(doc: &Document, bytes: &[u8], field: String, id: ObjectId) -> Optio
     let name = |key: &[u8]| dict.get(key).and_then(Object::as_name).ok();
     let document_timestamp =
         name(b"Type") == Some(b"DocTimeStamp") || name(b"SubFilter") == Some(b"ETSI.RFC3161");
-    Some(Found { field, byte_range, contents, signing_time, gap_is_contents, document_timestamp })
+    let certification = certification(doc, id, dict);
+    Some(Found {
+        field,
+        byte_range,
+        contents,
+        signing_time,
+        gap_is_contents,
+        document_timestamp,
+        certification,
+    })
+}
+
+/// The DocMDP permissions of the signature `id` when the catalog's `/Perms
+/// /DocMDP` names it: its `/Reference` entry with `/TransformMethod
+/// /DocMDP`, whose `/TransformParams /P` defaults to 2 (ISO 32000, 12.8.2.2).
+fn certification(doc: &Document, id: ObjectId, signature: &Dictionary) -> Option<u8> {
+    let perms = doc.catalog().ok()?.get(b"Perms").ok()?;
+    let certifying = super::roles::dict(doc, perms)?.get(b"DocMDP").ok()?;
+    if certifying.as_reference().ok() != Some(id) {
+        return None;
+    }
+    let references = super::roles::array(doc, signature.get(b"Reference").ok()?)?;
+    let p = references.into_iter().find_map(|reference| {
+        let reference = super::roles::dict(doc, reference)?;
+        (reference.get(b"TransformMethod").and_then(Object::as_name).ok() == Some(b"DocMDP"))
+            .then(|| {
+                reference
+                    .get(b"TransformParams")
+                    .ok()
+                    .and_then(|t| super::roles::dict(doc, t))
+                    .and_then(|t| t.get(b"P").ok())
+                    .and_then(|p| p.as_i64().ok())
+                    .unwrap_or(2)
+            })
+    })?;
+    // Anything but 1 or 3 is read as the default, 2.
+    Some(match p {
+        1 => 1,
+        3 => 3,
+        _ => 2,
+    })
 }
 
 /// Whether the bytes left out of the range are `<…>`, the hex string
