@@ -33,12 +33,7 @@ fn answer(response: ureq::http::Response<ureq::Body>) -> Result<Vec<u8>, String>
     if !status.is_success() {
         return Err(format!("it answered HTTP {}", status.as_u16()));
     }
-    response
-        .into_body()
-        .with_config()
-        .limit(MAX_ANSWER)
-        .read_to_vec()
-        .map_err(|e| e.to_string())
+    response.into_body().with_config().limit(MAX_ANSWER).read_to_vec().map_err(|e| e.to_string())
 }
 
 /// POSTs `body` as `content_type` to `url`; the answer's bytes.

@@ -143,7 +143,9 @@ fn validated_for_fetching(
     if let Some(stamp) = stamps::of_signature(signature) {
         let stamp = stamp?;
         if !stamp.intact {
-            return Err(SignError::Timestamp("the signature's timestamp token does not verify".into()));
+            return Err(SignError::Timestamp(
+                "the signature's timestamp token does not verify".into(),
+            ));
         }
         let mut pool = stamp.checked.certificates.clone();
         pool.extend(signer.chain.iter().cloned());

@@ -84,7 +84,8 @@ pub fn gather(
                 Err(why) => tried.push(format!("{url}: {why}")),
             }
         }
-        if let Status::Revoked { at, by, .. } = status(certificate, issuer, &data.crls, &data.ocsps, now)
+        if let Status::Revoked { at, by, .. } =
+            status(certificate, issuer, &data.crls, &data.ocsps, now)
         {
             return Err(revoked(&tbs.subject, &at, by));
         }
@@ -148,8 +149,7 @@ pub fn status(
             match &single.cert_status {
                 CertStatus::Good(_) => {
                     let this = single.this_update.0.to_unix_duration().as_secs() as i64;
-                    let next =
-                        single.next_update.map(|n| n.0.to_unix_duration().as_secs() as i64);
+                    let next = single.next_update.map(|n| n.0.to_unix_duration().as_secs() as i64);
                     if fresh(this, next) {
                         good = Some(Status::Good { by: "OCSP" });
                     }
@@ -187,8 +187,7 @@ pub fn status(
             };
         }
         let this = crl.tbs_cert_list.this_update.to_unix_duration().as_secs() as i64;
-        let next =
-            crl.tbs_cert_list.next_update.map(|n| n.to_unix_duration().as_secs() as i64);
+        let next = crl.tbs_cert_list.next_update.map(|n| n.to_unix_duration().as_secs() as i64);
         if fresh(this, next) {
             good.get_or_insert(Status::Good { by: "CRL" });
         }
@@ -280,8 +279,7 @@ fn ocsp_signed_by(basic: &BasicOcspResponse, issuer: &Certificate) -> bool {
 /// A delegated responder must be certified for it: id-kp-OCSPSigning
 /// (RFC 6960, 4.2.2.2).
 fn for_ocsp_signing(responder: &Certificate) -> bool {
-    const ID_KP_OCSP_SIGNING: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
+    const ID_KP_OCSP_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
     matches!(
         responder.tbs_certificate.get::<x509_cert::ext::pkix::ExtendedKeyUsage>(),
         Ok(Some((_, usage))) if usage.0.contains(&ID_KP_OCSP_SIGNING)

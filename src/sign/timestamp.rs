@@ -2,7 +2,6 @@
 //! SHA-256) to the timestamp authority named by `timestamp-url`, whose token
 //! becomes an unsigned attribute of the signer.
 
-
 use const_oid::ObjectIdentifier;
 use der::asn1::{BitString, OctetString, Uint};
 use der::{Any, Decode, Encode, Sequence};

@@ -137,7 +137,11 @@ pub fn verify_pdf_at(
         }
         let stamped_later =
             ends.iter().zip(&verdicts).any(|(&(end, is_stamp, with_dss), stamp)| {
-                is_stamp && with_dss && end > ends[i].0 && stamp.intact() && stamp.timestamp_trusted()
+                is_stamp
+                    && with_dss
+                    && end > ends[i].0
+                    && stamp.intact()
+                    && stamp.timestamp_trusted()
             });
         if level == SignatureLevel::BLt && stamped_later {
             level = SignatureLevel::BLta;
@@ -159,8 +163,7 @@ impl Context<'_> {
     fn verify_one(&self, found: Found) -> Verification {
         let bytes = self.bytes;
         let [a, b, c, d] = found.byte_range;
-        let in_bounds =
-            b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
+        let in_bounds = b <= bytes.len() && c <= bytes.len() && c.saturating_add(d) <= bytes.len();
         let range_well_formed = a == 0 && b < c && in_bounds && found.gap_is_contents;
         let covers_whole_file = in_bounds && c + d == bytes.len();
         let (changes, changed) =

@@ -239,6 +239,70 @@ fn levels_above_b_b_need_a_timestamp_authority_and_verify_names_the_level() {
     run.success();
     let out = run.stdout();
     assert!(out.contains("    level:              B-B\n"), "{out}");
-    assert!(out.contains("(as the signer states; no timestamp)"), "{out}");
+    assert!(out.contains("(as the signer states; unproven)"), "{out}");
+    assert!(out.contains("validated at:") && out.contains(" UTC (the present)"), "{out}");
+    assert!(!out.contains("D:20"), "times read as dates, not PDF strings: {out}");
     assert!(out.contains("revocation:         no revocation data embedded"), "{out}");
+
+    // No trust anchors: no verdict on the chain, and no success either.
+    let pdf = project.file(&format!("out/{REFERENCE}.en.pdf"));
+    let run = project.run(&["verify", pdf.to_str().unwrap()]);
+    run.failure();
+    assert!(
+        run.stdout().contains("chain trusted:      not checked (no trust anchors; --trust CERT)"),
+        "{}",
+        run.stdout()
+    );
+    project.run(&["verify", pdf.to_str().unwrap(), "--no-trust-check"]).success();
+}
+
+#[test]
+fn a_new_page_tree_disguised_as_validation_data_metadata_or_a_field_fails() {
+    let project = signing_project(GOOD);
+    project.run(&["build", "--sign", REFERENCE, "--lang", "en"]).success();
+    let path = project.file(&format!("out/{REFERENCE}.en.pdf"));
+    let signed = std::fs::read(&path).unwrap();
+    // The page tree's root gains a new page; the update then claims that
+    // node as the DSS, as the document information, or gives it a /T.
+    let disguise = |how: &str| {
+        append_update(&signed, |update, page| {
+            let prev = update.get_prev_documents();
+            let catalog_id = prev.trailer.get(b"Root").unwrap().as_reference().unwrap();
+            let pages = prev.get_dictionary(catalog_id).unwrap().get(b"Pages").unwrap();
+            let pages = pages.as_reference().unwrap();
+            let content = update
+                .new_document
+                .add_object(Stream::new(dictionary! {}, b"BT /F1 24 Tf (FORGED) Tj ET".to_vec()));
+            let forged = update.new_document.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages, "Contents" => content,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            });
+            update.opt_clone_object_to_new_document(pages).unwrap();
+            let node = update.new_document.get_dictionary_mut(pages).unwrap();
+            node.set("Kids", vec![page.into(), forged.into()]);
+            node.set("Count", 2);
+            match how {
+                "dss" => {
+                    update.opt_clone_object_to_new_document(catalog_id).unwrap();
+                    let catalog = update.new_document.get_dictionary_mut(catalog_id).unwrap();
+                    catalog.set("DSS", pages);
+                }
+                "info" => {
+                    update.new_document.trailer.set("Info", pages);
+                }
+                _ => node.set("T", Object::string_literal("field")),
+            }
+        })
+    };
+    for how in ["dss", "info", "field"] {
+        std::fs::write(&path, disguise(how)).unwrap();
+        let run = verify(&project, &path);
+        run.failure();
+        assert!(
+            run.stdout().contains("page content: NOT AS SIGNED")
+                && run.stdout().contains("(the page tree) changed"),
+            "{how}: {}",
+            run.stdout()
+        );
+    }
 }

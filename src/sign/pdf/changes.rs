@@ -206,11 +206,9 @@ impl Context<'_> {
                 b"K" => self.appended(a, b, |kid| self.is_signature_form(kid)),
                 _ => Changes::Content,
             }),
-            Role::PageTree
-            | Role::Xmp
-            | Role::FieldList
-            | Role::Annotations
-            | Role::Dss => Changes::Content,
+            Role::PageTree | Role::Xmp | Role::FieldList | Role::Annotations | Role::Dss => {
+                Changes::Content
+            }
         }
     }
 
@@ -283,7 +281,9 @@ impl Context<'_> {
     /// data, a signature a signature.
     fn signature_value(&self, value: &Object) -> Changes {
         match dict(self.new, value) {
-            Some(sig) if sig.get(b"Type").and_then(Object::as_name).ok() == Some(b"DocTimeStamp") => {
+            Some(sig)
+                if sig.get(b"Type").and_then(Object::as_name).ok() == Some(b"DocTimeStamp") =>
+            {
                 Changes::ValidationData
             }
             Some(_) => Changes::Signatures,
@@ -366,17 +366,13 @@ impl Context<'_> {
     }
 
     fn new_stream(&self, object: &Object) -> bool {
-        self.is_new(object)
-            && matches!(self.new.dereference(object), Ok((_, Object::Stream(_))))
+        self.is_new(object) && matches!(self.new.dereference(object), Ok((_, Object::Stream(_))))
     }
 
     /// Whether `object` may stand where a DSS part of the signed revision
     /// stood: the DSS, its VRI, a VRI entry, or an array of streams.
     fn dss_part(&self, object: &Object) -> bool {
-        self.dss(object)
-            || self.vri(object)
-            || self.vri_entry(object)
-            || self.streams(Some(object))
+        self.dss(object) || self.vri(object) || self.vri_entry(object) || self.streams(Some(object))
     }
 
     /// A document security store of the shape PAdES (ETSI EN 319 142-1, 5.4)

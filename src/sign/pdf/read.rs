@@ -133,8 +133,8 @@ fn certification(doc: &Document, id: ObjectId, signature: &Dictionary) -> Option
     let references = super::roles::array(doc, signature.get(b"Reference").ok()?)?;
     let p = references.into_iter().find_map(|reference| {
         let reference = super::roles::dict(doc, reference)?;
-        (reference.get(b"TransformMethod").and_then(Object::as_name).ok() == Some(b"DocMDP"))
-            .then(|| {
+        (reference.get(b"TransformMethod").and_then(Object::as_name).ok() == Some(b"DocMDP")).then(
+            || {
                 reference
                     .get(b"TransformParams")
                     .ok()
@@ -142,7 +142,8 @@ fn certification(doc: &Document, id: ObjectId, signature: &Dictionary) -> Option
                     .and_then(|t| t.get(b"P").ok())
                     .and_then(|p| p.as_i64().ok())
                     .unwrap_or(2)
-            })
+            },
+        )
     })?;
     // Anything but 1 or 3 is read as the default, 2.
     Some(match p {
