@@ -5,7 +5,9 @@
 # (tests/keys/ca.pem) written back to the token beside it (same CKA_ID).
 # usage: scripts/make-test-token.sh DIR   → DIR/softhsm2.conf; export
 #        SOFTHSM2_CONF=DIR/softhsm2.conf to use it. Token "Press Office",
-#        user PIN 123456, keys "press-officer-rsa" and "press-officer-ec".
+#        user PIN 123456, keys "press-officer-rsa", "press-officer-ec" and
+#        "press-officer-always" (P-256 with CKA_ALWAYS_AUTHENTICATE, as on a
+#        qualified signature card: a context-specific login per signature).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="$(realpath -m "$1")"
@@ -21,10 +23,15 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation
 subjectKeyIdentifier = hash
 CNF
-for kind in rsa ec; do
-  case $kind in rsa) type=rsa:2048; id=01 ;; ec) type=EC:prime256v1; id=02 ;; esac
+for kind in rsa ec always; do
+  always=()
+  case $kind in
+    rsa) type=rsa:2048; id=01 ;;
+    ec) type=EC:prime256v1; id=02 ;;
+    always) type=EC:prime256v1; id=03; always=(--always-auth) ;;
+  esac
   label="press-officer-$kind"
-  p11 --keypairgen --key-type "$type" --id "$id" --label "$label" >/dev/null
+  p11 --keypairgen --key-type "$type" --id "$id" --label "$label" "${always[@]}" >/dev/null
   p11 --read-object --type pubkey --id "$id" --output-file "$dir/$kind.pub.der" >/dev/null
   openssl pkey -pubin -inform DER -in "$dir/$kind.pub.der" -out "$dir/$kind.pub.pem"
   openssl x509 -new -subj "/CN=Mahbuba Abdullaeva (TOKEN TEST)/O=pressroom tests" \

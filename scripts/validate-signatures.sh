@@ -37,7 +37,9 @@ export SOFTHSM2_CONF="$work/token/softhsm2.conf"
 token_config() {
   printf '\n[signing]\npkcs11 = { module = "/usr/lib/softhsm/libsofthsm2.so", token = "Press Office", key-label = "%s" }\nchain = ["keys/ca.pem"]\nsignatory = "press"\n' "$1"
 }
-for kind in token-rsa token-ec; do
+# token-always: a key with CKA_ALWAYS_AUTHENTICATE, the PIN given again
+# (a context-specific login) before each of the three signatures.
+for kind in token-rsa token-ec token-always; do
   cp pressroom.toml "$work/project/pressroom.toml"
   token_config "press-officer-${kind#token-}" >> "$work/project/pressroom.toml"
   PRESSROOM_SIGNING_PIN=123456 "$bin" --root "$work/project" --color never build --sign --out "$work/out-$kind"

@@ -84,7 +84,10 @@ pub fn build(
     options: &BuildOptions,
     events: &mut dyn BuildEvents,
 ) -> Result<BuildReport, Diagnostics> {
-    let settings = &options.settings;
+    let settings = &Settings {
+        out_dir: Some(output_root(project, options.out.as_deref())),
+        ..options.settings.clone()
+    };
     let mode = settings.mode;
     let out_dir = output_dir(project, options.out.as_deref(), mode);
     // Parsing the fonts takes a few milliseconds: do it while the sources
@@ -119,7 +122,7 @@ pub fn build(
         settings.source_date_epoch,
         options.emit_model,
     );
-    let mut fingerprints = Fingerprints::new(project, &flags);
+    let mut fingerprints = Fingerprints::new(project, &flags, &output_root(project, options.out.as_deref()));
     let mut manifest = Manifest::load(&out_dir);
     let plan = plan(
         project,
@@ -191,6 +194,9 @@ pub fn build(
             Ok(())
         },
     );
+    for warning in fingerprints.warnings() {
+        diagnostics.push(warning);
+    }
     if let Err(err) = manifest.save(Durability::Synced) {
         diagnostics.push(Diagnostic::warning(
             "write",
@@ -249,8 +255,13 @@ pub fn plan(
 /// Where outputs of `mode` go: `--out` (or `out/` under the root) for
 /// finals, its `drafts/` folder for drafts.
 pub fn output_dir(project: &Project, out: Option<&Path>, mode: Mode) -> PathBuf {
-    let out = out.map(Path::to_path_buf).unwrap_or_else(|| project.root().join("out"));
+    let out = output_root(project, out);
     if mode.is_draft() { out.join(DRAFTS_DIR) } else { out }
+}
+
+/// The output folder a command writes under: `--out`, else `out/`.
+pub fn output_root(project: &Project, out: Option<&Path>) -> PathBuf {
+    out.map(Path::to_path_buf).unwrap_or_else(|| project.root().join("out"))
 }
 
 /// `<id>.<lang>.pdf` for a final, `<id>.<lang>.draft.pdf` for a draft, so a

@@ -42,28 +42,50 @@ pub struct Fingerprints<'a> {
     /// Hash of what every output shares (version, options, config, fonts).
     shared: Vec<u8>,
     layouts: BTreeMap<String, Vec<u8>>,
+    /// The output folder, canonical, when it exists: never hashed.
+    out_dir: Option<PathBuf>,
+    skipped: Vec<Skipped>,
 }
 
 impl<'a> Fingerprints<'a> {
-    /// `flags` names the options that change the bytes (kind, signer…).
-    pub fn new(project: &'a Project, flags: &str) -> Self {
+    /// `flags` names the options that change the bytes (kind, signer…);
+    /// `out_dir` is the output folder in use, left out wherever it lies.
+    pub fn new(project: &'a Project, flags: &str, out_dir: &Path) -> Self {
+        let out_dir = std::fs::canonicalize(out_dir).ok();
         let mut hasher = Sha256::new();
         hasher.update(env!("CARGO_PKG_VERSION"));
         hasher.update([0]);
         hasher.update(flags);
         hasher.update([0]);
         hash_file(&mut hasher, &project.root().join(crate::project::CONFIG_FILE));
-        hash_tree(&mut hasher, &project.fonts_dir());
-        Self { project, shared: hasher.finalize().to_vec(), layouts: BTreeMap::new() }
+        let skipped = hash_tree(&mut hasher, &project.fonts_dir(), out_dir.as_deref());
+        let shared = hasher.finalize().to_vec();
+        Self { project, shared, layouts: BTreeMap::new(), out_dir, skipped }
+    }
+
+    /// A warning for each file the walks passed over.
+    pub fn warnings(&self) -> Vec<crate::diag::Diagnostic> {
+        let root = self.project.root();
+        self.skipped
+            .iter()
+            .map(|s| {
+                let shown = s.path.strip_prefix(root).unwrap_or(&s.path);
+                crate::diag::Diagnostic::warning(
+                    "files",
+                    format!("`{}` is {}: skipped (a layout cannot read it)", shown.display(), s.why),
+                )
+            })
+            .collect()
     }
 
     fn layout(&mut self, name: &str) -> Vec<u8> {
         let dir = self.project.layout_dir(name);
+        let (out_dir, skipped) = (self.out_dir.as_deref(), &mut self.skipped);
         self.layouts
             .entry(name.to_owned())
             .or_insert_with(|| {
                 let mut hasher = Sha256::new();
-                hash_tree(&mut hasher, &dir);
+                skipped.extend(hash_tree(&mut hasher, &dir, out_dir));
                 hasher.finalize().to_vec()
             })
             .clone()
@@ -108,29 +130,66 @@ fn hash_file(hasher: &mut Sha256, path: &Path) {
     }
 }
 
-/// Every file under `dir` by its relative name and content, in a fixed order.
-fn hash_tree(hasher: &mut Sha256, dir: &Path) {
-    for path in files_under(dir) {
+/// Every file under `dir` by its relative name and content, in a fixed
+/// order; returns what was passed over.
+fn hash_tree(hasher: &mut Sha256, dir: &Path, out_dir: Option<&Path>) -> Vec<Skipped> {
+    let (files, skipped) = files_under(dir, out_dir);
+    for path in files {
         hasher.update(path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().as_bytes());
         hasher.update([0]);
         hash_file(hasher, &path);
     }
+    skipped
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
+/// The regular files under `dir`, sorted, and what was passed over: the
+/// walk never leaves `dir` (a symbolic link counts only when it names a
+/// regular file inside it; linked folders are not entered, so a link loop
+/// ends), never enters `.git` or `out`, and never opens a FIFO, socket
+/// or device, which could block the build for ever.
+fn files_under(dir: &Path, out_dir: Option<&Path>) -> (Vec<PathBuf>, Vec<Skipped>) {
+    let (mut files, mut skipped) = (Vec::new(), Vec::new());
+    let Ok(root) = std::fs::canonicalize(dir) else { return (files, skipped) };
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
-                out.extend(files_under(&path));
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                let excluded = entry.file_name() == ".git"
+                    || out_dir.is_some_and(|out| std::fs::canonicalize(&path).is_ok_and(|p| p == out));
+                if !excluded {
+                    folders.push(path);
+                }
+            } else if kind.is_file() {
+                files.push(path);
+            } else if kind.is_symlink() {
+                match (std::fs::canonicalize(&path), std::fs::metadata(&path)) {
+                    (Ok(target), Ok(meta)) if target.starts_with(&root) && meta.is_file() => {
+                        files.push(path)
+                    }
+                    (Ok(_), Ok(meta)) if meta.is_dir() => {}
+                    (Ok(target), Ok(_)) if !target.starts_with(&root) => {
+                        skipped.push(Skipped { path, why: "a symbolic link out of the folder" })
+                    }
+                    (Ok(_), Ok(_)) => skipped.push(Skipped { path, why: "not a regular file" }),
+                    _ => skipped.push(Skipped { path, why: "a broken symbolic link" }),
+                }
             } else {
-                out.push(path);
+                skipped.push(Skipped { path, why: "not a regular file (a FIFO, socket or device)" });
             }
         }
     }
-    out.sort();
-    out
+    files.sort();
+    (files, skipped)
+}
+
+/// A file a fingerprint walk passed over, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub why: &'static str,
 }
 
 /// One PDF as last written.

@@ -7,7 +7,7 @@ mod model;
 use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use model::{
-    ContactText, DateParts, Dateline, Document, FooterItem, Labels, Meta, OfficeText, Section,
+    ContactText, DRAFT_KEYWORD, DateParts, Dateline, Document, FooterItem, Labels, Meta, OfficeText, Section,
     Segment,
 };
 
@@ -310,7 +310,10 @@ pub fn build(
             title: title.value.clone(),
             author: office_name.value.clone(),
             subject: format!("{} — {}", kind.value, office_name.value),
-            keywords: vec![kind.value.clone(), place.value.clone(), office_name.value.clone()],
+            keywords: [kind.value.clone(), place.value.clone(), office_name.value.clone()]
+                .into_iter()
+                .chain(sources.draft.then(|| model::DRAFT_KEYWORD.to_owned()))
+                .collect(),
             date: DateParts {
                 year: release.date.year,
                 month: release.date.month,

@@ -28,6 +28,10 @@ pub struct Document {
     pub signature: Option<Text>,
 }
 
+/// The keyword every draft PDF carries in its Info dictionary and XMP:
+/// `sign` recognises a draft by it, whatever the file is called.
+pub const DRAFT_KEYWORD: &str = "pressroom:draft";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
     pub title: String,

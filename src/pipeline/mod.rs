@@ -6,7 +6,7 @@
 mod glyphs;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -66,13 +66,17 @@ pub struct Settings {
     pub source_date_epoch: Option<i64>,
     /// Printed on each page when the PDFs are to be signed.
     pub signature_line: Option<SignatureLine>,
+    /// The output folder in use (`out/` or `--out`): a layout may never
+    /// read it, wherever it is.
+    pub out_dir: Option<PathBuf>,
 }
 
 /// What a layout may read: its own folder and the fonts; never the
-/// repository's history, the outputs or a signing file, even inside those.
-pub fn sandbox(project: &Project, layout: &str) -> Sandbox {
+/// repository's history (any `.git`, see [`Sandbox`]), the outputs (`out/`
+/// and the folder `out` names, even inside the layout) or a signing file.
+pub fn sandbox(project: &Project, layout: &str, out: Option<&Path>) -> Sandbox {
     let root = project.root();
-    let canonical = |path: PathBuf| std::fs::canonicalize(&path).unwrap_or(path);
+    let canonical = |path: PathBuf| canonical_even_if_missing(&path);
     let readable = vec![
         (canonical(project.layout_dir(layout)), format!("layouts/{layout}/")),
         (canonical(project.fonts_dir()), "fonts/".to_owned()),
@@ -81,6 +85,9 @@ pub fn sandbox(project: &Project, layout: &str) -> Sandbox {
         (root.join(".git"), "the repository's own data".to_owned()),
         (root.join("out"), "in the output folder".to_owned()),
     ];
+    if let Some(out) = out {
+        refused.push((canonical(out.to_path_buf()), "in the output folder".to_owned()));
+    }
     for path in project.signing_paths() {
         refused.push((path, "a signing file named in [signing]".to_owned()));
     }
@@ -91,6 +98,22 @@ pub fn sandbox(project: &Project, layout: &str) -> Sandbox {
         .collect();
     refused.extend(resolved);
     Sandbox { readable, refused }
+}
+
+/// `path` absolute and resolved through symbolic links as far as it
+/// exists: an output folder is refused before it is first made.
+fn canonical_even_if_missing(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while let Some(parent) = existing.parent() {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |p: PathBuf, part| p.join(part));
+        }
+        rest.extend(existing.file_name());
+        existing = parent;
+    }
+    absolute
 }
 
 /// Renders each selected (release, language) output in memory and hands the
@@ -211,7 +234,7 @@ impl Renderer {
             .iter()
             .map(|job| {
                 let layout = job.release.layout.as_str();
-                (layout, Arc::new(sandbox(project, layout)))
+                (layout, Arc::new(sandbox(project, layout, settings.out_dir.as_deref())))
             })
             .collect();
         let new_world = |layout: &str| {

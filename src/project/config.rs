@@ -158,7 +158,7 @@ const PKCS11: &[&str] = &["module", "token", "key-label"];
 fn token(signing: &mut Fields<'_>) -> Option<super::TokenConfig> {
     if let Some(uri) = signing.string_or_table("pkcs11") {
         return match super::TokenConfig::from_uri(uri.get_ref()) {
-            Ok(config) => Some(config),
+            Ok(config) => Some(super::TokenConfig { span: uri.span(), ..config }),
             Err(why) => {
                 signing.error_at(uri.span(), format!("`signing.pkcs11`: {why}"), Some(
                     "for example: pkcs11 = \"pkcs11:token=Press%20Office;object=press-officer?module-path=/usr/lib/softhsm/libsofthsm2.so\"",
@@ -168,11 +168,10 @@ fn token(signing: &mut Fields<'_>) -> Option<super::TokenConfig> {
         };
     }
     let mut table = signing.table("pkcs11", false)?;
+    let module = table.string("module", true);
     let config = super::TokenConfig {
-        module: table
-            .string("module", true)
-            .map(|m| PathBuf::from(m.into_inner()))
-            .unwrap_or_default(),
+        span: module.as_ref().map(Spanned::span).unwrap_or_default(),
+        module: module.map(|m| PathBuf::from(m.into_inner())).unwrap_or_default(),
         token: table.string("token", true).map(Spanned::into_inner).unwrap_or_default(),
         key_label: table.string("key-label", true).map(Spanned::into_inner).unwrap_or_default(),
     };

@@ -10,6 +10,8 @@ pub struct TokenConfig {
     pub module: PathBuf,
     pub token: String,
     pub key_label: String,
+    /// Where pressroom.toml names the module, for errors about it.
+    pub span: std::ops::Range<usize>,
 }
 
 impl TokenConfig {

@@ -40,6 +40,16 @@ impl Sandbox {
             if let Some((_, why)) = self.refused.iter().find(|(p, _)| candidate.starts_with(p)) {
                 return Some(format!("`{}` is {why}: a layout may never read it", shown.display()));
             }
+            // A layout kept in a repository of its own has a `.git` of its own.
+            let in_git = self.readable.iter().any(|(dir, _)| {
+                candidate.strip_prefix(dir).is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == ".git"))
+            });
+            if in_git {
+                return Some(format!(
+                    "`{}` is in a repository's own data (.git): a layout may never read it",
+                    shown.display()
+                ));
+            }
         }
         let inside = |p: &Path| self.readable.iter().any(|(dir, _)| p.starts_with(dir));
         if candidates.clone().all(inside) {
@@ -81,6 +91,13 @@ impl FileLoader for SandboxLoader {
         }
         if path.is_dir() {
             return Err(FileError::IsDirectory);
+        }
+        // Opening a FIFO blocks until someone writes to it; a device never ends.
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err(FileError::Other(Some(
+                format!("`{}` is not a regular file: a layout reads only files", shown.display())
+                    .into(),
+            )));
         }
         std::fs::read(&path).map(Bytes::new).map_err(|err| FileError::from_io(err, shown))
     }

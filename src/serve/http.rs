@@ -85,6 +85,22 @@ fn host_allowed<B>(request: &Request<B>, port: u16) -> bool {
     })
 }
 
+/// Whether another site's page made the browser send `request`. Browsers
+/// say so in `Sec-Fetch-Site` (ports do not make a site: another server
+/// on 127.0.0.1 is `same-site`) and in `Origin`. The Host header is right
+/// in such a request, so it alone cannot tell.
+fn from_another_site<B>(request: &Request<B>, port: u16) -> bool {
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    if fetch_site.is_some_and(|site| site != b"same-origin" && site != b"none") {
+        return true;
+    }
+    headers.get(header::ORIGIN).is_some_and(|origin| {
+        let ours = [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")];
+        !ours.iter().any(|o| o.as_bytes() == origin.as_bytes())
+    })
+}
+
 /// Answers `request` from memory; an event stream stays open.
 pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
     if !host_allowed(request, context.port) {
@@ -97,6 +113,14 @@ pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
     }
     let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
     match route(url) {
+        // A link from elsewhere may open a page; nothing else answers
+        // another site: it could force renders or read the drafts.
+        Some(route)
+            if !matches!(route, Route::Index | Route::Release(_))
+                && from_another_site(request, context.port) =>
+        {
+            plain(StatusCode::FORBIDDEN, "pressroom's preview answers only its own pages\n")
+        }
         Some(route) => answer(route, context),
         None => not_found("No such page."),
     }

@@ -45,6 +45,11 @@ pub enum SignError {
     Timestamp(String),
     #[error("{0}")]
     Token(String),
+    /// A problem already located in the user's files.
+    #[error("{}", .0.message)]
+    Located(Box<Diagnostic>),
+    #[error("this PDF is a draft (its metadata carries `{}`): a draft is never signed", crate::document::DRAFT_KEYWORD)]
+    Draft,
     #[error("revocation data: {0}")]
     Revocation(String),
     #[error(
@@ -64,6 +69,8 @@ impl SignError {
             SignError::Certificate(_) | SignError::Key(_) | SignError::Token(_) => {
                 d.hint("check [signing] in pressroom.toml; nothing was signed")
             }
+            SignError::Located(diagnostic) => return (**diagnostic).clone(),
+            SignError::Draft => d.hint("build it without --draft, then sign the PDF in out/; nothing was written"),
             _ => d,
         }
     }
@@ -164,6 +171,9 @@ pub fn sign_pdf(
     signing_time: &str,
     tooltips: &Tooltips,
 ) -> Result<Vec<u8>, SignError> {
+    if pdf::is_draft(original) {
+        return Err(SignError::Draft);
+    }
     let mut prepared = pdf::prepare(original, signing_time, tooltips, signer.countersignatures)?;
     let range = prepared.fix_byte_range()?;
     let digest = signer.key.digest_algorithm().digest(&[

@@ -37,6 +37,10 @@ pub struct TokenKey {
     session: Mutex<Session>,
     key: ObjectHandle,
     pub algorithm: TokenAlgorithm,
+    /// The PIN, kept (and wiped on drop) only for a key with
+    /// CKA_ALWAYS_AUTHENTICATE: a qualified signature card asks for it again
+    /// before every signature (a context-specific login).
+    pin_per_signature: Option<Zeroizing<String>>,
     // Keeps the module loaded while the session lives.
     _module: Pkcs11,
 }
@@ -56,15 +60,21 @@ impl TokenKey {
                 module_path.display()
             )));
         }
+        let shown = module_path.display();
+        // cryptoki panics on a library without C_GetFunctionList (libz, say).
+        if !exports_function_list(&module_path) {
+            return Err(module_error(
+                root,
+                config,
+                format!("{shown} is not a PKCS#11 module (it has no C_GetFunctionList)"),
+            ));
+        }
         let module = Pkcs11::new(&module_path).map_err(|e| {
-            SignError::Token(format!(
-                "cannot load the PKCS#11 module {}: {e}",
-                module_path.display()
-            ))
+            module_error(root, config, format!("cannot load the PKCS#11 module {shown}: {e}"))
         })?;
-        module
-            .initialize(CInitializeArgs::OsThreads)
-            .map_err(|e| token_error("initialize the module", e))?;
+        module.initialize(CInitializeArgs::OsThreads).map_err(|e| {
+            module_error(root, config, format!("the PKCS#11 module {shown} failed to start: {e}"))
+        })?;
         let slots = module.get_slots_with_token().map_err(|e| token_error("list the tokens", e))?;
         let mut labels = Vec::new();
         let mut found = None;
@@ -106,7 +116,6 @@ impl TokenKey {
             )),
             other => token_error("log in", other),
         })?;
-        drop(secret);
 
         let label = config.key_label.as_bytes().to_vec();
         let keys = session
@@ -122,17 +131,23 @@ impl TokenKey {
             ))
         })?;
         let attributes = session
-            .get_attributes(key, &[AttributeType::KeyType, AttributeType::Id])
+            .get_attributes(
+                key,
+                &[AttributeType::KeyType, AttributeType::Id, AttributeType::AlwaysAuthenticate],
+            )
             .map_err(|e| token_error("read the key", e))?;
         let mut key_type = None;
         let mut id = None;
+        let mut always_authenticate = false;
         for attribute in attributes {
             match attribute {
                 Attribute::KeyType(kind) => key_type = Some(kind),
                 Attribute::Id(value) => id = Some(value),
+                Attribute::AlwaysAuthenticate(yes) => always_authenticate = yes,
                 _ => {}
             }
         }
+        let pin_per_signature = always_authenticate.then_some(secret);
         // The certificate beside the key: the same CKA_ID, else the same label.
         let template = match id {
             Some(id) if !id.is_empty() => {
@@ -168,7 +183,8 @@ impl TokenKey {
                 )));
             }
         };
-        Ok((Self { session: Mutex::new(session), key, algorithm, _module: module }, certificate))
+        let session = Mutex::new(session);
+        Ok((Self { session, key, algorithm, pin_per_signature, _module: module }, certificate))
     }
 
     /// Settles the algorithm from the certificate: PSS when it certifies an
@@ -209,35 +225,94 @@ impl TokenKey {
     /// DER, where PKCS#11 gives r‖s).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         let session = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let sign = |mechanism: &Mechanism, data: &[u8]| {
-            session.sign(mechanism, self.key, data).map_err(|e| token_error("sign", e))
+        let raw = match &self.pin_per_signature {
+            Some(pin) => self.sign_with_login(&session, pin, message),
+            None => {
+                // The raw ECDSA mechanism signs our digest; RSA hashes on the token.
+                let (mechanism, data) = match self.algorithm {
+                    TokenAlgorithm::EcdsaP256 | TokenAlgorithm::EcdsaP384 => {
+                        (Mechanism::Ecdsa, self.digest_algorithm().digest(&[message]))
+                    }
+                    _ => (self.hashing_mechanism(), message.to_vec()),
+                };
+                session.sign(&mechanism, self.key, &data).map_err(|e| token_error("sign", e))
+            }
+        }?;
+        let malformed = |e: p256::ecdsa::Error| {
+            SignError::Token(format!("the token's ECDSA signature is malformed: {e}"))
         };
         match self.algorithm {
-            TokenAlgorithm::RsaPkcs1 => sign(&Mechanism::Sha256RsaPkcs, message),
-            TokenAlgorithm::RsaPss => sign(
-                &Mechanism::Sha256RsaPkcsPss(PkcsPssParams {
-                    hash_alg: MechanismType::SHA256,
-                    mgf: PkcsMgfType::MGF1_SHA256,
-                    s_len: 32.into(),
-                }),
-                message,
-            ),
+            TokenAlgorithm::RsaPkcs1 | TokenAlgorithm::RsaPss => Ok(raw),
             TokenAlgorithm::EcdsaP256 => {
-                let raw = sign(&Mechanism::Ecdsa, &DigestAlgorithm::Sha256.digest(&[message]))?;
-                let signature = p256::ecdsa::Signature::from_slice(&raw).map_err(|e| {
-                    SignError::Token(format!("the token's ECDSA signature is malformed: {e}"))
-                })?;
+                let signature = p256::ecdsa::Signature::from_slice(&raw).map_err(malformed)?;
                 Ok(signature.to_der().as_bytes().to_vec())
             }
             TokenAlgorithm::EcdsaP384 => {
-                let raw = sign(&Mechanism::Ecdsa, &DigestAlgorithm::Sha384.digest(&[message]))?;
-                let signature = p384::ecdsa::Signature::from_slice(&raw).map_err(|e| {
-                    SignError::Token(format!("the token's ECDSA signature is malformed: {e}"))
-                })?;
+                let signature = p384::ecdsa::Signature::from_slice(&raw).map_err(malformed)?;
                 Ok(signature.to_der().as_bytes().to_vec())
             }
         }
     }
+
+    /// The mechanism that hashes on the token, then signs.
+    fn hashing_mechanism(&self) -> Mechanism<'static> {
+        match self.algorithm {
+            TokenAlgorithm::RsaPkcs1 => Mechanism::Sha256RsaPkcs,
+            TokenAlgorithm::RsaPss => Mechanism::Sha256RsaPkcsPss(PkcsPssParams {
+                hash_alg: MechanismType::SHA256,
+                mgf: PkcsMgfType::MGF1_SHA256,
+                s_len: 32.into(),
+            }),
+            TokenAlgorithm::EcdsaP256 => Mechanism::EcdsaSha256,
+            TokenAlgorithm::EcdsaP384 => Mechanism::EcdsaSha384,
+        }
+    }
+
+    /// C_SignInit, then the context-specific login PKCS#11 (5.2) puts
+    /// between it and the signature, then the message in parts (so the
+    /// token hashes: the raw ECDSA mechanism is single-part only).
+    fn sign_with_login(
+        &self,
+        session: &Session,
+        pin: &Zeroizing<String>,
+        message: &[u8],
+    ) -> Result<Vec<u8>, SignError> {
+        let fail = |what| move |e| token_error(what, e);
+        session.sign_init(&self.hashing_mechanism(), self.key).map_err(fail("start a signature"))?;
+        session
+            .login(UserType::ContextSpecific, Some(&AuthPin::new(pin.as_str().to_owned())))
+            .map_err(fail("take the PIN again for this signature"))?;
+        session.sign_update(message).map_err(fail("sign"))?;
+        session.sign_final().map_err(fail("sign"))
+    }
+}
+
+/// Whether the library at `path` loads and exports the one entry point
+/// every PKCS#11 module has.
+fn exports_function_list(path: &Path) -> bool {
+    // SAFETY: loading runs the library's initialisers, as loading it as a
+    // module would; the symbol is only looked up, never called here.
+    unsafe {
+        libloading::Library::new(path).is_ok_and(|library| {
+            library.get::<unsafe extern "C" fn()>(b"C_GetFunctionList\0").is_ok()
+        })
+    }
+}
+
+/// An error about the module `[signing] pkcs11` names, pointed at it.
+fn module_error(root: &Path, config: &TokenConfig, message: String) -> SignError {
+    let file = crate::project::CONFIG_FILE;
+    let diagnostic = crate::diag::Diagnostic::error("signing", message).hint(
+        "`module` must name the token's PKCS#11 library (SoftHSM2's is \
+         /usr/lib/softhsm/libsofthsm2.so); nothing was signed",
+    );
+    let diagnostic = match std::fs::read_to_string(root.join(file)) {
+        Ok(text) if !config.span.is_empty() => {
+            diagnostic.at(&crate::diag::SourceFile::new(file, text), config.span.clone())
+        }
+        _ => diagnostic.in_file(file),
+    };
+    SignError::Located(Box::new(diagnostic))
 }
 
 fn token_error(what: &str, err: Pkcs11Error) -> SignError {

@@ -279,7 +279,8 @@ impl Session {
         report: &mut impl FnMut(Report),
     ) -> (usize, usize) {
         let mode = Mode::Preview { images: self.options.images };
-        let settings = Settings { mode, ..Settings::default() };
+        let out_root = build::output_root(&self.project, self.options.out.as_deref());
+        let settings = Settings { mode, out_dir: Some(out_root.clone()), ..Settings::default() };
         let out_dir = self.out_dir.clone();
         // The translation state is reconciled in memory only: a draft
         // session leaves the committed state file to the next build.
@@ -289,7 +290,7 @@ impl Session {
         // Each output's fingerprint, as `build --draft` computes it: a draft
         // either of them wrote from the same sources is current for both.
         let flags = crate::freshness::flags(Kind::Draft, None, None, false);
-        let mut fingerprints = Fingerprints::new(&self.project, &flags);
+        let mut fingerprints = Fingerprints::new(&self.project, &flags, &out_root);
         let plan = build::plan(
             &self.project,
             &catalog,
@@ -377,11 +378,14 @@ pub fn run(
                 .hint("try --poll on file systems without change notifications"),
         )
     };
+    // Links are not followed: one out of the project, or a loop, would
+    // watch what no build reads, or for ever.
+    let config = notify::Config::default().with_follow_symlinks(false);
     let mut watcher: Box<dyn Watcher> = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(100));
+        let config = config.with_poll_interval(Duration::from_millis(100));
         Box::new(notify::PollWatcher::new(forward, config).map_err(watch_error)?)
     } else {
-        Box::new(notify::recommended_watcher(forward).map_err(watch_error)?)
+        Box::new(notify::RecommendedWatcher::new(forward, config).map_err(watch_error)?)
     };
     // The whole root, recursively: the output folder's events are dropped
     // by path. A recursive inotify watch follows renames and new folders.

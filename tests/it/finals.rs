@@ -173,6 +173,69 @@ fn layouts_read_their_own_folder_and_nothing_else() {
     assert!(project.pdf(REFERENCE, "en").text().contains("Stronger still"));
 }
 
+#[test]
+fn layouts_never_read_the_output_folder_wherever_it_is_nor_a_git_of_their_own() {
+    let project = Project::reference();
+    let main = "layouts/letterhead/main.typ";
+    let layout = project.read(main);
+    let out = project.file("layouts/letterhead/pdf");
+    let out_arg = out.to_str().unwrap();
+    project.run(&["build", "--lang", "en", "--out", out_arg]).success();
+    project.write("layouts/letterhead/.git/config", "[core]\n");
+    for (path, why) in [
+        (format!("pdf/{REFERENCE}.en.pdf"), "is in the output folder"),
+        ("pdf/drafts/x.pdf".to_owned(), "is in the output folder"),
+        (".git/config".to_owned(), "is in a repository's own data (.git)"),
+    ] {
+        project.write(
+            main,
+            &layout.replace("#blocks(doc.body)", &format!("#read(\"{path}\")\n#blocks(doc.body)")),
+        );
+        let run = project.run(&["build", "--lang", "en", "--force", "--out", out_arg]);
+        run.failure();
+        assert!(run.stderr().contains(why), "{path}: {}", run.stderr());
+    }
+    // The output folder and the .git inside the layout are no input: an
+    // unchanged layout with outputs written into it is up to date.
+    project.write(main, &layout);
+    project.run(&["build", "--lang", "en", "--out", out_arg]).success();
+    let again = project.run(&["build", "--lang", "en", "--out", out_arg]);
+    assert!(again.stdout().contains("up to date"), "{}", again.stdout());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_loop_and_a_fifo_in_the_layout_neither_hang_nor_count() {
+    use std::time::Instant;
+    let project = Project::reference();
+    let dir = project.file("layouts/letterhead");
+    std::os::unix::fs::symlink(".", dir.join("loop")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.join("outside")).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(dir.join("pipe")).status().unwrap();
+    assert!(made.success());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args(["--root", project.path().to_str().unwrap(), "--color", "never"])
+        .args(["build", "--lang", "en"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("build hung on a link loop or a FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("layouts/letterhead/pipe` is not a regular file"), "{err}");
+    assert!(err.contains("layouts/letterhead/outside` is a symbolic link out of"), "{err}");
+    assert!(project.pdf(REFERENCE, "en").text().contains("Dushanbe"));
+}
+
 #[cfg(unix)]
 #[test]
 fn pdfs_get_the_usual_mode_and_signing_in_place_keeps_it() {

@@ -271,6 +271,32 @@ fn unknown_and_hostile_requests_get_nothing() {
     assert_eq!(nameless.status, 403, "a request naming no host");
     let rebound = serve.request("GET / HTTP/1.0\r\nHost: evil.example\r\n\r\n");
     assert_eq!(rebound.status, 403);
+    // Another site's page makes the browser send the right Host: its
+    // Sec-Fetch-Site or Origin gives it away, on all but the pages.
+    let port = serve.port;
+    let from = |path: &str, header: &str| {
+        serve.request(&format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n{header}\r\n\r\n"))
+    };
+    for path in [
+        format!("/release/{REFERENCE}/events"),
+        "/events".to_owned(),
+        format!("/release/{REFERENCE}/en.pdf"),
+        format!("/release/{REFERENCE}/state.json"),
+        "/assets/preview.js".to_owned(),
+    ] {
+        for header in [
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Site: same-site",
+            "Origin: http://evil.example",
+            "Origin: http://127.0.0.1:1",
+            "Origin: null",
+        ] {
+            assert_eq!(from(&path, header).status, 403, "{path} with {header}");
+        }
+    }
+    assert_eq!(from("/", "Sec-Fetch-Site: cross-site").status, 200, "a link may open a page");
+    let own = format!("Sec-Fetch-Site: same-origin\r\nOrigin: http://127.0.0.1:{port}");
+    assert_eq!(from("/assets/preview.js", &own).status, 200, "the page's own requests");
 
     // Garbage, a huge line, a closed-early connection: the server answers
     // or hangs up, and keeps serving.

@@ -123,6 +123,28 @@ fn sign_signs_existing_pdfs_in_place() {
 }
 
 #[test]
+fn a_draft_is_never_signed_whatever_it_is_called() {
+    let project = signing_project(GOOD);
+    project.run(&["build", REFERENCE, "--lang", "ru", "--draft"]).success();
+    let draft = project.draft(REFERENCE, "ru");
+    let keywords = draft.info("Keywords").unwrap_or_default();
+    assert!(keywords.contains("pressroom:draft"), "{keywords}");
+    // Renamed to look like a final: recognised from the PDF, not its name.
+    let disguised = project.file(&format!("out/{REFERENCE}.ru.pdf"));
+    std::fs::create_dir_all(disguised.parent().unwrap()).unwrap();
+    std::fs::copy(project.file(&crate::support::draft_path(REFERENCE, "ru")), &disguised).unwrap();
+    let before = std::fs::read(&disguised).unwrap();
+    let run = project.run(&["sign", disguised.to_str().unwrap()]);
+    run.failure();
+    assert!(run.stderr().contains("is a draft"), "{}", run.stderr());
+    assert_eq!(std::fs::read(&disguised).unwrap(), before, "nothing written");
+    // A final build of the same release carries no mark and signs.
+    project.run(&["build", REFERENCE, "--lang", "ru"]).success();
+    let keywords = project.pdf(REFERENCE, "ru").info("Keywords").unwrap_or_default();
+    assert!(!keywords.contains("pressroom:draft"), "{keywords}");
+}
+
+#[test]
 fn encrypted_keys_take_the_passphrase_from_the_environment_only() {
     let project =
         signing_project("certificate = \"keys/signer.pem\"\nkey = \"keys/signer.key.enc.pem\"\n");

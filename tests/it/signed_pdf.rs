@@ -204,6 +204,21 @@ fn a_missing_token_module_is_a_clear_error_and_nothing_is_written() {
         run.stderr()
     );
     assert!(!project.file(&format!("out/{REFERENCE}.en.pdf")).exists());
+    // A library that is no PKCS#11 module (zlib): a located config error, no panic.
+    let not_a_module = ["/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1"]
+        .into_iter()
+        .chain(["/usr/lib/aarch64-linux-gnu/libz.so.1", "/usr/lib/libz.so.1"])
+        .find(|p| std::path::Path::new(p).exists());
+    if let Some(libz) = not_a_module {
+        let project = signing_project(&format!(
+            "pkcs11 = {{ module = \"{libz}\", token = \"Press Office\", key-label = \"press-officer\" }}\n"
+        ));
+        let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);
+        assert_eq!(run.code(), 1, "{}", run.stderr());
+        assert!(run.stderr().contains("is not a PKCS#11 module"), "{}", run.stderr());
+        assert!(run.stderr().contains("pressroom.toml:"), "located: {}", run.stderr());
+        assert!(!run.stderr().contains("internal"), "{}", run.stderr());
+    }
     // A URI missing what it needs is a located config error.
     let project = signing_project("pkcs11 = \"pkcs11:token=Press%20Office\"\n");
     let run = project.run(&["build", "--sign", REFERENCE, "--lang", "en"]);

@@ -178,3 +178,17 @@ fn stale_translations_go_out_for_review_and_invalid_fluent_is_refused() {
     run.failure();
     assert!(run.stderr().contains("`body` would not be valid Fluent"), "{}", run.stderr());
 }
+
+#[test]
+fn elements_nested_300000_deep_are_refused_not_a_stack_overflow() {
+    let project = Project::reference();
+    let before = locales(&project);
+    let xliff = export(&project, &["ru", "--all"]);
+    let deep = format!("{}x{}", "<g id=\"1\">".repeat(300_000), "</g>".repeat(300_000));
+    let xliff = xliff.replacen("<target", &format!("<target>{deep}</target><target"), 1);
+    let run = import(&project, &xliff);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("nest deeper than 128 levels"), "{}", run.stderr());
+    assert!(run.stderr().contains("in.xlf:"), "located: {}", run.stderr());
+    assert_eq!(locales(&project), before, "nothing written");
+}

@@ -16,6 +16,24 @@ pub struct Element {
     pub at: usize,
 }
 
+/// Elements nest no deeper than this: real XLIFF nests a dozen levels
+/// (file, body, groups, unit, target, inline codes); a hostile file nesting
+/// 300,000 `<g>` would overflow the stack of every walk over the tree.
+pub const MAX_DEPTH: usize = 128;
+
+/// Dropped iteratively, so even a tree built by hand cannot overflow the
+/// stack on the way out.
+impl Drop for Element {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(node) = pending.pop() {
+            if let Node::Element(mut element) = node {
+                pending.append(&mut element.children);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Node {
     Element(Element),
@@ -100,7 +118,12 @@ fn read(text: &str, position: &mut usize) -> Result<Element, String> {
         *position = at;
         let event = reader.read_event().map_err(|e| e.to_string())?;
         match event {
-            Event::Start(start) => stack.push(element(&start, at)?),
+            Event::Start(start) => {
+                if stack.len() > MAX_DEPTH {
+                    return Err(format!("elements nest deeper than {MAX_DEPTH} levels"));
+                }
+                stack.push(element(&start, at)?)
+            }
             Event::Empty(start) => {
                 let e = element(&start, at)?;
                 push(&mut stack, Node::Element(e));
