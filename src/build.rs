@@ -122,7 +122,8 @@ pub fn build(
         settings.source_date_epoch,
         options.emit_model,
     );
-    let mut fingerprints = Fingerprints::new(project, &flags, &output_root(project, options.out.as_deref()));
+    let mut fingerprints =
+        Fingerprints::new(project, &flags, &output_root(project, options.out.as_deref()));
     let mut manifest = Manifest::load(&out_dir);
     let plan = plan(
         project,

@@ -72,7 +72,11 @@ impl<'a> Fingerprints<'a> {
                 let shown = s.path.strip_prefix(root).unwrap_or(&s.path);
                 crate::diag::Diagnostic::warning(
                     "files",
-                    format!("`{}` is {}: skipped (a layout cannot read it)", shown.display(), s.why),
+                    format!(
+                        "`{}` is {}: skipped (a layout cannot read it)",
+                        shown.display(),
+                        s.why
+                    ),
                 )
             })
             .collect()
@@ -158,7 +162,8 @@ fn files_under(dir: &Path, out_dir: Option<&Path>) -> (Vec<PathBuf>, Vec<Skipped
             let Ok(kind) = entry.file_type() else { continue };
             if kind.is_dir() {
                 let excluded = entry.file_name() == ".git"
-                    || out_dir.is_some_and(|out| std::fs::canonicalize(&path).is_ok_and(|p| p == out));
+                    || out_dir
+                        .is_some_and(|out| std::fs::canonicalize(&path).is_ok_and(|p| p == out));
                 if !excluded {
                     folders.push(path);
                 }
@@ -177,7 +182,8 @@ fn files_under(dir: &Path, out_dir: Option<&Path>) -> (Vec<PathBuf>, Vec<Skipped
                     _ => skipped.push(Skipped { path, why: "a broken symbolic link" }),
                 }
             } else {
-                skipped.push(Skipped { path, why: "not a regular file (a FIFO, socket or device)" });
+                skipped
+                    .push(Skipped { path, why: "not a regular file (a FIFO, socket or device)" });
             }
         }
     }

@@ -49,6 +49,8 @@ pub(super) fn run(
             mode,
             source_date_epoch,
             signature_line: signing.as_ref().and_then(Signing::line),
+            // Set by the build from --out.
+            out_dir: None,
         },
         signing,
     };

@@ -7,8 +7,8 @@ mod model;
 use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use model::{
-    ContactText, DRAFT_KEYWORD, DateParts, Dateline, Document, FooterItem, Labels, Meta, OfficeText, Section,
-    Segment,
+    ContactText, DRAFT_KEYWORD, DateParts, Dateline, Document, FooterItem, Labels, Meta,
+    OfficeText, Section, Segment,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};

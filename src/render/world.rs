@@ -42,7 +42,9 @@ impl Sandbox {
             }
             // A layout kept in a repository of its own has a `.git` of its own.
             let in_git = self.readable.iter().any(|(dir, _)| {
-                candidate.strip_prefix(dir).is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == ".git"))
+                candidate
+                    .strip_prefix(dir)
+                    .is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == ".git"))
             });
             if in_git {
                 return Some(format!(

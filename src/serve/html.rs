@@ -6,21 +6,8 @@ use std::fmt::Write;
 use super::preview::{Preview, page_url, pdf_url};
 use crate::status::OFFICE_ROW;
 
-/// Text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for HTML content and attribute values (quick-xml's: `& < > " '`).
+pub use quick_xml::escape::escape;
 
 fn head(title: &str, body_attrs: &str) -> String {
     format!(

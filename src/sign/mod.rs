@@ -48,7 +48,10 @@ pub enum SignError {
     /// A problem already located in the user's files.
     #[error("{}", .0.message)]
     Located(Box<Diagnostic>),
-    #[error("this PDF is a draft (its metadata carries `{}`): a draft is never signed", crate::document::DRAFT_KEYWORD)]
+    #[error(
+        "this PDF is a draft (its metadata carries `{}`): a draft is never signed",
+        crate::document::DRAFT_KEYWORD
+    )]
     Draft,
     #[error("revocation data: {0}")]
     Revocation(String),
@@ -69,8 +72,10 @@ impl SignError {
             SignError::Certificate(_) | SignError::Key(_) | SignError::Token(_) => {
                 d.hint("check [signing] in pressroom.toml; nothing was signed")
             }
-            SignError::Located(diagnostic) => return (**diagnostic).clone(),
-            SignError::Draft => d.hint("build it without --draft, then sign the PDF in out/; nothing was written"),
+            SignError::Located(diagnostic) => (**diagnostic).clone(),
+            SignError::Draft => {
+                d.hint("build it without --draft, then sign the PDF in out/; nothing was written")
+            }
             _ => d,
         }
     }

@@ -278,7 +278,9 @@ impl TokenKey {
         message: &[u8],
     ) -> Result<Vec<u8>, SignError> {
         let fail = |what| move |e| token_error(what, e);
-        session.sign_init(&self.hashing_mechanism(), self.key).map_err(fail("start a signature"))?;
+        session
+            .sign_init(&self.hashing_mechanism(), self.key)
+            .map_err(fail("start a signature"))?;
         session
             .login(UserType::ContextSpecific, Some(&AuthPin::new(pin.as_str().to_owned())))
             .map_err(fail("take the PIN again for this signature"))?;

@@ -113,9 +113,10 @@ fn reference_release_builds_in_three_languages() {
 
     // A contact begins its own line, so it begins with a capital; a
     // hyphenated name stays whole on one line.
-    for (lang, contact, place) in
-        [("ru", "Г-жа Махбуба Абдуллаева", "Абу-Даби"), ("tg", "Хонум Маҳбуба Абдуллаева", "Абу-Дабӣ")]
-    {
+    for (lang, contact, place) in [
+        ("ru", "Г-жа Махбуба Абдуллаева", "Абу-Даби"),
+        ("tg", "Хонум Маҳбуба Абдуллаева", "Абу-Дабӣ"),
+    ] {
         let text = project.pdf(REFERENCE, lang).text();
         assert!(text.contains(contact), "{lang}: `{contact}` missing in\n{text}");
         assert!(text.contains(place), "{lang}: `{place}` broken in\n{text}");

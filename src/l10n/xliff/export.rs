@@ -116,7 +116,7 @@ pub fn export(
                         let listed: Vec<&str> = forms.iter().map(|(_, f)| f.as_str()).collect();
                         units.push_str(&format!(
                             "        <note from=\"pressroom\">{}</note>\n",
-                            xml::escape(&format!(
+                            xml::escape(format!(
                                 "Between the tags of {term}, write the form the sentence needs: {}",
                                 listed.join(" | ")
                             ))

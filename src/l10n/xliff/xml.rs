@@ -199,20 +199,8 @@ fn element(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<Eleme
     Ok(Element { name, attrs, children: Vec::new(), at })
 }
 
-/// `text` escaped for element content.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `text` escaped for element content (quick-xml's: `& < > " '`).
+pub use quick_xml::escape::escape;
 
 /// Inline content as XLIFF 1.2 markup.
 pub fn write_inline(content: &[Inline]) -> String {

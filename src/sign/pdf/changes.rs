@@ -259,8 +259,10 @@ impl Context<'_> {
         })
     }
 
-    /// A field added to the form: a signature or document timestamp, or a
-    /// form field. An object of the signed revision is not a new field.
+    /// A field added to the form: a signature or document timestamp. Any
+    /// other new field is content, as for pyHanko: a signed form may be
+    /// filled in, not given new fields (nor a 2^40-path field tree). An
+    /// object of the signed revision is not a new field.
     fn added_field(&self, field: &Object) -> Changes {
         if let Object::Reference(id) = field
             && self.old.objects.contains_key(id)
@@ -273,7 +275,7 @@ impl Context<'_> {
                 Ok(value) => self.signature_value(value),
                 Err(_) => Changes::Signatures,
             },
-            None => Changes::FormFields,
+            None => Changes::Content,
         }
     }
 
@@ -291,8 +293,8 @@ impl Context<'_> {
         }
     }
 
-    /// A page's annotations: a signature widget may be added, a form
-    /// field's widget is a form change, anything else is content.
+    /// A page's annotations: a signature widget may be added; anything
+    /// else (another field's new widget included) is content.
     fn annotations(&self, before: Option<&Object>, after: Option<&Object>) -> Changes {
         self.appended(before, after, |annot| {
             if let Object::Reference(id) = annot
@@ -302,12 +304,11 @@ impl Context<'_> {
                 return Changes::Content;
             }
             let Some(dict) = dict(self.new, annot) else { return Changes::Content };
-            if dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Widget") {
-                Changes::Content
-            } else if super::signature_field(self.new, annot).is_some() {
+            let widget = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Widget");
+            if widget && super::signature_field(self.new, annot).is_some() {
                 Changes::Signatures
             } else {
-                Changes::FormFields
+                Changes::Content
             }
         })
     }

@@ -3,7 +3,7 @@
 //! to both the Info dictionary and the XMP packet. Either one marks it, so a
 //! tool that rewrote only one of them does not unmark it.
 
-use lopdf::{Document, Object};
+use lopdf::Document;
 
 use crate::document::DRAFT_KEYWORD;
 
