@@ -6,7 +6,7 @@
 # usage: scripts/make-test-token.sh DIR   → DIR/softhsm2.conf; export
 #        SOFTHSM2_CONF=DIR/softhsm2.conf to use it. Token "Press Office",
 #        user PIN 123456, keys "press-officer-rsa", "press-officer-ec" and
-#        "press-officer-always" (P-256 with CKA_ALWAYS_AUTHENTICATE, as on a
+#        "press-officer-always" (RSA with CKA_ALWAYS_AUTHENTICATE, as on a
 #        qualified signature card: a context-specific login per signature).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,7 @@ for kind in rsa ec always; do
   case $kind in
     rsa) type=rsa:2048; id=01 ;;
     ec) type=EC:prime256v1; id=02 ;;
-    always) type=EC:prime256v1; id=03; always=(--always-auth) ;;
+    always) type=rsa:2048; id=03; always=(--always-auth) ;;
   esac
   label="press-officer-$kind"
   p11 --keypairgen --key-type "$type" --id "$id" --label "$label" "${always[@]}" >/dev/null

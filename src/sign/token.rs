@@ -278,9 +278,17 @@ impl TokenKey {
         message: &[u8],
     ) -> Result<Vec<u8>, SignError> {
         let fail = |what| move |e| token_error(what, e);
-        session
-            .sign_init(&self.hashing_mechanism(), self.key)
-            .map_err(fail("start a signature"))?;
+        let mechanism = self.hashing_mechanism();
+        session.sign_init(&mechanism, self.key).map_err(|e| match e {
+            // cryptoki has no single-part C_Sign after C_SignInit, which a
+            // raw-ECDSA-only token would need here.
+            Pkcs11Error::Pkcs11(RvError::MechanismInvalid, _) => SignError::Token(format!(
+                "the key needs its PIN before every signature, and this token cannot hash and \
+                 sign in one mechanism ({}) with it: pressroom cannot sign with this key yet",
+                mechanism.mechanism_type()
+            )),
+            other => token_error("start a signature", other),
+        })?;
         session
             .login(UserType::ContextSpecific, Some(&AuthPin::new(pin.as_str().to_owned())))
             .map_err(fail("take the PIN again for this signature"))?;
