@@ -43,13 +43,25 @@ fn print_report(
             reporter.print(&diagnostics);
         }
         Report::Problems(diagnostics) => reporter.print(&diagnostics),
-        Report::Watching { outputs, up_to_date } => {
+        Report::Watching { outputs, up_to_date, catching_up } => {
             if !quiet {
                 let current = match up_to_date {
                     0 => String::new(),
                     n => format!(", {n} draft(s) up to date"),
                 };
-                println!("watching {outputs} output(s){current}; Ctrl-C to stop");
+                let behind = match catching_up {
+                    0 => String::new(),
+                    n => format!(", {n} catching up in the background"),
+                };
+                println!("watching {outputs} output(s){current}{behind}; Ctrl-C to stop");
+            }
+        }
+        Report::CaughtUp { drafts, took } => {
+            if !quiet {
+                println!(
+                    "caught up: {drafts} draft(s) brought up to date in {:.1} s",
+                    took.as_secs_f64()
+                );
             }
         }
         Report::Settled(_) | Report::Dropped(_) => {}

@@ -216,7 +216,7 @@ pub fn run(
                 hub.broadcast("settled", &data);
             }
             Report::Dropped(release) => write().drop_release(release),
-            Report::Watching { .. } => {}
+            Report::Watching { .. } | Report::CaughtUp { .. } => {}
         }
         report(event);
     });

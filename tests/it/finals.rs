@@ -31,7 +31,7 @@ fn build_watch_build_leaves_the_finals_as_a_fresh_build_makes_them() {
     project.run(&["build"]).success();
 
     let watch = Running::start(&project, &["watch"]);
-    watch.expect(|l| l.starts_with("watching 3 output(s)"));
+    watch.watching(3);
     let rel = format!("locales/ru/releases/{REFERENCE}.ftl");
     let text = project.read(&rel);
     crate::support::save_by_rename(&project, &rel, &text.replace("title = В Душанбе", "title = Ж"));

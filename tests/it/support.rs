@@ -244,6 +244,18 @@ impl Running {
         panic!("expected line never came; saw:\n{}", seen.join("\n"));
     }
 
+    /// Waits for `watching N output(s)`, and then, if drafts are being
+    /// caught up in the background, until they are; every line seen.
+    #[track_caller]
+    pub fn watching(&self, outputs: usize) -> Vec<String> {
+        let want = format!("watching {outputs} output(s)");
+        let mut seen = self.expect(|l| l.starts_with(&want));
+        if seen.last().is_some_and(|l| l.contains("catching up in the background")) {
+            seen.extend(self.expect(|l| l.starts_with("caught up: ")));
+        }
+        seen
+    }
+
     /// Every line printed within `quiet` of now.
     pub fn drain(&self, quiet: Duration) -> Vec<String> {
         let mut seen = Vec::new();

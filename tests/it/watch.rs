@@ -11,7 +11,7 @@ struct Watch;
 impl Watch {
     fn start(project: &Project) -> Running {
         let watch = Running::start(project, &["watch"]);
-        watch.expect(|l| l.starts_with("watching 3 output(s)"));
+        watch.watching(3);
         watch
     }
 }
@@ -128,10 +128,57 @@ fn watch_starts_at_once_when_the_drafts_are_up_to_date() {
     let rel = format!("locales/ru/releases/{REFERENCE}.ftl");
     project.write(&rel, &project.read(&rel).replace("Сегодня в Душанбе", "Сегодня в столице"));
     let watch = Running::start(&project, &["watch"]);
-    let seen = watch.expect(|l| l.starts_with("watching 3 output(s)"));
+    let seen = watch.watching(3);
     let built: Vec<&String> = seen.iter().filter(|l| l.starts_with("built")).collect();
     assert_eq!(built.len(), 2, "{seen:?}");
-    assert!(seen.last().unwrap().contains("1 draft(s) up to date"), "{seen:?}");
+    // Watching at once; the two are caught up behind it.
+    let line = seen.iter().position(|l| l.starts_with("watching")).unwrap();
+    assert!(seen[line].contains("1 draft(s) up to date, 2 catching up"), "{seen:?}");
+    assert!(seen[..line].iter().all(|l| !l.starts_with("built")), "{seen:?}");
+    assert!(seen.last().unwrap().starts_with("caught up: 2 draft(s)"), "{seen:?}");
     assert!(project.draft(REFERENCE, "ru").text().contains("Сегодня в столице"));
+    assert_eq!(watch.stop(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_after_a_final_build_starts_at_once_and_a_save_is_built_before_the_catch_up() {
+    let project = Project::reference();
+    // Forty releases, 120 drafts to catch up.
+    let langs = ["en", "ru", "tg"];
+    for i in 0..39 {
+        let id = format!("2015-03-11-copy-{i:02}");
+        let toml = project.read(&format!("releases/{REFERENCE}.toml"));
+        project.write(&format!("releases/{id}.toml"), &toml);
+        for lang in langs {
+            let text = project.read(&format!("locales/{lang}/releases/{REFERENCE}.ftl"));
+            let text = text.replace("title = ", &format!("title = №{i} "));
+            project.write(&format!("locales/{lang}/releases/{id}.ftl"), &text);
+        }
+    }
+    // The release saved below was edited longest ago: last in the catch-up.
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let mut files = vec![format!("releases/{REFERENCE}.toml")];
+    files.extend(langs.map(|lang| format!("locales/{lang}/releases/{REFERENCE}.ftl")));
+    for rel in &files {
+        let file = std::fs::File::options().write(true).open(project.file(rel)).unwrap();
+        file.set_modified(long_ago).unwrap();
+    }
+    let watch = Running::start(&project, &["watch"]);
+    let seen = watch.expect(|l| l.starts_with("watching 120 output(s)"));
+    assert!(seen.last().unwrap().contains("120 catching up in the background"), "{seen:?}");
+    assert!(seen.iter().all(|l| !l.starts_with("built")), "built before watching: {seen:?}");
+
+    let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
+    save_by_rename(&project, &rel, &project.read(&rel).replace("title = ", "title = Нав "));
+    // The save is built at once, and the catch-up goes on behind it (the
+    // catch-up itself would reach that draft last).
+    let tg = format!("built {}", draft_path(REFERENCE, "tg"));
+    let seen = watch.expect(|l| l.starts_with("caught up: 120 draft(s)"));
+    let at: Vec<usize> = (0..seen.len()).filter(|&i| seen[i].starts_with(&tg)).collect();
+    assert_eq!(at.len(), 1, "built once: {seen:?}");
+    let after = seen[at[0]..].iter().filter(|l| l.starts_with("built")).count();
+    assert!(after > 10, "the save waited for the catch-up: {seen:?}");
+    assert!(project.draft(REFERENCE, "tg").text().contains("Нав"));
     assert_eq!(watch.stop(), 0);
 }
