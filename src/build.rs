@@ -102,6 +102,8 @@ pub fn build(
     // date first, so that fingerprints see which messages are stale, never
     // the state file a previous build rewrote.
     let (catalog, file_problems) = Catalog::load(project, &ids, true);
+    // Each release is read once: planned and rendered from the same model.
+    let releases = crate::pipeline::load_releases(project, &ids);
 
     // What is already built from the same inputs, and is on disk as it was
     // written, is skipped.
@@ -126,9 +128,8 @@ pub fn build(
         Fingerprints::new(project, &flags, &output_root(project, options.out.as_deref()));
     let mut manifest = Manifest::load(&out_dir);
     let plan = plan(
-        project,
         &catalog,
-        &ids,
+        &releases,
         |_, lang| wanted(lang),
         &mut fingerprints,
         (!options.force).then_some((&manifest, kind)),
@@ -143,8 +144,8 @@ pub fn build(
     for id in plan.unreadable {
         pending.insert((id, String::new()), String::new());
     }
-    let todo: Vec<ReleaseId> =
-        ids.iter().filter(|id| pending.keys().any(|(r, _)| r == *id)).cloned().collect();
+    let todo: crate::pipeline::Loaded =
+        releases.into_iter().filter(|(id, _)| pending.keys().any(|(r, _)| r == id)).collect();
     events.planned(pending.len(), skipped);
 
     let mut outputs = Vec::new();
@@ -217,13 +218,12 @@ pub struct Plan {
     pub unreadable: Vec<ReleaseId>,
 }
 
-/// Fingerprints each `wanted` output of `ids` and sorts it: to render, or
+/// Fingerprints each `wanted` output of `releases` and sorts it: to render, or
 /// up to date when `current` (the manifest of the output folder and the
 /// kind asked for) says its file (`file`) was built from the same inputs.
 pub fn plan(
-    project: &Project,
     catalog: &Catalog,
-    ids: &[ReleaseId],
+    releases: &[(ReleaseId, Result<std::sync::Arc<Release>, Diagnostics>)],
     wanted: impl Fn(&ReleaseId, &str) -> bool,
     fingerprints: &mut Fingerprints,
     current: Option<(&Manifest, Kind)>,
@@ -231,8 +231,8 @@ pub fn plan(
 ) -> Plan {
     let mut plan =
         Plan { to_render: HashMap::new(), up_to_date: Vec::new(), unreadable: Vec::new() };
-    for id in ids {
-        let Ok(release) = Release::load(project, id) else {
+    for (id, loaded) in releases {
+        let Ok(release) = loaded else {
             plan.unreadable.push(id.clone());
             continue;
         };

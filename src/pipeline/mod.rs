@@ -137,7 +137,7 @@ pub fn render_each(
         project,
         &catalog,
         problems,
-        &ids,
+        &load_releases(project, &ids),
         wanted,
         settings,
         |release, lang, outcome| match outcome {
@@ -162,6 +162,15 @@ struct Job {
     inputs: Diagnostics,
 }
 
+/// Releases as loaded once for a run: planned and rendered from the same
+/// model, each with why it does not load when it does not.
+pub type Loaded = Vec<(ReleaseId, Result<Arc<Release>, Diagnostics>)>;
+
+/// Loads each of `ids`.
+pub fn load_releases(project: &Project, ids: &[ReleaseId]) -> Loaded {
+    ids.iter().map(|id| (id.clone(), Release::load(project, id).map(Arc::new))).collect()
+}
+
 /// How many outputs are rendered before their PDFs are handed on: bounds
 /// memory (finished PDFs waiting) while keeping every core busy.
 const CHUNK: usize = 32;
@@ -175,7 +184,7 @@ impl Renderer {
         Self { engine, worlds: HashMap::new() }
     }
 
-    /// Renders the outputs of `ids` for which `wanted(id, lang)` holds, in
+    /// Renders the outputs of `releases` for which `wanted(id, lang)` holds, in
     /// each release's languages. `each` gets every output's outcome (its
     /// own errors included) in order and may fail it; the findings of every
     /// output and of the sources shared between them come back.
@@ -185,7 +194,7 @@ impl Renderer {
         project: &Project,
         catalog: &Catalog,
         file_problems: Diagnostics,
-        ids: &[ReleaseId],
+        releases: &[(ReleaseId, Result<Arc<Release>, Diagnostics>)],
         wanted: impl Fn(&ReleaseId, &str) -> bool,
         settings: &Settings,
         mut each: impl FnMut(&Release, &str, Result<Rendered, Diagnostics>) -> Result<(), Diagnostics>,
@@ -197,12 +206,12 @@ impl Renderer {
         let mut diagnostics = Diagnostics::default();
         let mut used = vec![false; file_problems.0.len()];
         let mut jobs = Vec::new();
-        for id in ids {
-            let release = match Release::load(project, id) {
-                Ok(release) => Arc::new(release),
+        for (id, loaded) in releases {
+            let release = match loaded {
+                Ok(release) => release.clone(),
                 Err(diags) => {
                     // Tagged, so a preview shows them on that release's page.
-                    diagnostics.extend(diags.map(|d| d.release(id.as_str())));
+                    diagnostics.extend(diags.clone().map(|d| d.release(id.as_str())));
                     continue;
                 }
             };

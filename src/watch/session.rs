@@ -13,7 +13,7 @@ use crate::freshness::{Fingerprints, Kind, Manifest};
 use crate::l10n::Catalog;
 use crate::l10n::state::STATE_FILE;
 use crate::names::ReleaseId;
-use crate::pipeline::{Mode, Renderer, Settings};
+use crate::pipeline::{Loaded, Mode, Renderer, Settings};
 use crate::project::Project;
 
 /// The watcher's state between batches.
@@ -76,12 +76,24 @@ impl Session {
         !self.backlog.is_empty()
     }
 
-    /// Brings the next draft of the backlog up to date (if a save has not
-    /// already), then says when the backlog is done.
+    /// Brings the next drafts of the backlog up to date (those a save has
+    /// not), one per core, rendered as `build --draft` renders (in
+    /// parallel, the same bytes, no world kept), then says when the backlog
+    /// is done. A save waits for at most this one step.
     pub fn catch_up_one(&mut self, report: &mut impl FnMut(Report)) {
-        let Some((id, lang)) = self.backlog.pop_front() else { return };
-        if self.project.release_file(&id).exists() {
-            self.rebuild(std::slice::from_ref(&id), |_, l| l == lang, true, report);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let step: Vec<(ReleaseId, String)> =
+            (0..cores).map_while(|_| self.backlog.pop_front()).collect();
+        let mut ids: Vec<ReleaseId> = step
+            .iter()
+            .map(|(id, _)| id.clone())
+            .filter(|id| self.project.release_file(id).exists())
+            .collect();
+        ids.dedup();
+        if !ids.is_empty() {
+            let wanted =
+                |id: &ReleaseId, lang: &str| step.iter().any(|(i, l)| i == id && l == lang);
+            self.render(&ids, wanted, true, false, report);
         }
         if self.backlog.is_empty()
             && let Some((started, drafts)) = self.catch_up.take()
@@ -149,7 +161,7 @@ impl Session {
             let (outputs, up_to_date) = self.rebuild(&ids, |_, _| true, false, report);
             return report(Report::Watching { outputs, up_to_date, catching_up: 0 });
         }
-        let (_, _, plan) = self.plan(&ids, |_, _| true, true);
+        let (_, _, _, plan) = self.plan(&ids, |_, _| true, true);
         let outputs = plan.to_render.len() + plan.up_to_date.len();
         let mut stale: Vec<(ReleaseId, String)> = plan.to_render.into_keys().collect();
         // A release that does not load: each language, to say why.
@@ -274,28 +286,29 @@ impl Session {
         ids: &[ReleaseId],
         wanted: impl Fn(&ReleaseId, &str) -> bool,
         skip_current: bool,
-    ) -> (Catalog, Diagnostics, Plan) {
+    ) -> (Catalog, Diagnostics, Loaded, Plan) {
         let mode = Mode::Preview { images: self.options.images };
         let out_root = build::output_root(&self.project, self.options.out.as_deref());
         let (catalog, problems) = Catalog::load(&self.project, ids, false);
         let languages = self.followed_languages();
         let flags = crate::freshness::flags(Kind::Draft, None, None, false);
         let mut fingerprints = Fingerprints::new(&self.project, &flags, &out_root);
+        let releases = crate::pipeline::load_releases(&self.project, ids);
         let plan = build::plan(
-            &self.project,
             &catalog,
-            ids,
+            &releases,
             |id, lang| languages.iter().any(|l| l == lang) && wanted(id, lang),
             &mut fingerprints,
             skip_current.then_some((&self.manifest, Kind::Draft)),
             |id, lang| build::output_file(&self.out_dir, id, lang, mode),
         );
-        (catalog, problems, plan)
+        (catalog, problems, releases, plan)
     }
 
     /// Renders and writes the chosen outputs as drafts (only those not up
-    /// to date when `skip_current`); returns how many outputs are followed
-    /// and how many of them were up to date.
+    /// to date when `skip_current`), keeping their worlds for the next
+    /// save; returns how many outputs are followed and how many of them
+    /// were up to date.
     fn rebuild(
         &mut self,
         ids: &[ReleaseId],
@@ -303,11 +316,24 @@ impl Session {
         skip_current: bool,
         report: &mut impl FnMut(Report),
     ) -> (usize, usize) {
-        let mode = Mode::Preview { images: self.options.images };
+        self.render(ids, wanted, skip_current, true, report)
+    }
+
+    /// [`Session::rebuild`], or when not `live` as `build --draft` renders:
+    /// on every core, a fresh world each.
+    fn render(
+        &mut self,
+        ids: &[ReleaseId],
+        wanted: impl Fn(&ReleaseId, &str) -> bool,
+        skip_current: bool,
+        live: bool,
+        report: &mut impl FnMut(Report),
+    ) -> (usize, usize) {
+        let mode = if live { Mode::Preview { images: self.options.images } } else { Mode::Draft };
         let out_root = build::output_root(&self.project, self.options.out.as_deref());
         let settings = Settings { mode, out_dir: Some(out_root.clone()), ..Settings::default() };
         let out_dir = self.out_dir.clone();
-        let (catalog, problems, plan) = self.plan(ids, wanted, skip_current);
+        let (catalog, problems, releases, plan) = self.plan(ids, wanted, skip_current);
         let (planned, up_to_date) = (plan.to_render, plan.up_to_date.len());
         let manifest = &mut self.manifest;
         let mut started = Instant::now();
@@ -315,7 +341,7 @@ impl Session {
             &self.project,
             &catalog,
             problems,
-            ids,
+            &releases,
             |id, lang| planned.contains_key(&(id.clone(), lang.to_owned())),
             &settings,
             |release, lang, outcome| {
