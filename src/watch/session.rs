@@ -77,13 +77,15 @@ impl Session {
     }
 
     /// Brings the next drafts of the backlog up to date (those a save has
-    /// not), one per core, rendered as `build --draft` renders (in
+    /// not), four per core, rendered as `build --draft` renders (in
     /// parallel, the same bytes, no world kept), then says when the backlog
-    /// is done. A save waits for at most this one step.
+    /// is done. A save waits for at most this one step: on 300 releases,
+    /// save -> PDF stayed 50 ms median, 117 ms at worst, and the catch-up
+    /// took 11.5 s against 9.2 s for `build` (scripts/bench-scale.py).
     pub fn catch_up_one(&mut self, report: &mut impl FnMut(Report)) {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let step: Vec<(ReleaseId, String)> =
-            (0..cores).map_while(|_| self.backlog.pop_front()).collect();
+            (0..4 * cores).map_while(|_| self.backlog.pop_front()).collect();
         let mut ids: Vec<ReleaseId> = step
             .iter()
             .map(|(id, _)| id.clone())
