@@ -289,10 +289,7 @@ def dummy_timestamper(tsa_cert, tsa_key, at):
 def main():
     pressroom, pyhanko = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
-        project = os.path.join(tmp, "project")
-        bench.copy_project(project)
-        subprocess.run([pressroom, "--root", project, "-q", "build", bench.REFERENCE, "--lang", "en"], check=True)
-        unsigned = os.path.join(project, "out", f"{bench.REFERENCE}.en.pdf")
+        unsigned = bench.unsigned_pdf(pressroom, tmp)
         signed = os.path.join(tmp, "signed.pdf")
         sign(unsigned, signed, os.path.join(KEYS, "signer.key.pem"), os.path.join(KEYS, "signer.pem"))
         agree(pressroom, pyhanko, signed, "the untouched signed file (control)", True)

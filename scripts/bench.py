@@ -76,6 +76,15 @@ def typst_compile(typst, root, out, watch=False):
             "--pdf-standard", "a-2a,ua-1", os.path.join(root, "layouts/letterhead/main.typ"), out]
 
 
+def unsigned_pdf(pressroom, tmp, lang="en"):
+    """The reference release built unsigned in a copy of the project under
+    `tmp`; the PDF's path (for the signature scripts)."""
+    project = os.path.join(tmp, "project")
+    copy_project(project)
+    subprocess.run([pressroom, "--root", project, "-q", "build", REFERENCE, "--lang", lang], check=True)
+    return os.path.join(project, "out", f"{REFERENCE}.{lang}.pdf")
+
+
 def make_archive(dest, count):
     """The reference release copied `count` times under new ids."""
     copy_project(dest)

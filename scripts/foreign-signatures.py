@@ -110,10 +110,7 @@ def sign(unsigned, signed, key_path, cert_path, chain, digest="sha256", pss=Fals
 def main():
     pressroom, pyhanko = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
-        project = os.path.join(tmp, "project")
-        bench.copy_project(project)
-        subprocess.run([pressroom, "--root", project, "-q", "build", bench.REFERENCE, "--lang", "en"], check=True)
-        unsigned = os.path.join(project, "out", f"{bench.REFERENCE}.en.pdf")
+        unsigned = bench.unsigned_pdf(pressroom, tmp)
         ca_file = os.path.join(KEYS, "ca.pem")
         for name, make_key, digest, pss in CASES:
             key_path, cert_path, _ = certify(make_key(), name, tmp)

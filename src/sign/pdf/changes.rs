@@ -379,11 +379,7 @@ impl Context<'_> {
     /// A document security store of the shape PAdES (ETSI EN 319 142-1, 5.4)
     /// defines, here or behind a reference to the signed DSS or a new object.
     fn dss(&self, object: &Object) -> bool {
-        if !self.is_new(object) && !self.is_old_dss(object) {
-            return false;
-        }
-        let Some(dss) = dict(self.new, object) else { return false };
-        dss.iter().all(|(key, value)| match key.as_slice() {
+        self.dss_dictionary(object, |key, value| match key {
             b"Type" => value.as_name().ok() == Some(b"DSS"),
             b"Certs" | b"CRLs" | b"OCSPs" => self.streams(Some(value)),
             b"VRI" => self.vri(value),
@@ -392,22 +388,23 @@ impl Context<'_> {
     }
 
     fn vri(&self, object: &Object) -> bool {
-        if !self.is_new(object) && !self.is_old_dss(object) {
-            return false;
-        }
-        let Some(vri) = dict(self.new, object) else { return false };
-        vri.iter().all(|(key, value)| match key.as_slice() {
+        self.dss_dictionary(object, |key, value| match key {
             b"Type" => value.as_name().ok() == Some(b"VRI"),
             _ => self.vri_entry(value),
         })
     }
 
-    fn vri_entry(&self, object: &Object) -> bool {
+    /// A DSS part: a new dictionary, or one the signed DSS held, each of
+    /// whose entries `entry` accepts.
+    fn dss_dictionary(&self, object: &Object, entry: impl Fn(&[u8], &Object) -> bool) -> bool {
         if !self.is_new(object) && !self.is_old_dss(object) {
             return false;
         }
-        let Some(entry) = dict(self.new, object) else { return false };
-        entry.iter().all(|(key, value)| match key.as_slice() {
+        dict(self.new, object).is_some_and(|d| d.iter().all(|(key, value)| entry(key, value)))
+    }
+
+    fn vri_entry(&self, object: &Object) -> bool {
+        self.dss_dictionary(object, |key, value| match key {
             b"Type" => value.as_name().ok() == Some(b"VRI"),
             b"Cert" | b"CRL" | b"OCSP" => self.streams(Some(value)),
             b"TU" => matches!(value, Object::String(..)),
