@@ -124,12 +124,7 @@ def key_and_cert(name, directory, issuer, valid, eku=None, ca=False, use_rsa=Fal
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
     cert = builder.sign(issuer_key, hashes.SHA256())
-    key_path, cert_path = os.path.join(directory, f"{name}.key.pem"), os.path.join(directory, f"{name}.pem")
-    with open(key_path, "wb") as f:
-        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption()))
-    with open(cert_path, "wb") as f:
-        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    key_path, cert_path = bench.write_pem(directory, name, key, cert)
     return key, cert, key_path, cert_path
 
 

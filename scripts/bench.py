@@ -85,6 +85,19 @@ def unsigned_pdf(pressroom, tmp, lang="en"):
     return os.path.join(project, "out", f"{REFERENCE}.{lang}.pdf")
 
 
+def write_pem(directory, name, key, cert):
+    """`key` (a `cryptography` private key) and `cert` as PEM files
+    `<name>.key.pem` and `<name>.pem` in `directory`; their paths."""
+    from cryptography.hazmat.primitives import serialization
+    key_path, cert_path = os.path.join(directory, f"{name}.key.pem"), os.path.join(directory, f"{name}.pem")
+    with open(key_path, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
 def make_archive(dest, count):
     """The reference release copied `count` times under new ids."""
     copy_project(dest)

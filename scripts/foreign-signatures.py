@@ -80,12 +80,7 @@ def certify(key, name, directory, issuer=None, valid=(2020, 2050), key_usage=Non
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    key_path, cert_path = os.path.join(directory, f"{name}.key.pem"), os.path.join(directory, f"{name}.pem")
-    with open(key_path, "wb") as f:
-        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption()))
-    with open(cert_path, "wb") as f:
-        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    key_path, cert_path = bench.write_pem(directory, name, key, cert)
     return key_path, cert_path, cert
 
 
