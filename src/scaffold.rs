@@ -88,3 +88,159 @@ fn first_message(project: &Project, lang: &str, prefix: &str) -> Option<String> 
         .min_by_key(|(_, s)| s.start)?;
     Some(id[prefix.len()..].to_owned())
 }
+
+/// What `lang add` wrote, and what the fonts lack for the language.
+#[derive(Debug, Default)]
+pub struct AddedLanguage {
+    pub written: Vec<PathBuf>,
+    pub warnings: Diagnostics,
+}
+
+/// `pressroom lang add <tag>`: `locales/<tag>/` with a stub per source
+/// file (each message there as a comment, to translate and uncomment:
+/// until then `status` counts it missing and drafts show the source text),
+/// the tag added to `languages` in pressroom.toml, and a warning naming the
+/// letters of the language no font has. Writes nothing unless it can
+/// write everything; the configuration last.
+pub fn add_language(project: &Project, tag: &str) -> Result<AddedLanguage, Diagnostics> {
+    if !crate::names::is_language_tag(tag) {
+        return Err(Diagnostic::error("language", format!("`{tag}` is not a language tag"))
+            .hint(
+                "a BCP 47 tag: a language and, if need be, its script and region (fa-AF, sr-Latn)",
+            )
+            .into());
+    }
+    if project.languages().iter().any(|l| l == tag) {
+        return Err(Diagnostic::error("language", format!("the office already has `{tag}`"))
+            .in_file(crate::project::CONFIG_FILE)
+            .into());
+    }
+    let source = project.source_language();
+    let mut sources = vec![project.office_ftl(&source)];
+    sources.extend(project.release_ids()?.iter().map(|id| project.release_ftl(&source, id)));
+    let mut files = Vec::new();
+    for from in sources {
+        let text = std::fs::read_to_string(&from).map_err(|err| {
+            Diagnostics::from(
+                Diagnostic::error("read", format!("cannot read: {err}"))
+                    .in_file(project.relative(&from)),
+            )
+        })?;
+        let rel = from.strip_prefix(project.locale_dir(&source)).unwrap_or(&from);
+        let to = project.locale_dir(tag).join(rel);
+        if to.exists() {
+            return Err(Diagnostic::error("language", "this file already exists")
+                .in_file(project.relative(&to))
+                .hint("remove locales/<tag>/ first, or add the tag to `languages` by hand")
+                .into());
+        }
+        files.push((to, stub(&text, tag, &project.relative(&from))));
+    }
+    let config_path = project.root().join(crate::project::CONFIG_FILE);
+    let config = std::fs::read_to_string(&config_path).map_err(|err| {
+        Diagnostics::from(
+            Diagnostic::error("read", format!("cannot read: {err}"))
+                .in_file(crate::project::CONFIG_FILE),
+        )
+    })?;
+    let last = project.config.languages.last().map(|l| l.span().end);
+    let Some(end) = last.filter(|&end| config.get(..end).is_some()) else {
+        return Err(Diagnostic::error("language", "pressroom.toml lists no languages to add to")
+            .in_file(crate::project::CONFIG_FILE)
+            .into());
+    };
+    let config = format!("{}, \"{tag}\"{}", &config[..end], &config[end..]);
+
+    let mut added = AddedLanguage::default();
+    let write = |path: &std::path::Path, text: &str| {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|err| err.to_string())?;
+        }
+        crate::atomic::write_atomic(path, text.as_bytes()).map_err(|err| err.to_string())
+    };
+    for (path, text) in files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.as_str()))
+        .chain([(config_path.as_path(), config.as_str())])
+    {
+        write(path, text).map_err(|err| {
+            Diagnostics::from(
+                Diagnostic::error("write", format!("cannot write: {err}"))
+                    .in_file(project.relative(path)),
+            )
+        })?;
+        added.written.push(project.relative(path));
+    }
+    for gap in font_gaps(project, tag) {
+        added.warnings.push(gap);
+    }
+    Ok(added)
+}
+
+/// What the layout's text fonts lack of the letters of `tag` (CLDR's
+/// alphabet): one draft is rendered in memory in the new language to see
+/// which faces the layout sets it in (with nothing translated yet, in the
+/// faces it uses for every language).
+fn font_gaps(project: &Project, tag: &str) -> Vec<Diagnostic> {
+    let Ok(project) = Project::open(project.root()) else { return Vec::new() };
+    let letters = crate::l10n::cldr::letters(tag);
+    let mut faces = std::collections::BTreeSet::new();
+    let settings =
+        crate::pipeline::Settings { mode: crate::pipeline::Mode::Draft, ..Default::default() };
+    let first = project.release_ids().ok().and_then(|ids| ids.first().map(|id| id.to_string()));
+    let _ = crate::pipeline::render_each(
+        &project,
+        &first.into_iter().collect::<Vec<_>>(),
+        &[tag.to_owned()],
+        &settings,
+        |_, _, rendered| {
+            faces.extend(rendered.glyphs.faces);
+            Ok(())
+        },
+    );
+    let fonts = crate::render::Fonts::load(Some(&project.fonts_dir()));
+    let mut gaps = Vec::new();
+    for font in fonts.iter() {
+        let info = font.info();
+        let face = crate::render::face_name(info);
+        if !faces.remove(&face) {
+            continue;
+        }
+        let lacking: Vec<char> =
+            letters.iter().copied().filter(|c| !info.coverage.contains(*c as u32)).collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = lacking.iter().take(16).map(char::to_string).collect();
+        let more = if lacking.len() > 16 { " …" } else { "" };
+        gaps.push(
+            Diagnostic::warning(
+                "fonts",
+                format!(
+                    "the layout sets `{tag}` in {face}, which lacks {} of its letters: {}{more}",
+                    lacking.len(),
+                    shown.join(" ")
+                ),
+            )
+            .hint("put an OFL font that has them in fonts/ and name it in the layout for this language"),
+        );
+    }
+    gaps
+}
+
+/// The source file `text` as a stub for `tag`: every line commented out,
+/// under a header saying what to do.
+fn stub(text: &str, tag: &str, from: &std::path::Path) -> String {
+    let mut out = format!(
+        "# Translation into {tag} of {}: translate each message below and remove\n\
+         # the `# ` before its lines. Until then it counts as missing, and drafts\n\
+         # show the source text in its place.\n\n",
+        from.display()
+    );
+    for line in text.lines() {
+        out.push_str(if line.is_empty() { "#" } else { "# " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}

@@ -45,6 +45,15 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+enum LangCommand {
+    /// Add a language: locales/<tag>/ with every message as a stub to translate, the tag in pressroom.toml.
+    Add {
+        /// A BCP 47 language tag, e.g. fa-AF.
+        tag: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum L10nCommand {
     /// Mark a language's stale translations up to date as they are (you checked them).
     Accept {
@@ -163,6 +172,11 @@ enum Command {
         #[command(subcommand)]
         command: L10nCommand,
     },
+    /// The office's languages.
+    Lang {
+        #[command(subcommand)]
+        command: LangCommand,
+    },
     /// Scaffold a release: its TOML, its source-language text and empty stubs for the other languages.
     New {
         /// A short title: lowercase letters, digits and `-`; the id becomes <date>-<slug>.
@@ -269,6 +283,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::L10n { command: L10nCommand::Import { file } } => {
             translate::import(&project, &file, &reporter)
+        }
+        Command::Lang { command: LangCommand::Add { tag } } => {
+            translate::add_language(&project, &tag, &reporter, quiet)
         }
         Command::New { slug, date } => {
             let date = match date.as_deref().map(translate::parse_date).transpose() {

@@ -164,6 +164,25 @@ pub(super) fn new(
     }
 }
 
+pub(super) fn add_language(
+    project: &Project,
+    tag: &str,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    match pressroom::scaffold::add_language(project, tag) {
+        Ok(added) => {
+            if !quiet {
+                for path in &added.written {
+                    println!("wrote {}", path.display());
+                }
+            }
+            reporter.finish(&added.warnings)
+        }
+        Err(diags) => reporter.finish(&diags),
+    }
+}
+
 /// A translation language of this office, or a usage error.
 fn translation_language(project: &Project, lang: &str) -> Result<(), Diagnostic> {
     let source = project.source_language();

@@ -303,8 +303,12 @@ pub fn build(
         untranslated: office("label-untranslated", &mut diags),
         stale: office("label-stale", &mut diags),
     };
+    let parts = crate::l10n::cldr::language_parts(&lang);
     let document = Document {
-        lang,
+        lang: parts.lang,
+        region: parts.region,
+        dir: if parts.rtl { "rtl" } else { "ltr" },
+        tag: lang,
         draft: sources.draft,
         meta: Meta {
             title: title.value.clone(),

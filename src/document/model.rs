@@ -9,7 +9,14 @@ use crate::markup::Block;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
+    /// The language subtag (`fa` of `fa-AF`): what Typst's `text(lang:)` takes.
     pub lang: String,
+    /// The region subtag (`AF`), if the office's tag names one: `text(region:)`.
+    pub region: Option<String>,
+    /// `ltr` or `rtl`, from CLDR: the writing direction of the language.
+    pub dir: &'static str,
+    /// The whole language tag as `pressroom.toml` lists it (`fa-AF`).
+    pub tag: String,
     pub draft: bool,
     pub meta: Meta,
     pub office: OfficeText,

@@ -28,6 +28,29 @@ pub fn letters(lang: &str) -> Vec<char> {
     letters
 }
 
+/// A language tag taken apart for a layout: language and region subtags,
+/// and the writing direction CLDR gives the language (with its likely
+/// script: `fa` is Arabic script, so `rtl`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageParts {
+    pub lang: String,
+    pub region: Option<String>,
+    pub rtl: bool,
+}
+
+pub fn language_parts(tag: &str) -> LanguageParts {
+    let Ok(locale) = tag.parse::<Locale>() else {
+        return LanguageParts { lang: tag.to_owned(), region: None, rtl: false };
+    };
+    let id = &locale.id;
+    let rtl = icu_locale::LocaleDirectionality::new_extended().is_right_to_left(id);
+    LanguageParts {
+        lang: id.language.as_str().to_owned(),
+        region: id.region.map(|r| r.as_str().to_owned()),
+        rtl,
+    }
+}
+
 /// The plural category names a Fluent variant key may use.
 pub fn category_name(category: PluralCategory) -> &'static str {
     match category {

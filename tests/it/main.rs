@@ -6,6 +6,7 @@ mod finals;
 mod fixtures;
 mod fonts;
 mod l10n;
+mod languages;
 mod props;
 mod rules;
 mod serve;
