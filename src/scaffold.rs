@@ -67,15 +67,36 @@ pub fn new_release(project: &Project, slug: &str, date: Date) -> Result<Vec<Path
         };
         files.push((path, text));
     }
+    write_all(project, files)
+}
+
+/// Writes each (path, text) atomically, making its folder; the paths as
+/// the user knows them.
+fn write_all(
+    project: &Project,
+    files: Vec<(PathBuf, String)>,
+) -> Result<Vec<PathBuf>, Diagnostics> {
     let mut written = Vec::new();
     for (path, text) in files {
-        crate::atomic::write_atomic(&path, text.as_bytes()).map_err(|err| {
-            Diagnostic::error("write", format!("cannot write: {err}"))
-                .in_file(project.relative(&path))
-        })?;
+        path.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| crate::atomic::write_atomic(&path, text.as_bytes()))
+            .map_err(|err| {
+                Diagnostic::error("write", format!("cannot write: {err}"))
+                    .in_file(project.relative(&path))
+            })?;
         written.push(project.relative(&path));
     }
     Ok(written)
+}
+
+/// A file's text, or an error naming it.
+fn read(project: &Project, path: &std::path::Path) -> Result<String, Diagnostics> {
+    std::fs::read_to_string(path).map_err(|err| {
+        Diagnostic::error("read", format!("cannot read: {err}"))
+            .in_file(project.relative(path))
+            .into()
+    })
 }
 
 /// The first `<prefix>…` message of the office file, without the prefix.
@@ -120,12 +141,7 @@ pub fn add_language(project: &Project, tag: &str) -> Result<AddedLanguage, Diagn
     sources.extend(project.release_ids()?.iter().map(|id| project.release_ftl(&source, id)));
     let mut files = Vec::new();
     for from in sources {
-        let text = std::fs::read_to_string(&from).map_err(|err| {
-            Diagnostics::from(
-                Diagnostic::error("read", format!("cannot read: {err}"))
-                    .in_file(project.relative(&from)),
-            )
-        })?;
+        let text = read(project, &from)?;
         let rel = from.strip_prefix(project.locale_dir(&source)).unwrap_or(&from);
         let to = project.locale_dir(tag).join(rel);
         if to.exists() {
@@ -137,12 +153,7 @@ pub fn add_language(project: &Project, tag: &str) -> Result<AddedLanguage, Diagn
         files.push((to, stub(&text, tag, &project.relative(&from))));
     }
     let config_path = project.root().join(crate::project::CONFIG_FILE);
-    let config = std::fs::read_to_string(&config_path).map_err(|err| {
-        Diagnostics::from(
-            Diagnostic::error("read", format!("cannot read: {err}"))
-                .in_file(crate::project::CONFIG_FILE),
-        )
-    })?;
+    let config = read(project, &config_path)?;
     let last = project.config.languages.last().map(|l| l.span().end);
     let Some(end) = last.filter(|&end| config.get(..end).is_some()) else {
         return Err(Diagnostic::error("language", "pressroom.toml lists no languages to add to")
@@ -151,26 +162,8 @@ pub fn add_language(project: &Project, tag: &str) -> Result<AddedLanguage, Diagn
     };
     let config = format!("{}, \"{tag}\"{}", &config[..end], &config[end..]);
 
-    let mut added = AddedLanguage::default();
-    let write = |path: &std::path::Path, text: &str| {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|err| err.to_string())?;
-        }
-        crate::atomic::write_atomic(path, text.as_bytes()).map_err(|err| err.to_string())
-    };
-    for (path, text) in files
-        .iter()
-        .map(|(p, t)| (p.as_path(), t.as_str()))
-        .chain([(config_path.as_path(), config.as_str())])
-    {
-        write(path, text).map_err(|err| {
-            Diagnostics::from(
-                Diagnostic::error("write", format!("cannot write: {err}"))
-                    .in_file(project.relative(path)),
-            )
-        })?;
-        added.written.push(project.relative(path));
-    }
+    files.push((config_path, config));
+    let mut added = AddedLanguage { written: write_all(project, files)?, ..Default::default() };
     for gap in font_gaps(project, tag) {
         added.warnings.push(gap);
     }
@@ -183,32 +176,17 @@ pub fn add_language(project: &Project, tag: &str) -> Result<AddedLanguage, Diagn
 /// faces it uses for every language).
 fn font_gaps(project: &Project, tag: &str) -> Vec<Diagnostic> {
     let Ok(project) = Project::open(project.root()) else { return Vec::new() };
-    let letters = crate::l10n::cldr::letters(tag);
-    let mut faces = std::collections::BTreeSet::new();
-    let settings =
-        crate::pipeline::Settings { mode: crate::pipeline::Mode::Draft, ..Default::default() };
     let first = project.release_ids().ok().and_then(|ids| ids.first().map(|id| id.to_string()));
-    let _ = crate::pipeline::render_each(
-        &project,
-        &first.into_iter().collect::<Vec<_>>(),
-        &[tag.to_owned()],
-        &settings,
-        |_, _, rendered| {
-            faces.extend(rendered.glyphs.faces);
-            Ok(())
-        },
-    );
-    let fonts = crate::render::Fonts::load(Some(&project.fonts_dir()));
+    let releases: Vec<String> = first.into_iter().collect();
+    let Ok((used, _)) = crate::fonts::faces_in_use(&project, &releases, &[tag.to_owned()]) else {
+        return Vec::new();
+    };
+    let letters = crate::l10n::cldr::letters(tag);
     let mut gaps = Vec::new();
-    for font in fonts.iter() {
-        let info = font.info();
-        let face = crate::render::face_name(info);
-        if !faces.remove(&face) {
-            continue;
-        }
-        let lacking: Vec<char> =
-            letters.iter().copied().filter(|c| !info.coverage.contains(*c as u32)).collect();
-        if lacking.is_empty() {
+    for font in crate::render::Fonts::load(Some(&project.fonts_dir())).iter() {
+        let face = crate::render::face_name(font.info());
+        let lacking = crate::fonts::lacking(font.info(), &letters);
+        if !used.contains_key(&face) || lacking.is_empty() {
             continue;
         }
         let shown: Vec<String> = lacking.iter().take(16).map(char::to_string).collect();
@@ -222,7 +200,9 @@ fn font_gaps(project: &Project, tag: &str) -> Vec<Diagnostic> {
                     shown.join(" ")
                 ),
             )
-            .hint("put an OFL font that has them in fonts/ and name it in the layout for this language"),
+            .hint(
+                "put an OFL font that has them in fonts/ and name it in the layout for this language",
+            ),
         );
     }
     gaps
