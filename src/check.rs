@@ -124,7 +124,15 @@ pub fn check(project: &Project) -> Diagnostics {
             let (localizers, _) = catalog.localizers(lang, &release.id);
             let (source, target) = (&localizers.source, localizers.target());
             let Ok(dates) = DateFormat::new(&project.date_locale(lang)) else { continue };
-            let sources = Sources { project, release, target, source, draft: true, signed: None };
+            let sources = Sources {
+                project,
+                release,
+                target,
+                source,
+                draft: true,
+                signed: None,
+                marks: false,
+            };
             match document::build(&sources, &dates) {
                 Ok((_, warnings)) => diags.extend(warnings),
                 Err(errors) => diags.extend(errors),

@@ -53,7 +53,7 @@ pub fn signature_words(
                 format!("message `{id}` is missing in {}", target.lang),
             ));
         }
-        value.map(|value| Text { value, fallback: None })
+        value.map(Text::plain)
     });
     match line {
         Some(line) if !diags.has_errors() => Ok(line.value),
@@ -82,9 +82,16 @@ pub struct Sources<'a> {
     /// When signing: the signatory (a contact id) and the signing date, for
     /// the visible signature line.
     pub signed: Option<(&'a str, crate::date::Date)>,
+    /// Say which message each text comes from, for the preview's editor
+    /// (the layout marks it): only pages drawn for the browser carry marks.
+    pub marks: bool,
 }
 
 impl Sources<'_> {
+    fn mark(&self, id: &str) -> Option<String> {
+        self.marks.then(|| id.to_owned())
+    }
+
     /// Formats a message, falling back to the source language in drafts.
     /// A missing required message is an error naming file, message and language.
     fn text(
@@ -98,14 +105,14 @@ impl Sources<'_> {
         let is_source = std::ptr::eq(self.target, self.source);
         if let Some(value) = self.target.format(id, attr, args, diags) {
             if is_source || !self.target.is_stale(id) {
-                return Some(Text { value, fallback: None });
+                return Some(Text { value, fallback: None, msg: self.mark(id) });
             }
             // A stale translation: a draft shows the current source text
             // instead, marked; a final build refuses it.
             if self.draft {
                 let mut ignored = Diagnostics::default();
                 let value = self.source.format(id, attr, args, &mut ignored).unwrap_or(value);
-                return Some(Text { value, fallback: Some(Fallback::Stale) });
+                return Some(Text { value, fallback: Some(Fallback::Stale), msg: self.mark(id) });
             }
             diags.push(self.stale(id));
             return None;
@@ -113,7 +120,7 @@ impl Sources<'_> {
         if self.draft && !is_source {
             let mut ignored = Diagnostics::default();
             if let Some(value) = self.source.format(id, attr, args, &mut ignored) {
-                return Some(Text { value, fallback: Some(Fallback::Missing) });
+                return Some(Text { value, fallback: Some(Fallback::Missing), msg: self.mark(id) });
             }
         }
         if required || (!is_source && self.source.has_message(id)) {
@@ -193,7 +200,7 @@ impl Sources<'_> {
             }
             diags.push(d);
         }
-        Some(Section { blocks, fallback: text.fallback })
+        Some(Section { blocks, fallback: text.fallback, msg: text.msg })
     }
 }
 
@@ -212,7 +219,7 @@ pub fn build(
         diags.push(Diagnostic::error("release-date", err).at(&release.source, 0..0));
         String::new()
     });
-    let blank = || Text { value: String::new(), fallback: None };
+    let blank = || Text::plain(String::new());
     let office = |id: &str, diags: &mut Diagnostics| {
         sources.text(id, None, None, true, diags).unwrap_or_else(blank)
     };
@@ -337,7 +344,7 @@ pub fn build(
         embargo,
         title,
         subtitle,
-        body: body.unwrap_or(Section { blocks: Vec::new(), fallback: None }),
+        body: body.unwrap_or(Section { blocks: Vec::new(), fallback: None, msg: None }),
         background,
         notes,
         contacts,

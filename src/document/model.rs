@@ -107,6 +107,9 @@ pub struct Dateline {
 pub struct Section {
     pub blocks: Vec<Block>,
     pub fallback: Option<Fallback>,
+    /// The message it comes from (`body`), as [`Text::msg`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -47,6 +47,19 @@ impl Catalog {
     /// and `persist` (watch mode keeps it in memory: the next command run
     /// reconciles the same way).
     pub fn load(project: &Project, releases: &[ReleaseId], persist: bool) -> (Self, Diagnostics) {
+        Self::load_with(project, releases, persist, None)
+    }
+
+    /// [`Catalog::load`] with one file's text as given instead of as on disk
+    /// (language, key, text): the preview's editor draws unsaved text
+    /// exactly as a save would. Never persists the translation state.
+    pub fn load_with(
+        project: &Project,
+        releases: &[ReleaseId],
+        persist: bool,
+        unsaved: Option<(&str, &str, &str)>,
+    ) -> (Self, Diagnostics) {
+        let persist = persist && unsaved.is_none();
         let mut diags = Diagnostics::default();
         let source_lang = project.source_language();
         let languages = project.languages();
@@ -60,7 +73,14 @@ impl Catalog {
                     None => project.office_ftl(lang),
                     Some(id) => project.release_ftl(lang, id),
                 };
-                match FtlFile::read(project, &path) {
+                let read = match unsaved {
+                    Some((l, k, text)) if l == lang && k == key => {
+                        let source = crate::diag::SourceFile::new(project.relative(&path), text);
+                        Ok(Some(FtlFile::parse(source)))
+                    }
+                    _ => FtlFile::read(project, &path),
+                };
+                match read {
                     Ok(Some((file, found))) => {
                         diags.extend(found.map(|d| d.language(lang)));
                         files.insert((lang.clone(), key.clone()), file);
@@ -131,6 +151,27 @@ impl Catalog {
             for (key, _) in &keys {
                 stale.remove(key);
             }
+        }
+        Ok(accepted)
+    }
+
+    /// Marks one stale message of `lang` up to date as it is (`l10n accept`
+    /// for one message); returns whether it was stale.
+    pub fn accept_message(
+        &mut self,
+        project: &Project,
+        lang: &str,
+        key: &str,
+        id: &str,
+    ) -> Result<bool, Diagnostic> {
+        let mut state = TranslationState::load(project, lang)?;
+        let keys = [(key.to_owned(), None)];
+        let pairs = self.pairs(lang, &keys);
+        state.reconcile(&pairs);
+        let accepted = state.accept_one(&pairs, key, id);
+        state.save(project)?;
+        if let Some(stale) = self.stale.get_mut(lang).and_then(|s| s.get_mut(key)) {
+            stale.remove(id);
         }
         Ok(accepted)
     }

@@ -89,6 +89,54 @@ impl FtlFile {
     pub fn has(&self, id: &str) -> bool {
         self.entries.contains_key(id)
     }
+
+    /// The entry's whole source as written (id line, attributes, variants),
+    /// comments before it left out.
+    pub fn entry_text(&self, id: &str) -> Option<&str> {
+        let start = self.entries.get(id)?.start;
+        Some(&self.source.text[entry_range(&self.source.text, start)])
+    }
+
+    /// The file's text with `entry` in place of entry `id` (added at the
+    /// end when the file lacks it).
+    pub fn with_entry(&self, id: &str, entry: &str) -> String {
+        splice_entry(&self.source.text, self.entries.get(id).map(|r| r.start), entry)
+    }
+}
+
+/// The byte range of the entry whose id starts at `start`: its id line and
+/// every indented or blank line after it, trailing blank lines left out.
+pub fn entry_range(text: &str, start: usize) -> Range<usize> {
+    let mut end = start;
+    let mut offset = start;
+    for (i, line) in text[start..].split_inclusive('\n').enumerate() {
+        let blank = line.trim().is_empty();
+        if i > 0 && !blank && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        offset += line.len();
+        if !blank {
+            end = offset;
+        }
+    }
+    start..end
+}
+
+/// `text` with `entry` (its source, ending in a newline) in place of the
+/// entry whose id starts at `start`, or added at the end after a blank
+/// line: every other byte stays as it was.
+pub fn splice_entry(text: &str, start: Option<usize>, entry: &str) -> String {
+    let mut out = text.to_owned();
+    match start {
+        Some(start) => out.replace_range(entry_range(text, start), entry),
+        None => {
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+            }
+            out.push_str(entry);
+        }
+    }
+    out
 }
 
 /// Finds `id =` at the start of lines: Fluent entries always start in column 1.

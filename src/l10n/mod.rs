@@ -6,6 +6,7 @@ pub mod cldr;
 pub mod compare;
 pub mod dates;
 pub mod entries;
+pub mod fields;
 pub mod ftl;
 pub mod state;
 pub mod typography;
@@ -39,6 +40,18 @@ pub struct Localizer {
 pub struct Text {
     pub value: String,
     pub fallback: Option<Fallback>,
+    /// The message it comes from (`title`, `label-contacts`, `-eu` never: a
+    /// term prints inside a message): the layout marks where it prints, so
+    /// a click on the preview finds the message to edit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+impl Text {
+    /// Text that comes from no message.
+    pub fn plain(value: String) -> Self {
+        Self { value, fallback: None, msg: None }
+    }
 }
 
 /// Why a draft shows the source text in place of a translation.

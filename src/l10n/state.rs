@@ -145,6 +145,22 @@ impl TranslationState {
         accepted
     }
 
+    /// Marks one stale message (`id` in file `key`) up to date as it is.
+    pub fn accept_one(&mut self, pairs: &[FilePair<'_>], key: &str, id: &str) -> bool {
+        let Some(pair) = pairs.iter().find(|p| p.key == key) else { return false };
+        let Some(source) = pair.source.entry_source(id) else { return false };
+        let Some(record) = self.files.get_mut(key).and_then(|r| r.get_mut(id)) else {
+            return false;
+        };
+        let source = fingerprint(&source);
+        if record.source == source {
+            return false;
+        }
+        record.source = source;
+        self.changed = true;
+        true
+    }
+
     /// Writes the state if anything changed (atomically, like every output).
     pub fn save(&mut self, project: &Project) -> Result<(), Diagnostic> {
         if !self.changed {

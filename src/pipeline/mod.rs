@@ -344,7 +344,8 @@ fn render_one(
     })?;
     let signed = settings.signature_line.as_ref().map(|s| (s.signatory.as_str(), s.date));
     let draft = settings.mode.is_draft();
-    let sources = Sources { project, release, target, source, draft, signed };
+    let marks = settings.mode.images();
+    let sources = Sources { project, release, target, source, draft, signed, marks };
     let (document, mut warnings) = document::build(&sources, &dates)?;
     let data = serde_json::to_vec(&document).map_err(|err| {
         tag_all(Diagnostic::error("internal", format!("document model: {err}")).into())

@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use typst::foundations::Value;
+use typst::introspection::{MetadataElem, Tag};
 use typst::layout::{Frame, FrameItem, Point};
 use typst_layout::{Page, PagedDocument};
 
@@ -28,7 +30,23 @@ pub struct PageImage {
     /// The page's text in reading order, a line per line of type: the
     /// image's alternative text (the SVG draws glyphs as outlines).
     pub text: String,
+    /// Where each message prints on the page, for a layout that marks it
+    /// (see [`MESSAGE_START`]); empty for one that does not.
+    pub regions: Vec<Region>,
 }
+
+/// Where one message prints on a page: a box per run of its text on a
+/// line, in points from the page's top left corner.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Region {
+    pub msg: String,
+    pub rects: Vec<[f32; 4]>,
+}
+
+/// The keys of the metadata a layout places before and after a message's
+/// text: `metadata((pressroom-msg: id))`, `metadata((pressroom-end: id))`.
+pub const MESSAGE_START: &str = "pressroom-msg";
+pub const MESSAGE_END: &str = "pressroom-end";
 
 /// What a page looks like, for hashing: every item where it is drawn, but
 /// not where in the sources it came from (Typst's own hash includes each
@@ -70,7 +88,15 @@ impl std::hash::Hash for Look<'_> {
                         image.hash(state);
                         size.hash(state);
                     }
-                    // Links and tags are not drawn.
+                    // A message's marks are not drawn, but say what a click
+                    // there opens.
+                    FrameItem::Tag(Tag::Start(elem, _)) => {
+                        if let Some(mark) = message_mark(elem) {
+                            4u8.hash(state);
+                            mark.hash(state);
+                        }
+                    }
+                    // Links and other tags are not drawn.
                     FrameItem::Link(..) | FrameItem::Tag(_) => {}
                 }
             }
@@ -92,13 +118,20 @@ pub type PageCache = HashMap<u128, Arc<PageImage>>;
 /// one in `before` is taken from there. Returns the pages and their cache.
 /// Nothing is drawn here: bitmap and SVG are drawn when a browser asks.
 pub fn pages(document: &PagedDocument, before: &PageCache) -> (Vec<Arc<PageImage>>, PageCache) {
+    // The messages still open where a page ends go on printing on the next.
+    let mut open: Vec<String> = Vec::new();
     let pages: Vec<(u128, Arc<PageImage>)> = document
         .pages()
         .iter()
         .map(|page| {
-            let key = typst::utils::hash128(&Look(page));
-            let image =
-                before.get(&key).cloned().unwrap_or_else(|| Arc::new(page_image(key, page)));
+            let key = typst::utils::hash128(&(Look(page), &open));
+            let mut regions = Regions { open: std::mem::take(&mut open), ..Regions::default() };
+            collect_regions(&page.frame, Point::zero(), &mut regions);
+            open = regions.open.clone();
+            let image = before
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(page_image(key, page, regions.into_list())));
             (key, image)
         })
         .collect();
@@ -120,7 +153,7 @@ impl PageImage {
     }
 }
 
-fn page_image(look: u128, page: &Page) -> PageImage {
+fn page_image(look: u128, page: &Page, regions: Vec<Region>) -> PageImage {
     let size = page.frame.size();
     let mut lines = Lines::default();
     collect_text(&page.frame, Point::zero(), &mut lines);
@@ -133,6 +166,77 @@ fn page_image(look: u128, page: &Page) -> PageImage {
         width: size.x.to_pt(),
         height: size.y.to_pt(),
         text: lines.text,
+        regions,
+    }
+}
+
+/// `(start, id)` when `elem` is one of a layout's message marks.
+fn message_mark(elem: &typst::foundations::Content) -> Option<(bool, String)> {
+    let meta = elem.to_packed::<MetadataElem>()?;
+    let Value::Dict(dict) = &meta.value else { return None };
+    [(true, MESSAGE_START), (false, MESSAGE_END)].into_iter().find_map(|(start, key)| {
+        let Ok(Value::Str(id)) = dict.get(key) else { return None };
+        Some((start, id.to_string()))
+    })
+}
+
+/// The messages open at each point of a page, and the boxes of their text.
+#[derive(Default)]
+struct Regions {
+    open: Vec<String>,
+    found: Vec<Region>,
+}
+
+impl Regions {
+    /// A box of text printed while the innermost open message is open; it
+    /// joins the previous box when it continues the same line.
+    fn add(&mut self, rect: [f32; 4]) {
+        let Some(msg) = self.open.last() else { return };
+        let region = match self.found.iter_mut().rev().find(|r| &r.msg == msg) {
+            Some(region) => region,
+            None => {
+                self.found.push(Region { msg: msg.clone(), rects: Vec::new() });
+                self.found.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(last) = region.rects.last_mut() {
+            let same_line = (last[1] - rect[1]).abs() < 0.5 && (last[3] - rect[3]).abs() < 0.5;
+            let near = rect[0] >= last[0] && rect[0] <= last[0] + last[2] + rect[3];
+            if same_line && near {
+                last[2] = (rect[0] + rect[2] - last[0]).max(last[2]);
+                return;
+            }
+        }
+        region.rects.push(rect);
+    }
+
+    fn into_list(self) -> Vec<Region> {
+        self.found
+    }
+}
+
+fn collect_regions(frame: &Frame, origin: Point, regions: &mut Regions) {
+    for (pos, item) in frame.items() {
+        let at = origin + *pos;
+        match item {
+            FrameItem::Group(group) => collect_regions(&group.frame, at, regions),
+            FrameItem::Tag(Tag::Start(elem, _)) => match message_mark(elem) {
+                Some((true, id)) => regions.open.push(id),
+                Some((false, id)) => {
+                    if let Some(i) = regions.open.iter().rposition(|open| *open == id) {
+                        regions.open.truncate(i);
+                    }
+                }
+                None => {}
+            },
+            FrameItem::Text(text) => {
+                // From above the capitals to below the descenders.
+                let size = text.size.to_pt() as f32;
+                let (x, y) = (at.x.to_pt() as f32, at.y.to_pt() as f32);
+                regions.add([x, y - 0.85 * size, text.width().to_pt() as f32, 1.1 * size]);
+            }
+            _ => {}
+        }
     }
 }
 

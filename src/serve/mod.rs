@@ -7,6 +7,7 @@
 //! the pages that changed. The HTTP side answers from memory: no URL ever
 //! reaches the file system.
 
+mod editor;
 mod events;
 mod html;
 mod http;

@@ -202,6 +202,7 @@ impl Preview {
                     "width": p.width,
                     "height": p.height,
                     "text": p.text,
+                    "regions": p.regions,
                 })
             })
             .collect();

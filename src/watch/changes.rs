@@ -77,8 +77,13 @@ pub fn affected_by(rel: &Path, source_lang: &str) -> Affected {
                 affected.outputs.insert((id, lang));
             }
         }
-        // translation-state.toml is pressroom's own record; anything else
-        // (README, notes) builds nothing.
+        // A translation marked up to date (`l10n accept`, the preview's
+        // editor) is drawn without its stale mark. Watch never writes the
+        // file, so this cannot loop.
+        ["locales", lang, crate::l10n::state::STATE_FILE] if *lang != source_lang => {
+            affected.languages.insert((*lang).to_owned());
+        }
+        // Anything else (README, notes) builds nothing.
         _ => {}
     }
     affected
@@ -94,6 +99,8 @@ mod tests {
 
     #[test]
     fn changes_map_to_the_outputs_they_touch() {
+        let a = affected_by(Path::new("locales/ru/translation-state.toml"), "en");
+        assert_eq!(a.languages.iter().collect::<Vec<_>>(), ["ru"]);
         let id = "2015-03-11-x";
         let a = affected_by(Path::new("locales/ru/releases/2015-03-11-x.ftl"), "en");
         assert_eq!(outputs(&a), [(id.to_owned(), Some("ru".to_owned()))]);

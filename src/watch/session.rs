@@ -11,7 +11,6 @@ use crate::build::{self, Plan};
 use crate::diag::Diagnostics;
 use crate::freshness::{Fingerprints, Kind, Manifest};
 use crate::l10n::Catalog;
-use crate::l10n::state::STATE_FILE;
 use crate::names::ReleaseId;
 use crate::pipeline::{Loaded, Mode, Renderer, Settings};
 use crate::project::Project;
@@ -207,7 +206,7 @@ impl Session {
         let mut total = Affected::default();
         for path in paths {
             let Ok(rel) = path.strip_prefix(&self.root) else { continue };
-            if path.starts_with(&self.out_dir) || rel.file_name().is_some_and(|n| n == STATE_FILE) {
+            if path.starts_with(&self.out_dir) {
                 continue;
             }
             let one = affected_by(rel, &source_lang);

@@ -2,31 +2,11 @@
 //! and writing a new value or attribute back without touching the rest of
 //! the file.
 
-use std::ops::Range;
-
 /// One message as written: its value and its attributes, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parts {
     pub value: Option<String>,
     pub attrs: Vec<(String, String)>,
-}
-
-/// The byte range of the entry whose id starts at `start`: its id line and
-/// every indented or blank line after it, trailing blank lines left out.
-pub fn entry_range(text: &str, start: usize) -> Range<usize> {
-    let mut end = start;
-    let mut offset = start;
-    for (i, line) in text[start..].split_inclusive('\n').enumerate() {
-        let blank = line.trim().is_empty();
-        if i > 0 && !blank && !line.starts_with([' ', '\t']) {
-            break;
-        }
-        offset += line.len();
-        if !blank {
-            end = offset;
-        }
-    }
-    start..end
 }
 
 /// Splits an entry's text (`id = …` and what follows) into its parts.
@@ -137,7 +117,7 @@ mod tests {
         assert_eq!(p.attrs, [("role".to_owned(), "Officer".to_owned())]);
         assert_eq!(render_entry("body", &p), entry);
         let text = format!("# c\n{entry}\nnext = x\n");
-        let r = entry_range(&text, 4);
+        let r = crate::l10n::ftl::entry_range(&text, 4);
         assert_eq!(&text[r], entry.trim_end_matches('\n').to_owned() + "\n");
     }
 }

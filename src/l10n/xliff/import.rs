@@ -210,13 +210,9 @@ fn write_unit(
         .map(|(i, _)| i)
         .chain(text.match_indices(&format!("{id}=")).map(|(i, _)| i))
         .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n');
-    let (range, mut parts) = match start {
-        Some(start) => {
-            let range = entry::entry_range(text, start);
-            let parts = entry::parts(&text[range.clone()]);
-            (Some(range), parts)
-        }
-        None => (None, Parts::default()),
+    let mut parts = match start {
+        Some(start) => entry::parts(&text[crate::l10n::ftl::entry_range(text, start)]),
+        None => Parts::default(),
     };
     let slot = match attr {
         None => &mut parts.value,
@@ -244,15 +240,5 @@ fn write_unit(
         let first = errors.first().map(|e| e.kind.to_string()).unwrap_or_default();
         return Err(first);
     }
-    let mut out = text.to_owned();
-    match range {
-        Some(range) => out.replace_range(range, &rendered),
-        None => {
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-            }
-            out.push_str(&rendered);
-        }
-    }
-    Ok(Some(out))
+    Ok(Some(crate::l10n::ftl::splice_entry(text, start, &rendered)))
 }

@@ -118,10 +118,7 @@ pub(super) fn messages(file: &FtlFile) -> Vec<(String, Parts)> {
     ids.sort_by_key(|(_, start)| *start);
     ids.into_iter()
         .filter(|(id, _)| !id.starts_with('-') && !super::dates::is_own_format(id))
-        .map(|(id, start)| {
-            let range = entry::entry_range(&file.source.text, start);
-            (id.clone(), entry::parts(&file.source.text[range]))
-        })
+        .map(|(id, _)| (id.clone(), entry::parts(file.entry_text(id).unwrap_or_default())))
         .collect()
 }
 

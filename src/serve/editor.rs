@@ -1,0 +1,474 @@
+//! The translators' editor behind the preview: a release's messages per
+//! language, a message's unsaved text drawn as a save would draw it, a save
+//! that writes only that message (refused when the file changed on disk
+//! since the editor read it), and accepting a stale translation.
+//!
+//! Requests name a release, a language and a message id, never a path: the
+//! file is the one the source language keeps the message in, under
+//! `locales/<lang>/` of a language the office lists.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, RwLock};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::l10n::catalog::{office_key, release_key};
+use crate::l10n::fields::Fields;
+use crate::l10n::{Catalog, FtlFile, compare, typography};
+use crate::names::ReleaseId;
+use crate::pipeline::{Mode, Renderer, Settings, load_releases};
+use crate::project::Project;
+use crate::render::Rendered;
+
+/// What `serve` lets the editor do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EditOptions {
+    /// `--read-only`: no edits at all.
+    pub read_only: bool,
+    /// `--edit-source`: the source language's files may be edited too.
+    pub edit_source: bool,
+}
+
+/// Why an editor request is refused, as the HTTP answer says it.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(String),
+    /// The file changed on disk since the editor read it.
+    #[error("the file changed on disk since the editor loaded it")]
+    Conflict(Value),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// An edit as the page sends it: fields, or the entry's Fluent source (the
+/// raw mode).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edit {
+    pub release: String,
+    pub lang: String,
+    pub id: String,
+    #[serde(default)]
+    pub fields: Option<Fields>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The file's version the editor loaded ([`file_version`]): a save is
+    /// refused when the file on disk is another.
+    #[serde(default)]
+    pub base: Option<String>,
+}
+
+/// A message named by release, language and id (accept).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRef {
+    pub release: String,
+    pub lang: String,
+    pub id: String,
+}
+
+/// Where a message lives: its language folder's file.
+struct Place {
+    key: String,
+    path: PathBuf,
+}
+
+pub struct Editor {
+    project: RwLock<Project>,
+    renderer: Mutex<Option<Renderer>>,
+    /// One save at a time: the version check and the write go together.
+    saving: Mutex<()>,
+    pub options: EditOptions,
+}
+
+/// A file's version: a hash of its bytes, `absent` for no file.
+pub fn file_version(bytes: Option<&[u8]>) -> String {
+    match bytes {
+        Some(bytes) => {
+            let digest = Sha256::digest(bytes);
+            digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+        }
+        None => "absent".to_owned(),
+    }
+}
+
+fn read_bytes(path: &std::path::Path) -> Result<Option<Vec<u8>>, EditError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(EditError::Io(format!("cannot read {}: {err}", path.display()))),
+    }
+}
+
+impl Editor {
+    pub fn new(project: Project, options: EditOptions) -> Self {
+        Self {
+            project: RwLock::new(project),
+            renderer: Mutex::new(None),
+            saving: Mutex::new(()),
+            options,
+        }
+    }
+
+    /// The project as it now stands (after a change of pressroom.toml).
+    pub fn update(&self, project: &Project) {
+        *self.project.write().unwrap_or_else(|e| e.into_inner()) = project.clone();
+    }
+
+    fn project(&self) -> Project {
+        self.project.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn release_id(project: &Project, release: &str) -> Result<ReleaseId, EditError> {
+        let id = ReleaseId::new(release)
+            .map_err(|_| EditError::NotFound(format!("there is no release {release}")))?;
+        if !project.release_file(&id).is_file() {
+            return Err(EditError::NotFound(format!("there is no release {release}")));
+        }
+        Ok(id)
+    }
+
+    fn language(project: &Project, lang: &str) -> Result<(), EditError> {
+        if project.languages().iter().any(|l| l == lang) {
+            Ok(())
+        } else {
+            Err(EditError::NotFound(format!("the office does not list the language {lang}")))
+        }
+    }
+
+    /// May `lang` be written? Never with `--read-only`; the source language
+    /// only with `--edit-source`.
+    fn writable(&self, project: &Project, lang: &str) -> Result<(), EditError> {
+        if self.options.read_only {
+            return Err(EditError::Forbidden(
+                "editing is off: pressroom serve was started with --read-only".into(),
+            ));
+        }
+        if lang == project.source_language() && !self.options.edit_source {
+            return Err(EditError::Forbidden(format!(
+                "{lang} is the source language: start pressroom serve with --edit-source to edit it"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The file of `lang` holding message `id` of release `release`: the
+    /// release's own file when the source language has it there, else the
+    /// office's.
+    fn place(
+        project: &Project,
+        catalog: &Catalog,
+        release: &ReleaseId,
+        lang: &str,
+        id: &str,
+    ) -> Result<Place, EditError> {
+        let source = &catalog.source_lang;
+        let keys = [release_key(release), office_key()];
+        let key = keys
+            .iter()
+            .find(|key| catalog.file(source, key).is_some_and(|f| f.has(id)))
+            .or_else(|| keys.iter().find(|key| catalog.file(lang, key).is_some_and(|f| f.has(id))))
+            .ok_or_else(|| {
+                EditError::NotFound(format!("release {release} has no message `{id}`"))
+            })?;
+        let path = if *key == office_key() {
+            project.office_ftl(lang)
+        } else {
+            project.release_ftl(lang, release)
+        };
+        Ok(Place { key: key.clone(), path })
+    }
+
+    /// Every message a release shows in `lang`: its own, then the office's,
+    /// each as the editor needs it.
+    pub fn messages(&self, release: &str, lang: &str) -> Result<Value, EditError> {
+        let project = self.project();
+        let id = Self::release_id(&project, release)?;
+        Self::language(&project, lang)?;
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let mut messages = Vec::new();
+        for key in [release_key(&id), office_key()] {
+            let Some(source) = catalog.file(&catalog.source_lang, &key) else { continue };
+            let mut ids: Vec<(&String, usize)> =
+                source.entries.iter().map(|(id, span)| (id, span.start)).collect();
+            ids.sort_by_key(|(_, start)| *start);
+            for (message, _) in ids {
+                messages.push(self.message_json(&project, &catalog, &id, lang, &key, message)?);
+            }
+        }
+        Ok(json!({
+            "release": release,
+            "lang": lang,
+            "source_language": catalog.source_lang,
+            "editable": self.writable(&project, lang).is_ok(),
+            "messages": messages,
+        }))
+    }
+
+    /// One message as the editor needs it.
+    pub fn message(&self, release: &str, lang: &str, message: &str) -> Result<Value, EditError> {
+        let project = self.project();
+        let id = Self::release_id(&project, release)?;
+        Self::language(&project, lang)?;
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        self.message_json(&project, &catalog, &id, lang, &place.key, message)
+    }
+
+    fn message_json(
+        &self,
+        project: &Project,
+        catalog: &Catalog,
+        release: &ReleaseId,
+        lang: &str,
+        key: &str,
+        message: &str,
+    ) -> Result<Value, EditError> {
+        let source_file = catalog.file(&catalog.source_lang, key);
+        let target_file = catalog.file(lang, key);
+        let source = source_file.and_then(|f| f.entry_text(message));
+        let text = target_file.and_then(|f| f.entry_text(message));
+        let is_source = lang == catalog.source_lang;
+        let state = if is_source {
+            "source"
+        } else if text.is_none() {
+            "missing"
+        } else if catalog.stale(lang, key).contains(message) {
+            "stale"
+        } else {
+            "current"
+        };
+        // The fields: the translation's, or for a missing one the source's
+        // shape with its text emptied; `null` when only the source mode
+        // can edit it (a choice inside a choice).
+        let fields = match text {
+            Some(text) => Fields::parse(text).ok(),
+            None => source.and_then(|s| Fields::parse(s).ok()).map(|f| f.emptied()),
+        }
+        .map(|f| f.for_language(lang));
+        let path = if key == office_key() {
+            project.office_ftl(lang)
+        } else {
+            project.release_ftl(lang, release)
+        };
+        let version = file_version(read_bytes(&path)?.as_deref());
+        let findings = match (target_file, text) {
+            (Some(file), Some(_)) => findings(catalog, lang, key, file, message),
+            _ => Vec::new(),
+        };
+        Ok(json!({
+            "id": message,
+            "file": project.relative(&path).display().to_string(),
+            "source": source,
+            "text": text,
+            "state": state,
+            "fields": fields,
+            "findings": findings,
+            "base": version,
+        }))
+    }
+
+    /// The entry's new source: from the fields, or the raw source checked
+    /// to be exactly one message with that id.
+    fn entry_source(edit: &Edit) -> Result<String, EditError> {
+        match (&edit.fields, &edit.source) {
+            (Some(fields), None) => {
+                if fields.id != edit.id {
+                    return Err(EditError::Invalid("the fields are of another message".into()));
+                }
+                fields.to_source().map_err(|err| EditError::Invalid(err.to_string()))
+            }
+            (None, Some(source)) => {
+                let mut source = source.trim_end().replace("\r\n", "\n");
+                source.push('\n');
+                Ok(source)
+            }
+            _ => Err(EditError::Invalid("send either `fields` or `source`".into())),
+        }
+    }
+
+    /// The file's text with the edit in place, and the edited file parsed.
+    fn edited(
+        project: &Project,
+        catalog: &Catalog,
+        place: &Place,
+        lang: &str,
+        edit: &Edit,
+    ) -> Result<(String, FtlFile, Diagnostics), EditError> {
+        let entry = Self::entry_source(edit)?;
+        let current = catalog.file(lang, &place.key);
+        let text = match current {
+            Some(file) => file.with_entry(&edit.id, &entry),
+            None => entry.clone(),
+        };
+        let (file, syntax) = FtlFile::parse(crate::diag::SourceFile::new(
+            project.relative(&place.path),
+            text.clone(),
+        ));
+        Ok((text, file, syntax))
+    }
+
+    /// The findings of an edit, and its output drawn from the unsaved text.
+    pub fn draft(
+        &self,
+        edit: &Edit,
+    ) -> Result<(Vec<Value>, Option<Rendered>, Vec<Value>), EditError> {
+        let project = self.project();
+        let id = Self::release_id(&project, &edit.release)?;
+        Self::language(&project, &edit.lang)?;
+        let ids = std::slice::from_ref(&id);
+        let (catalog, _) = Catalog::load(&project, ids, false);
+        let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
+        let (text, _, _) = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
+        let (catalog, problems) =
+            Catalog::load_with(&project, ids, false, Some((&edit.lang, &place.key, &text)));
+        let findings = match catalog.file(&edit.lang, &place.key) {
+            Some(file) => findings(&catalog, &edit.lang, &place.key, file, &edit.id),
+            None => Vec::new(),
+        };
+        let mut renderer = self.renderer.lock().unwrap_or_else(|e| e.into_inner());
+        let renderer = renderer.get_or_insert_with(|| Renderer::new(&project));
+        let settings = Settings { mode: Mode::Preview { images: true }, ..Settings::default() };
+        let mut rendered = None;
+        let mut errors = Vec::new();
+        let found = renderer.render(
+            &project,
+            &catalog,
+            problems,
+            &load_releases(&project, ids),
+            |_, lang| lang == edit.lang,
+            &settings,
+            |_, _, outcome| {
+                match outcome {
+                    Ok(output) => rendered = Some(output),
+                    Err(diags) => errors.extend(diags.iter().map(super::preview::error_view)),
+                }
+                Ok(())
+            },
+        );
+        errors.extend(found.iter().filter(|d| d.is_error()).map(super::preview::error_view));
+        Ok((findings, rendered, errors))
+    }
+
+    /// Writes the edit into its file, only if the file is as the editor
+    /// loaded it; every other byte of the file stays as it was.
+    pub fn save(&self, edit: &Edit) -> Result<Value, EditError> {
+        let project = self.project();
+        let id = Self::release_id(&project, &edit.release)?;
+        Self::language(&project, &edit.lang)?;
+        self.writable(&project, &edit.lang)?;
+        let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
+        let disk = read_bytes(&place.path)?;
+        let version = file_version(disk.as_deref());
+        let entry = Self::entry_source(edit)?;
+        if edit.base.as_deref() != Some(version.as_str()) {
+            let on_disk = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
+            return Err(EditError::Conflict(json!({
+                "error": "the file changed on disk since the editor loaded it: nothing was written",
+                "file": project.relative(&place.path).display().to_string(),
+                "disk": on_disk,
+                "yours": entry,
+                "base": version,
+            })));
+        }
+        let (_, file, syntax) = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
+        let errors: Vec<Value> =
+            syntax.iter().filter(|d| d.is_error()).map(super::preview::error_view).collect();
+        if !errors.is_empty() || file.entries.get(&edit.id).is_none() {
+            return Err(EditError::Invalid(format!(
+                "not saved: the text of `{}` is not valid Fluent ({})",
+                edit.id,
+                syntax.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")
+            )));
+        }
+        // The bytes on disk, with only the entry replaced: a byte-order
+        // mark and Windows line ends stay as they were.
+        let bytes = disk.unwrap_or_default();
+        let text = String::from_utf8(bytes.clone())
+            .map_err(|_| EditError::Invalid(format!("{} is not UTF-8", place.path.display())))?;
+        let (bom, body) = match text.strip_prefix('\u{feff}') {
+            Some(body) => ("\u{feff}", body),
+            None => ("", text.as_str()),
+        };
+        let crlf = body.contains("\r\n");
+        let entry = if crlf { entry.replace('\n', "\r\n") } else { entry };
+        let start = FtlFile::parse(crate::diag::SourceFile::new("", body))
+            .0
+            .entries
+            .get(&edit.id)
+            .map(|r| r.start);
+        let new = format!("{bom}{}", crate::l10n::ftl::splice_entry(body, start, &entry));
+        if new.as_bytes() != bytes.as_slice() {
+            if let Some(dir) = place.path.parent() {
+                std::fs::create_dir_all(dir).map_err(|err| {
+                    EditError::Io(format!("cannot make {}: {err}", dir.display()))
+                })?;
+            }
+            crate::atomic::write_atomic(&place.path, new.as_bytes()).map_err(|err| {
+                EditError::Io(format!("cannot write {}: {err}", place.path.display()))
+            })?;
+        }
+        Ok(json!({
+            "saved": true,
+            "file": project.relative(&place.path).display().to_string(),
+            "base": file_version(Some(new.as_bytes())),
+        }))
+    }
+
+    /// Marks a stale translation up to date as it is.
+    pub fn accept(&self, request: &MessageRef) -> Result<Value, EditError> {
+        let project = self.project();
+        let id = Self::release_id(&project, &request.release)?;
+        Self::language(&project, &request.lang)?;
+        self.writable(&project, &request.lang)?;
+        if request.lang == project.source_language() {
+            return Err(EditError::Invalid("the source language is never stale".into()));
+        }
+        let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let place = Self::place(&project, &catalog, &id, &request.lang, &request.id)?;
+        let accepted = catalog
+            .accept_message(&project, &request.lang, &place.key, &request.id)
+            .map_err(|d: Diagnostic| EditError::Io(d.message))?;
+        Ok(json!({ "accepted": accepted }))
+    }
+}
+
+/// `check`'s findings about message `id` of a file, as the page shows them.
+fn findings(catalog: &Catalog, lang: &str, key: &str, file: &FtlFile, id: &str) -> Vec<Value> {
+    let Some(range) =
+        file.entries.get(id).map(|r| crate::l10n::ftl::entry_range(&file.source.text, r.start))
+    else {
+        return Vec::new();
+    };
+    let mut all = FtlFile::parse(file.source.clone()).1;
+    all.extend(compare::duplicates(file, lang));
+    all.extend(compare::plural_variants(file, lang));
+    all.extend(typography::check(file, lang));
+    if lang != catalog.source_lang
+        && let Some(source) = catalog.file(&catalog.source_lang, key)
+    {
+        all.extend(compare::compare(source, file, lang));
+    }
+    all.iter()
+        .filter(|d| {
+            d.location.as_ref().is_some_and(|l| {
+                l.file.path == file.source.path
+                    && l.span.as_ref().is_some_and(|s| {
+                        s.start < range.end.max(range.start + 1) && s.end >= range.start
+                    })
+            })
+        })
+        .map(super::preview::error_view)
+        .collect()
+}
