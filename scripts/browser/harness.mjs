@@ -41,11 +41,14 @@ export function serve(binary, root, args = []) {
     const timer = setTimeout(() => reject(new Error(`pressroom serve did not start:\n${output}`)), 60000);
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      const found = output.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const found = output.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)(?:\?token=([0-9a-f]+))?/);
       if (found) url = found[1];
       if (url && output.includes('watching')) {
         clearTimeout(timer);
-        resolveUrl({ url, stop: () => child.kill('SIGINT'), output: () => output });
+        // The editor's token, and the address with it (what `serve` prints).
+        const token = found ? found[2] : null;
+        const editUrl = token ? `${url}?token=${token}` : url;
+        resolveUrl({ url, token, editUrl, stop: () => child.kill('SIGINT'), output: () => output });
       }
     });
     child.on('exit', (code) => reject(new Error(`pressroom serve exited (${code}):\n${output}`)));

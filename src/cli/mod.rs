@@ -156,6 +156,12 @@ enum Command {
         /// Poll for changes instead of using the system's notifications.
         #[arg(long)]
         poll: bool,
+        /// Turn the translators' editor off: the preview only shows.
+        #[arg(long)]
+        read_only: bool,
+        /// Let the editor change the source language's texts too.
+        #[arg(long, conflicts_with = "read_only")]
+        edit_source: bool,
     },
     /// Validate everything without writing PDFs: every problem at once.
     Check {
@@ -270,9 +276,10 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             live::watch(project, options, &reporter, quiet)
         }
-        Command::Serve { ids, languages, port, open, out, poll } => {
+        Command::Serve { ids, languages, port, open, out, poll, read_only, edit_source } => {
+            let edit = pressroom::serve::EditOptions { read_only, edit_source };
             let options =
-                pressroom::serve::ServeOptions { releases: ids, languages, port, out, poll };
+                pressroom::serve::ServeOptions { releases: ids, languages, port, out, poll, edit };
             live::serve(project, options, open, &reporter, quiet)
         }
         Command::L10n { command: L10nCommand::Accept { lang, ids } } => {

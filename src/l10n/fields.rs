@@ -205,7 +205,8 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn is_entry_id(id: &str) -> bool {
+/// A message or term id (`release-title`, `-eu`).
+pub fn is_entry_id(id: &str) -> bool {
     is_identifier(id.strip_prefix('-').unwrap_or(id))
 }
 

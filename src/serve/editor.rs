@@ -32,6 +32,17 @@ pub struct EditOptions {
     pub edit_source: bool,
 }
 
+impl EditOptions {
+    /// What the editor may write, as `/api/releases` says it.
+    pub fn editing(&self) -> &'static str {
+        match (self.read_only, self.edit_source) {
+            (true, _) => "off",
+            (false, true) => "all languages",
+            (false, false) => "translations",
+        }
+    }
+}
+
 /// Why an editor request is refused, as the HTTP answer says it.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -316,6 +327,14 @@ impl Editor {
         Ok((text, file, syntax))
     }
 
+    /// An edit's entry as Fluent (as a save writes it) and as fields
+    /// (`None` when only the source mode can show it).
+    pub fn entry(&self, edit: &Edit) -> Result<(String, Option<Fields>), EditError> {
+        let entry = Self::entry_source(edit)?;
+        let fields = Fields::parse(&entry).ok().map(|f| f.for_language(&edit.lang));
+        Ok((entry, fields))
+    }
+
     /// The findings of an edit, and its output drawn from the unsaved text.
     pub fn draft(
         &self,
@@ -327,12 +346,16 @@ impl Editor {
         let ids = std::slice::from_ref(&id);
         let (catalog, _) = Catalog::load(&project, ids, false);
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
-        let (text, _, _) = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
+        let (text, parsed, syntax) = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
         let (catalog, problems) =
             Catalog::load_with(&project, ids, false, Some((&edit.lang, &place.key, &text)));
         let findings = match catalog.file(&edit.lang, &place.key) {
-            Some(file) => findings(&catalog, &edit.lang, &place.key, file, &edit.id),
-            None => Vec::new(),
+            Some(file) if parsed.has(&edit.id) => {
+                findings(&catalog, &edit.lang, &place.key, file, &edit.id)
+            }
+            // The text does not parse as the message: what the parser says
+            // is the finding.
+            _ => syntax.iter().filter(|d| d.is_error()).map(super::preview::error_view).collect(),
         };
         let mut renderer = self.renderer.lock().unwrap_or_else(|e| e.into_inner());
         let renderer = renderer.get_or_insert_with(|| Renderer::new(&project));

@@ -15,7 +15,8 @@ fn head(title: &str, body_attrs: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<link rel=\"stylesheet\" href=\"/assets/preview.css\">\n\
          <link rel=\"icon\" href=\"/assets/favicon.svg\">\n\
-         <script src=\"/assets/preview.js\" defer></script>\n</head>\n<body{body_attrs}>\n",
+         <script src=\"/assets/preview.js\" defer></script>\n\
+         <script src=\"/assets/editor.js\" defer></script>\n</head>\n<body{body_attrs}>\n",
         escape(title)
     )
 }
@@ -131,6 +132,9 @@ pub fn release(preview: &Preview, id: &str) -> String {
         html.push_str("</div>\n");
     }
     html.push_str("</main>\n");
+    // The translators' editor: filled by its script when a message is
+    // clicked.
+    html.push_str("<aside id=\"editor\" aria-label=\"Message editor\" hidden></aside>\n");
     // The page's data for the script, as JSON that HTML cannot misread.
     let state = preview.release_json(id).to_string().replace('<', "\\u003c");
     let _ = writeln!(html, "<script type=\"application/json\" id=\"state\">{state}</script>");

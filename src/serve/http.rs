@@ -4,15 +4,23 @@ use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use http_body_util::{BodyExt, Full, Limited, combinators::BoxBody};
+use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
+use serde_json::{Value, json};
 
+use super::editor::{Edit, EditError, Editor, MessageRef};
 use super::events::Hub;
 use super::html;
 use super::preview::Preview;
-use super::route::{ASSETS, Route, route};
+use super::route::{ASSETS, Post, Route, post_route, route};
 use crate::render::PageImage;
+
+/// The most an editor request may carry: a message's text is far less.
+const MAX_BODY: usize = 1 << 20;
+/// The header every editor request carries the launch's token in.
+pub const TOKEN_HEADER: &str = "x-pressroom-token";
 
 /// Pages and data must never be served from a stale cache; pages by hash
 /// never change.
@@ -30,6 +38,10 @@ pub struct Context {
     pub presence: Arc<super::Presence>,
     /// The port, for checking the Host header.
     pub port: u16,
+    pub editor: Arc<Editor>,
+    /// This launch's secret: in the URL `serve` prints, and in every
+    /// editor request.
+    pub token: String,
 }
 
 pub type Reply = Response<BoxBody<Bytes, Infallible>>;
@@ -99,6 +111,131 @@ fn from_another_site<B>(request: &Request<B>, port: u16) -> bool {
         let ours = [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")];
         !ours.iter().any(|o| o.as_bytes() == origin.as_bytes())
     })
+}
+
+fn json_reply(status: StatusCode, value: &Value) -> Reply {
+    reply(status, "application/json", NO_CACHE, Bytes::from(value.to_string()))
+}
+
+fn json_error(status: StatusCode, message: impl Into<String>) -> Reply {
+    json_reply(status, &json!({ "error": message.into() }))
+}
+
+/// Answers a request: an editor action reads its body and acts; anything
+/// else is answered from memory.
+pub async fn respond(request: Request<Incoming>, context: Arc<Context>) -> Reply {
+    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    match post_route(url) {
+        Some(post) if request.method() == Method::POST && host_allowed(&request, context.port) => {
+            edit(post, request, context).await
+        }
+        _ => handle(&request, &context),
+    }
+}
+
+/// Whether two secrets are equal, taking as long whichever byte differs.
+fn same_secret(given: &[u8], ours: &[u8]) -> bool {
+    given.len() == ours.len() && given.iter().zip(ours).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+}
+
+/// Why an editor request is refused before it is read, if it is: it must
+/// carry the launch's token, come from this server's own page (the exact
+/// `Origin`) and be JSON, which no other site's form or script can send
+/// here without the browser asking first (and no CORS answer ever agrees).
+fn refusal<B>(request: &Request<B>, context: &Context) -> Option<Reply> {
+    let headers = request.headers();
+    let token = headers.get(TOKEN_HEADER).map(HeaderValue::as_bytes);
+    if !token.is_some_and(|t| same_secret(t, context.token.as_bytes())) {
+        return Some(json_error(
+            StatusCode::FORBIDDEN,
+            "editing needs this launch's token: open the URL pressroom serve printed",
+        ));
+    }
+    let ours = [
+        format!("http://127.0.0.1:{}", context.port),
+        format!("http://localhost:{}", context.port),
+    ];
+    let origin = headers.get(header::ORIGIN).map(HeaderValue::as_bytes);
+    if !origin.is_some_and(|o| ours.iter().any(|ours| ours.as_bytes() == o))
+        || from_another_site(request, context.port)
+    {
+        return Some(json_error(
+            StatusCode::FORBIDDEN,
+            format!("editing is answered only for pages of {}", ours[0]),
+        ));
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let json = content_type.is_some_and(|t| {
+        t.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json {
+        return Some(json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send application/json"));
+    }
+    None
+}
+
+fn edit_error(error: EditError) -> Reply {
+    match error {
+        EditError::NotFound(message) => json_error(StatusCode::NOT_FOUND, message),
+        EditError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, message),
+        EditError::Invalid(message) => json_error(StatusCode::UNPROCESSABLE_ENTITY, message),
+        EditError::Conflict(value) => json_reply(StatusCode::CONFLICT, &value),
+        EditError::Io(message) => json_error(StatusCode::INTERNAL_SERVER_ERROR, message),
+    }
+}
+
+/// An editor action: draft, save or accept.
+async fn edit(post: Post, request: Request<Incoming>, context: Arc<Context>) -> Reply {
+    if let Some(refused) = refusal(&request, &context) {
+        return refused;
+    }
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(_) => {
+            return json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request is over 1 MiB or broke off",
+            );
+        }
+    };
+    // Rendering and writing files block: off the threads that answer.
+    let done = tokio::task::spawn_blocking(move || act(post, &body, &context)).await;
+    match done {
+        Ok(Ok(value)) => json_reply(StatusCode::OK, &value),
+        Ok(Err(error)) => edit_error(error),
+        Err(_) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "the editor failed"),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError> {
+    serde_json::from_slice(body).map_err(|err| EditError::Invalid(format!("bad request: {err}")))
+}
+
+fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
+    match post {
+        Post::Draft => {
+            let edit: Edit = parse(body)?;
+            let (entry, fields) = context.editor.entry(&edit)?;
+            let (findings, rendered, errors) = context.editor.draft(&edit)?;
+            let pages = rendered.map(|rendered| {
+                let mut preview = context.preview.write().unwrap_or_else(|e| e.into_inner());
+                preview.draft(&edit.release, &edit.lang, rendered.images)
+            });
+            Ok(json!({
+                "release": edit.release,
+                "lang": edit.lang,
+                "id": edit.id,
+                "unsaved": true,
+                "entry": entry,
+                "fields": fields,
+                "findings": findings,
+                "errors": errors,
+                "pages": pages,
+            }))
+        }
+        Post::Save => context.editor.save(&parse::<Edit>(body)?),
+        Post::Accept => context.editor.accept(&parse::<MessageRef>(body)?),
+    }
 }
 
 /// Answers `request` from memory; an event stream stays open.
@@ -193,5 +330,29 @@ fn answer(route: Route, context: &Context) -> Reply {
             None => not_found("No such asset."),
         },
         Route::Events(_) => not_found("No such page."),
+        Route::ApiReleases => json_reply(
+            StatusCode::OK,
+            &json!({
+                "releases": preview.releases(),
+                "languages": preview.languages,
+                "source_language": preview.source_language,
+                "status": preview.status_json(),
+                "editing": context.editor.options.editing(),
+            }),
+        ),
+        Route::ApiMessages { release, lang } => {
+            drop(preview);
+            match context.editor.messages(&release, &lang) {
+                Ok(value) => json_reply(StatusCode::OK, &value),
+                Err(error) => edit_error(error),
+            }
+        }
+        Route::ApiMessage { release, lang, id } => {
+            drop(preview);
+            match context.editor.message(&release, &lang, &id) {
+                Ok(value) => json_reply(StatusCode::OK, &value),
+                Err(error) => edit_error(error),
+            }
+        }
     }
 }

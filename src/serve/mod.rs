@@ -18,6 +18,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
 
+pub use editor::EditOptions;
+pub use http::TOKEN_HEADER;
 pub use preview::Preview;
 pub use route::{Route, route};
 
@@ -46,6 +48,8 @@ pub struct ServeOptions {
     pub port: Option<u16>,
     pub out: Option<PathBuf>,
     pub poll: bool,
+    /// What the translators' editor may write.
+    pub edit: EditOptions,
 }
 
 /// How many releases no tab shows stay rendered, the most recently asked
@@ -82,6 +86,14 @@ impl watch::Demand for Presence {
         recent.truncate(viewed.len() + KEPT);
         recent.iter().cloned().collect()
     }
+}
+
+/// A secret for this launch: 128 bits from the system, in hex.
+fn launch_token() -> Result<String, Diagnostic> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|err| Diagnostic::error("serve", format!("no randomness for a token: {err}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Listens on 127.0.0.1, never another address.
@@ -159,12 +171,16 @@ pub fn run(
     initial.settled(current_status(&project, &options.releases));
     let preview = Arc::new(RwLock::new(initial));
     let hub = Arc::new(Hub::default());
+    let editor = Arc::new(editor::Editor::new(project.clone(), options.edit));
+    let token = launch_token()?;
     let presence = Arc::new(Presence { hub: hub.clone(), recent: Default::default() });
     let context = Arc::new(http::Context {
         preview: preview.clone(),
         hub: hub.clone(),
         presence: presence.clone(),
         port,
+        editor: editor.clone(),
+        token: token.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(WORKERS)
@@ -187,7 +203,7 @@ pub fn run(
             keep_alive.keep_alive();
         }
     });
-    ready(&format!("http://127.0.0.1:{port}/"));
+    ready(&format!("http://127.0.0.1:{port}/?token={token}"));
 
     let watch_options = WatchOptions {
         releases: options.releases.clone(),
@@ -212,6 +228,7 @@ pub fn run(
             }
             Report::Problems(diagnostics) => write().problems(diagnostics),
             Report::Settled(project) => {
+                editor.update(project);
                 let status = current_status(project, &options.releases);
                 let data = write().settled(status);
                 hub.broadcast("settled", &data);
@@ -237,8 +254,8 @@ async fn accept(listener: tokio::net::TcpListener, context: Arc<http::Context>) 
         let context = context.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {
-                let reply = http::handle(&request, &context);
-                async move { Ok::<_, std::convert::Infallible>(reply) }
+                let context = context.clone();
+                async move { Ok::<_, std::convert::Infallible>(http::respond(request, context).await) }
             });
             let connection = hyper::server::conn::http1::Builder::new()
                 // A client that never finishes its request gets hung up on.

@@ -38,6 +38,9 @@ pub struct Preview {
     pub source_language: String,
     outputs: BTreeMap<(String, String), OutputView>,
     pages: HashMap<String, Arc<PageImage>>,
+    /// The editor's unsaved drafts: an output's pages drawn from text not
+    /// yet saved, until the next build of that output.
+    drafts: BTreeMap<(String, String), Vec<Arc<PageImage>>>,
     /// Errors not tied to one output (a release TOML that does not load, a
     /// broken pressroom.toml), from the last batch.
     problems: Vec<Value>,
@@ -87,6 +90,7 @@ impl Preview {
         output.errors.clear();
         self.changes += 1;
         output.version = self.changes;
+        self.drafts.remove(&(release.to_owned(), lang.to_owned()));
         self.collect_pages();
         self.output_json(release, lang)
     }
@@ -105,6 +109,7 @@ impl Preview {
     /// that opens it again gets them rendered anew).
     pub fn drop_release(&mut self, release: &str) {
         self.outputs.retain(|(r, _), _| r != release);
+        self.drafts.retain(|(r, _), _| r != release);
         self.collect_pages();
     }
 
@@ -127,14 +132,14 @@ impl Preview {
         json!({ "problems": self.problems, "status": self.status_json() })
     }
 
-    /// Keeps only the pages some output shows now or showed just before.
+    /// Keeps only the pages some output shows now or showed just before,
+    /// and the editor's drafts.
     fn collect_pages(&mut self) {
         let mut live = HashSet::new();
-        for output in self.outputs.values() {
-            for page in output.pages.iter().chain(&output.previous) {
-                live.insert(page.hash.clone());
-                self.pages.entry(page.hash.clone()).or_insert_with(|| page.clone());
-            }
+        let shown = self.outputs.values().flat_map(|o| o.pages.iter().chain(&o.previous));
+        for page in shown.chain(self.drafts.values().flatten()) {
+            live.insert(page.hash.clone());
+            self.pages.entry(page.hash.clone()).or_insert_with(|| page.clone());
         }
         self.pages.retain(|hash, _| live.contains(hash));
     }
@@ -192,25 +197,11 @@ impl Preview {
                 "release": release, "lang": lang, "version": 0, "pages": [], "pdf": null, "errors": [],
             });
         };
-        let pages: Vec<Value> = output
-            .pages
-            .iter()
-            .map(|p| {
-                json!({
-                    "src": page_url(&p.hash),
-                    "raster": format!("/page/{}.bmp", p.hash),
-                    "width": p.width,
-                    "height": p.height,
-                    "text": p.text,
-                    "regions": p.regions,
-                })
-            })
-            .collect();
         json!({
             "release": release,
             "lang": lang,
             "version": output.version,
-            "pages": pages,
+            "pages": pages_json(&output.pages),
             "pdf": output.pdf.as_ref().map(|_| pdf_url(release, lang, output.pdf_version)),
             "errors": output.errors,
         })
@@ -230,6 +221,40 @@ impl Preview {
             "problems": self.problems_for(release),
             "status": self.status_json(),
         })
+    }
+}
+
+/// Pages as the browser needs them: where to fetch each, its size, text
+/// and message regions.
+fn pages_json(pages: &[Arc<PageImage>]) -> Vec<Value> {
+    pages
+        .iter()
+        .map(|p| {
+            json!({
+                "src": page_url(&p.hash),
+                "raster": format!("/page/{}.bmp", p.hash),
+                "width": p.width,
+                "height": p.height,
+                "text": p.text,
+                "regions": p.regions,
+            })
+        })
+        .collect()
+}
+
+impl Preview {
+    /// The editor drew an output from unsaved text: its pages are served
+    /// until the next build of that output. Returns them as the browser
+    /// needs them.
+    pub fn draft(&mut self, release: &str, lang: &str, images: Vec<Arc<PageImage>>) -> Vec<Value> {
+        let pages = pages_json(&images);
+        self.drafts.insert((release.to_owned(), lang.to_owned()), images);
+        // Only a bounded number of drafts: one per output shown.
+        while self.drafts.len() > 16 {
+            self.drafts.pop_first();
+        }
+        self.collect_pages();
+        pages
     }
 }
 

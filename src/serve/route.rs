@@ -2,6 +2,7 @@
 //! checked character by character; nothing in a URL ever reaches the file
 //! system.
 
+use crate::l10n::fields::is_entry_id;
 use crate::names::{is_language_tag, is_name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +24,41 @@ pub enum Route {
     Events(Option<String>),
     /// `/assets/<name>`: the page's own script and style sheet.
     Asset(&'static str),
+    /// `/api/releases`: the releases and their translation status.
+    ApiReleases,
+    /// `/api/release/<id>/<lang>/messages`: a release's messages in a
+    /// language.
+    ApiMessages { release: String, lang: String },
+    /// `/api/release/<id>/<lang>/message/<msg>`: one of them.
+    ApiMessage { release: String, lang: String, id: String },
+}
+
+/// What a `POST` asks of the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Post {
+    /// `/api/draft`: the findings and pages of unsaved text.
+    Draft,
+    /// `/api/save`: write a message into its file.
+    Save,
+    /// `/api/accept`: mark a stale translation up to date.
+    Accept,
+}
+
+/// The editor action a `POST` URL names, if any.
+pub fn post_route(url: &str) -> Option<Post> {
+    match url.split(['?', '#']).next().unwrap_or_default() {
+        "/api/draft" => Some(Post::Draft),
+        "/api/save" => Some(Post::Save),
+        "/api/accept" => Some(Post::Accept),
+        _ => None,
+    }
 }
 
 /// The assets the pages load: name, content type, body.
 pub const ASSETS: &[(&str, &str, &str)] = &[
     ("preview.js", "text/javascript; charset=utf-8", include_str!("assets/preview.js")),
     ("preview.css", "text/css; charset=utf-8", include_str!("assets/preview.css")),
+    ("editor.js", "text/javascript; charset=utf-8", include_str!("assets/editor.js")),
     ("favicon.svg", "image/svg+xml", include_str!("assets/favicon.svg")),
 ];
 
@@ -56,6 +86,19 @@ pub fn route(url: &str) -> Option<Route> {
             let hex = hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit());
             let hash = hash.to_ascii_lowercase();
             hex.then_some(if raster { Route::Raster(hash) } else { Route::Page(hash) })
+        }
+        ["api", "releases"] => Some(Route::ApiReleases),
+        ["api", "release", id, lang, "messages"] if is_name(id) && is_language_tag(lang) => {
+            Some(Route::ApiMessages { release: (*id).to_owned(), lang: (*lang).to_owned() })
+        }
+        ["api", "release", id, lang, "message", msg]
+            if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
+        {
+            Some(Route::ApiMessage {
+                release: (*id).to_owned(),
+                lang: (*lang).to_owned(),
+                id: (*msg).to_owned(),
+            })
         }
         ["assets", name] => {
             ASSETS.iter().find(|(n, _, _)| n == name).map(|(n, _, _)| Route::Asset(n))
@@ -94,6 +137,13 @@ mod tests {
             Some(Route::Raster(hash.to_ascii_lowercase()))
         );
         assert_eq!(route("/assets/preview.js"), Some(Route::Asset("preview.js")));
+        assert_eq!(route("/api/releases"), Some(Route::ApiReleases));
+        assert_eq!(
+            route(&format!("/api/release/{id}/tg/message/-eu")),
+            Some(Route::ApiMessage { release: id.to_owned(), lang: "tg".into(), id: "-eu".into() })
+        );
+        assert_eq!(post_route("/api/save"), Some(Post::Save));
+        assert_eq!(post_route("/api/save/"), None);
     }
 
     #[test]
@@ -121,6 +171,10 @@ mod tests {
             "http://example.com/",
             "/\u{0}",
             "/release/2015-03-11-\u{441}",
+            "/api/release/x/tg/message/../../pressroom.toml",
+            "/api/release/x/tg/message/a.b",
+            "/api/release/x/../messages",
+            "/api/release/x/tg/message/1st",
         ] {
             assert_eq!(route(url), None, "{url:?}");
         }

@@ -10,7 +10,7 @@
   const release = document.body.dataset.release;
   const connection = document.getElementById('connection');
   // For tests and the latency benchmark: when each output's pages landed.
-  const record = (window.pressroom = { events: [], swaps: [], connected: false });
+  const record = (window.pressroom = { events: [], swaps: [], connected: false, shown: [] });
 
   function applyStatus(rows) {
     const byKey = new Map(rows.map((row) => [`${row.release}/${row.language}`, row]));
@@ -133,6 +133,8 @@
     const column = languages.indexOf(output.lang);
     outputs[output.lang] = output;
     const cell = head(output.lang);
+    // Pages drawn from the editor's unsaved text say so until the next build.
+    if (cell) cell.classList.toggle('unsaved', !!output.draft);
     const link = cell && cell.querySelector('a.pdf');
     if (link) {
       link.hidden = !output.pdf;
@@ -171,7 +173,14 @@
     // the main thread for ~100 ms and would hold the frame back.
     await new Promise((painted) =>
       requestAnimationFrame(() => {
-        record.swaps.push({ lang: output.lang, at: Date.now(), pages: output.pages.map((p) => p.src) });
+        record.swaps.push({
+          lang: output.lang,
+          at: Date.now(),
+          draft: !!output.draft,
+          seq: output.seq,
+          pages: output.pages.map((p) => p.src),
+        });
+        for (const hook of record.shown) hook(output.lang);
         setTimeout(painted, 0);
       }),
     );
@@ -228,6 +237,12 @@
     await Promise.all(languages.map((lang) => showOutput(fresh.outputs[lang])));
     renderOverlay();
   }
+
+  // For the editor: the pages shown now, and a way to show a draft's.
+  record.output = (lang) => outputs[lang];
+  record.languages = languages;
+  record.showDraft = (lang, pages, seq) =>
+    showOutput({ ...(outputs[lang] || {}), lang, release, pages, draft: true, seq, version: seen[lang] || 0 });
 
   if (kind === 'release') renderOverlay();
   // A release page's stream also tells the server a tab shows it: only

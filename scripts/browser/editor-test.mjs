@@ -1,0 +1,227 @@
+// The translators' editor in a real browser: Debian's chromium driven by
+// playwright-core. Clicks a Tajik word on the page and expects the editor on
+// that message, outlined on the English page too; types (the page changes
+// before saving), saves and expects the .ftl to differ in exactly that
+// message; changes the file behind the editor's back and expects the
+// conflict shown with nothing lost; types a broken placeable in the source
+// mode and expects the finding. Requests without the token, or from another
+// site's page, must be refused. Screenshots go to the artifacts folder.
+//
+// usage: node scripts/browser/editor-test.mjs <pressroom binary> [artifacts dir]
+
+import { createServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { REFERENCE, copyProject, launch, read, removeProject, saveByRename, serve } from './harness.mjs';
+
+const binary = resolve(process.argv[2] || 'target/debug/pressroom');
+const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
+mkdirSync(artifacts, { recursive: true });
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const root = copyProject();
+const ftl = join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`);
+const server = await serve(binary, root);
+const browser = await launch();
+const problems = [];
+const ADDED = ' — санҷиш';
+
+// The file's lines, with the entry `id` (its first line and indented ones)
+// taken out: what must stay byte-identical.
+function without(text, id) {
+  const lines = text.split('\n');
+  const out = [];
+  let inside = false;
+  for (const line of lines) {
+    if (line.startsWith(`${id} =`)) inside = true;
+    else if (inside && !/^\s/.test(line)) inside = false;
+    if (!inside) out.push(line);
+  }
+  return out.join('\n');
+}
+
+try {
+  check(server.token && /^[0-9a-f]{32}$/.test(server.token), 'serve prints a URL with a 128-bit token');
+  const page = await browser.newPage({ viewport: { width: 1700, height: 1000 } });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // The refused requests below are logged by the browser; nothing else may be.
+    if (message.type() === 'error' && !/403|409|422|CORS|Failed to load resource|blocked/.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+
+  await page.goto(server.editUrl);
+  check(!page.url().includes('token='), 'the token is taken out of the address bar');
+  await page.goto(`${server.url}release/${REFERENCE}`);
+  await page.waitForFunction(() => window.pressroom && window.pressroom.connected && window.pressroom.editor);
+  await page.waitForFunction(
+    () => ['en', 'tg'].every((l) => {
+      const o = window.pressroom.output(l);
+      return o && o.pages && o.pages.length && o.pages[0].regions.length;
+    }),
+    null,
+    { timeout: 60000 },
+  );
+  await page.waitForFunction(() => [...document.querySelectorAll('figure.page[data-lang="tg"] img')].every((i) => i.complete));
+
+  // A Tajik word of the title, where the page says it prints.
+  const target = await page.evaluate(() => {
+    const output = window.pressroom.output('tg');
+    const pageData = output.pages[0];
+    const region = pageData.regions.find((r) => r.msg === 'title');
+    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
+    const box = image.getBoundingClientRect();
+    const [x, y, , h] = region.rects[0];
+    return {
+      x: box.left + ((x + 6) / pageData.width) * box.width,
+      y: box.top + ((y + h / 2) / pageData.height) * box.height,
+    };
+  });
+  await page.mouse.click(target.x, target.y);
+  await page.waitForFunction(() => window.pressroom.editor.open && document.querySelector('#editor .flow'));
+  const opened = await page.evaluate(() => ({
+    id: window.pressroom.editor.open.id,
+    lang: window.pressroom.editor.open.lang,
+    heading: document.querySelector('#editor h2').textContent,
+    english: document.querySelectorAll('figure.page[data-lang="en"] .mark[data-msg="title"]').length,
+    tajik: document.querySelectorAll('figure.page[data-lang="tg"] .mark[data-msg="title"]').length,
+    source: document.querySelector('#editor .source pre') && document.querySelector('#editor .source pre').textContent,
+  }));
+  check(opened.id === 'title' && opened.lang === 'tg' && opened.heading === 'title', `clicking the Tajik title opens its message (${opened.lang} ${opened.id})`);
+  check(opened.english > 0, `the message is outlined on the English page (${opened.english} boxes)`);
+  check(opened.tajik > 0, 'and on the Tajik page');
+  check(opened.source && opened.source.includes('Dushanbe hosts'), 'the English source is shown beside it');
+  await page.screenshot({ path: join(artifacts, 'editor-open.png') });
+
+  // Typing: the page changes before anything is saved.
+  const before = read(ftl);
+  await page.click('#editor .flow');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(ADDED, { delay: 20 });
+  await page.waitForFunction(
+    (added) =>
+      [...document.querySelectorAll('figure.page[data-lang="tg"] img')].some((i) => i.alt.includes(added.trim())),
+    ADDED,
+    { timeout: 10000 },
+  );
+  const unsaved = await page.evaluate(() =>
+    document.querySelector('.head[data-lang="tg"]').classList.contains('unsaved'),
+  );
+  check(true, 'the Tajik page shows the typed text before saving');
+  check(unsaved, 'and is marked unsaved');
+  check(read(ftl) === before, 'typing writes nothing');
+  await page.screenshot({ path: join(artifacts, 'editor-draft.png') });
+
+  // Saving writes exactly that message.
+  await page.click('#editor button.save');
+  await page.waitForFunction(() => window.pressroom.editor.saves.length === 1);
+  const saved = read(ftl);
+  const oldTitle = before.split('\n').find((l) => l.startsWith('title ='));
+  const newTitle = saved.split('\n').find((l) => l.startsWith('title ='));
+  check(newTitle === oldTitle + ADDED, `the saved title is the typed one (${newTitle})`);
+  check(without(saved, 'title') === without(before, 'title'), 'every other byte of the file is as it was');
+  // The rebuild after the save replaces the draft.
+  await page.waitForFunction(() => !document.querySelector('.head[data-lang="tg"]').classList.contains('unsaved'), null, {
+    timeout: 15000,
+  });
+  check(true, 'the rebuild after the save clears the unsaved mark');
+
+  // Someone else changes the file: the save is refused, with both versions.
+  const behind = saved.replace(newTitle, `${oldTitle} (дигар)`);
+  saveByRename(ftl, behind);
+  await page.click('#editor .flow');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' мавҷуд');
+  await page.click('#editor button.save');
+  await page.waitForFunction(() => window.pressroom.editor.saves.length === 2);
+  const conflict = await page.evaluate(() => ({
+    status: window.pressroom.editor.saves[1].status,
+    shown: !document.querySelector('#editor .conflict').hidden,
+    disk: document.querySelector('#editor .conflict .disk')?.textContent || '',
+    yours: document.querySelector('#editor .conflict .yours')?.textContent || '',
+  }));
+  check(conflict.status === 409 && conflict.shown, `a save over a file changed on disk is refused and shown (${conflict.status})`);
+  check(conflict.disk.includes('(дигар)'), 'the conflict shows the version on disk');
+  check(conflict.yours.includes('мавҷуд'), 'and the translator’s, still in the editor');
+  check(read(ftl) === behind, 'nothing on disk was overwritten');
+  await page.screenshot({ path: join(artifacts, 'editor-conflict.png') });
+  await page.click('#editor .conflict button.reload');
+  await page.waitForFunction(() => document.querySelector('#editor .flow')?.textContent.includes('(дигар)'));
+
+  // A broken placeable, typed in the source mode: the finding shows before any save.
+  await page.click('#editor button.mode');
+  await page.waitForSelector('#editor textarea.raw');
+  await page.fill('#editor textarea.raw', 'title = Муколама { -eu');
+  await page.waitForFunction(() => document.querySelectorAll('#editor .findings li.error').length > 0, null, {
+    timeout: 10000,
+  });
+  const finding = await page.textContent('#editor .findings li.error');
+  check(/expected|\}/i.test(finding), `the broken placeable is a finding: ${finding.trim().slice(0, 80)}`);
+  await page.click('#editor button.save');
+  await page.waitForFunction(() => window.pressroom.editor.saves.length === 3);
+  check(read(ftl) === behind, 'broken Fluent is never saved');
+  await page.screenshot({ path: join(artifacts, 'editor-finding.png') });
+
+  // Refusals: no token, another Origin, another site's page.
+  const body = JSON.stringify({ release: REFERENCE, lang: 'tg', id: 'title', source: 'title = X', base: 'absent' });
+  const noToken = await page.evaluate(async (body) => {
+    const r = await fetch('/api/save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    return r.status;
+  }, body);
+  check(noToken === 403, `a save without the token is refused (${noToken})`);
+  const api = page.context().request;
+  const otherOrigin = await api.post(`${server.url}api/save`, {
+    headers: { Origin: 'http://evil.example', 'X-Pressroom-Token': server.token, 'Content-Type': 'application/json' },
+    data: body,
+  });
+  check(otherOrigin.status() === 403, `a save from another Origin is refused, token or not (${otherOrigin.status()})`);
+
+  const evil = createServer((_, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end('<!doctype html><title>elsewhere</title>');
+  });
+  await new Promise((done) => evil.listen(0, '127.0.0.1', done));
+  const other = await browser.newPage();
+  await other.goto(`http://127.0.0.1:${evil.address().port}/`);
+  const crossSite = await other.evaluate(
+    async ({ url, token, body }) => {
+      const outcome = [];
+      try {
+        await fetch(`${url}api/save`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Pressroom-Token': token },
+          body,
+        });
+        outcome.push('json answered');
+      } catch (_) {
+        outcome.push('json blocked');
+      }
+      await fetch(`${url}api/save`, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body });
+      outcome.push('form sent');
+      return outcome;
+    },
+    { url: server.url, token: server.token, body },
+  );
+  evil.close();
+  check(crossSite[0] === 'json blocked', `another site's page cannot post JSON to the editor (${crossSite[0]})`);
+  check(read(ftl) === behind, 'nothing another site sent was written');
+} catch (error) {
+  failures.push(String(error && error.stack ? error.stack : error));
+  console.log(`FAIL ${error}`);
+} finally {
+  await browser.close();
+  server.stop();
+  removeProject(root);
+}
+for (const problem of problems) check(false, problem);
+if (failures.length) {
+  console.log(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('editor: all checks passed');

@@ -1,0 +1,582 @@
+// pressroom's translators' editor, on a release's preview page. Clicking
+// text on a page opens the message it was made from; the panel edits it a
+// field per value and attribute (placeables as chips that cannot be typed
+// into, a field per plural category of the language), draws the pages from
+// the unsaved text as one types, and saves only that message. Everything
+// goes through the JSON API the README documents; text from the server goes
+// in with textContent only.
+'use strict';
+
+(() => {
+  // The launch's token comes in the URL `pressroom serve` prints; it is kept
+  // for the other pages of this server and taken out of the address bar.
+  const params = new URLSearchParams(location.search);
+  if (params.has('token')) {
+    localStorage.setItem('pressroom-token', params.get('token'));
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+  }
+  if (document.body.dataset.page !== 'release') return;
+  const preview = window.pressroom;
+  const release = document.body.dataset.release;
+  const panel = document.getElementById('editor');
+  const columns = document.getElementById('columns');
+  if (!preview || !panel || !columns) return;
+  const token = () => localStorage.getItem('pressroom-token') || '';
+  // Keystroke to request: short, and a request in flight is never doubled.
+  const DEBOUNCE_MS = 25;
+
+  const editor = (preview.editor = {
+    open: null, // { lang, id, message, editable, raw }
+    drafts: [], // { seq, sent, shown } per draft sent, for tests and the benchmark
+    saves: [],
+    errors: [],
+  });
+
+  const el = (tag, props = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === 'class') node.className = value;
+      else if (key === 'text') node.textContent = value;
+      else if (key.startsWith('data-')) node.setAttribute(key, value);
+      else node[key] = value;
+    }
+    node.append(...children.filter((c) => c !== null && c !== undefined));
+    return node;
+  };
+
+  async function api(method, path, body) {
+    const init = { method, cache: 'no-store', headers: {} };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.headers['X-Pressroom-Token'] = token();
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (_) {
+      data = { error: `${response.status} ${response.statusText}` };
+    }
+    return { status: response.status, ok: response.ok, data };
+  }
+
+  // ---- where messages print ----
+
+  function figureAt(lang, index) {
+    const row = columns.querySelectorAll('.row.pages')[index];
+    return row ? [...row.children].find((f) => f.dataset.lang === lang) : null;
+  }
+
+  // The message printed at a click, from the page's regions (points from the
+  // page's top left corner).
+  function messageAt(figure, event) {
+    const lang = figure.dataset.lang;
+    const row = figure.parentElement;
+    const index = [...columns.querySelectorAll('.row.pages')].indexOf(row);
+    const output = preview.output(lang);
+    const page = output && output.pages && output.pages[index];
+    const image = figure.querySelector('img');
+    if (!page || !image || !page.regions) return null;
+    const box = image.getBoundingClientRect();
+    const x = ((event.clientX - box.left) * page.width) / box.width;
+    const y = ((event.clientY - box.top) * page.height) / box.height;
+    // The tightest box holding the point: a term inside a message wins.
+    let best = null;
+    for (const region of page.regions) {
+      for (const [rx, ry, rw, rh] of region.rects) {
+        const slack = 1.5;
+        if (x >= rx - slack && x <= rx + rw + slack && y >= ry - slack && y <= ry + rh + slack) {
+          const area = rw * rh;
+          if (!best || area < best.area) best = { msg: region.msg, area };
+        }
+      }
+    }
+    return best ? best.msg : null;
+  }
+
+  // Outlines where the open message prints, on every language's pages.
+  function highlight() {
+    for (const old of columns.querySelectorAll('.mark')) old.remove();
+    if (!editor.open) return;
+    for (const lang of preview.languages) {
+      const output = preview.output(lang);
+      if (!output || !output.pages) continue;
+      output.pages.forEach((page, index) => {
+        const figure = figureAt(lang, index);
+        if (!figure || !page.regions) return;
+        for (const region of page.regions) {
+          if (region.msg !== editor.open.id) continue;
+          for (const [x, y, w, h] of region.rects) {
+            const mark = el('div', { class: 'mark', 'data-msg': region.msg });
+            mark.style.left = `${(x / page.width) * 100}%`;
+            mark.style.top = `${(y / page.height) * 100}%`;
+            mark.style.width = `${(w / page.width) * 100}%`;
+            mark.style.height = `${(h / page.height) * 100}%`;
+            figure.append(mark);
+          }
+        }
+      });
+    }
+  }
+  preview.shown.push(highlight);
+
+  columns.addEventListener('click', (event) => {
+    const figure = event.target.closest('figure.page');
+    if (!figure) return;
+    const id = messageAt(figure, event);
+    if (id) openMessage(figure.dataset.lang, id);
+  });
+
+  // ---- fields ----
+
+  // A value's pieces as an editable line: text as typed, placeables as
+  // chips the caret passes over.
+  function chip(expr) {
+    return el('span', { class: 'chip', contentEditable: 'false', 'data-expr': expr, text: `{ ${expr} }` });
+  }
+
+  function flowField(pieces, editable, label) {
+    const field = el('div', { class: 'flow', contentEditable: editable ? 'true' : 'false' });
+    field.setAttribute('role', 'textbox');
+    field.setAttribute('aria-multiline', 'true');
+    field.setAttribute('aria-label', label);
+    field.spellcheck = true;
+    for (const piece of pieces) {
+      if (piece.kind === 'text') field.append(document.createTextNode(piece.text));
+      else if (piece.kind === 'chip') field.append(chip(piece.expr));
+    }
+    field.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        document.execCommand('insertLineBreak');
+      }
+    });
+    // Pasted text stays text: no markup from elsewhere.
+    field.addEventListener('paste', (event) => {
+      event.preventDefault();
+      document.execCommand('insertText', false, event.clipboardData.getData('text/plain'));
+    });
+    return field;
+  }
+
+  // A field's pieces back: text nodes and chips, in order.
+  function readFlow(field) {
+    const pieces = [];
+    const pushText = (text) => {
+      if (!text) return;
+      const last = pieces[pieces.length - 1];
+      if (last && last.kind === 'text') last.text += text;
+      else pieces.push({ kind: 'text', text });
+    };
+    const walk = (node) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === Node.TEXT_NODE) pushText(child.textContent);
+        else if (child.dataset && child.dataset.expr) pieces.push({ kind: 'chip', expr: child.dataset.expr });
+        else if (child.nodeName === 'BR') pushText('\n');
+        else {
+          if (child.nodeName === 'DIV' && pieces.length) pushText('\n');
+          walk(child);
+        }
+      }
+    };
+    walk(field);
+    return pieces;
+  }
+
+  // A value: its plain pieces in one field; a choice's variants one field
+  // each, named by the language's own plural categories.
+  function valueEditor(pieces, editable, label) {
+    const box = el('div', { class: 'value' });
+    let run = [];
+    const flush = () => {
+      box.append(flowField(run, editable, label));
+      run = [];
+    };
+    for (const piece of pieces) {
+      if (piece.kind !== 'select') {
+        run.push(piece);
+        continue;
+      }
+      if (run.length) flush();
+      const choice = el('fieldset', { class: 'choice', 'data-selector': piece.selector });
+      choice.dataset.plural = piece.plural ? '1' : '';
+      choice.append(el('legend', { text: `{ ${piece.selector} } is…` }));
+      for (const variant of piece.variants) {
+        const row = el('div', { class: 'variant', 'data-key': variant.key });
+        row.dataset.default = variant.default ? '1' : '';
+        row.append(
+          el('span', { class: 'key', text: variant.default ? `${variant.key} (default)` : variant.key }),
+          flowField(variant.value, editable, `${label}, ${variant.key}`),
+        );
+        choice.append(row);
+      }
+      box.append(choice);
+    }
+    if (run.length || !box.children.length) flush();
+    return box;
+  }
+
+  function readValue(box) {
+    const pieces = [];
+    for (const part of box.children) {
+      if (part.classList.contains('flow')) pieces.push(...readFlow(part));
+      else if (part.classList.contains('choice')) {
+        pieces.push({
+          kind: 'select',
+          selector: part.dataset.selector,
+          plural: part.dataset.plural === '1',
+          variants: [...part.querySelectorAll(':scope > .variant')].map((row) => ({
+            key: row.dataset.key,
+            default: row.dataset.default === '1',
+            value: readFlow(row.querySelector('.flow')),
+          })),
+        });
+      }
+    }
+    return pieces;
+  }
+
+  // The placeables the English uses: a chip dropped from a field can be put
+  // back at the caret from here.
+  function palette(source) {
+    const exprs = new Set();
+    const collect = (pieces) => {
+      for (const piece of pieces || []) {
+        if (piece.kind === 'chip') exprs.add(piece.expr);
+        if (piece.kind === 'select') piece.variants.forEach((v) => collect(v.value));
+      }
+    };
+    if (source) {
+      collect(source.value);
+      source.attributes.forEach((a) => collect(a.value));
+    }
+    if (!exprs.size) return null;
+    const bar = el('div', { class: 'palette' }, el('span', { text: 'Insert: ' }));
+    for (const expr of exprs) {
+      const button = el('button', { type: 'button', class: 'chip', text: `{ ${expr} }` });
+      // Keeps the caret where it is in the field.
+      button.addEventListener('mousedown', (event) => event.preventDefault());
+      button.addEventListener('click', () => {
+        const selection = getSelection();
+        if (!selection.rangeCount) return;
+        const range = selection.getRangeAt(0);
+        const at = range.startContainer;
+        const field = (at.nodeType === Node.ELEMENT_NODE ? at : at.parentElement).closest('.flow');
+        if (!field || !panel.contains(field) || field.contentEditable !== 'true') return;
+        range.deleteContents();
+        const node = chip(expr);
+        range.insertNode(node);
+        range.setStartAfter(node);
+        range.collapse(true);
+        selection.removeAllRanges();
+        selection.addRange(range);
+        changed();
+      });
+      bar.append(button);
+    }
+    return bar;
+  }
+
+  // ---- the panel ----
+
+  function currentEdit() {
+    const open = editor.open;
+    const edit = { release, lang: open.lang, id: open.id };
+    if (open.raw) {
+      edit.source = panel.querySelector('textarea.raw').value;
+    } else {
+      const fields = { id: open.id, value: null, attributes: [] };
+      const value = panel.querySelector('.field[data-part="value"] .value');
+      if (value) fields.value = readValue(value);
+      for (const part of panel.querySelectorAll('.field[data-part="attribute"]')) {
+        fields.attributes.push({ name: part.dataset.name, value: readValue(part.querySelector('.value')) });
+      }
+      edit.fields = fields;
+    }
+    return edit;
+  }
+
+  function findingsList(findings, errors) {
+    const list = panel.querySelector('.findings');
+    if (!list) return;
+    list.replaceChildren();
+    // A build error that repeats a finding is said once.
+    const said = new Set((findings || []).map((f) => f.message));
+    const all = [...(findings || []), ...(errors || []).filter((e) => !said.has(e.message))];
+    list.hidden = all.length === 0;
+    for (const finding of all) {
+      list.append(
+        el(
+          'li',
+          { class: finding.severity === 'warning' ? 'warning' : 'error' },
+          el('div', { class: 'message', text: finding.line ? `line ${finding.line}: ${finding.message}` : finding.message }),
+          ...(finding.hints || []).map((hint) => el('div', { class: 'hint', text: `hint: ${hint}` })),
+        ),
+      );
+    }
+  }
+
+  function say(text, kind = '') {
+    const line = panel.querySelector('.said');
+    if (line) {
+      line.textContent = text;
+      line.className = `said ${kind}`;
+    }
+  }
+
+  function render() {
+    const open = editor.open;
+    panel.replaceChildren();
+    panel.hidden = !open;
+    document.body.classList.toggle('editing', !!open);
+    if (!open) return highlight();
+    const m = open.message;
+    const tabs = el('nav', { class: 'langs' });
+    for (const lang of preview.languages) {
+      const tab = el('button', { type: 'button', text: lang, 'data-lang': lang });
+      if (lang === open.lang) tab.setAttribute('aria-current', 'true');
+      tab.addEventListener('click', () => openMessage(lang, open.id));
+      tabs.append(tab);
+    }
+    const close = el('button', { type: 'button', class: 'close', text: '×', title: 'Close the editor' });
+    close.setAttribute('aria-label', 'Close the editor');
+    close.addEventListener('click', () => {
+      editor.open = null;
+      render();
+    });
+    panel.append(
+      el('header', {}, el('h2', { text: open.id }), tabs, close),
+      el('p', { class: 'where' }, el('code', { text: m.file }), ' ', el('span', { class: `state ${m.state}`, text: m.state })),
+    );
+    if (open.sourceText !== null && open.lang !== open.sourceLang) {
+      panel.append(
+        el('section', { class: 'source' }, el('h3', { text: `Source (${open.sourceLang})` }), el('pre', { text: open.sourceText })),
+      );
+    }
+    if (m.state === 'stale') {
+      panel.append(
+        el('p', { class: 'stale-note', text: 'The source text changed since this translation was made.' }),
+      );
+    }
+    if (!open.editable) {
+      panel.append(el('p', { class: 'readonly', text: open.why }));
+    }
+    const form = el('section', { class: 'fields' });
+    if (open.raw || !m.fields) {
+      open.raw = true;
+      const raw = el('textarea', { class: 'raw', spellcheck: false, readOnly: !open.editable });
+      raw.setAttribute('aria-label', `${open.id}: Fluent source`);
+      raw.value = open.rawText;
+      raw.addEventListener('input', changed);
+      form.append(raw);
+    } else {
+      const sourcePalette = palette(open.sourceFields);
+      if (sourcePalette && open.editable) form.append(sourcePalette);
+      if (m.fields.value) {
+        const field = el('div', { class: 'field', 'data-part': 'value' }, el('label', { text: 'Value' }));
+        field.append(valueEditor(m.fields.value, open.editable, open.id));
+        form.append(field);
+      }
+      for (const attribute of m.fields.attributes) {
+        const field = el('div', { class: 'field', 'data-part': 'attribute', 'data-name': attribute.name });
+        field.append(el('label', { text: `.${attribute.name}` }), valueEditor(attribute.value, open.editable, `${open.id}.${attribute.name}`));
+        form.append(field);
+      }
+      form.addEventListener('input', changed);
+    }
+    panel.append(form);
+    const actions = el('div', { class: 'actions' });
+    const mode = el('button', { type: 'button', class: 'mode', text: open.raw ? 'Fields' : 'Fluent source' });
+    mode.addEventListener('click', toggleMode);
+    actions.append(mode);
+    if (open.editable) {
+      const save = el('button', { type: 'button', class: 'save', text: 'Save' });
+      save.addEventListener('click', saveMessage);
+      actions.append(save);
+      if (m.state === 'stale') {
+        const accept = el('button', { type: 'button', class: 'accept', text: 'Mark up to date' });
+        accept.addEventListener('click', acceptMessage);
+        actions.append(accept);
+      }
+    }
+    panel.append(actions, el('p', { class: 'said', role: 'status' }), el('ul', { class: 'findings' }), el('div', { class: 'conflict', hidden: true }));
+    findingsList(m.findings, []);
+    highlight();
+  }
+
+  // Between fields and Fluent source, through the server, which writes
+  // Fluent as a save would and reads it back into fields.
+  async function toggleMode() {
+    const open = editor.open;
+    const answer = await api('POST', '/api/draft', currentEdit());
+    if (!answer.ok) {
+      say(answer.data.error, 'error');
+      return;
+    }
+    if (!open.raw) {
+      open.rawText = answer.data.entry;
+      open.raw = true;
+    } else if (answer.data.fields) {
+      open.message.fields = answer.data.fields;
+      open.rawText = answer.data.entry;
+      open.raw = false;
+    } else {
+      say('This source cannot be shown as fields: fix it, or keep editing it as source.', 'error');
+      return;
+    }
+    render();
+    if (open.dirty) say('Unsaved', 'unsaved');
+  }
+
+  async function openMessage(lang, id) {
+    const [target, source] = await Promise.all([
+      api('GET', `/api/release/${release}/${lang}/message/${encodeURIComponent(id)}`),
+      api('GET', `/api/release/${release}/${preview.languages[0]}/message/${encodeURIComponent(id)}`),
+    ]);
+    if (!target.ok) {
+      editor.errors.push(target.data);
+      return;
+    }
+    const list = await api('GET', `/api/release/${release}/${lang}/messages`);
+    const sourceLang = preview.languages[0];
+    let editable = list.ok && list.data.editable;
+    let why = '';
+    if (!token()) {
+      editable = false;
+      why = 'To edit, open the address pressroom serve printed (it carries the launch token).';
+    } else if (!editable) {
+      why =
+        lang === sourceLang
+          ? `${lang} is the source language: pick a translation above, or start pressroom serve with --edit-source.`
+          : 'Editing is off: pressroom serve was started with --read-only.';
+    }
+    const m = target.data;
+    editor.open = {
+      lang,
+      id,
+      message: m,
+      editable,
+      why,
+      raw: false,
+      rawText: m.text || `${id} = \n`,
+      base: m.base,
+      sourceLang,
+      sourceText: source.ok ? source.data.text : null,
+      sourceFields: source.ok ? source.data.fields : null,
+      seq: 0,
+      inFlight: false,
+      pending: false,
+      timer: null,
+      dirty: false,
+    };
+    render();
+  }
+
+  // ---- drafts as one types ----
+
+  function changed() {
+    const open = editor.open;
+    if (!open || !open.editable) return;
+    open.dirty = true;
+    say('Unsaved', 'unsaved');
+    clearTimeout(open.timer);
+    open.timer = setTimeout(sendDraft, DEBOUNCE_MS);
+  }
+
+  async function sendDraft() {
+    const open = editor.open;
+    if (!open) return;
+    if (open.inFlight) {
+      open.pending = true;
+      return;
+    }
+    open.inFlight = true;
+    const seq = ++open.seq;
+    const record = { seq, sent: Date.now(), shown: null, lang: open.lang };
+    editor.drafts.push(record);
+    const answer = await api('POST', '/api/draft', currentEdit());
+    open.inFlight = false;
+    if (editor.open === open) {
+      if (answer.ok) {
+        findingsList(answer.data.findings, answer.data.errors);
+        if (answer.data.pages) {
+          await preview.showDraft(open.lang, answer.data.pages, seq);
+          record.shown = Date.now();
+        }
+      } else {
+        findingsList([{ severity: 'error', message: answer.data.error }], []);
+      }
+    }
+    if (open.pending) {
+      open.pending = false;
+      sendDraft();
+    }
+  }
+
+  // ---- save, conflicts, accept ----
+
+  function showConflict(data, edit) {
+    const box = panel.querySelector('.conflict');
+    box.hidden = false;
+    const overwrite = el('button', { type: 'button', class: 'overwrite', text: 'Save mine over it' });
+    const reload = el('button', { type: 'button', class: 'reload', text: 'Take the version on disk' });
+    box.replaceChildren(
+      el('h3', { text: `${data.file} changed on disk since the editor loaded it. Nothing was written.` }),
+      el('div', { class: 'versions' },
+        el('section', {}, el('h4', { text: 'On disk now' }), el('pre', { class: 'disk', text: data.disk || '(no such message)' })),
+        el('section', {}, el('h4', { text: 'Yours (still in the editor)' }), el('pre', { class: 'yours', text: data.yours || '' })),
+      ),
+      el('div', { class: 'actions' }, overwrite, reload),
+    );
+    overwrite.addEventListener('click', () => {
+      editor.open.base = data.base;
+      box.hidden = true;
+      saveMessage(edit);
+    });
+    reload.addEventListener('click', () => openMessage(editor.open.lang, editor.open.id));
+  }
+
+  async function saveMessage(again) {
+    const open = editor.open;
+    const edit = again && again.release ? again : currentEdit();
+    const answer = await api('POST', '/api/save', { ...edit, base: open.base });
+    editor.saves.push({ status: answer.status, data: answer.data });
+    if (answer.ok) {
+      open.base = answer.data.base;
+      open.dirty = false;
+      say(`Saved to ${answer.data.file}`, 'saved');
+      // Its state (stale, missing) may have changed with the save.
+      const fresh = await api('GET', `/api/release/${release}/${open.lang}/message/${encodeURIComponent(open.id)}`);
+      if (fresh.ok && editor.open === open) {
+        open.message.state = fresh.data.state;
+        const state = panel.querySelector('.state');
+        if (state) {
+          state.textContent = fresh.data.state;
+          state.className = `state ${fresh.data.state}`;
+        }
+        findingsList(fresh.data.findings, []);
+      }
+    } else if (answer.status === 409) {
+      say('Not saved: the file changed on disk', 'error');
+      showConflict(answer.data, edit);
+    } else {
+      say(`Not saved: ${answer.data.error}`, 'error');
+    }
+  }
+
+  async function acceptMessage() {
+    const open = editor.open;
+    const answer = await api('POST', '/api/accept', { release, lang: open.lang, id: open.id });
+    if (answer.ok) {
+      await openMessage(open.lang, open.id);
+      say('Marked up to date', 'saved');
+    } else {
+      say(`Not marked: ${answer.data.error}`, 'error');
+    }
+  }
+
+  editor.openMessage = openMessage;
+})();
