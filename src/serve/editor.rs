@@ -50,6 +50,10 @@ pub enum EditError {
     NotFound(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The request is not one the API knows (bad JSON, unknown fields).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The text is not Fluent a save may write.
     #[error("{0}")]
     Invalid(String),
     /// The file changed on disk since the editor read it.
@@ -84,6 +88,15 @@ pub struct MessageRef {
     pub release: String,
     pub lang: String,
     pub id: String,
+}
+
+/// A file with an edit in place.
+struct Edited {
+    text: String,
+    file: FtlFile,
+    syntax: Diagnostics,
+    /// The syntax errors of the edited entry, as the page shows them.
+    entry_errors: Vec<Value>,
 }
 
 /// Where a message lives: its language folder's file.
@@ -293,7 +306,7 @@ impl Editor {
         match (&edit.fields, &edit.source) {
             (Some(fields), None) => {
                 if fields.id != edit.id {
-                    return Err(EditError::Invalid("the fields are of another message".into()));
+                    return Err(EditError::BadRequest("the fields are of another message".into()));
                 }
                 fields.to_source().map_err(|err| EditError::Invalid(err.to_string()))
             }
@@ -302,7 +315,7 @@ impl Editor {
                 source.push('\n');
                 Ok(source)
             }
-            _ => Err(EditError::Invalid("send either `fields` or `source`".into())),
+            _ => Err(EditError::BadRequest("send either `fields` or `source`".into())),
         }
     }
 
@@ -313,18 +326,36 @@ impl Editor {
         place: &Place,
         lang: &str,
         edit: &Edit,
-    ) -> Result<(String, FtlFile, Diagnostics), EditError> {
+    ) -> Result<Edited, EditError> {
         let entry = Self::entry_source(edit)?;
         let current = catalog.file(lang, &place.key);
         let text = match current {
             Some(file) => file.with_entry(&edit.id, &entry),
             None => entry.clone(),
         };
+        // Where the entry now is: where it was, or appended.
+        let start = current
+            .and_then(|f| f.entries.get(&edit.id))
+            .map_or(text.len() - entry.len(), |r| r.start);
         let (file, syntax) = FtlFile::parse(crate::diag::SourceFile::new(
             project.relative(&place.path),
             text.clone(),
         ));
-        Ok((text, file, syntax))
+        // The parser may report a broken entry where the next one starts.
+        let after = start + entry.len();
+        let near = after + (text[after..].len() - text[after..].trim_start().len());
+        let entry_errors = syntax
+            .iter()
+            .filter(|d| d.is_error())
+            .filter(|d| {
+                d.location
+                    .as_ref()
+                    .and_then(|l| l.span.as_ref())
+                    .is_some_and(|s| s.start >= start && s.start <= near)
+            })
+            .map(super::preview::error_view)
+            .collect();
+        Ok(Edited { text, file, syntax, entry_errors })
     }
 
     /// An edit's entry as Fluent (as a save writes it) and as fields
@@ -346,17 +377,21 @@ impl Editor {
         let ids = std::slice::from_ref(&id);
         let (catalog, _) = Catalog::load(&project, ids, false);
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
-        let (text, parsed, syntax) = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
+        let edited = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
         let (catalog, problems) =
-            Catalog::load_with(&project, ids, false, Some((&edit.lang, &place.key, &text)));
-        let findings = match catalog.file(&edit.lang, &place.key) {
-            Some(file) if parsed.has(&edit.id) => {
-                findings(&catalog, &edit.lang, &place.key, file, &edit.id)
+            Catalog::load_with(&project, ids, false, Some((&edit.lang, &place.key, &edited.text)));
+        // What the parser says of the entry, then check's other findings.
+        let mut findings = edited.entry_errors;
+        if let Some(file) = catalog.file(&edit.lang, &place.key) {
+            for finding in self::findings(&catalog, &edit.lang, &place.key, file, &edit.id) {
+                let repeated = findings
+                    .iter()
+                    .any(|f| f["message"] == finding["message"] && f["line"] == finding["line"]);
+                if !repeated {
+                    findings.push(finding);
+                }
             }
-            // The text does not parse as the message: what the parser says
-            // is the finding.
-            _ => syntax.iter().filter(|d| d.is_error()).map(super::preview::error_view).collect(),
-        };
+        }
         let mut renderer = self.renderer.lock().unwrap_or_else(|e| e.into_inner());
         let renderer = renderer.get_or_insert_with(|| Renderer::new(&project));
         let settings = Settings { mode: Mode::Preview { images: true }, ..Settings::default() };
@@ -404,7 +439,8 @@ impl Editor {
                 "base": version,
             })));
         }
-        let (_, file, syntax) = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
+        let Edited { file, syntax, .. } =
+            Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
         let errors: Vec<Value> =
             syntax.iter().filter(|d| d.is_error()).map(super::preview::error_view).collect();
         if !errors.is_empty() || file.entries.get(&edit.id).is_none() {

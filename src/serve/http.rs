@@ -178,6 +178,7 @@ fn edit_error(error: EditError) -> Reply {
     match error {
         EditError::NotFound(message) => json_error(StatusCode::NOT_FOUND, message),
         EditError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, message),
+        EditError::BadRequest(message) => json_error(StatusCode::BAD_REQUEST, message),
         EditError::Invalid(message) => json_error(StatusCode::UNPROCESSABLE_ENTITY, message),
         EditError::Conflict(value) => json_reply(StatusCode::CONFLICT, &value),
         EditError::Io(message) => json_error(StatusCode::INTERNAL_SERVER_ERROR, message),
@@ -208,7 +209,7 @@ async fn edit(post: Post, request: Request<Incoming>, context: Arc<Context>) -> 
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError> {
-    serde_json::from_slice(body).map_err(|err| EditError::Invalid(format!("bad request: {err}")))
+    serde_json::from_slice(body).map_err(|err| EditError::BadRequest(format!("bad request: {err}")))
 }
 
 fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {

@@ -2,6 +2,7 @@
 //! binary, PDFs read back.
 
 mod build;
+mod editor;
 mod finals;
 mod fixtures;
 mod fonts;

@@ -8,29 +8,31 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Project, REFERENCE, Running, save_by_rename};
 
-/// A running `pressroom serve --port 0` and its port.
-struct Serve {
-    running: Running,
-    port: u16,
+/// A running `pressroom serve --port 0`, its port and its editor token.
+pub struct Serve {
+    pub running: Running,
+    pub port: u16,
+    pub token: String,
 }
 
 impl Serve {
-    fn start(project: &Project, args: &[&str]) -> Self {
+    pub fn start(project: &Project, args: &[&str]) -> Self {
         let mut all = vec!["serve", "--port", "0"];
         all.extend_from_slice(args);
         let running = Running::start(project, &all);
         let seen = running.expect(|l| l.starts_with("watching"));
         let line = seen.iter().find(|l| l.starts_with("serving http://127.0.0.1:")).unwrap();
         let port = line["serving http://127.0.0.1:".len()..].split('/').next().unwrap();
-        Self { running, port: port.parse().unwrap() }
+        let token = line.split("?token=").nth(1).unwrap().split(' ').next().unwrap();
+        Self { running, port: port.parse().unwrap(), token: token.to_owned() }
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub fn get(&self, path: &str) -> Reply {
         self.request(&format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port))
     }
 
     /// Sends `raw` as is and reads the whole answer.
-    fn request(&self, raw: &str) -> Reply {
+    pub fn request(&self, raw: &str) -> Reply {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         stream.write_all(raw.as_bytes()).unwrap();
@@ -47,7 +49,7 @@ impl Serve {
 
     /// Opens release `id`'s event stream and waits until its `langs`
     /// outputs are rendered.
-    fn open(&self, id: &str, langs: usize) -> Receiver<String> {
+    pub fn open(&self, id: &str, langs: usize) -> Receiver<String> {
         let events = self.stream(&format!("/release/{id}/events"));
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -96,7 +98,7 @@ impl Serve {
 
 /// Waits for an event of `kind` whose data satisfies `pred`.
 #[track_caller]
-fn next_event(
+pub fn next_event(
     events: &Receiver<String>,
     kind: &str,
     pred: impl Fn(&serde_json::Value) -> bool,
@@ -117,10 +119,10 @@ fn next_event(
     panic!("no `{kind}` event came; saw:\n{}", seen.join("\n"));
 }
 
-struct Reply {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
+pub struct Reply {
+    pub status: u16,
+    pub head: String,
+    pub body: Vec<u8>,
 }
 
 impl Reply {
@@ -131,15 +133,19 @@ impl Reply {
         Self { status, head, body: bytes[split + 4..].to_vec() }
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
             key.eq_ignore_ascii_case(name).then(|| value.trim())
         })
     }
 
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
     }
 }
 
@@ -151,7 +157,7 @@ fn page_sources(html: &str) -> Vec<String> {
         .collect()
 }
 
-fn page_urls(output: &serde_json::Value) -> Vec<String> {
+pub fn page_urls(output: &serde_json::Value) -> Vec<String> {
     output["pages"]
         .as_array()
         .unwrap()

@@ -1,0 +1,301 @@
+//! The translators' editor's JSON API on a real `pressroom serve`: what it
+//! refuses, what a save writes (that message's bytes, nothing else), the
+//! conflict when the file changed on disk, drafts drawn from unsaved text,
+//! and accepting a stale translation.
+
+use serde_json::{Value, json};
+
+use crate::serve::{Reply, Serve};
+use crate::support::{Project, REFERENCE, save_by_rename};
+
+const TG: &str = "locales/tg/releases/2015-03-11-eu-central-asia-security-dialogue.ftl";
+
+impl Serve {
+    /// A POST as the editor's page sends it, with `extra` headers, or
+    /// `headers` instead of the page's own when given.
+    fn post(&self, path: &str, body: &str, headers: Option<&str>) -> Reply {
+        let own = format!(
+            "Origin: http://127.0.0.1:{}\r\nX-Pressroom-Token: {}\r\nContent-Type: application/json",
+            self.port, self.token
+        );
+        let headers = headers.map_or(own, str::to_owned);
+        self.request(&format!(
+            "POST {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n{headers}\r\nContent-Length: {}\r\n\r\n{body}",
+            self.port,
+            body.len()
+        ))
+    }
+
+    fn api(&self, path: &str, body: &Value) -> Reply {
+        self.post(path, &body.to_string(), None)
+    }
+
+    fn message(&self, lang: &str, id: &str) -> Value {
+        let reply = self.get(&format!("/api/release/{REFERENCE}/{lang}/message/{id}"));
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()
+    }
+}
+
+/// The file's text with entry `id` (its first line and the indented ones
+/// after it) taken out.
+fn without(text: &str, id: &str) -> String {
+    let mut inside = false;
+    text.split_inclusive('\n')
+        .filter(|line| {
+            if line.starts_with(&format!("{id} =")) {
+                inside = true;
+            } else if inside && !line.starts_with([' ', '\t']) {
+                inside = false;
+            }
+            !inside
+        })
+        .collect()
+}
+
+#[test]
+fn the_editor_api_refuses_what_is_not_the_editors_page() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let before = project.read(TG);
+    let message = serve.message("tg", "title");
+    let body = json!({
+        "release": REFERENCE, "lang": "tg", "id": "title",
+        "source": "title = Дигар", "base": message["base"],
+    })
+    .to_string();
+    let port = serve.port;
+    let token = &serve.token;
+    let json = "Content-Type: application/json";
+    let own_origin = format!("Origin: http://127.0.0.1:{port}");
+    for (headers, status, why) in [
+        (format!("{own_origin}\r\n{json}"), 403, "no token"),
+        (format!("{own_origin}\r\nX-Pressroom-Token: 00{token}\r\n{json}"), 403, "a wrong token"),
+        (format!("X-Pressroom-Token: {token}\r\n{json}"), 403, "no Origin"),
+        (
+            format!("Origin: http://evil.example\r\nX-Pressroom-Token: {token}\r\n{json}"),
+            403,
+            "another Origin",
+        ),
+        (
+            format!("Origin: http://127.0.0.1:1\r\nX-Pressroom-Token: {token}\r\n{json}"),
+            403,
+            "another port's Origin",
+        ),
+        (
+            format!(
+                "{own_origin}\r\nSec-Fetch-Site: cross-site\r\nX-Pressroom-Token: {token}\r\n{json}"
+            ),
+            403,
+            "another site's page",
+        ),
+        (
+            format!("{own_origin}\r\nX-Pressroom-Token: {token}\r\nContent-Type: text/plain"),
+            415,
+            "a form's content type",
+        ),
+        (format!("{own_origin}\r\nX-Pressroom-Token: {token}"), 415, "no content type"),
+    ] {
+        let reply = serve.post("/api/save", &body, Some(&headers));
+        assert_eq!(reply.status, status, "{why}: {}", reply.text());
+        assert!(reply.header("access-control-allow-origin").is_none(), "no CORS, ever");
+    }
+    // Requests name a release, a language and a message, never a path.
+    for (edit, status) in [
+        (json!({"release": "../../etc", "lang": "tg", "id": "title", "source": "title = x"}), 404),
+        (json!({"release": REFERENCE, "lang": "../en", "id": "title", "source": "title = x"}), 404),
+        (json!({"release": REFERENCE, "lang": "fr", "id": "title", "source": "title = x"}), 404),
+        (json!({"release": REFERENCE, "lang": "tg", "id": "../x", "source": "title = x"}), 404),
+        (json!({"release": REFERENCE, "lang": "tg", "id": "title", "path": "/etc/passwd"}), 400),
+        (json!({"release": REFERENCE, "lang": "en", "id": "title", "source": "title = x"}), 403),
+    ] {
+        let reply = serve.api("/api/save", &edit);
+        assert_eq!(reply.status, status, "{edit}: {}", reply.text());
+    }
+    assert_eq!(serve.post("/api/save", "{not json", None).status, 400);
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 << 20));
+    assert_eq!(serve.post("/api/draft", &huge, None).status, 413, "over a megabyte");
+    assert_eq!(project.read(TG), before, "nothing was written");
+    assert_eq!(
+        project.read("locales/en/office.ftl"),
+        Project::reference().read("locales/en/office.ftl")
+    );
+    assert_eq!(serve.running.stop(), 0);
+
+    // --read-only: the editor shows, and writes nothing.
+    let serve = Serve::start(&project, &["--read-only"]);
+    let messages = serve.get(&format!("/api/release/{REFERENCE}/tg/messages")).json();
+    assert_eq!(messages["editable"], false);
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title", "source": "title = x",
+                      "base": messages["messages"][0]["base"]});
+    let reply = serve.api("/api/save", &edit);
+    assert_eq!(reply.status, 403, "{}", reply.text());
+    assert!(reply.text().contains("--read-only"));
+    assert_eq!(project.read(TG), before);
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn a_save_writes_only_that_message_and_a_changed_file_is_a_conflict() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let before = project.read(TG);
+    let message = serve.message("tg", "title");
+    assert_eq!(message["state"], "current");
+    assert_eq!(message["file"], TG);
+    assert!(message["source"].as_str().unwrap().starts_with("title = Dushanbe hosts"));
+    // Typed braces are text, never Fluent syntax.
+    let typed = "Дар Душанбе {нав} Муколама";
+    let fields =
+        json!({"id": "title", "value": [{"kind": "text", "text": typed}], "attributes": []});
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "fields": fields, "base": message["base"]});
+    let reply = serve.api("/api/save", &edit);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let saved = project.read(TG);
+    assert_eq!(without(&saved, "title"), without(&before, "title"), "only `title` changed");
+    assert!(saved.starts_with("title = Дар Душанбе {\"{\"}нав{\"}\"} Муколама\n"), "{saved}");
+    let back = serve.message("tg", "title");
+    assert_eq!(back["fields"]["value"][0]["text"], typed, "reads back as typed");
+    assert_eq!(back["base"], reply.json()["base"]);
+
+    // The same base again: the file has changed since, so nothing is written
+    // and both versions come back.
+    let stale_base = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                            "source": "title = Бори дигар", "base": message["base"]});
+    let conflict = serve.api("/api/save", &stale_base);
+    assert_eq!(conflict.status, 409, "{}", conflict.text());
+    let conflict = conflict.json();
+    assert!(conflict["disk"].as_str().unwrap().contains("нав"), "{conflict}");
+    assert_eq!(conflict["yours"], "title = Бори дигар\n");
+    assert_eq!(project.read(TG), saved, "nothing lost");
+
+    // A text editor saves behind the editor's back: refused likewise.
+    let elsewhere = saved.replace("Муколама\n", "Муколама!\n");
+    save_by_rename(&project, TG, &elsewhere);
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "body",
+                      "source": "body = x", "base": back["base"]});
+    assert_eq!(serve.api("/api/save", &edit).status, 409);
+    assert_eq!(project.read(TG), elsewhere);
+
+    // Broken Fluent is never written.
+    let base = serve.message("tg", "title")["base"].clone();
+    let broken = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                        "source": "title = Муколама { -eu", "base": base});
+    let reply = serve.api("/api/save", &broken);
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert_eq!(project.read(TG), elsewhere);
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn a_draft_is_drawn_from_unsaved_text_with_its_findings() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    serve.open(REFERENCE, 3);
+    let before = project.read(TG);
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "source": "title = Сарлавҳаи нав барои санҷиш"});
+    let reply = serve.api("/api/draft", &edit);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let draft = reply.json();
+    assert_eq!(draft["unsaved"], true);
+    assert_eq!(draft["findings"], json!([]), "{draft}");
+    let page = &draft["pages"][0];
+    assert!(page["text"].as_str().unwrap().contains("Сарлавҳаи нав барои санҷиш"), "{page}");
+    assert!(page["regions"].as_array().unwrap().iter().any(|r| r["msg"] == "title"));
+    let svg = serve.get(page["src"].as_str().unwrap());
+    assert_eq!(svg.status, 200, "the draft's pages are served");
+    assert_eq!(project.read(TG), before, "a draft writes nothing");
+
+    // A broken placeable: the parser's finding, and no pages.
+    let broken = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                        "source": "title = Сарлавҳа { -eu"});
+    let draft = serve.api("/api/draft", &broken).json();
+    let finding = &draft["findings"][0];
+    assert_eq!(finding["severity"], "error", "{draft}");
+    assert_eq!(finding["file"], TG);
+    assert_eq!(draft["fields"], Value::Null, "broken source has no fields");
+    // A term the source does not use: check's finding, before any save.
+    let extra = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                       "fields": {"id": "title", "attributes": [],
+                                  "value": [{"kind": "text", "text": "Сарлавҳа "},
+                                            {"kind": "chip", "expr": "-eu"}]}});
+    let draft = serve.api("/api/draft", &extra).json();
+    assert!(
+        draft["findings"].as_array().unwrap().iter().any(|f| f["code"] == "term-references"),
+        "{draft}"
+    );
+    assert_eq!(draft["entry"], "title = Сарлавҳа { -eu }\n");
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn messages_show_the_languages_plural_categories_and_stale_ones_can_be_accepted() {
+    let project = Project::reference();
+    // An English message with a plural choice, not yet translated.
+    let office = project.read("locales/en/office.ftl");
+    project.write(
+        "locales/en/office.ftl",
+        &format!(
+            "{office}\nlabel-attachments =\n    {{ $count ->\n        [one] One attachment\n       *[other] {{ $count }} attachments\n    }}\n"
+        ),
+    );
+    let serve = Serve::start(&project, &[]);
+    let keys = |lang: &str| -> Vec<String> {
+        let message = serve.message(lang, "label-attachments");
+        assert_eq!(message["state"], "missing", "{message}");
+        let select = &message["fields"]["value"][0];
+        assert_eq!(select["kind"], "select", "{message}");
+        select["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(keys("ru"), ["one", "few", "many", "other"]);
+    assert_eq!(keys("tg"), ["one", "other"]);
+
+    // Saving a missing office word appends it to the language's office.ftl.
+    let ru_office = project.read("locales/ru/office.ftl");
+    let base = serve.message("ru", "label-attachments")["base"].clone();
+    let variants: Vec<Value> = [
+        ("one", "вложение"),
+        ("few", "вложения"),
+        ("many", "вложений"),
+        ("other", "вложения"),
+    ]
+    .into_iter()
+    .map(|(key, word)| {
+            json!({"key": key, "default": key == "other",
+                   "value": [{"kind": "chip", "expr": "$count"}, {"kind": "text", "text": format!(" {word}")}]})
+        })
+        .collect();
+    let fields = json!({"id": "label-attachments", "attributes": [],
+                        "value": [{"kind": "select", "selector": "$count", "plural": true, "variants": variants}]});
+    let edit = json!({"release": REFERENCE, "lang": "ru", "id": "label-attachments",
+                      "fields": fields, "base": base});
+    let reply = serve.api("/api/save", &edit);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let saved = project.read("locales/ru/office.ftl");
+    assert!(saved.starts_with(&ru_office), "the rest of the file is as it was");
+    assert!(saved[ru_office.len()..].contains("[few] { $count } вложения"), "{saved}");
+    assert_eq!(serve.message("ru", "label-attachments")["state"], "current");
+    assert_eq!(serve.running.stop(), 0);
+
+    // The English title changes: the Tajik one is stale until accepted.
+    let en = format!("locales/en/releases/{REFERENCE}.ftl");
+    let english = project.read(&en);
+    let changed = english.replacen("Dushanbe hosts", "Dushanbe hosted", 1);
+    assert_ne!(changed, english);
+    project.write(&en, &changed);
+    let serve = Serve::start(&project, &[]);
+    assert_eq!(serve.message("tg", "title")["state"], "stale");
+    let accept = json!({"release": REFERENCE, "lang": "tg", "id": "title"});
+    let reply = serve.api("/api/accept", &accept);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(serve.message("tg", "title")["state"], "current");
+    assert_eq!(serve.message("ru", "title")["state"], "stale", "only that language");
+    assert_eq!(serve.running.stop(), 0);
+}
