@@ -39,6 +39,9 @@ pub struct Catalog {
     files: BTreeMap<(String, String), FtlFile>,
     /// language -> key -> stale message ids.
     stale: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// (language, key, id) -> the source text a stale translation was made
+    /// from, where the state kept it.
+    made_from: BTreeMap<(String, String, String), String>,
 }
 
 impl Catalog {
@@ -90,7 +93,13 @@ impl Catalog {
                 }
             }
         }
-        let mut catalog = Self { source_lang, languages, files, stale: BTreeMap::new() };
+        let mut catalog = Self {
+            source_lang,
+            languages,
+            files,
+            stale: BTreeMap::new(),
+            made_from: BTreeMap::new(),
+        };
         for lang in catalog.languages.clone() {
             if lang == catalog.source_lang {
                 continue;
@@ -124,8 +133,22 @@ impl Catalog {
         if persist {
             state.save(project)?;
         }
+        for (key, ids) in &stale {
+            for id in ids {
+                if let Some(text) = state.made_from(key, id) {
+                    let at = (lang.to_owned(), key.clone(), id.clone());
+                    self.made_from.insert(at, text.to_owned());
+                }
+            }
+        }
         self.stale.insert(lang.to_owned(), stale);
         Ok(())
+    }
+
+    /// The source text stale message `id` of `lang` was translated from,
+    /// when the translation state kept it.
+    pub fn made_from(&self, lang: &str, key: &str, id: &str) -> Option<&str> {
+        self.made_from.get(&(lang.to_owned(), key.to_owned(), id.to_owned())).map(String::as_str)
     }
 
     /// Marks the stale translations of `lang` in the given files as up to

@@ -4,6 +4,10 @@
 //! changes and the translation does not, the translation is stale — until
 //! the translator edits it or accepts it as it is.
 //!
+//! It also keeps the source text each translation was made from (once per
+//! fingerprint, under `[sources]`), so that a stale translation can show
+//! what changed in the source since: a word diff.
+//!
 //! The file is pressroom's to write (one line per message, sorted, so that
 //! merges are easy), one per language, so translators never conflict.
 
@@ -20,10 +24,14 @@ pub const STATE_FILE: &str = "translation-state.toml";
 
 const HEADER: &str = "\
 # Written by pressroom: the source text each translation was made from, as
-# fingerprints (source, translation). Do not edit by hand: when the source
-# changes and a translation does not, the translation is stale until it is
-# edited or `pressroom l10n accept <lang>` marks it up to date.
+# fingerprints (source, translation), and under [sources] that text itself.
+# Do not edit by hand: when the source changes and a translation does not,
+# the translation is stale until it is edited or `pressroom l10n accept
+# <lang>` marks it up to date.
 ";
+
+/// The table of source texts by fingerprint (no file key ends so).
+const SOURCES: &str = "sources";
 
 /// Fingerprints of one message: source text and translation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +57,8 @@ impl Record {
 pub struct TranslationState {
     lang: String,
     files: BTreeMap<String, BTreeMap<String, Record>>,
+    /// Source fingerprint -> the source text it was made from.
+    sources: BTreeMap<String, String>,
     changed: bool,
 }
 
@@ -85,6 +95,10 @@ impl TranslationState {
                 )
             })?;
         for (file, messages) in table {
+            if file == SOURCES {
+                state.sources = messages;
+                continue;
+            }
             let records = messages
                 .into_iter()
                 .filter_map(|(id, value)| Record::parse(&value).map(|r| (id, r)))
@@ -115,7 +129,13 @@ impl TranslationState {
                         stale.entry(pair.key.clone()).or_default().insert(id.clone());
                         old.clone()
                     }
-                    _ => now,
+                    _ => {
+                        if !self.sources.contains_key(&now.source) {
+                            self.sources.insert(now.source.clone(), source);
+                            self.changed = true;
+                        }
+                        now
+                    }
                 };
                 kept.insert(id.clone(), record);
             }
@@ -133,9 +153,10 @@ impl TranslationState {
         for pair in pairs {
             let Some(records) = self.files.get_mut(&pair.key) else { continue };
             for (id, record) in records.iter_mut() {
-                let Some(source) = pair.source.entry_source(id) else { continue };
-                let source = fingerprint(&source);
+                let Some(text) = pair.source.entry_source(id) else { continue };
+                let source = fingerprint(&text);
                 if record.source != source {
+                    self.sources.entry(source.clone()).or_insert(text);
                     record.source = source;
                     accepted += 1;
                     self.changed = true;
@@ -148,17 +169,25 @@ impl TranslationState {
     /// Marks one stale message (`id` in file `key`) up to date as it is.
     pub fn accept_one(&mut self, pairs: &[FilePair<'_>], key: &str, id: &str) -> bool {
         let Some(pair) = pairs.iter().find(|p| p.key == key) else { return false };
-        let Some(source) = pair.source.entry_source(id) else { return false };
+        let Some(text) = pair.source.entry_source(id) else { return false };
         let Some(record) = self.files.get_mut(key).and_then(|r| r.get_mut(id)) else {
             return false;
         };
-        let source = fingerprint(&source);
+        let source = fingerprint(&text);
         if record.source == source {
             return false;
         }
+        self.sources.entry(source.clone()).or_insert(text);
         record.source = source;
         self.changed = true;
         true
+    }
+
+    /// The source text message `id` of file `key` was translated from, when
+    /// the state has kept it.
+    pub fn made_from(&self, key: &str, id: &str) -> Option<&str> {
+        let record = self.files.get(key)?.get(id)?;
+        self.sources.get(&record.source).map(String::as_str)
     }
 
     /// Writes the state if anything changed (atomically, like every output).
@@ -176,6 +205,16 @@ impl TranslationState {
                 text.push_str(&format!("{} = \"{}\"\n", toml_key(id), record.render()));
             }
         }
+        // Only the texts some record was made from.
+        let used: BTreeSet<&String> =
+            self.files.values().flat_map(|records| records.values().map(|r| &r.source)).collect();
+        self.sources.retain(|fp, _| used.contains(fp));
+        if !self.sources.is_empty() {
+            text.push_str(&format!("\n[{SOURCES}]\n"));
+            for (fp, source) in &self.sources {
+                text.push_str(&format!("{} = {}\n", toml_key(fp), toml_string(source)));
+            }
+        }
         let path = Self::path(project, &self.lang);
         crate::atomic::write_atomic(&path, text.as_bytes()).map_err(|err| {
             Diagnostic::error("l10n-state", format!("cannot write: {err}"))
@@ -190,6 +229,25 @@ impl TranslationState {
 fn fingerprint(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `text` as a one-line TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn toml_key(key: &str) -> String {

@@ -288,6 +288,13 @@ impl Editor {
             (Some(file), Some(_)) => findings(catalog, lang, key, file, message),
             _ => Vec::new(),
         };
+        // For a stale translation: the source text it was made from, and
+        // what changed in the source since, word by word.
+        let made_from = (state == "stale").then(|| catalog.made_from(lang, key, message)).flatten();
+        let changes = match (made_from, source) {
+            (Some(old), Some(new)) => word_diff(old, new.trim_end()),
+            _ => Value::Null,
+        };
         Ok(json!({
             "id": message,
             "file": project.relative(&path).display().to_string(),
@@ -296,6 +303,8 @@ impl Editor {
             "state": state,
             "fields": fields,
             "findings": findings,
+            "made_from": made_from,
+            "changes": changes,
             "base": version,
         }))
     }
@@ -501,6 +510,25 @@ impl Editor {
             .map_err(|d: Diagnostic| EditError::Io(d.message))?;
         Ok(json!({ "accepted": accepted }))
     }
+}
+
+/// What changed from `old` to `new`, word by word: runs of
+/// `{op: same | added | removed, text}`.
+fn word_diff(old: &str, new: &str) -> Value {
+    let diff = similar::TextDiff::from_words(old, new);
+    let mut runs: Vec<(&'static str, String)> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            similar::ChangeTag::Equal => "same",
+            similar::ChangeTag::Insert => "added",
+            similar::ChangeTag::Delete => "removed",
+        };
+        match runs.last_mut() {
+            Some((last, text)) if *last == op => text.push_str(change.value()),
+            _ => runs.push((op, change.value().to_owned())),
+        }
+    }
+    runs.into_iter().map(|(op, text)| json!({ "op": op, "text": text })).collect()
 }
 
 /// `check`'s findings about message `id` of a file, as the page shows them.

@@ -291,7 +291,23 @@ fn messages_show_the_languages_plural_categories_and_stale_ones_can_be_accepted(
     assert_ne!(changed, english);
     project.write(&en, &changed);
     let serve = Serve::start(&project, &[]);
-    assert_eq!(serve.message("tg", "title")["state"], "stale");
+    let stale = serve.message("tg", "title");
+    assert_eq!(stale["state"], "stale");
+    // What changed in the English since the translation was made.
+    assert!(stale["made_from"].as_str().unwrap().starts_with("title = Dushanbe hosts EU"));
+    let changes: Vec<(String, String)> = stale["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|run| run["op"] != "same")
+        .map(|run| {
+            (run["op"].as_str().unwrap().to_owned(), run["text"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [("removed".to_owned(), "hosts".to_owned()), ("added".to_owned(), "hosted".to_owned())]
+    );
     let accept = json!({"release": REFERENCE, "lang": "tg", "id": "title"});
     let reply = serve.api("/api/accept", &accept);
     assert_eq!(reply.status, 200, "{}", reply.text());

@@ -357,9 +357,19 @@
       );
     }
     if (m.state === 'stale') {
-      panel.append(
-        el('p', { class: 'stale-note', text: 'The source text changed since this translation was made.' }),
-      );
+      const note = el('section', { class: 'changes' });
+      if (m.changes) {
+        note.append(el('h3', { text: 'What changed in the source since this was translated' }));
+        const diff = el('p', { class: 'diff' });
+        for (const run of m.changes) {
+          const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';
+          diff.append(el(tag, { text: run.text }));
+        }
+        note.append(diff);
+      } else {
+        note.append(el('p', { text: 'The source text changed since this translation was made.' }));
+      }
+      panel.append(note);
     }
     if (!open.editable) {
       panel.append(el('p', { class: 'readonly', text: open.why }));
