@@ -95,7 +95,7 @@ try {
   }));
   check(opened.id === 'title' && opened.lang === 'tg' && opened.heading === 'title', `clicking the Tajik title opens its message (${opened.lang} ${opened.id})`);
   check(opened.english > 0, `the message is outlined on the English page (${opened.english} boxes)`);
-  check(opened.tajik > 0, 'and on the Tajik page');
+  check(opened.tajik > 0, `and on the Tajik page (${opened.tajik} boxes)`);
   check(opened.source && opened.source.includes('Dushanbe hosts'), 'the English source is shown beside it');
   await page.screenshot({ path: join(artifacts, 'editor-open.png') });
 
@@ -167,6 +167,33 @@ try {
   await page.waitForFunction(() => window.pressroom.editor.saves.length === 3);
   check(read(ftl) === behind, 'broken Fluent is never saved');
   await page.screenshot({ path: join(artifacts, 'editor-finding.png') });
+
+  // The English changes: the Russian title (which nobody touched here) is
+  // stale, the panel shows what changed word by word, and "Mark up to
+  // date" accepts it.
+  const english = join(root, 'locales', 'en', 'releases', `${REFERENCE}.ftl`);
+  saveByRename(english, read(english).replace('title = Dushanbe hosts', 'title = Dushanbe hosted'));
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('figure.page[data-lang="en"] img')].some((i) => i.alt.includes('Dushanbe hosted')),
+    null,
+    { timeout: 15000 },
+  );
+  await page.evaluate(() => window.pressroom.editor.openMessage('ru', 'title'));
+  await page.waitForSelector('#editor .changes');
+  const diff = await page.evaluate(() => ({
+    removed: [...document.querySelectorAll('#editor .changes del')].map((d) => d.textContent),
+    added: [...document.querySelectorAll('#editor .changes ins')].map((d) => d.textContent),
+    state: document.querySelector('#editor .state').textContent,
+  }));
+  check(diff.state === 'stale', `the Russian title is stale once the English changed (${diff.state})`);
+  check(
+    diff.removed.join() === 'hosts' && diff.added.join() === 'hosted',
+    `the word diff shows what changed in the English (−${diff.removed} +${diff.added})`,
+  );
+  await page.screenshot({ path: join(artifacts, 'editor-stale.png') });
+  await page.click('#editor button.accept');
+  await page.waitForFunction(() => document.querySelector('#editor .state')?.textContent === 'current');
+  check(read(join(root, 'locales', 'ru', 'translation-state.toml')).includes('Dushanbe hosted'), '"Mark up to date" records it');
 
   // Refusals: no token, another Origin, another site's page.
   const body = JSON.stringify({ release: REFERENCE, lang: 'tg', id: 'title', source: 'title = X', base: 'absent' });

@@ -90,6 +90,16 @@ pub struct MessageRef {
     pub id: String,
 }
 
+/// An edit drawn from unsaved text.
+pub struct Draft {
+    /// `check`'s findings about the message, as the page shows them.
+    pub findings: Vec<Value>,
+    /// The output, when it builds.
+    pub rendered: Option<Rendered>,
+    /// Why it does not build.
+    pub errors: Vec<Value>,
+}
+
 /// A file with an edit in place.
 struct Edited {
     text: String,
@@ -376,10 +386,7 @@ impl Editor {
     }
 
     /// The findings of an edit, and its output drawn from the unsaved text.
-    pub fn draft(
-        &self,
-        edit: &Edit,
-    ) -> Result<(Vec<Value>, Option<Rendered>, Vec<Value>), EditError> {
+    pub fn draft(&self, edit: &Edit) -> Result<Draft, EditError> {
         let project = self.project();
         let id = Self::release_id(&project, &edit.release)?;
         Self::language(&project, &edit.lang)?;
@@ -422,7 +429,7 @@ impl Editor {
             },
         );
         errors.extend(found.iter().filter(|d| d.is_error()).map(super::preview::error_view));
-        Ok((findings, rendered, errors))
+        Ok(Draft { findings, rendered, errors })
     }
 
     /// Writes the edit into its file, only if the file is as the editor
@@ -452,7 +459,7 @@ impl Editor {
             Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
         let errors: Vec<Value> =
             syntax.iter().filter(|d| d.is_error()).map(super::preview::error_view).collect();
-        if !errors.is_empty() || file.entries.get(&edit.id).is_none() {
+        if !errors.is_empty() || !file.entries.contains_key(&edit.id) {
             return Err(EditError::Invalid(format!(
                 "not saved: the text of `{}` is not valid Fluent ({})",
                 edit.id,
@@ -485,6 +492,12 @@ impl Editor {
             crate::atomic::write_atomic(&place.path, new.as_bytes()).map_err(|err| {
                 EditError::Io(format!("cannot write {}: {err}", place.path.display()))
             })?;
+            // The translation is now made from today's source: the state
+            // says so, as `check` or `build` would record it.
+            let (_, problems) = Catalog::load(&project, std::slice::from_ref(&id), true);
+            if let Some(problem) = problems.iter().find(|d| d.code == "l10n-state") {
+                return Err(EditError::Io(problem.message.clone()));
+            }
         }
         Ok(json!({
             "saved": true,

@@ -10,7 +10,7 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::editor::{Edit, EditError, Editor, MessageRef};
+use super::editor::{Draft, Edit, EditError, Editor, MessageRef};
 use super::events::Hub;
 use super::html;
 use super::preview::Preview;
@@ -217,7 +217,7 @@ fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
         Post::Draft => {
             let edit: Edit = parse(body)?;
             let (entry, fields) = context.editor.entry(&edit)?;
-            let (findings, rendered, errors) = context.editor.draft(&edit)?;
+            let Draft { findings, rendered, errors } = context.editor.draft(&edit)?;
             let pages = rendered.map(|rendered| {
                 let mut preview = context.preview.write().unwrap_or_else(|e| e.into_inner());
                 preview.draft(&edit.release, &edit.lang, rendered.images)

@@ -315,3 +315,31 @@ fn messages_show_the_languages_plural_categories_and_stale_ones_can_be_accepted(
     assert_eq!(serve.message("ru", "title")["state"], "stale", "only that language");
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn a_saved_translation_is_made_from_todays_source() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let message = serve.message("tg", "background");
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "background",
+                      "source": "background = Маълумоти нав", "base": message["base"]});
+    assert_eq!(serve.api("/api/save", &edit).status, 200);
+    // The state records the save: when the English changes afterwards, the
+    // new translation is stale, and the diff is against what it was made from.
+    let en = format!("locales/en/releases/{REFERENCE}.ftl");
+    let english = project.read(&en);
+    let changed = english.replacen("shared interest", "common interest", 1);
+    assert_ne!(changed, english);
+    save_by_rename(&project, &en, &changed);
+    let stale = serve.message("tg", "background");
+    assert_eq!(stale["state"], "stale", "{stale}");
+    let removed: Vec<&str> = stale["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|run| run["op"] == "removed")
+        .map(|run| run["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(removed, ["shared"]);
+    assert_eq!(serve.running.stop(), 0);
+}

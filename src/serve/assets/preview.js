@@ -221,7 +221,8 @@
       image.remove();
       return false;
     }
-    for (const old of [...figure.children]) if (old !== image) old.remove();
+    // The editor's outlines over the page stay.
+    for (const old of [...figure.children]) if (old !== image && !old.classList.contains('mark')) old.remove();
     image.className = '';
     figure.classList.remove('empty');
     return true;
