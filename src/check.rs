@@ -132,6 +132,7 @@ pub fn check(project: &Project) -> Diagnostics {
                 draft: true,
                 signed: None,
                 marks: false,
+                web: project.config.publish.base_url.is_some(),
             };
             match document::build(&sources, &dates) {
                 Ok((_, warnings)) => diags.extend(warnings),

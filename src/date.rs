@@ -35,6 +35,16 @@ impl Date {
         let year = yoe + era * 400 + i64::from(month <= 2);
         Some(Self { year: i32::try_from(year).ok()?, month, day })
     }
+
+    /// Days from 1970-01-01 to this date.
+    pub fn days_since_epoch(self) -> i64 {
+        days_from_civil(i64::from(self.year), i64::from(self.month), i64::from(self.day))
+    }
+
+    /// `2015-03-11`, as HTML's `<time datetime>` and sitemaps write it.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 /// A moment with its UTC offset, as an embargo is announced.

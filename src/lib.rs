@@ -17,6 +17,8 @@
 //! freshness, build                         what is up to date; every output, written
 //! sign                                     PAdES signing and verification
 //! watch, serve                             rebuild on change; the browser preview
+//! publish                                  the web edition and the e-mail, from the
+//!                                          document model and the final PDFs
 //! check, status, fonts, scaffold           the commands that read without building
 //! ```
 //!
@@ -35,6 +37,7 @@ pub mod markup;
 pub mod names;
 pub mod pipeline;
 pub mod project;
+pub mod publish;
 pub mod release;
 pub mod render;
 pub mod scaffold;

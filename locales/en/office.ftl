@@ -52,3 +52,17 @@ place-brussels = Brussels
 
 contact-press = Ms. Mahbuba Abdullaeva
     .role = Press and Information Officer, EU Delegation to Tajikistan
+
+## The web edition and the e-mail (pressroom publish)
+
+# The language's name in itself, in the language switcher.
+web-language = English
+web-archive = Press releases
+web-pdf = Download the archival version
+web-signed = electronically signed
+web-feed = News feed (Atom)
+web-languages = Languages
+web-pages = More press releases
+web-newer = Newer press releases
+web-older = Older press releases
+web-attached = The press release is attached as a PDF, and online at:

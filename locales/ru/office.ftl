@@ -67,3 +67,16 @@ place-brussels = Брюссель
 
 contact-press = г-жа Махбуба Абдуллаева
     .role = сотрудник по вопросам прессы и информации, Представительство ЕС в Таджикистане
+
+## The web edition and the e-mail (pressroom publish)
+
+web-language = Русский
+web-archive = Пресс-релизы
+web-pdf = Скачать архивную версию
+web-signed = с электронной подписью
+web-feed = Лента новостей (Atom)
+web-languages = Языки
+web-pages = Другие пресс-релизы
+web-newer = Более новые пресс-релизы
+web-older = Более ранние пресс-релизы
+web-attached = Пресс-релиз прилагается в формате PDF и доступен на сайте:

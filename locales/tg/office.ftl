@@ -73,3 +73,16 @@ place-brussels = Брюссел
 
 contact-press = хонум Маҳбуба Абдуллаева
     .role = корманди матбуот ва иттилоот, Намояндагии ИА дар Тоҷикистон
+
+## The web edition and the e-mail (pressroom publish)
+
+web-language = Тоҷикӣ
+web-archive = Иттилооти матбуотӣ
+web-pdf = Боргирии нусхаи бойгонӣ
+web-signed = бо имзои электронӣ
+web-feed = Тасмаи хабарҳо (Atom)
+web-languages = Забонҳо
+web-pages = Дигар иттилооти матбуотӣ
+web-newer = Иттилооти навтар
+web-older = Иттилооти пештара
+web-attached = Иттилооти матбуотӣ ҳамчун файли PDF замима шудааст ва дар сомона дастрас аст:

@@ -4,6 +4,7 @@
 mod build;
 mod fonts;
 mod live;
+mod publish;
 mod report;
 mod sign;
 mod translate;
@@ -122,6 +123,20 @@ enum Command {
         /// Rebuild even the PDFs that are up to date.
         #[arg(long)]
         force: bool,
+    },
+    /// The web edition (pages, archive, Atom feeds, sitemap) and, with --email, the e-mails.
+    Publish {
+        /// Release ids (default: all).
+        ids: Vec<String>,
+        /// Only these languages.
+        #[arg(long = "lang", value_name = "L")]
+        languages: Vec<String>,
+        /// Also write an .eml per release and language, to out/email/.
+        #[arg(long)]
+        email: bool,
+        /// Write the site here instead of out/site/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
     Watch {
@@ -259,6 +274,10 @@ pub fn run(cli: Cli) -> ExitCode {
             let args =
                 build::BuildArgs { ids, languages, draft, out, emit_model, sign, level, force };
             build::run(&project, args, &reporter, cli.verbose)
+        }
+        Command::Publish { ids, languages, email, out } => {
+            let args = publish::PublishArgs { ids, languages, email, out };
+            publish::run(&project, args, &reporter, cli.verbose)
         }
         Command::Fonts { all } => fonts::print_fonts(&project, all, &reporter),
         Command::Sign { pdfs, level } => sign::sign(&project, &pdfs, level, &reporter, quiet),

@@ -8,7 +8,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use model::{
     ContactText, DRAFT_KEYWORD, DateParts, Dateline, Document, FooterItem, Labels, Meta,
-    OfficeText, Section, Segment,
+    OfficeText, Section, Segment, WebWords,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -85,6 +85,8 @@ pub struct Sources<'a> {
     /// Say which message each text comes from, for the preview's editor
     /// (the layout marks it): only pages drawn for the browser carry marks.
     pub marks: bool,
+    /// Also the web edition's words ([`WebWords`]), each required.
+    pub web: bool,
 }
 
 impl Sources<'_> {
@@ -310,6 +312,18 @@ pub fn build(
         untranslated: office("label-untranslated", &mut diags),
         stale: office("label-stale", &mut diags),
     };
+    let web = sources.web.then(|| WebWords {
+        language: office("web-language", &mut diags),
+        archive: office("web-archive", &mut diags),
+        pdf: office("web-pdf", &mut diags),
+        signed: office("web-signed", &mut diags),
+        feed: office("web-feed", &mut diags),
+        languages: office("web-languages", &mut diags),
+        pages: office("web-pages", &mut diags),
+        newer: office("web-newer", &mut diags),
+        older: office("web-older", &mut diags),
+        attached: office("web-attached", &mut diags),
+    });
     let parts = crate::l10n::cldr::language_parts(&lang);
     let document = Document {
         lang: parts.lang,
@@ -349,6 +363,7 @@ pub fn build(
         notes,
         contacts,
         signature,
+        web,
     };
     if diags.has_errors() {
         return Err(diags);

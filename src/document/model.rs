@@ -33,6 +33,32 @@ pub struct Document {
     pub contacts: Vec<ContactText>,
     /// `Signed electronically by …, on …` when the PDF is signed.
     pub signature: Option<Text>,
+    /// The web and e-mail editions' own words (`publish` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<WebWords>,
+}
+
+/// The words only the web page, the feed and the e-mail print: the
+/// `web-*` messages of `office.ftl`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebWords {
+    /// The language's name in itself (`Тоҷикӣ`), for the language switcher.
+    pub language: Text,
+    /// The archive's heading: `Press releases`.
+    pub archive: Text,
+    /// The link to the PDF, the archival version.
+    pub pdf: Text,
+    /// Before the signature level of a signed PDF.
+    pub signed: Text,
+    pub feed: Text,
+    /// The language switcher's name.
+    pub languages: Text,
+    /// The archive's page navigation's name, and its links.
+    pub pages: Text,
+    pub newer: Text,
+    pub older: Text,
+    /// The e-mail's line saying the PDF is attached.
+    pub attached: Text,
 }
 
 /// The keyword every draft PDF carries in its Info dictionary and XMP:

@@ -345,7 +345,7 @@ fn render_one(
     let signed = settings.signature_line.as_ref().map(|s| (s.signatory.as_str(), s.date));
     let draft = settings.mode.is_draft();
     let marks = settings.mode.images();
-    let sources = Sources { project, release, target, source, draft, signed, marks };
+    let sources = Sources { project, release, target, source, draft, signed, marks, web: false };
     let (document, mut warnings) = document::build(&sources, &dates)?;
     let data = serde_json::to_vec(&document).map_err(|err| {
         tag_all(Diagnostic::error("internal", format!("document model: {err}")).into())

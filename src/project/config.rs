@@ -26,6 +26,22 @@ pub struct Config {
     pub office: Office,
     pub contacts: BTreeMap<String, Spanned<Contact>>,
     pub signing: Option<SigningConfig>,
+    pub publish: PublishConfig,
+}
+
+/// `[publish]`: the web and e-mail editions.
+#[derive(Debug, Clone, Default)]
+pub struct PublishConfig {
+    /// Where the site is served from (`https://…/`): canonical URLs, feed
+    /// and sitemap entries are made from it.
+    pub base_url: Option<Spanned<String>>,
+    /// Releases per archive page.
+    pub per_page: Option<u32>,
+    /// The e-mail's `List-Unsubscribe` (`<mailto:…>, <https://…>`).
+    pub list_unsubscribe: Option<String>,
+    /// The e-mail's `List-Unsubscribe-Post` (RFC 8058:
+    /// `List-Unsubscribe=One-Click`).
+    pub list_unsubscribe_post: Option<String>,
 }
 
 /// The office's own details that are the same in every language. Names,
@@ -130,13 +146,30 @@ const EXAMPLES: &[(&str, &str)] = &[
         "signing.pkcs11",
         "pkcs11 = { module = \"/usr/lib/softhsm/libsofthsm2.so\", token = \"Press Office\", key-label = \"press-officer\" }",
     ),
+    ("publish", "[publish]"),
+    ("publish.base-url", "base-url = \"https://www.example.eu/press/\""),
+    ("publish.per-page", "per-page = 20"),
+    (
+        "publish.list-unsubscribe",
+        "list-unsubscribe = \"<mailto:press@example.eu?subject=unsubscribe>\"",
+    ),
+    ("publish.list-unsubscribe-post", "list-unsubscribe-post = \"List-Unsubscribe=One-Click\""),
     ("signing.pkcs11.module", "module = \"/usr/lib/softhsm/libsofthsm2.so\""),
     ("signing.pkcs11.token", "token = \"Press Office\""),
     ("signing.pkcs11.key-label", "key-label = \"press-officer\""),
 ];
 
-const TOP: &[&str] =
-    &["languages", "source-language", "layout", "date-locales", "office", "contacts", "signing"];
+const TOP: &[&str] = &[
+    "languages",
+    "source-language",
+    "layout",
+    "date-locales",
+    "office",
+    "contacts",
+    "signing",
+    "publish",
+];
+const PUBLISH: &[&str] = &["base-url", "per-page", "list-unsubscribe", "list-unsubscribe-post"];
 const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "facebook"];
 const CONTACT: &[&str] = &["email", "telephone"];
 const SIGNING: &[&str] = &[
@@ -282,6 +315,37 @@ impl Config {
             fields.absorb(table.finish(SIGNING));
             signing
         });
+        let publish = match fields.table("publish", false) {
+            Some(mut table) => {
+                let base_url = table.string("base-url", false);
+                if let Some(url) = &base_url
+                    && !(url.get_ref().starts_with("https://")
+                        || url.get_ref().starts_with("http://"))
+                {
+                    table.error_at(
+                        url.span(),
+                        format!(
+                            "`publish.base-url` must be an http(s) URL, not \"{}\"",
+                            url.get_ref()
+                        ),
+                        Some("for example: base-url = \"https://www.example.eu/press/\""),
+                    );
+                }
+                let publish = PublishConfig {
+                    base_url,
+                    per_page: table.count("per-page", 1000).map(Spanned::into_inner),
+                    list_unsubscribe: table
+                        .string("list-unsubscribe", false)
+                        .map(Spanned::into_inner),
+                    list_unsubscribe_post: table
+                        .string("list-unsubscribe-post", false)
+                        .map(Spanned::into_inner),
+                };
+                fields.absorb(table.finish(PUBLISH));
+                publish
+            }
+            None => PublishConfig::default(),
+        };
         let mut diags = fields.finish(TOP);
 
         let config = Self {
@@ -292,6 +356,7 @@ impl Config {
             office,
             contacts,
             signing,
+            publish,
         };
         if no_language {
             diags.push(

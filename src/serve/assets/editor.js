@@ -24,8 +24,10 @@
   const columns = document.getElementById('columns');
   if (!preview || !panel || !columns) return;
   const token = () => localStorage.getItem('pressroom-token') || '';
-  // Keystroke to request: short, and a request in flight is never doubled.
-  const DEBOUNCE_MS = 25;
+  // Keystroke to request: just long enough to take a burst of keys (a
+  // paste, a held key) as one; a request in flight is never doubled, the
+  // keys typed meanwhile go in the next.
+  const DEBOUNCE_MS = 8;
 
   const editor = (preview.editor = {
     open: null, // { lang, id, message, editable, raw }

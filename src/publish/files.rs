@@ -1,0 +1,124 @@
+//! Writing an edition's folder incrementally: each file atomically, only
+//! when its bytes changed, and the files an earlier run wrote that this one
+//! did not are removed. A manifest in the folder remembers, per file, the
+//! SHA-256 and size written: a file changed or deleted on disk is written
+//! again. Files pressroom did not write are never touched. The editions
+//! are made from the sources, so files are written whole for readers but
+//! not synced to disk one by one.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::atomic::{Durability, write_atomic_with};
+
+const MANIFEST: &str = ".pressroom-publish.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Entry {
+    sha256: String,
+    size: u64,
+}
+
+/// What a run did to a folder.
+#[derive(Debug, Default, Clone)]
+pub struct Written {
+    pub written: Vec<PathBuf>,
+    pub unchanged: usize,
+    pub removed: Vec<PathBuf>,
+}
+
+pub struct Folder {
+    root: PathBuf,
+    old: BTreeMap<String, Entry>,
+    new: BTreeMap<String, Entry>,
+    done: Written,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Folder {
+    pub fn open(root: &Path) -> Self {
+        let old = std::fs::read(root.join(MANIFEST))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        Self { root: root.to_path_buf(), old, new: BTreeMap::new(), done: Written::default() }
+    }
+
+    fn up_to_date(&self, rel: &str, entry: &Entry) -> bool {
+        self.old.get(rel) == Some(entry)
+            && std::fs::metadata(self.root.join(rel))
+                .is_ok_and(|m| m.is_file() && m.len() == entry.size)
+    }
+
+    /// Writes `bytes` to `rel` (a `/`-separated path under the folder).
+    pub fn put(&mut self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let entry = Entry { sha256: hex(&Sha256::digest(bytes)), size: bytes.len() as u64 };
+        if self.up_to_date(rel, &entry) {
+            self.done.unchanged += 1;
+        } else {
+            let path = self.root.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            write_atomic_with(&path, bytes, Durability::Unsynced)?;
+            self.done.written.push(path);
+        }
+        self.new.insert(rel.to_owned(), entry);
+        Ok(())
+    }
+
+    /// Copies file `from` to `rel`, reading it only to hash it when it is
+    /// unchanged.
+    pub fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {
+        let mut hasher = Sha256::new();
+        let mut file = std::fs::File::open(from)?;
+        let mut buffer = vec![0; 1 << 16];
+        let mut size = 0u64;
+        loop {
+            let n = file.read(&mut buffer)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            size += n as u64;
+        }
+        let entry = Entry { sha256: hex(&hasher.finalize()), size };
+        if self.up_to_date(rel, &entry) {
+            self.done.unchanged += 1;
+            self.new.insert(rel.to_owned(), entry);
+            return Ok(());
+        }
+        let bytes = std::fs::read(from)?;
+        self.put(rel, &bytes)
+    }
+
+    /// Removes what an earlier run wrote and this one did not, and saves
+    /// the manifest.
+    pub fn finish(mut self) -> std::io::Result<Written> {
+        for rel in self.old.keys().filter(|rel| !self.new.contains_key(*rel)) {
+            // Only plain relative paths this code wrote: never `..`.
+            if rel.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+                continue;
+            }
+            let path = self.root.join(rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => self.done.removed.push(path),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(err),
+            }
+        }
+        if self.new != self.old || !self.root.join(MANIFEST).is_file() {
+            std::fs::create_dir_all(&self.root)?;
+            let json = serde_json::to_vec_pretty(&self.new).map_err(std::io::Error::other)?;
+            write_atomic_with(&self.root.join(MANIFEST), &json, Durability::Unsynced)?;
+        }
+        Ok(self.done)
+    }
+}

@@ -1,0 +1,363 @@
+//! The web edition's files: a page per release and language, each
+//! language's archive (newest first, a page at a time) and Atom feed, the
+//! front door, the sitemap with hreflang alternates, and the layout's
+//! style sheet. Links between pages are relative, so the site works from
+//! any folder; canonical and alternate URLs are absolute, from `base-url`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::Edition;
+use super::files::Folder;
+use super::templates::Templates;
+use crate::diag::Diagnostics;
+use crate::document::{Document, FooterItem};
+use crate::project::Project;
+
+pub struct Site<'a> {
+    pub project: &'a Project,
+    /// Ends in `/`.
+    pub base_url: &'a str,
+    /// The languages published, in the office's order.
+    pub languages: &'a [String],
+    pub editions: &'a [Edition],
+    pub templates: &'a BTreeMap<String, Templates>,
+    pub default_layout: &'a str,
+    /// Release id -> its layout.
+    pub layouts: &'a BTreeMap<String, String>,
+    pub per_page: usize,
+}
+
+/// A language version of a page, for the switcher and `<link hreflang>`.
+#[derive(Serialize)]
+struct Alternate {
+    tag: String,
+    dir: &'static str,
+    /// The language's name in itself.
+    name: String,
+    /// Relative to the page that links it.
+    url: String,
+    canonical: String,
+    current: bool,
+    /// The language's word for its archive.
+    archive: String,
+}
+
+#[derive(Serialize)]
+pub struct OfficeView {
+    pub emblem: String,
+    pub name: String,
+    pub address: String,
+    pub footer: Vec<FooterItem>,
+}
+
+pub fn office_of(doc: &Document) -> OfficeView {
+    OfficeView {
+        emblem: doc.office.emblem.value.clone(),
+        name: doc.office.name.value.clone(),
+        address: doc.office.address.value.clone(),
+        footer: doc.office.footer.clone(),
+    }
+}
+
+/// The web words as plain strings: `words.archive`.
+pub fn words_of(doc: &Document) -> Value {
+    let Some(web) = &doc.web else { return json!({}) };
+    let mut words = serde_json::to_value(web).unwrap_or_default();
+    if let Value::Object(map) = &mut words {
+        for value in map.values_mut() {
+            *value = value["value"].clone();
+        }
+    }
+    words
+}
+
+pub fn release_page(edition: &Edition) -> String {
+    format!("{}/{}.html", edition.lang, edition.id)
+}
+
+pub fn pdf_name(edition: &Edition) -> String {
+    format!("{}.{}.pdf", edition.id, edition.lang)
+}
+
+/// `412 kB` (SI kilobytes, rounded up: never `0 kB`).
+fn kilobytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1000)
+}
+
+fn archive_page(lang: &str, page: usize) -> String {
+    if page <= 1 { format!("{lang}/index.html") } else { format!("{lang}/page-{page}.html") }
+}
+
+impl<'a> Site<'a> {
+    pub fn canonical(&self, rel: &str) -> String {
+        // The archive's first page is the language's folder itself.
+        let rel = rel.strip_suffix("index.html").unwrap_or(rel);
+        format!("{}{rel}", self.base_url)
+    }
+
+    /// The editions of `lang`, newest first.
+    pub fn of_language(&self, lang: &str) -> Vec<&'a Edition> {
+        let mut editions: Vec<&Edition> = self.editions.iter().filter(|e| e.lang == lang).collect();
+        editions.sort_by(|a, b| {
+            (b.date.year, b.date.month, b.date.day, b.id.as_str()).cmp(&(
+                a.date.year,
+                a.date.month,
+                a.date.day,
+                a.id.as_str(),
+            ))
+        });
+        editions
+    }
+
+    /// Each language's newest edition: its office words and web words.
+    fn representative(&self, lang: &str) -> Option<&'a Edition> {
+        self.of_language(lang).into_iter().next()
+    }
+
+    pub fn templates_for(&self, id: &str) -> &'a Templates {
+        let layout = self.layouts.get(id).map_or(self.default_layout, String::as_str);
+        self.templates
+            .get(layout)
+            .or_else(|| self.templates.get(self.default_layout))
+            .unwrap_or_else(|| {
+                unreachable!("the default layout's templates are loaded before any page")
+            })
+    }
+
+    fn default_templates(&self) -> &'a Templates {
+        self.templates_for("")
+    }
+
+    /// The languages with something published, in the office's order.
+    fn published_languages(&self) -> Vec<&'a String> {
+        self.languages.iter().filter(|l| self.editions.iter().any(|e| &e.lang == *l)).collect()
+    }
+
+    fn alternate(
+        &self,
+        edition: &Edition,
+        rel: String,
+        from_root: bool,
+        current: bool,
+    ) -> Alternate {
+        let words = words_of(&edition.doc);
+        Alternate {
+            tag: edition.lang.clone(),
+            dir: edition.doc.dir,
+            name: words["language"].as_str().unwrap_or(&edition.lang).to_owned(),
+            url: if from_root { rel.clone() } else { format!("../{rel}") },
+            canonical: self.canonical(&rel),
+            current,
+            archive: words["archive"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// Writes every file of the site into `folder`; returns the problems
+    /// of templates that did not render (their pages are left out).
+    pub fn write(&self, folder: &mut Folder) -> std::io::Result<Diagnostics> {
+        let mut diags = Diagnostics::default();
+        for edition in self.editions {
+            match self.release_html(edition) {
+                Ok(html) => folder.put(&release_page(edition), html.as_bytes())?,
+                Err(diag) => diags.push(diag.language(&edition.lang).release(edition.id.as_str())),
+            }
+            folder.copy(&format!("{}/{}", edition.lang, pdf_name(edition)), &edition.pdf)?;
+        }
+        for lang in self.published_languages() {
+            let editions = self.of_language(lang);
+            let pages = editions.len().div_ceil(self.per_page).max(1);
+            for page in 1..=pages {
+                match self.archive_html(lang, &editions, page, pages) {
+                    Ok(html) => folder.put(&archive_page(lang, page), html.as_bytes())?,
+                    Err(diag) => diags.push(diag.language(lang.as_str())),
+                }
+            }
+            match super::feed::atom(self, lang, &editions) {
+                Ok(xml) => folder.put(&format!("{lang}/feed.xml"), xml.as_bytes())?,
+                Err(diag) => diags.push(diag.language(lang.as_str())),
+            }
+        }
+        if let Some(home) = self.home_html() {
+            match home {
+                Ok(html) => folder.put("index.html", html.as_bytes())?,
+                Err(diag) => diags.push(diag),
+            }
+        }
+        folder.put("sitemap.xml", self.sitemap().as_bytes())?;
+        for (name, bytes) in &self.default_templates().assets {
+            folder.put(name, bytes)?;
+        }
+        Ok(diags)
+    }
+
+    fn release_html(&self, edition: &Edition) -> Result<String, crate::diag::Diagnostic> {
+        let rel = release_page(edition);
+        let alternates: Vec<Alternate> = self
+            .editions
+            .iter()
+            .filter(|e| e.id == edition.id)
+            .map(|e| self.alternate(e, release_page(e), false, e.lang == edition.lang))
+            .collect();
+        let context = json!({
+            "lang": { "tag": edition.lang, "dir": edition.doc.dir },
+            "doc": edition.doc,
+            "office": office_of(&edition.doc),
+            "words": words_of(&edition.doc),
+            "alternates": alternates,
+            "page": {
+                "canonical": self.canonical(&rel),
+                "css": "../style.css",
+                "feed": "feed.xml",
+                "archive": "index.html",
+                "home": "../index.html",
+            },
+            "release": {
+                "id": edition.id.as_str(),
+                "date": edition.date.iso(),
+                "url": self.canonical(&rel),
+                "pdf": {
+                    "url": pdf_name(edition),
+                    "bytes": edition.pdf_size,
+                    "size": format!("{} kB", kilobytes(edition.pdf_size)),
+                    "signature": edition.signature,
+                },
+            },
+        });
+        self.templates_for(edition.id.as_str()).render("release.html", &context)
+    }
+
+    fn archive_html(
+        &self,
+        lang: &str,
+        editions: &[&Edition],
+        page: usize,
+        pages: usize,
+    ) -> Result<String, crate::diag::Diagnostic> {
+        let Some(first) = editions.first() else { return Ok(String::new()) };
+        let rel = archive_page(lang, page);
+        let alternates: Vec<Alternate> = self
+            .published_languages()
+            .into_iter()
+            .filter_map(|l| self.representative(l))
+            .map(|e| self.alternate(e, archive_page(&e.lang, 1), false, e.lang == lang))
+            .collect();
+        let start = (page - 1) * self.per_page;
+        let items: Vec<Value> = editions
+            .iter()
+            .skip(start)
+            .take(self.per_page)
+            .map(|e| {
+                json!({
+                    "url": format!("{}.html", e.id),
+                    "title": e.doc.title.value,
+                    "kind": e.doc.kind.value,
+                    "date": e.date.iso(),
+                    "dateline": e.doc.dateline.date,
+                    "place": e.doc.dateline.place.value,
+                })
+            })
+            .collect();
+        let link = |page: usize| {
+            let rel = archive_page(lang, page);
+            rel.strip_prefix(&format!("{lang}/")).unwrap_or(&rel).to_owned()
+        };
+        let context = json!({
+            "lang": { "tag": lang, "dir": first.doc.dir },
+            "office": office_of(&first.doc),
+            "words": words_of(&first.doc),
+            "alternates": alternates,
+            "page": {
+                "canonical": self.canonical(&rel),
+                "css": "../style.css",
+                "feed": "feed.xml",
+                "archive": "index.html",
+                "home": "../index.html",
+            },
+            "archive": {
+                "page": page,
+                "pages": pages,
+                "releases": items,
+                "newer": (page > 1).then(|| link(page - 1)),
+                "older": (page < pages).then(|| link(page + 1)),
+            },
+        });
+        self.default_templates().render("archive.html", &context)
+    }
+
+    /// The front door, in the source language (or the first published).
+    fn home_html(&self) -> Option<Result<String, crate::diag::Diagnostic>> {
+        let languages = self.published_languages();
+        let source = self.project.source_language();
+        let lang = languages.iter().find(|l| ***l == source).or(languages.first())?;
+        let first = self.representative(lang)?;
+        let alternates: Vec<Alternate> = languages
+            .iter()
+            .filter_map(|l| self.representative(l))
+            .map(|e| self.alternate(e, archive_page(&e.lang, 1), true, false))
+            .collect();
+        let context = json!({
+            "lang": { "tag": lang, "dir": first.doc.dir },
+            "office": office_of(&first.doc),
+            "words": words_of(&first.doc),
+            "alternates": alternates,
+            "page": {
+                "canonical": self.base_url,
+                "css": "style.css",
+                "feed": format!("{lang}/feed.xml"),
+                "archive": format!("{lang}/index.html"),
+                "home": "index.html",
+            },
+        });
+        Some(self.default_templates().render("home.html", &context))
+    }
+
+    /// `sitemap.xml`: every page, each with its language versions.
+    fn sitemap(&self) -> String {
+        use quick_xml::escape::escape;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset \
+             xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+             xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        let mut url = |loc: &str, lastmod: Option<String>, versions: &[(String, String)]| {
+            xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(loc)));
+            if let Some(lastmod) = lastmod {
+                xml.push_str(&format!("    <lastmod>{lastmod}</lastmod>\n"));
+            }
+            if versions.len() > 1 {
+                for (tag, href) in versions {
+                    xml.push_str(&format!(
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                        escape(tag),
+                        escape(href)
+                    ));
+                }
+            }
+            xml.push_str("  </url>\n");
+        };
+        let languages = self.published_languages();
+        let archives: Vec<(String, String)> =
+            languages.iter().map(|l| ((*l).clone(), self.canonical(&archive_page(l, 1)))).collect();
+        for (_, loc) in &archives {
+            url(loc, None, &archives);
+        }
+        let mut by_release: BTreeMap<&str, Vec<&Edition>> = BTreeMap::new();
+        for edition in self.editions {
+            by_release.entry(edition.id.as_str()).or_default().push(edition);
+        }
+        for editions in by_release.values() {
+            let versions: Vec<(String, String)> = editions
+                .iter()
+                .map(|e| (e.lang.clone(), self.canonical(&release_page(e))))
+                .collect();
+            for (edition, (_, loc)) in editions.iter().zip(&versions) {
+                url(loc, Some(edition.date.iso()), &versions);
+            }
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+}
