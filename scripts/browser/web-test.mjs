@@ -1,0 +1,109 @@
+// The web edition in a real browser: `pressroom publish` on a copy of a
+// project, the site served over HTTP, every page opened in Debian's
+// chromium and checked by axe-core for WCAG 2.1 AA (no violation allowed).
+// A right-to-left page must say so and mirror: its language switcher sits
+// on the left. Screenshots go to the artifacts folder.
+//
+// usage: node scripts/browser/web-test.mjs <pressroom binary> [artifacts dir] [project dir]
+
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { REPO, launch, removeProject } from './harness.mjs';
+
+const binary = resolve(process.argv[2] || 'target/debug/pressroom');
+const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
+const project = resolve(process.argv[4] || REPO);
+mkdirSync(artifacts, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const root = mkdtempSync(join(tmpdir(), 'pressroom-web-'));
+for (const item of ['pressroom.toml', 'releases', 'locales', 'layouts', 'fonts']) {
+  if (existsSync(join(project, item))) cpSync(join(project, item), join(root, item), { recursive: true });
+}
+execFileSync(binary, ['--root', root, '--color', 'never', '-q', 'publish'], { stdio: 'inherit' });
+const site = join(root, 'out', 'site');
+
+const pages = [];
+(function walk(dir, rel) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, `${rel}${name}/`);
+    else if (name.endsWith('.html')) pages.push(`${rel}${name}`);
+  }
+})(site, '');
+
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.xml': 'application/xml', '.pdf': 'application/pdf' };
+const server = createServer((request, response) => {
+  const path = join(site, decodeURIComponent(new URL(request.url, 'http://x').pathname));
+  const file = path.endsWith('/') ? join(path, 'index.html') : path;
+  if (!file.startsWith(site) || !existsSync(file) || statSync(file).isDirectory()) {
+    response.writeHead(404);
+    response.end();
+    return;
+  }
+  response.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' });
+  response.end(readFileSync(file));
+});
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const rel of pages.sort()) {
+    await page.goto(base + rel);
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+    );
+    const violations = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help}`);
+    check(violations.length === 0, `axe WCAG 2.1 AA: ${rel}${violations.length ? `\n    ${violations.join('\n    ')}` : ''}`);
+    const layout = await page.evaluate(() => {
+      const nav = document.querySelector('nav.languages');
+      const brand = document.querySelector('.letterhead .office');
+      return {
+        dir: document.documentElement.dir,
+        computed: getComputedStyle(document.body).direction,
+        nav: nav ? nav.getBoundingClientRect().left : null,
+        brand: brand ? brand.getBoundingClientRect().left : null,
+      };
+    });
+    if (layout.dir === 'rtl') {
+      check(layout.computed === 'rtl', `${rel}: laid out right to left`);
+      if (layout.nav !== null) check(layout.nav < layout.brand, `${rel}: the letterhead mirrors (languages on the left)`);
+    }
+    if (/\/[^/]+\.html$/.test(rel) && !rel.endsWith('index.html') && !/page-\d+\.html$/.test(rel)) {
+      await page.screenshot({ path: join(artifacts, `web-${rel.replace(/[/.]/g, '-')}.png`), fullPage: true });
+    }
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => {
+      const nav = document.querySelector('nav.languages');
+      return !nav || getComputedStyle(nav).display === 'none';
+    });
+    check(printed, `${rel}: print style hides the navigation`);
+    await page.emulateMedia({ media: 'screen' });
+  }
+  check(pages.length > 0, `${pages.length} pages checked`);
+} catch (error) {
+  failures.push(String(error && error.stack ? error.stack : error));
+  console.log(`FAIL ${error}`);
+} finally {
+  await browser.close();
+  server.close();
+  removeProject(root);
+}
+if (failures.length) {
+  console.log(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('web edition: all checks passed');
