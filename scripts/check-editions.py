@@ -18,7 +18,10 @@ Publishes a copy of a project (the shipped one by default) with
   incremental (publishing again writes nothing; one changed translation
   rewrites that page, its PDF and its language's archive and feed only).
 
-usage: check-editions.py <pressroom> <vnu.jar> [--project DIR] [--artifacts DIR]
+usage: check-editions.py <pressroom> <vnu.jar> [--overlay DIR]
+
+An overlay's files are laid over the copy of the shipped project (more
+languages, say: tests/editions/more-languages).
 """
 
 import argparse
@@ -48,14 +51,16 @@ def check(ok, what):
         FAILURES.append(what)
 
 
-def copy_project(source):
+def copy_project(overlay):
     root = Path(tempfile.mkdtemp(prefix="pressroom-editions-"))
     for item in ["pressroom.toml", "releases", "locales", "layouts", "fonts"]:
-        path = source / item
+        path = REPO / item
         if path.is_dir():
             shutil.copytree(path, root / item)
         elif path.is_file():
             shutil.copy(path, root / item)
+    if overlay:
+        shutil.copytree(overlay, root, dirs_exist_ok=True)
     return root
 
 
@@ -137,6 +142,8 @@ def check_site(binary, vnu, root, artifacts):
         lang = page.parent.name if page.parent != site else None
         if lang:
             check(parsed.lang == lang, f"{page.relative_to(site)}: <html lang=\"{lang}\"> ({parsed.lang})")
+            rtl = lang.split("-")[0] in ("fa", "ar", "he", "ur", "ps")
+            check(parsed.dir == ("rtl" if rtl else "ltr"), f"{page.relative_to(site)}: dir=\"{parsed.dir}\"")
         for link in parsed.links:
             url = urlparse(link)
             if url.scheme or link.startswith("#"):
@@ -256,12 +263,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("pressroom")
     parser.add_argument("vnu")
-    parser.add_argument("--project", default=str(REPO))
+    parser.add_argument("--overlay")
     args = parser.parse_args()
-    root = copy_project(Path(args.project))
+    root = copy_project(Path(args.overlay) if args.overlay else None)
     try:
         _, _, languages, releases = check_site(os.path.abspath(args.pressroom), args.vnu, root, None)
-        if Path(args.project).resolve() == REPO:
+        if not args.overlay:
             check_incremental(os.path.abspath(args.pressroom), root, "tg", releases[0], "Имрӯз дар Душанбе", "Имрӯз дар шаҳри Душанбе")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -4,7 +4,9 @@
 // A right-to-left page must say so and mirror: its language switcher sits
 // on the left. Screenshots go to the artifacts folder.
 //
-// usage: node scripts/browser/web-test.mjs <pressroom binary> [artifacts dir] [project dir]
+// usage: node scripts/browser/web-test.mjs <pressroom binary> [artifacts dir] [overlay dir]
+// An overlay's files are laid over the copy of the shipped project (more
+// languages, say: tests/editions/more-languages).
 
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,7 +18,7 @@ import { REPO, launch, removeProject } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/debug/pressroom');
 const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
-const project = resolve(process.argv[4] || REPO);
+const overlay = process.argv[4] ? resolve(process.argv[4]) : null;
 mkdirSync(artifacts, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -28,8 +30,9 @@ function check(ok, what) {
 
 const root = mkdtempSync(join(tmpdir(), 'pressroom-web-'));
 for (const item of ['pressroom.toml', 'releases', 'locales', 'layouts', 'fonts']) {
-  if (existsSync(join(project, item))) cpSync(join(project, item), join(root, item), { recursive: true });
+  if (existsSync(join(REPO, item))) cpSync(join(REPO, item), join(root, item), { recursive: true });
 }
+if (overlay) cpSync(overlay, root, { recursive: true });
 execFileSync(binary, ['--root', root, '--color', 'never', '-q', 'publish'], { stdio: 'inherit' });
 const site = join(root, 'out', 'site');
 

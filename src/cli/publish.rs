@@ -66,7 +66,7 @@ pub(super) fn run(
                 }
             }
         };
-        println!("published {} release page(s)", report.published.len());
+        println!("{} release(s) × language(s) to publish", report.published.len());
         line("site", &report.site_dir, &report.site);
         if let Some(email) = &report.email {
             line("e-mail", &report.email_dir, email);

@@ -329,6 +329,7 @@ pub fn build(
         lang: parts.lang,
         region: parts.region,
         dir: if parts.rtl { "rtl" } else { "ltr" },
+        comma: parts.comma,
         tag: lang,
         draft: sources.draft,
         meta: Meta {

@@ -17,6 +17,9 @@ pub struct Document {
     pub dir: &'static str,
     /// The whole language tag as `pressroom.toml` lists it (`fa-AF`).
     pub tag: String,
+    /// The comma between two texts (a dateline's place and date): `,`, or
+    /// `،` in the Arabic script.
+    pub comma: &'static str,
     pub draft: bool,
     pub meta: Meta,
     pub office: OfficeText,

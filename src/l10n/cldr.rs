@@ -36,18 +36,25 @@ pub struct LanguageParts {
     pub lang: String,
     pub region: Option<String>,
     pub rtl: bool,
+    /// The comma a layout puts between two texts: `،` in the Arabic
+    /// script (CLDR's likely script for the language), else `,`.
+    pub comma: &'static str,
 }
 
 pub fn language_parts(tag: &str) -> LanguageParts {
     let Ok(locale) = tag.parse::<Locale>() else {
-        return LanguageParts { lang: tag.to_owned(), region: None, rtl: false };
+        return LanguageParts { lang: tag.to_owned(), region: None, rtl: false, comma: "," };
     };
     let id = &locale.id;
     let rtl = icu_locale::LocaleDirectionality::new_extended().is_right_to_left(id);
+    let mut likely = id.clone();
+    icu_locale::LocaleExpander::new_extended().maximize(&mut likely);
+    let arabic = likely.script.is_some_and(|s| s.as_str() == "Arab");
     LanguageParts {
         lang: id.language.as_str().to_owned(),
         region: id.region.map(|r| r.as_str().to_owned()),
         rtl,
+        comma: if arabic { "،" } else { "," },
     }
 }
 

@@ -22,7 +22,10 @@ pub fn write(site: &Site<'_>, folder: &mut Folder) -> std::io::Result<Diagnostic
     for edition in site.editions {
         match message(site, edition) {
             Ok(bytes) => folder.put(&format!("{}.{}.eml", edition.id, edition.lang), &bytes)?,
-            Err(diag) => diags.push(diag.language(&edition.lang).release(edition.id.as_str())),
+            Err(diag) => {
+                folder.keep(&format!("{}.{}.eml", edition.id, edition.lang));
+                diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
+            }
         }
     }
     Ok(diags)

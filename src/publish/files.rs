@@ -74,6 +74,14 @@ impl Folder {
         Ok(())
     }
 
+    /// Keeps what an earlier run wrote to `rel` as it is (its new version
+    /// could not be made): a broken template loses no published page.
+    pub fn keep(&mut self, rel: &str) {
+        if let Some(entry) = self.old.get(rel) {
+            self.new.insert(rel.to_owned(), entry.clone());
+        }
+    }
+
     /// Copies file `from` to `rel`, reading it only to hash it when it is
     /// unchanged.
     pub fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {

@@ -162,7 +162,10 @@ impl<'a> Site<'a> {
         for edition in self.editions {
             match self.release_html(edition) {
                 Ok(html) => folder.put(&release_page(edition), html.as_bytes())?,
-                Err(diag) => diags.push(diag.language(&edition.lang).release(edition.id.as_str())),
+                Err(diag) => {
+                    folder.keep(&release_page(edition));
+                    diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
+                }
             }
             folder.copy(&format!("{}/{}", edition.lang, pdf_name(edition)), &edition.pdf)?;
         }
@@ -172,18 +175,27 @@ impl<'a> Site<'a> {
             for page in 1..=pages {
                 match self.archive_html(lang, &editions, page, pages) {
                     Ok(html) => folder.put(&archive_page(lang, page), html.as_bytes())?,
-                    Err(diag) => diags.push(diag.language(lang.as_str())),
+                    Err(diag) => {
+                        folder.keep(&archive_page(lang, page));
+                        diags.push(diag.language(lang.as_str()));
+                    }
                 }
             }
             match super::feed::atom(self, lang, &editions) {
                 Ok(xml) => folder.put(&format!("{lang}/feed.xml"), xml.as_bytes())?,
-                Err(diag) => diags.push(diag.language(lang.as_str())),
+                Err(diag) => {
+                    folder.keep(&format!("{lang}/feed.xml"));
+                    diags.push(diag.language(lang.as_str()));
+                }
             }
         }
         if let Some(home) = self.home_html() {
             match home {
                 Ok(html) => folder.put("index.html", html.as_bytes())?,
-                Err(diag) => diags.push(diag),
+                Err(diag) => {
+                    folder.keep("index.html");
+                    diags.push(diag);
+                }
             }
         }
         folder.put("sitemap.xml", self.sitemap().as_bytes())?;

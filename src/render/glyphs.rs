@@ -113,6 +113,9 @@ pub fn audit(document: &PagedDocument, fonts: &Fonts) -> GlyphAudit {
                 && let Some(wanted) =
                     book.select(&main.to_lowercase(), info.variant).and_then(|i| book.info(i))
                 && !wanted.coverage.contains(letter as u32)
+                // A family for another script entirely (Latin words in
+                // a Dari text) is the layout's choice, not a stand-in.
+                && wanted.coverage.contains(script_sample(letter) as u32)
             {
                 lacking.push(wanted);
             }
@@ -126,6 +129,19 @@ pub fn audit(document: &PagedDocument, fonts: &Fonts) -> GlyphAudit {
         }
     }
     audit
+}
+
+/// A common letter of `letter`'s script: a family without it is not made
+/// for that script. Scripts not listed count as the family's own.
+fn script_sample(letter: char) -> char {
+    match letter as u32 {
+        0x0041..=0x024F | 0x1E00..=0x1EFF => 'a',
+        0x0370..=0x03FF => 'α',
+        0x0400..=0x052F => 'а',
+        0x0590..=0x05FF => 'א',
+        0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => 'ا',
+        _ => letter,
+    }
 }
 
 fn collect<'a>(frame: &'a Frame, out: &mut Vec<&'a TextItem>) {

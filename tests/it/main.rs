@@ -9,6 +9,7 @@ mod fonts;
 mod l10n;
 mod languages;
 mod props;
+mod publish;
 mod rules;
 mod serve;
 mod sign;

@@ -32,6 +32,14 @@ impl Project {
         Self { dir }
     }
 
+    /// The shipped project with the files of `tests/editions/<overlay>/`
+    /// laid over it.
+    pub fn with_overlay(overlay: &str) -> Self {
+        let project = Self::reference();
+        copy(&repo().join("tests/editions").join(overlay), project.path());
+        project
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
