@@ -19,12 +19,21 @@ use crate::diag::{Diagnostic, Diagnostics};
 /// Writes every edition's e-mail into `folder`.
 pub fn write(site: &Site<'_>, folder: &mut Folder) -> std::io::Result<Diagnostics> {
     let mut diags = Diagnostics::default();
-    for edition in site.editions {
-        match message(site, edition) {
-            Ok(bytes) => folder.put(&format!("{}.{}.eml", edition.id, edition.lang), &bytes)?,
-            Err(diag) => {
-                folder.keep(&format!("{}.{}.eml", edition.id, edition.lang));
-                diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
+    // Made on every core (each with its PDF attached), a few at a time so
+    // that memory stays bounded, and written in order.
+    for chunk in site.editions.chunks(32) {
+        let messages: Vec<_> = {
+            use rayon::prelude::*;
+            chunk.par_iter().map(|e| message(site, e)).collect()
+        };
+        for (edition, message) in chunk.iter().zip(messages) {
+            let name = format!("{}.{}.eml", edition.id, edition.lang);
+            match message {
+                Ok(bytes) => folder.put(&name, &bytes)?,
+                Err(diag) => {
+                    folder.keep(&name);
+                    diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
+                }
             }
         }
     }

@@ -126,7 +126,7 @@ pub fn publish(
     // The document model of each output that built, with the web words.
     let (catalog, _) = Catalog::load(project, &ids, false);
     let pdf_dir = build::output_dir(project, None, Mode::Final);
-    let mut editions = Vec::new();
+    let mut jobs = Vec::new();
     let mut layouts: BTreeMap<String, String> = BTreeMap::new();
     for (id, loaded) in load_releases(project, &ids) {
         let Ok(release) = loaded else { continue };
@@ -148,38 +148,47 @@ pub fn publish(
             }
             let pdf = build::output_file(&pdf_dir, &id, lang, Mode::Final);
             let Ok(meta) = std::fs::metadata(&pdf) else { continue };
-            let (localizers, _) = catalog.localizers(lang, &id);
-            let dates = match DateFormat::new(&project.date_locale(lang)) {
-                Ok(dates) => dates,
-                Err(msg) => {
-                    diagnostics.push(Diagnostic::error("cldr", msg).language(lang));
-                    continue;
-                }
-            };
-            let signed = build_options.settings.signature_line.as_ref();
-            let sources = Sources {
-                project,
-                release: &release,
-                target: localizers.target(),
-                source: &localizers.source,
-                draft: false,
-                signed: signed.map(|s| (s.signatory.as_str(), s.date)),
-                marks: false,
-                web: true,
-            };
-            match document::build(&sources, &dates) {
-                Ok((doc, _)) => editions.push(Edition {
-                    id: id.clone(),
-                    lang: lang.clone(),
+            jobs.push((release.clone(), lang.clone(), pdf, meta.len()));
+        }
+    }
+    // Each output's document model, on every core.
+    let signed = build_options.settings.signature_line.as_ref();
+    let made: Vec<Result<Edition, Diagnostics>> = {
+        use rayon::prelude::*;
+        jobs.into_par_iter()
+            .map(|(release, lang, pdf, pdf_size)| {
+                let tag = |d: Diagnostic| d.language(lang.as_str()).release(release.id.as_str());
+                let (localizers, _) = catalog.localizers(&lang, &release.id);
+                let dates = DateFormat::new(&project.date_locale(&lang))
+                    .map_err(|msg| Diagnostics::from(tag(Diagnostic::error("cldr", msg))))?;
+                let sources = Sources {
+                    project,
+                    release: &release,
+                    target: localizers.target(),
+                    source: &localizers.source,
+                    draft: false,
+                    signed: signed.map(|s| (s.signatory.as_str(), s.date)),
+                    marks: false,
+                    web: true,
+                };
+                let (doc, _) = document::build(&sources, &dates).map_err(|d| d.map(tag))?;
+                Ok(Edition {
+                    id: release.id.clone(),
+                    lang,
                     date: release.date,
                     doc,
                     pdf,
-                    pdf_size: meta.len(),
+                    pdf_size,
                     signature: signature.clone(),
-                }),
-                Err(diags) => diagnostics
-                    .extend(diags.map(|d| d.language(lang.as_str()).release(id.as_str()))),
-            }
+                })
+            })
+            .collect()
+    };
+    let mut editions = Vec::new();
+    for edition in made {
+        match edition {
+            Ok(edition) => editions.push(edition),
+            Err(diags) => diagnostics.extend(diags),
         }
     }
 

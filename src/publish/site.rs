@@ -159,8 +159,14 @@ impl<'a> Site<'a> {
     /// of templates that did not render (their pages are left out).
     pub fn write(&self, folder: &mut Folder) -> std::io::Result<Diagnostics> {
         let mut diags = Diagnostics::default();
-        for edition in self.editions {
-            match self.release_html(edition) {
+        // Rendered on every core, a chunk at a time, written in order.
+        let pages = self.editions.chunks(256).flat_map(|chunk| {
+            use rayon::prelude::*;
+            let pages: Vec<_> = chunk.par_iter().map(|e| self.release_html(e)).collect();
+            chunk.iter().zip(pages)
+        });
+        for (edition, page) in pages {
+            match page {
                 Ok(html) => folder.put(&release_page(edition), html.as_bytes())?,
                 Err(diag) => {
                     folder.keep(&release_page(edition));
