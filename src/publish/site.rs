@@ -211,6 +211,18 @@ impl<'a> Site<'a> {
         Ok(diags)
     }
 
+    /// The links of page `rel` in a language's folder: to itself (absolute)
+    /// and, relative, to the style sheet, feed, archive and front door.
+    fn language_page(&self, rel: &str) -> Value {
+        json!({
+            "canonical": self.canonical(rel),
+            "css": "../style.css",
+            "feed": "feed.xml",
+            "archive": "index.html",
+            "home": "../index.html",
+        })
+    }
+
     fn release_html(&self, edition: &Edition) -> Result<String, crate::diag::Diagnostic> {
         let rel = release_page(edition);
         let alternates: Vec<Alternate> = self
@@ -225,13 +237,7 @@ impl<'a> Site<'a> {
             "office": office_of(&edition.doc),
             "words": words_of(&edition.doc),
             "alternates": alternates,
-            "page": {
-                "canonical": self.canonical(&rel),
-                "css": "../style.css",
-                "feed": "feed.xml",
-                "archive": "index.html",
-                "home": "../index.html",
-            },
+            "page": self.language_page(&rel),
             "release": {
                 "id": edition.id.as_str(),
                 "date": edition.date.iso(),
@@ -287,13 +293,7 @@ impl<'a> Site<'a> {
             "office": office_of(&first.doc),
             "words": words_of(&first.doc),
             "alternates": alternates,
-            "page": {
-                "canonical": self.canonical(&rel),
-                "css": "../style.css",
-                "feed": "feed.xml",
-                "archive": "index.html",
-                "home": "../index.html",
-            },
+            "page": self.language_page(&rel),
             "archive": {
                 "page": page,
                 "pages": pages,
