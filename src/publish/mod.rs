@@ -13,11 +13,13 @@
 mod email;
 mod feed;
 mod files;
+mod live;
 mod site;
 mod templates;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::build::{self, BuildEvents, BuildOptions, BuildReport};
 use crate::date::Date;
@@ -25,11 +27,13 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Document, Sources};
 use crate::l10n::{Catalog, DateFormat};
 use crate::names::ReleaseId;
-use crate::pipeline::{Mode, Settings, load_releases};
+use crate::pipeline::{Loaded, Mode, Settings, SignatureLine, load_releases};
 use crate::project::Project;
+use crate::release::Release;
 use crate::sign::Signing;
 
 pub use files::Written;
+pub use live::{WebPath, web_file};
 pub use templates::Templates;
 
 /// What to publish.
@@ -93,11 +97,11 @@ pub fn publish(
         chosen if chosen.is_empty() => project.languages(),
         chosen => chosen,
     };
-    let default_layout = project.config.layout.get_ref().clone();
-    let mut templates: BTreeMap<String, Templates> = BTreeMap::new();
-    templates.insert(default_layout.clone(), Templates::load(project, &default_layout)?);
+    // Templates first: a broken one is said before anything is built.
+    let loaded = load_releases(project, &ids);
+    let (templates, layouts, mut diagnostics) = load_templates(project, &loaded)?;
 
-    // The PDFs first, as `build` makes them.
+    // The PDFs, as `build` makes them.
     let signature = options.signing.as_ref().map(|s| format!("PAdES {}", s.signer.level.name()));
     let build_options = BuildOptions {
         releases: options.releases.clone(),
@@ -114,7 +118,6 @@ pub fn publish(
         signing: options.signing,
     };
     let built = build::build(project, &build_options, events)?;
-    let mut diagnostics = Diagnostics::default();
     let failed = |id: &ReleaseId, lang: &str| {
         built.diagnostics.iter().any(|d| {
             d.is_error()
@@ -127,20 +130,10 @@ pub fn publish(
     let (catalog, _) = Catalog::load(project, &ids, false);
     let pdf_dir = build::output_dir(project, None, Mode::Final);
     let mut jobs = Vec::new();
-    let mut layouts: BTreeMap<String, String> = BTreeMap::new();
-    for (id, loaded) in load_releases(project, &ids) {
+    for (id, loaded) in loaded {
         let Ok(release) = loaded else { continue };
-        layouts.insert(id.to_string(), release.layout.clone());
         if !templates.contains_key(&release.layout) {
-            match Templates::load(project, &release.layout) {
-                Ok(loaded) => {
-                    templates.insert(release.layout.clone(), loaded);
-                }
-                Err(diags) => {
-                    diagnostics.extend(diags);
-                    continue;
-                }
-            }
+            continue;
         }
         for lang in release.languages.iter().filter(|l| languages.contains(l)) {
             if failed(&id, lang) {
@@ -148,49 +141,18 @@ pub fn publish(
             }
             let pdf = build::output_file(&pdf_dir, &id, lang, Mode::Final);
             let Ok(meta) = std::fs::metadata(&pdf) else { continue };
-            jobs.push((release.clone(), lang.clone(), pdf, meta.len()));
+            jobs.push(Job {
+                release: release.clone(),
+                lang: lang.clone(),
+                pdf,
+                pdf_size: meta.len(),
+            });
         }
     }
-    // Each output's document model, on every core.
     let signed = build_options.settings.signature_line.as_ref();
-    let made: Vec<Result<Edition, Diagnostics>> = {
-        use rayon::prelude::*;
-        jobs.into_par_iter()
-            .map(|(release, lang, pdf, pdf_size)| {
-                let tag = |d: Diagnostic| d.language(lang.as_str()).release(release.id.as_str());
-                let (localizers, _) = catalog.localizers(&lang, &release.id);
-                let dates = DateFormat::new(&project.date_locale(&lang))
-                    .map_err(|msg| Diagnostics::from(tag(Diagnostic::error("cldr", msg))))?;
-                let sources = Sources {
-                    project,
-                    release: &release,
-                    target: localizers.target(),
-                    source: &localizers.source,
-                    draft: false,
-                    signed: signed.map(|s| (s.signatory.as_str(), s.date)),
-                    marks: false,
-                    web: true,
-                };
-                let (doc, _) = document::build(&sources, &dates).map_err(|d| d.map(tag))?;
-                Ok(Edition {
-                    id: release.id.clone(),
-                    lang,
-                    date: release.date,
-                    doc,
-                    pdf,
-                    pdf_size,
-                    signature: signature.clone(),
-                })
-            })
-            .collect()
-    };
-    let mut editions = Vec::new();
-    for edition in made {
-        match edition {
-            Ok(edition) => editions.push(edition),
-            Err(diags) => diagnostics.extend(diags),
-        }
-    }
+    let made = Made { project, catalog: &catalog, draft: false, signed, signature };
+    let (editions, problems) = made.editions(jobs);
+    diagnostics.extend(problems);
 
     let site = site::Site {
         project,
@@ -198,7 +160,7 @@ pub fn publish(
         languages: &languages,
         editions: &editions,
         templates: &templates,
-        default_layout: &default_layout,
+        default_layout: project.config.layout.get_ref(),
         layouts: &layouts,
         per_page: project.config.publish.per_page.unwrap_or(20).max(1) as usize,
     };
@@ -231,6 +193,101 @@ pub fn publish(
         published,
         diagnostics,
     })
+}
+
+/// An output to make editions of.
+pub(crate) struct Job {
+    pub release: Arc<Release>,
+    pub lang: String,
+    /// Its PDF, and how large it is.
+    pub pdf: PathBuf,
+    pub pdf_size: u64,
+}
+
+/// What the document models of editions are made with.
+pub(crate) struct Made<'a> {
+    pub project: &'a Project,
+    pub catalog: &'a Catalog,
+    /// Drafts fall back to the source text for missing translations.
+    pub draft: bool,
+    pub signed: Option<&'a SignatureLine>,
+    /// `PAdES B-T`, when the PDFs are signed.
+    pub signature: Option<String>,
+}
+
+impl Made<'_> {
+    /// Each output's document model, with the web words, on every core.
+    pub fn editions(&self, jobs: Vec<Job>) -> (Vec<Edition>, Diagnostics) {
+        use rayon::prelude::*;
+        let made: Vec<Result<Edition, Diagnostics>> =
+            jobs.into_par_iter().map(|job| self.edition(job)).collect();
+        let mut editions = Vec::new();
+        let mut diagnostics = Diagnostics::default();
+        for edition in made {
+            match edition {
+                Ok(edition) => editions.push(edition),
+                Err(diags) => diagnostics.extend(diags),
+            }
+        }
+        (editions, diagnostics)
+    }
+
+    fn edition(&self, Job { release, lang, pdf, pdf_size }: Job) -> Result<Edition, Diagnostics> {
+        let tag = |d: Diagnostic| d.language(lang.as_str()).release(release.id.as_str());
+        let (localizers, _) = self.catalog.localizers(&lang, &release.id);
+        let dates = DateFormat::new(&self.project.date_locale(&lang))
+            .map_err(|msg| Diagnostics::from(tag(Diagnostic::error("cldr", msg))))?;
+        let sources = Sources {
+            project: self.project,
+            release: &release,
+            target: localizers.target(),
+            source: &localizers.source,
+            draft: self.draft,
+            signed: self.signed.map(|s| (s.signatory.as_str(), s.date)),
+            marks: false,
+            web: true,
+        };
+        let (doc, _) = document::build(&sources, &dates).map_err(|d| d.map(tag))?;
+        Ok(Edition {
+            id: release.id.clone(),
+            lang,
+            date: release.date,
+            doc,
+            pdf,
+            pdf_size,
+            signature: self.signature.clone(),
+        })
+    }
+}
+
+/// Layout name -> its web templates.
+pub(crate) type TemplateSets = BTreeMap<String, Templates>;
+
+/// The web templates of the default layout and of every layout a release
+/// uses; each release's layout (release id -> layout name). A release
+/// whose layout's templates do not load is left out, with the problem said.
+pub(crate) fn load_templates(
+    project: &Project,
+    releases: &Loaded,
+) -> Result<(TemplateSets, BTreeMap<String, String>, Diagnostics), Diagnostics> {
+    let default_layout = project.config.layout.get_ref().clone();
+    let mut templates = TemplateSets::new();
+    templates.insert(default_layout.clone(), Templates::load(project, &default_layout)?);
+    let mut layouts = BTreeMap::new();
+    let mut diagnostics = Diagnostics::default();
+    for (id, loaded) in releases {
+        let Ok(release) = loaded else { continue };
+        layouts.insert(id.to_string(), release.layout.clone());
+        if !templates.contains_key(&release.layout) {
+            match Templates::load(project, &release.layout) {
+                Ok(loaded) => {
+                    templates.insert(release.layout.clone(), loaded);
+                }
+                Err(diags) => diagnostics.extend(diags),
+            }
+        }
+    }
+    Ok((templates, layouts, diagnostics))
 }
 
 /// `[publish] base-url`, ending in `/`.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::Edition;
 use super::files::Folder;
 use super::templates::Templates;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{Document, FooterItem};
 use crate::project::Project;
 
@@ -87,7 +87,7 @@ fn kilobytes(bytes: u64) -> u64 {
     bytes.div_ceil(1000)
 }
 
-fn archive_page(lang: &str, page: usize) -> String {
+pub fn archive_page(lang: &str, page: usize) -> String {
     if page <= 1 { format!("{lang}/index.html") } else { format!("{lang}/page-{page}.html") }
 }
 
@@ -176,23 +176,24 @@ impl<'a> Site<'a> {
             folder.copy(&format!("{}/{}", edition.lang, pdf_name(edition)), &edition.pdf)?;
         }
         for lang in self.published_languages() {
-            let editions = self.of_language(lang);
-            let pages = editions.len().div_ceil(self.per_page).max(1);
+            let pages = self.archive_pages(lang);
             for page in 1..=pages {
-                match self.archive_html(lang, &editions, page, pages) {
-                    Ok(html) => folder.put(&archive_page(lang, page), html.as_bytes())?,
-                    Err(diag) => {
+                match self.archive_file(lang, page) {
+                    Some(Ok(html)) => folder.put(&archive_page(lang, page), &html)?,
+                    Some(Err(diag)) => {
                         folder.keep(&archive_page(lang, page));
                         diags.push(diag.language(lang.as_str()));
                     }
+                    None => {}
                 }
             }
-            match super::feed::atom(self, lang, &editions) {
-                Ok(xml) => folder.put(&format!("{lang}/feed.xml"), xml.as_bytes())?,
-                Err(diag) => {
+            match self.feed_file(lang) {
+                Some(Ok(xml)) => folder.put(&format!("{lang}/feed.xml"), &xml)?,
+                Some(Err(diag)) => {
                     folder.keep(&format!("{lang}/feed.xml"));
                     diags.push(diag.language(lang.as_str()));
                 }
+                None => {}
             }
         }
         if let Some(home) = self.home_html() {
@@ -211,6 +212,30 @@ impl<'a> Site<'a> {
         Ok(diags)
     }
 
+    /// How many pages `lang`'s archive has.
+    fn archive_pages(&self, lang: &str) -> usize {
+        self.of_language(lang).len().div_ceil(self.per_page).max(1)
+    }
+
+    /// Page `page` of `lang`'s archive; `None` when there is no such page.
+    pub fn archive_file(&self, lang: &str, page: usize) -> Option<Result<Vec<u8>, Diagnostic>> {
+        let editions = self.of_language(lang);
+        let pages = self.archive_pages(lang);
+        if editions.is_empty() || page == 0 || page > pages {
+            return None;
+        }
+        Some(self.archive_html(lang, &editions, page, pages).map(String::into_bytes))
+    }
+
+    /// `lang`'s Atom feed; `None` when nothing is published in it.
+    pub fn feed_file(&self, lang: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+        let editions = self.of_language(lang);
+        if editions.is_empty() {
+            return None;
+        }
+        Some(super::feed::atom(self, lang, &editions).map(String::into_bytes))
+    }
+
     /// The links of page `rel` in a language's folder: to itself (absolute)
     /// and, relative, to the style sheet, feed, archive and front door.
     fn language_page(&self, rel: &str) -> Value {
@@ -223,7 +248,7 @@ impl<'a> Site<'a> {
         })
     }
 
-    fn release_html(&self, edition: &Edition) -> Result<String, crate::diag::Diagnostic> {
+    pub fn release_html(&self, edition: &Edition) -> Result<String, Diagnostic> {
         let rel = release_page(edition);
         let alternates: Vec<Alternate> = self
             .editions
@@ -259,7 +284,7 @@ impl<'a> Site<'a> {
         editions: &[&Edition],
         page: usize,
         pages: usize,
-    ) -> Result<String, crate::diag::Diagnostic> {
+    ) -> Result<String, Diagnostic> {
         let Some(first) = editions.first() else { return Ok(String::new()) };
         let rel = archive_page(lang, page);
         let alternates: Vec<Alternate> = self
@@ -306,7 +331,7 @@ impl<'a> Site<'a> {
     }
 
     /// The front door, in the source language (or the first published).
-    fn home_html(&self) -> Option<Result<String, crate::diag::Diagnostic>> {
+    pub fn home_html(&self) -> Option<Result<String, Diagnostic>> {
         let languages = self.published_languages();
         let source = self.project.source_language();
         let lang = languages.iter().find(|l| ***l == source).or(languages.first())?;
@@ -333,7 +358,7 @@ impl<'a> Site<'a> {
     }
 
     /// `sitemap.xml`: every page, each with its language versions.
-    fn sitemap(&self) -> String {
+    pub fn sitemap(&self) -> String {
         use quick_xml::escape::escape;
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset \

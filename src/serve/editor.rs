@@ -157,7 +157,7 @@ impl Editor {
         *self.project.write().unwrap_or_else(|e| e.into_inner()) = project.clone();
     }
 
-    fn project(&self) -> Project {
+    pub(super) fn project(&self) -> Project {
         self.project.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 

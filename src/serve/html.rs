@@ -41,7 +41,10 @@ fn status_cell(preview: &Preview, release: &str, lang: &str) -> String {
 /// `/`: a row per release, a column per language, each cell its status.
 pub fn index(preview: &Preview) -> String {
     let mut html = head("pressroom preview", " data-page=\"index\"");
-    html.push_str("<header><h1>Releases</h1><span id=\"connection\"></span></header>\n<main>\n");
+    html.push_str(
+        "<header><h1>Releases</h1><a class=\"web\" href=\"/web/\">Web edition</a>\
+         <span id=\"connection\"></span></header>\n<main>\n",
+    );
     html.push_str("<table id=\"releases\">\n<thead><tr><th>Release</th>");
     for lang in &preview.languages {
         let _ = write!(html, "<th>{}</th>", escape(lang));
@@ -93,9 +96,15 @@ pub fn release(preview: &Preview, id: &str) -> String {
             Some(url) => format!("<a class=\"pdf\" href=\"{}\">PDF</a>", escape(&url)),
             None => "<a class=\"pdf\" hidden>PDF</a>".to_owned(),
         };
+        // The web edition's page, made from the sources as they stand.
+        let web = format!(
+            "<a class=\"web\" href=\"/web/{0}/{1}.html\" hreflang=\"{0}\">Web page</a>",
+            escape(lang),
+            escape(id)
+        );
         let _ = write!(
             html,
-            "<div class=\"head\" data-lang=\"{0}\"><h2>{0}</h2>{1}{link}</div>",
+            "<div class=\"head\" data-lang=\"{0}\"><h2>{0}</h2>{1}{link}{web}</div>",
             escape(lang),
             status_cell(preview, id, lang),
         );

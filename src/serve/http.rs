@@ -15,6 +15,8 @@ use super::events::Hub;
 use super::html;
 use super::preview::Preview;
 use super::route::{ASSETS, Post, Route, post_route, route};
+use crate::project::Project;
+use crate::publish::{WebPath, web_file};
 use crate::render::PageImage;
 
 /// The most an editor request may carry: a message's text is far less.
@@ -129,8 +131,85 @@ pub async fn respond(request: Request<Incoming>, context: Arc<Context>) -> Reply
         Some(post) if request.method() == Method::POST && host_allowed(&request, context.port) => {
             edit(post, request, context).await
         }
+        _ if matches!(route(url), Some(Route::Web(_))) => {
+            // Made from the sources on request: off the threads that answer.
+            let (head, _) = request.into_parts();
+            let request = Request::from_parts(head, ());
+            tokio::task::spawn_blocking(move || handle(&request, &context))
+                .await
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the page failed\n"))
+        }
         _ => handle(&request, &context),
     }
+}
+
+/// `/web/…`: made from the sources, with the preview read only for what
+/// it holds (releases shown, PDF sizes), so a rebuild never waits on it.
+fn web_route(path: &WebPath, context: &Context) -> Reply {
+    let sizes: std::collections::HashMap<(String, String), u64> = {
+        let preview = context.preview.read().unwrap_or_else(|e| e.into_inner());
+        if let WebPath::Release { id, .. } = path
+            && !preview.has_release(id)
+        {
+            return not_found(&format!("There is no release {id} in this preview."));
+        }
+        let mut sizes = std::collections::HashMap::new();
+        for release in preview.releases() {
+            for lang in &preview.languages {
+                if let Some(pdf) = preview.output(release, lang).and_then(|o| o.pdf.as_ref()) {
+                    sizes.insert((release.clone(), lang.clone()), pdf.len() as u64);
+                }
+            }
+        }
+        sizes
+    };
+    let pdf_size = |release: &str, lang: &str| sizes.get(&(release.into(), lang.into())).copied();
+    web_page(&context.editor.project(), path, &pdf_size)
+}
+
+/// A file of the web edition; its HTML pages keep themselves live.
+fn web_page(
+    project: &Project,
+    path: &WebPath,
+    pdf_size: &dyn Fn(&str, &str) -> Option<u64>,
+) -> Reply {
+    match web_file(project, path, pdf_size) {
+        Ok(Some(body)) => {
+            let body = match path {
+                WebPath::Home | WebPath::Archive { .. } | WebPath::Release { .. } => {
+                    Bytes::from(live_page(String::from_utf8_lossy(&body).into_owned(), path))
+                }
+                _ => Bytes::from(body),
+            };
+            reply(StatusCode::OK, path.content_type(), NO_CACHE, body)
+        }
+        Ok(None) => not_found("The web edition has no such page."),
+        Err(diagnostics) => {
+            // What stops the page, as `publish` would say it.
+            let text: String =
+                diagnostics.iter().map(|d| d.to_plain_string() + "\n").collect::<Vec<_>>().concat();
+            reply(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "text/plain; charset=utf-8",
+                NO_CACHE,
+                Bytes::from(format!("The web edition cannot make this page:\n\n{text}")),
+            )
+        }
+    }
+}
+
+/// A web page with the script that reloads it when what it shows changes.
+fn live_page(mut page: String, path: &WebPath) -> String {
+    let release = match path {
+        WebPath::Release { id, .. } => format!(" data-release=\"{}\"", html::escape(id)),
+        _ => String::new(),
+    };
+    let script = format!("<script src=\"/assets/web-live.js\"{release} defer></script>\n");
+    match page.rfind("</body>") {
+        Some(at) => page.insert_str(at, &script),
+        None => page.push_str(&script),
+    }
+    page
 }
 
 /// Whether two secrets are equal, taking as long whichever byte differs.
@@ -265,7 +344,10 @@ pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
 }
 
 fn answer(route: Route, context: &Context) -> Reply {
-    if let Route::Release(id) | Route::Pdf { release: id, .. } = &route {
+    if let Route::Release(id)
+    | Route::Pdf { release: id, .. }
+    | Route::Web(WebPath::Release { id, .. } | WebPath::Pdf { id, .. }) = &route
+    {
         // Rendered on demand: the watcher picks it up within a moment.
         context.presence.ask(id);
     }
@@ -288,6 +370,11 @@ fn answer(route: Route, context: &Context) -> Reply {
             None => plain(StatusCode::SERVICE_UNAVAILABLE, "too many preview tabs are open\n"),
         };
     }
+    if let Route::Web(path) = &route
+        && !matches!(path, WebPath::Pdf { .. })
+    {
+        return web_route(path, context);
+    }
     let preview = context.preview.read().unwrap_or_else(|e| e.into_inner());
     match route {
         Route::Index => html(html::index(&preview)),
@@ -299,7 +386,7 @@ fn answer(route: Route, context: &Context) -> Reply {
         Route::Release(id) | Route::ReleaseState(id) => {
             not_found(&format!("There is no release {id} in this preview."))
         }
-        Route::Pdf { release, lang } => {
+        Route::Pdf { release, lang } | Route::Web(WebPath::Pdf { id: release, lang }) => {
             match preview.output(&release, &lang).and_then(|o| o.pdf.clone()) {
                 Some(pdf) => {
                     let mut reply = reply(StatusCode::OK, "application/pdf", NO_CACHE, pdf);
@@ -314,6 +401,12 @@ fn answer(route: Route, context: &Context) -> Reply {
                 None => not_found(&format!("{release} has no {lang} PDF yet.")),
             }
         }
+        Route::WebRoot => {
+            let mut reply = plain(StatusCode::PERMANENT_REDIRECT, "the web edition is at /web/\n");
+            reply.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/web/"));
+            reply
+        }
+        Route::Web(_) => not_found("No such page."),
         Route::Page(hash) => match preview.page(&hash) {
             Some(page) => {
                 reply(StatusCode::OK, "image/svg+xml", IMMUTABLE, Bytes::from_owner(Svg(page)))

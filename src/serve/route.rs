@@ -4,6 +4,7 @@
 
 use crate::l10n::fields::is_entry_id;
 use crate::names::{is_language_tag, is_name};
+use crate::publish::WebPath;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -24,6 +25,11 @@ pub enum Route {
     Events(Option<String>),
     /// `/assets/<name>`: the page's own script and style sheet.
     Asset(&'static str),
+    /// `/web`: the web edition is under `/web/`.
+    WebRoot,
+    /// `/web/<path>`: a file of the web edition, as `publish` would write
+    /// it, made from the sources as they stand.
+    Web(WebPath),
     /// `/api/releases`: the releases and their translation status.
     ApiReleases,
     /// `/api/release/<id>/<lang>/messages`: a release's messages in a
@@ -59,6 +65,7 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
     ("preview.js", "text/javascript; charset=utf-8", include_str!("assets/preview.js")),
     ("preview.css", "text/css; charset=utf-8", include_str!("assets/preview.css")),
     ("editor.js", "text/javascript; charset=utf-8", include_str!("assets/editor.js")),
+    ("web-live.js", "text/javascript; charset=utf-8", include_str!("assets/web-live.js")),
     ("favicon.svg", "image/svg+xml", include_str!("assets/favicon.svg")),
 ];
 
@@ -87,6 +94,8 @@ pub fn route(url: &str) -> Option<Route> {
             let hash = hash.to_ascii_lowercase();
             hex.then_some(if raster { Route::Raster(hash) } else { Route::Page(hash) })
         }
+        ["web"] => Some(Route::WebRoot),
+        ["web", rest @ ..] => WebPath::parse(rest).map(Route::Web),
         ["api", "releases"] => Some(Route::ApiReleases),
         ["api", "release", id, lang, "messages"] if is_name(id) && is_language_tag(lang) => {
             Some(Route::ApiMessages { release: (*id).to_owned(), lang: (*lang).to_owned() })
@@ -142,6 +151,12 @@ mod tests {
             route(&format!("/api/release/{id}/tg/message/-eu")),
             Some(Route::ApiMessage { release: id.to_owned(), lang: "tg".into(), id: "-eu".into() })
         );
+        assert_eq!(route("/web"), Some(Route::WebRoot));
+        assert_eq!(route("/web/"), Some(Route::Web(WebPath::Home)));
+        assert_eq!(
+            route(&format!("/web/tg/{id}.html")),
+            Some(Route::Web(WebPath::Release { lang: "tg".into(), id: id.into() }))
+        );
         assert_eq!(post_route("/api/save"), Some(Post::Save));
         assert_eq!(post_route("/api/save/"), None);
     }
@@ -175,6 +190,10 @@ mod tests {
             "/api/release/x/tg/message/a.b",
             "/api/release/x/../messages",
             "/api/release/x/tg/message/1st",
+            "/web/../pressroom.toml",
+            "/web/tg/../../pressroom.toml",
+            "/web/tg/x/y.html",
+            "/web/.git",
         ] {
             assert_eq!(route(url), None, "{url:?}");
         }

@@ -562,3 +562,82 @@ fn only_releases_someone_looks_at_are_rendered_and_kept() {
     }
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn serves_the_web_edition_as_publish_would_write_it_from_the_sources_as_they_stand() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let events = serve.events();
+
+    // The release's page links each language's web page.
+    let page = serve.get(&format!("/release/{REFERENCE}")).text();
+    let web = format!("/web/tg/{REFERENCE}.html");
+    assert!(page.contains(&format!("href=\"{web}\"")), "{page}");
+    let moved = serve.get("/web");
+    assert_eq!(moved.status, 308);
+    assert_eq!(moved.header("Location"), Some("/web/"));
+
+    // The Tajik page: the published template, the draft's text, the PDF
+    // linked beside it (the preview's own, with its size), kept live.
+    let tg = serve.get(&web);
+    assert_eq!(tg.status, 200, "{}", tg.text());
+    assert_eq!(tg.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(tg.header("Content-Security-Policy").unwrap().contains("script-src 'self'"));
+    let html = tg.text();
+    assert!(html.contains("<html lang=\"tg\" dir=\"ltr\">"), "{html}");
+    assert!(html.contains("<article class=\"release\">"), "{html}");
+    assert!(html.contains("Имрӯз дар Душанбе"), "{html}");
+    assert!(html.contains(&format!(
+        "<link rel=\"canonical\" href=\"https://www.eeas.europa.eu/delegations/tajikistan/press/tg/{REFERENCE}.html\">"
+    )));
+    for lang in ["en", "ru"] {
+        let link = format!("<a href=\"../{lang}/{REFERENCE}.html\" hreflang=\"{lang}\"");
+        assert!(html.contains(&link), "no switcher link to {lang}: {html}");
+        assert_eq!(serve.get(&format!("/web/{lang}/{REFERENCE}.html")).status, 200);
+    }
+    assert!(
+        html.contains(&format!("<script src=\"/assets/web-live.js\" data-release=\"{REFERENCE}\"")),
+        "{html}"
+    );
+    assert_eq!(serve.get("/assets/web-live.js").status, 200);
+    let pdf = serve.get(&format!("/web/tg/{REFERENCE}.tg.pdf"));
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.body, serve.get(&format!("/release/{REFERENCE}/tg.pdf")).body);
+    assert!(html.contains(&format!("href=\"{REFERENCE}.tg.pdf\"")), "{html}");
+    let size = format!("{} kB", pdf.body.len().div_ceil(1000));
+    assert!(html.contains(&size), "the PDF's size {size}: {html}");
+
+    // The rest of the site, at the paths publish writes.
+    let css = serve.get("/web/style.css");
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert!(html.contains("href=\"../style.css\""));
+    let archive = serve.get("/web/tg/index.html").text();
+    assert!(archive.contains(&format!("href=\"{REFERENCE}.html\"")), "{archive}");
+    let feed = serve.get("/web/tg/feed.xml");
+    assert_eq!(feed.header("Content-Type"), Some("application/atom+xml; charset=utf-8"));
+    assert!(feed.text().contains("xml:lang=\"tg\""), "{}", feed.text());
+    let home = serve.get("/web/").text();
+    assert!(home.contains("href=\"tg/index.html\""), "{home}");
+    assert!(serve.get("/web/sitemap.xml").text().contains("hreflang=\"tg\""));
+    for missing in ["/web/de/index.html", "/web/tg/2099-01-01-nothing.html", "/web/base.html"] {
+        assert_eq!(serve.get(missing).status, 404, "{missing}");
+    }
+
+    // A translator's save shows on the web page as on the PDF.
+    let rel = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&rel);
+    save_by_rename(&project, &rel, &text.replace("Имрӯз дар Душанбе", "Имрӯз дар шаҳри Душанбе"));
+    next_event(&events, "output", |d| d["release"] == REFERENCE && d["lang"] == "tg");
+    assert!(serve.get(&web).text().contains("Имрӯз дар шаҳри Душанбе"));
+
+    // A broken template: the problem where it is, as publish says it.
+    let template = "layouts/letterhead/web/release.html";
+    let good = project.read(template);
+    project.write(template, &good.replace("{% endblock %}", "{% endblok %}"));
+    let broken = serve.get(&web);
+    assert_eq!(broken.status, 422);
+    assert!(broken.text().contains(template), "{}", broken.text());
+    project.write(template, &good);
+    assert_eq!(serve.get(&web).status, 200);
+    assert_eq!(serve.running.stop(), 0);
+}
