@@ -5,7 +5,8 @@
 // message; changes the file behind the editor's back and expects the
 // conflict shown with nothing lost; types a broken placeable in the source
 // mode and expects the finding. Requests without the token, or from another
-// site's page, must be refused. Screenshots go to the artifacts folder.
+// site's page, must be refused. The web page serve shows must follow a
+// save by itself. Screenshots go to the artifacts folder.
 //
 // usage: node scripts/browser/editor-test.mjs <pressroom binary> [artifacts dir]
 
@@ -238,6 +239,20 @@ try {
   evil.close();
   check(crossSite[0] === 'json blocked', `another site's page cannot post JSON to the editor (${crossSite[0]})`);
   check(read(ftl) === behind, 'nothing another site sent was written');
+
+  // The web edition as serve shows it: the Tajik page, styled, reloads
+  // itself once a translator's save is rebuilt.
+  const web = await browser.newPage();
+  web.on('pageerror', (error) => problems.push(`web page error: ${error.message}`));
+  await web.goto(`${server.url}web/tg/${REFERENCE}.html`);
+  const styled = await web.evaluate(() => [...document.styleSheets].some((s) => s.cssRules.length > 0));
+  check(styled, 'the web page loads its style sheet');
+  check((await web.getAttribute('html', 'lang')) === 'tg', 'the web page is in Tajik');
+  saveByRename(ftl, read(ftl).replace(/^(title = .*?)Душанбе/m, '$1шаҳри Душанбе'));
+  const reloaded = await web
+    .waitForFunction(() => document.querySelector('h1').textContent.includes('шаҳри Душанбе'), null, { timeout: 20000 })
+    .then(() => true, () => false);
+  check(reloaded, 'the web page shows the save without a reload by hand');
 } catch (error) {
   failures.push(String(error && error.stack ? error.stack : error));
   console.log(`FAIL ${error}`);

@@ -4,8 +4,9 @@
 //! The watcher (see [`crate::watch`]) rebuilds what a save touches, with
 //! each output's pages drawn as SVG too. Each rebuilt output becomes one
 //! server-sent event naming its pages by content hash, so a tab fetches only
-//! the pages that changed. The HTTP side answers from memory: no URL ever
-//! reaches the file system.
+//! the pages that changed. The HTTP side answers from memory, but for the
+//! web edition under `/web/`, made from the sources by checked names: no
+//! URL ever reaches the file system as a path.
 
 mod editor;
 mod events;
