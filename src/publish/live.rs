@@ -138,11 +138,34 @@ pub fn web_file(
         return Ok(default.assets.get(name).cloned());
     }
     let (catalog, _) = Catalog::load(project, &ids, false);
+    // Each language's newest release names the language in the switcher
+    // and gives the front door its words; an archive or feed needs its own
+    // language's releases besides; only the sitemap needs every version.
+    let mut newest: std::collections::BTreeMap<&str, (i32, u8, u8, &str)> =
+        std::collections::BTreeMap::new();
+    for release in loaded.iter().filter_map(|(_, r)| r.as_ref().ok()) {
+        let d = release.date;
+        let key = (d.year, d.month, d.day, release.id.as_str());
+        for lang in &release.languages {
+            let entry = newest.entry(lang.as_str()).or_insert(key);
+            *entry = (*entry).max(key);
+        }
+    }
+    let wanted = |id: &str, of: &str| match path {
+        WebPath::Archive { lang, .. } | WebPath::Feed { lang } => {
+            of == lang || newest.get(of).is_some_and(|n| n.3 == id)
+        }
+        WebPath::Home => newest.get(of).is_some_and(|n| n.3 == id),
+        _ => true,
+    };
     let mut jobs = Vec::new();
     for (id, release) in &loaded {
         match release {
             Ok(release) if templates.contains_key(&release.layout) => {
                 for lang in release.languages.iter().filter(|l| languages.contains(l)) {
+                    if !wanted(id.as_str(), lang) {
+                        continue;
+                    }
                     jobs.push(Job {
                         release: release.clone(),
                         lang: lang.clone(),
