@@ -13,17 +13,13 @@
 import { createServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REFERENCE, copyProject, launch, read, removeProject, saveByRename, serve } from './harness.mjs';
+import { checks, copyProject, launch, read, REFERENCE, removeProject, saveByRename, serve } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/debug/pressroom');
 const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
 mkdirSync(artifacts, { recursive: true });
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
+const { check, failed, finish } = checks();
 
 const root = copyProject();
 const ftl = join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`);
@@ -254,16 +250,11 @@ try {
     .then(() => true, () => false);
   check(reloaded, 'the web page shows the save without a reload by hand');
 } catch (error) {
-  failures.push(String(error && error.stack ? error.stack : error));
-  console.log(`FAIL ${error}`);
+  failed(error);
 } finally {
   await browser.close();
   server.stop();
   removeProject(root);
 }
 for (const problem of problems) check(false, problem);
-if (failures.length) {
-  console.log(`${failures.length} failure(s)`);
-  process.exit(1);
-}
-console.log('editor: all checks passed');
+finish('editor: all checks passed');

@@ -1,4 +1,4 @@
-// What the browser test and the latency benchmark share: a throwaway copy of
+// What the browser tests and the latency benchmark share: their checks, a throwaway copy of
 // the shipped project, `pressroom serve` on it, Debian's chromium, and saves
 // the way editors make them (write a temporary file, rename it over).
 
@@ -8,6 +8,29 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+// A script's checks, each printed as it is made; `failed` records an error
+// thrown on the way; `finish` exits 1 if any check failed, else prints `done`.
+export function checks() {
+  const failures = [];
+  return {
+    check(ok, what) {
+      console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+      if (!ok) failures.push(what);
+    },
+    failed(error, detail = '') {
+      failures.push(String(error && error.stack ? error.stack : error));
+      console.log(`FAIL ${error}${detail}`);
+    },
+    finish(done) {
+      if (failures.length) {
+        console.log(`${failures.length} failure(s)`);
+        process.exit(1);
+      }
+      if (done) console.log(done);
+    },
+  };
+}
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REFERENCE = '2015-03-11-eu-central-asia-security-dialogue';

@@ -8,17 +8,13 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REFERENCE, copyProject, launch, read, removeProject, saveByRename, serve } from './harness.mjs';
+import { checks, copyProject, launch, read, REFERENCE, removeProject, saveByRename, serve } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/debug/pressroom');
 const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
 mkdirSync(artifacts, { recursive: true });
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
+const { check, failed, finish } = checks();
 
 const root = copyProject();
 const server = await serve(binary, root);
@@ -117,15 +113,11 @@ try {
   await page.screenshot({ path: join(artifacts, '3-fixed.png') });
   check(problems.length === 0, `no script errors or outside requests${problems.length ? `:\n  ${problems.join('\n  ')}` : ''}`);
 } catch (error) {
-  failures.push(String(error));
-  console.log(`FAIL ${error}\n${server.output()}`);
+  failed(error, `\n${server.output()}`);
 } finally {
   await browser.close();
   server.stop();
   removeProject(root);
 }
 console.log(`screenshots in ${artifacts}`);
-if (failures.length) {
-  console.log(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
+finish();

@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { REPO, launch, removeProject } from './harness.mjs';
+import { checks, launch, removeProject, REPO } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/debug/pressroom');
 const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
@@ -22,11 +22,7 @@ const overlay = process.argv[4] ? resolve(process.argv[4]) : null;
 mkdirSync(artifacts, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
+const { check, failed, finish } = checks();
 
 const root = mkdtempSync(join(tmpdir(), 'pressroom-web-'));
 for (const item of ['pressroom.toml', 'releases', 'locales', 'layouts', 'fonts']) {
@@ -98,15 +94,10 @@ try {
   }
   check(pages.length > 0, `${pages.length} pages checked`);
 } catch (error) {
-  failures.push(String(error && error.stack ? error.stack : error));
-  console.log(`FAIL ${error}`);
+  failed(error);
 } finally {
   await browser.close();
   server.close();
   removeProject(root);
 }
-if (failures.length) {
-  console.log(`${failures.length} failure(s)`);
-  process.exit(1);
-}
-console.log('web edition: all checks passed');
+finish('web edition: all checks passed');

@@ -182,16 +182,7 @@ pub fn web_file(
     let (editions, problems) = made.editions(jobs);
     diagnostics.extend(problems);
     let base_url = preview_base(project);
-    let site = Site {
-        project,
-        base_url: &base_url,
-        languages: &languages,
-        editions: &editions,
-        templates: &templates,
-        default_layout: project.config.layout.get_ref(),
-        layouts: &layouts,
-        per_page: project.config.publish.per_page.unwrap_or(20).max(1) as usize,
-    };
+    let site = Site::new(project, &base_url, &languages, &editions, &templates, &layouts);
     let made = match path {
         WebPath::Release { lang, id } => {
             let Some(edition) = editions.iter().find(|e| e.id.as_str() == id && &e.lang == lang)

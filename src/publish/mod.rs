@@ -154,16 +154,7 @@ pub fn publish(
     let (editions, problems) = made.editions(jobs);
     diagnostics.extend(problems);
 
-    let site = site::Site {
-        project,
-        base_url: &base_url,
-        languages: &languages,
-        editions: &editions,
-        templates: &templates,
-        default_layout: project.config.layout.get_ref(),
-        layouts: &layouts,
-        per_page: project.config.publish.per_page.unwrap_or(20).max(1) as usize,
-    };
+    let site = site::Site::new(project, &base_url, &languages, &editions, &templates, &layouts);
     let site_dir = site_dir(project, options.out.as_deref());
     let io = |dir: &std::path::Path| {
         let shown = project.relative(dir).display().to_string();

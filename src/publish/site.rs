@@ -92,6 +92,28 @@ pub fn archive_page(lang: &str, page: usize) -> String {
 }
 
 impl<'a> Site<'a> {
+    /// The site of `editions`, with the office's default layout and page
+    /// size from `pressroom.toml`.
+    pub fn new(
+        project: &'a Project,
+        base_url: &'a str,
+        languages: &'a [String],
+        editions: &'a [Edition],
+        templates: &'a BTreeMap<String, Templates>,
+        layouts: &'a BTreeMap<String, String>,
+    ) -> Self {
+        Site {
+            project,
+            base_url,
+            languages,
+            editions,
+            templates,
+            default_layout: project.config.layout.get_ref(),
+            layouts,
+            per_page: project.config.publish.per_page.unwrap_or(20).max(1) as usize,
+        }
+    }
+
     pub fn canonical(&self, rel: &str) -> String {
         // The archive's first page is the language's folder itself.
         let rel = rel.strip_suffix("index.html").unwrap_or(rel);
