@@ -120,7 +120,8 @@ impl<'a> Fingerprints<'a> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hexadecimal (digests in manifests and names).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

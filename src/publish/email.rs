@@ -43,8 +43,7 @@ pub fn write(site: &Site<'_>, folder: &mut Folder) -> std::io::Result<Diagnostic
 /// A boundary no text contains by chance, the same for the same message.
 fn boundary(seed: &str, part: &str) -> String {
     let digest = Sha256::digest(format!("{seed}/{part}").as_bytes());
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("=_pressroom_{part}_{hex}")
+    format!("=_pressroom_{part}_{}", crate::freshness::hex(&digest[..12]))
 }
 
 fn message(site: &Site<'_>, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {

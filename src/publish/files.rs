@@ -7,13 +7,13 @@
 //! not synced to disk one by one.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::atomic::{Durability, write_atomic_with};
+use crate::freshness::hex;
 
 const MANIFEST: &str = ".pressroom-publish.json";
 
@@ -38,10 +38,6 @@ pub struct Folder {
     done: Written,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl Folder {
     pub fn open(root: &Path) -> Self {
         let old = std::fs::read(root.join(MANIFEST))
@@ -63,10 +59,8 @@ impl Folder {
         if self.up_to_date(rel, &entry) {
             self.done.unchanged += 1;
         } else {
+            // Its folder is made as it is written.
             let path = self.root.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
             write_atomic_with(&path, bytes, Durability::Unsynced)?;
             self.done.written.push(path);
         }
@@ -86,17 +80,7 @@ impl Folder {
     /// unchanged.
     pub fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {
         let mut hasher = Sha256::new();
-        let mut file = std::fs::File::open(from)?;
-        let mut buffer = vec![0; 1 << 16];
-        let mut size = 0u64;
-        loop {
-            let n = file.read(&mut buffer)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            size += n as u64;
-        }
+        let size = std::io::copy(&mut std::fs::File::open(from)?, &mut hasher)?;
         let entry = Entry { sha256: hex(&hasher.finalize()), size };
         if self.up_to_date(rel, &entry) {
             self.done.unchanged += 1;
@@ -123,7 +107,6 @@ impl Folder {
             }
         }
         if self.new != self.old || !self.root.join(MANIFEST).is_file() {
-            std::fs::create_dir_all(&self.root)?;
             let json = serde_json::to_vec_pretty(&self.new).map_err(std::io::Error::other)?;
             write_atomic_with(&self.root.join(MANIFEST), &json, Durability::Unsynced)?;
         }
