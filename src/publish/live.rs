@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use super::site::{Site, archive_page};
 use super::{Job, Made, base_url, load_templates};
 use crate::diag::Diagnostics;
-use crate::l10n::Catalog;
+use crate::l10n::{Catalog, Fallback};
 use crate::names::{ReleaseId, is_language_tag, is_name};
 use crate::pipeline::load_releases;
 use crate::project::Project;
@@ -93,6 +93,41 @@ impl WebPath {
     }
 }
 
+/// A file of the web edition, made for the preview.
+pub struct WebFile {
+    pub body: Vec<u8>,
+    /// The messages a release's page shows in the source language, and why
+    /// (a draft's passages standing in for a translation), in page order.
+    pub untranslated: Vec<(String, Fallback)>,
+}
+
+/// The messages of `doc` whose text is the source language's.
+fn untranslated(doc: &crate::document::Document) -> Vec<(String, Fallback)> {
+    fn walk(value: &serde_json::Value, found: &mut Vec<(String, Fallback)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let fallback = match map.get("fallback").and_then(|f| f.as_str()) {
+                    Some("missing") => Some(Fallback::Missing),
+                    Some("stale") => Some(Fallback::Stale),
+                    _ => None,
+                };
+                let msg = map.get("msg").and_then(|m| m.as_str());
+                if let (Some(fallback), Some(msg)) = (fallback, msg)
+                    && !found.iter().any(|(m, _)| m == msg)
+                {
+                    found.push((msg.to_owned(), fallback));
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&serde_json::to_value(doc).unwrap_or_default(), &mut found);
+    found
+}
+
 /// The site's address: `[publish] base-url` when the office has set it
 /// (a previewed page says where it will live), else the preview's own.
 fn preview_base(project: &Project) -> String {
@@ -107,7 +142,7 @@ pub fn web_file(
     project: &Project,
     path: &WebPath,
     pdf_size: &dyn Fn(&str, &str) -> Option<u64>,
-) -> Result<Option<Vec<u8>>, Diagnostics> {
+) -> Result<Option<WebFile>, Diagnostics> {
     let languages = project.languages();
     let lang = match path {
         WebPath::Archive { lang, .. }
@@ -135,7 +170,8 @@ pub fn web_file(
     let (templates, layouts, mut diagnostics) = load_templates(project, &loaded)?;
     if let WebPath::Asset(name) = path {
         let default = &templates[project.config.layout.get_ref()];
-        return Ok(default.assets.get(name).cloned());
+        let body = default.assets.get(name).cloned();
+        return Ok(body.map(|body| WebFile { body, untranslated: Vec::new() }));
     }
     let (catalog, _) = Catalog::load(project, &ids, false);
     // Each language's newest release names the language in the switcher
@@ -183,6 +219,7 @@ pub fn web_file(
     diagnostics.extend(problems);
     let base_url = preview_base(project);
     let site = Site::new(project, &base_url, &languages, &editions, &templates, &layouts);
+    let mut shown = Vec::new();
     let made = match path {
         WebPath::Release { lang, id } => {
             let Some(edition) = editions.iter().find(|e| e.id.as_str() == id && &e.lang == lang)
@@ -190,6 +227,7 @@ pub fn web_file(
                 // Not in that language, or its model did not build.
                 return if diagnostics.has_errors() { Err(diagnostics) } else { Ok(None) };
             };
+            shown = untranslated(&edition.doc);
             Some(site.release_html(edition).map(String::into_bytes))
         }
         WebPath::Archive { lang, page } => site.archive_file(lang, *page),
@@ -199,7 +237,7 @@ pub fn web_file(
         WebPath::Asset(_) | WebPath::Pdf { .. } => None,
     };
     match made {
-        Some(Ok(bytes)) => Ok(Some(bytes)),
+        Some(Ok(body)) => Ok(Some(WebFile { body, untranslated: shown })),
         Some(Err(diag)) => Err(Diagnostics::from(diag)),
         None if diagnostics.has_errors() => Err(diagnostics),
         None => Ok(None),

@@ -33,7 +33,7 @@ use crate::release::Release;
 use crate::sign::Signing;
 
 pub use files::Written;
-pub use live::{WebPath, web_file};
+pub use live::{WebFile, WebPath, web_file};
 pub use templates::Templates;
 
 /// What to publish.
@@ -235,7 +235,9 @@ impl Made<'_> {
             source: &localizers.source,
             draft: self.draft,
             signed: self.signed.map(|s| (s.signatory.as_str(), s.date)),
-            marks: false,
+            // A draft names each text's message: the preview lists those
+            // that show the source text.
+            marks: self.draft,
             web: true,
         };
         let (doc, _) = document::build(&sources, &dates).map_err(|d| d.map(tag))?;

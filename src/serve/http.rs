@@ -15,8 +15,9 @@ use super::events::Hub;
 use super::html;
 use super::preview::Preview;
 use super::route::{ASSETS, Post, Route, post_route, route};
+use crate::l10n::Fallback;
 use crate::project::Project;
-use crate::publish::{WebPath, web_file};
+use crate::publish::{WebFile, WebPath, web_file};
 use crate::render::PageImage;
 
 /// The most an editor request may carry: a message's text is far less.
@@ -174,12 +175,12 @@ fn web_page(
     pdf_size: &dyn Fn(&str, &str) -> Option<u64>,
 ) -> Reply {
     match web_file(project, path, pdf_size) {
-        Ok(Some(body)) => {
+        Ok(Some(file)) => {
             let body = match path {
                 WebPath::Home | WebPath::Archive { .. } | WebPath::Release { .. } => {
-                    Bytes::from(live_page(String::from_utf8_lossy(&body).into_owned(), path))
+                    Bytes::from(live_page(project, &file, path))
                 }
-                _ => Bytes::from(body),
+                _ => Bytes::from(file.body),
             };
             reply(StatusCode::OK, path.content_type(), NO_CACHE, body)
         }
@@ -198,8 +199,38 @@ fn web_page(
     }
 }
 
-/// A web page with the script that reloads it when what it shows changes.
-fn live_page(mut page: String, path: &WebPath) -> String {
+/// A web page as a draft: a visible DRAFT mark naming what shows the
+/// source text, and the script that reloads it when what it shows changes.
+fn live_page(project: &Project, file: &WebFile, path: &WebPath) -> String {
+    let mut page = String::from_utf8_lossy(&file.body).into_owned();
+    let mut note = String::from(
+        "<link rel=\"stylesheet\" href=\"/assets/web-draft.css\">\n\
+         <aside class=\"pressroom-draft\" lang=\"en\" dir=\"ltr\" aria-label=\"Draft\">\
+         <strong>DRAFT</strong> — pressroom's preview of the web edition, not published.",
+    );
+    if !file.untranslated.is_empty() {
+        let source = project.source_language();
+        let listed: Vec<String> = file
+            .untranslated
+            .iter()
+            .map(|(msg, why)| {
+                let why = match why {
+                    Fallback::Missing => "missing",
+                    Fallback::Stale => "stale: the source changed since",
+                };
+                format!("<code>{}</code> ({why})", html::escape(msg))
+            })
+            .collect();
+        note.push_str(&format!(
+            " Shown in the source language ({}) until translated: {}.",
+            html::escape(&source),
+            listed.join(", ")
+        ));
+    }
+    note.push_str("</aside>\n");
+    // Right after `<body …>`, so it is the first thing read and seen.
+    let at = page.find("<body").and_then(|b| page[b..].find('>').map(|e| b + e + 1));
+    page.insert_str(at.unwrap_or(0), &note);
     let release = match path {
         WebPath::Release { id, .. } => format!(" data-release=\"{}\"", html::escape(id)),
         _ => String::new(),

@@ -66,6 +66,7 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
     ("preview.css", "text/css; charset=utf-8", include_str!("assets/preview.css")),
     ("editor.js", "text/javascript; charset=utf-8", include_str!("assets/editor.js")),
     ("web-live.js", "text/javascript; charset=utf-8", include_str!("assets/web-live.js")),
+    ("web-draft.css", "text/css; charset=utf-8", include_str!("assets/web-draft.css")),
     ("favicon.svg", "image/svg+xml", include_str!("assets/favicon.svg")),
 ];
 

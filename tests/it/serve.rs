@@ -630,6 +630,24 @@ fn serves_the_web_edition_as_publish_would_write_it_from_the_sources_as_they_sta
     next_event(&events, "output", |d| d["release"] == REFERENCE && d["lang"] == "tg");
     assert!(serve.get(&web).text().contains("Имрӯз дар шаҳри Душанбе"));
 
+    // It is a draft, and says so: every page carries the DRAFT mark, and
+    // one that shows the source text for a translation names it.
+    assert!(html.contains("<strong>DRAFT</strong>"), "{html}");
+    assert!(!html.contains("until translated"), "nothing is untranslated yet: {html}");
+    assert!(home.contains("<strong>DRAFT</strong>"), "{home}");
+    let saved = project.read(&rel);
+    let title = saved.lines().find(|l| l.starts_with("title =")).unwrap();
+    save_by_rename(&project, &rel, &saved.replace(&format!("{title}\n"), ""));
+    let untranslated = serve.get(&web).text();
+    assert!(untranslated.contains("<h1>Dushanbe hosts"), "the English title: {untranslated}");
+    assert!(
+        untranslated.contains(
+            "Shown in the source language (en) until translated: <code>title</code> (missing)."
+        ),
+        "{untranslated}"
+    );
+    save_by_rename(&project, &rel, &saved);
+
     // A broken template: the problem where it is, as publish says it.
     let template = "layouts/letterhead/web/release.html";
     let good = project.read(template);
