@@ -58,6 +58,9 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     /// Outputs already built from the same inputs.
     pub skipped: usize,
+    /// (release, language) -> the fingerprint of the sources its PDF on
+    /// disk is now made from: each output up to date or written by this run.
+    pub current: HashMap<(ReleaseId, String), String>,
 }
 
 /// What a build tells its user as it goes.
@@ -136,6 +139,7 @@ pub fn build(
         |id, lang| output_file(&out_dir, id, lang, mode),
     );
     let skipped = plan.up_to_date.len();
+    let mut current: HashMap<(ReleaseId, String), String> = plan.current;
     for file in &plan.up_to_date {
         events.skipped(file);
     }
@@ -190,6 +194,7 @@ pub fn build(
             let key = (release.id.clone(), lang.to_owned());
             if let Some(fingerprint) = pending.get(&key) {
                 manifest.record(&file, fingerprint.clone(), kind, &rendered.pdf);
+                current.insert(key, fingerprint.clone());
             }
             events.wrote(&output);
             outputs.push(output);
@@ -205,7 +210,7 @@ pub fn build(
             format!("cannot record what was built (the next build redoes it): {err}"),
         ));
     }
-    Ok(BuildReport { outputs, diagnostics, skipped })
+    Ok(BuildReport { outputs, diagnostics, skipped, current })
 }
 
 /// What a build or a watcher has to render.
@@ -214,6 +219,8 @@ pub struct Plan {
     pub to_render: HashMap<(ReleaseId, String), String>,
     /// The files already built from the same inputs and unchanged on disk.
     pub up_to_date: Vec<PathBuf>,
+    /// (release, language) -> the fingerprint of each output up to date.
+    pub current: HashMap<(ReleaseId, String), String>,
     /// Releases whose TOML does not load.
     pub unreadable: Vec<ReleaseId>,
 }
@@ -229,8 +236,12 @@ pub fn plan(
     current: Option<(&Manifest, Kind)>,
     file: impl Fn(&ReleaseId, &str) -> PathBuf,
 ) -> Plan {
-    let mut plan =
-        Plan { to_render: HashMap::new(), up_to_date: Vec::new(), unreadable: Vec::new() };
+    let mut plan = Plan {
+        to_render: HashMap::new(),
+        up_to_date: Vec::new(),
+        current: HashMap::new(),
+        unreadable: Vec::new(),
+    };
     for (id, loaded) in releases {
         let Ok(release) = loaded else {
             plan.unreadable.push(id.clone());
@@ -242,7 +253,8 @@ pub fn plan(
             let path = file(id, lang);
             match current {
                 Some((manifest, kind)) if manifest.is_current(&path, &fingerprint, kind) => {
-                    plan.up_to_date.push(path)
+                    plan.up_to_date.push(path);
+                    plan.current.insert((id.clone(), lang.clone()), fingerprint);
                 }
                 _ => {
                     plan.to_render.insert((id.clone(), lang.clone()), fingerprint);

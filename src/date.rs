@@ -10,7 +10,9 @@ use icu_locale::Locale;
 use crate::diag::Diagnostic;
 
 /// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: i32,
     pub month: u8,
@@ -48,7 +50,7 @@ impl Date {
 }
 
 /// A moment with its UTC offset, as an embargo is announced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Moment {
     pub date: Date,
     pub hour: u8,
@@ -57,8 +59,34 @@ pub struct Moment {
     pub offset_minutes: i32,
 }
 
+impl Moment {
+    /// The point in time it names.
+    pub fn timestamp(self) -> Timestamp {
+        let local = self.date.days_since_epoch() * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60;
+        Timestamp(local - i64::from(self.offset_minutes) * 60)
+    }
+
+    /// `2015-03-11T10:00:00+05:00` (RFC 3339).
+    pub fn rfc3339(self) -> String {
+        let offset = self.offset_minutes.unsigned_abs();
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        format!(
+            "{}T{:02}:{:02}:00{sign}{:02}:{:02}",
+            self.date.iso(),
+            self.hour,
+            self.minute,
+            offset / 60,
+            offset % 60
+        )
+    }
+}
+
 /// A point in time, in seconds since 1970-01-01 UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
@@ -110,6 +138,45 @@ impl Timestamp {
 
     pub fn date(self) -> Date {
         self.utc().0
+    }
+
+    /// `2015-03-11T05:00:00Z` (RFC 3339, UTC).
+    pub fn rfc3339(self) -> String {
+        let (d, h, m, s) = self.utc();
+        format!("{}T{h:02}:{m:02}:{s:02}Z", d.iso())
+    }
+
+    /// Reads `2015-03-11T10:00:00+05:00` or `…Z` (RFC 3339, seconds optional).
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        let (date, rest) = text.trim().split_once(['T', 't', ' '])?;
+        let mut parts = date.split('-');
+        let year: i64 = parts.next()?.parse().ok()?;
+        let month: i64 = parts.next()?.parse().ok()?;
+        let day: i64 = parts.next()?.parse().ok()?;
+        if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return None;
+        }
+        let (time, offset) = if let Some(time) = rest.strip_suffix(['Z', 'z']) {
+            (time, 0)
+        } else {
+            let at = rest.rfind(['+', '-'])?;
+            let (time, zone) = rest.split_at(at);
+            let (hours, minutes) = zone[1..].split_once(':')?;
+            let total = hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60;
+            (time, if zone.starts_with('-') { -total } else { total })
+        };
+        let mut clock = time.split(':');
+        let hour: i64 = clock.next()?.parse().ok()?;
+        let minute: i64 = clock.next()?.parse().ok()?;
+        let second: i64 = match clock.next() {
+            Some(s) => s.split('.').next()?.parse().ok()?,
+            None => 0,
+        };
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        Some(Self(days * 86_400 + hour * 3600 + minute * 60 + second - offset))
     }
 
     /// As a PDF date (`D:20150311100000+00'00'`), e.g. for a signature's /M.

@@ -72,6 +72,9 @@ pub struct Diagnostic {
     pub hints: Vec<String>,
     pub language: Option<String>,
     pub release: Option<String>,
+    /// The message (`title`, `contact-press.role`) a translation finding is
+    /// about, so findings can be gathered per language.
+    pub message_id: Option<String>,
 }
 
 impl Diagnostic {
@@ -85,6 +88,7 @@ impl Diagnostic {
             hints: Vec::new(),
             language: None,
             release: None,
+            message_id: None,
         }
     }
 
@@ -118,6 +122,12 @@ impl Diagnostic {
 
     pub fn release(mut self, id: impl Into<String>) -> Self {
         self.release = Some(id.into());
+        self
+    }
+
+    /// Names the message the finding is about.
+    pub fn about_message(mut self, id: impl Into<String>) -> Self {
+        self.message_id = Some(id.into());
         self
     }
 

@@ -5,10 +5,10 @@
 //! numbered item; inline `**strong**`, `*emphasis*` and
 //! `[text](https://url)`. Every other character prints as typed.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A block of release text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Block {
     Paragraph { spans: Vec<Span> },
@@ -17,7 +17,7 @@ pub enum Block {
 }
 
 /// A run of text with one style.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub text: String,
     pub strong: bool,

@@ -13,6 +13,16 @@ pub struct ReleaseId(String);
 
 impl ReleaseId {
     pub fn new(id: &str) -> Result<Self, Diagnostic> {
+        if is_site_file(id) {
+            return Err(Diagnostic::error(
+                "release-id",
+                format!("`{id}` cannot be a release id: the web edition has a page of that name"),
+            )
+            .hint(
+                "`index` and `page-<n>` are each language's archive pages; \
+                 name the release by convention YYYY-MM-DD-short-title",
+            ));
+        }
         if is_name(id) {
             Ok(Self(id.to_owned()))
         } else {
@@ -32,6 +42,15 @@ impl fmt::Display for ReleaseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The names the web edition gives its own pages in a language's folder
+/// (`index.html`, `page-2.html`): no release page may take them.
+fn is_site_file(id: &str) -> bool {
+    id == "index"
+        || id
+            .strip_prefix("page-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A plain name usable as one path segment: lowercase ASCII letters, digits

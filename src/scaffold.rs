@@ -153,14 +153,36 @@ pub fn add_language(project: &Project, tag: &str) -> Result<AddedLanguage, Diagn
         files.push((to, stub(&text, tag, &project.relative(&from))));
     }
     let config_path = project.root().join(crate::project::CONFIG_FILE);
-    let config = read(project, &config_path)?;
+    // The spans are of the text as read, without a byte-order mark: splice
+    // there and put the mark back.
+    let raw = read(project, &config_path)?;
+    let bom = if raw.starts_with('\u{feff}') { "\u{feff}" } else { "" };
+    let config = crate::project::without_bom(raw);
     let last = project.config.languages.last().map(|l| l.span().end);
     let Some(end) = last.filter(|&end| config.get(..end).is_some()) else {
         return Err(Diagnostic::error("language", "pressroom.toml lists no languages to add to")
             .in_file(crate::project::CONFIG_FILE)
             .into());
     };
-    let config = format!("{}, \"{tag}\"{}", &config[..end], &config[end..]);
+    let config = format!("{bom}{}, \"{tag}\"{}", &config[..end], &config[end..]);
+    // Read back what would be written: the same languages and the new one.
+    let mut expected = project.languages();
+    expected.push(tag.to_owned());
+    let written = toml::from_str::<toml::Table>(&crate::project::without_bom(config.clone()))
+        .ok()
+        .and_then(|table| {
+            let list = table.get("languages")?.as_array()?.iter();
+            list.map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<String>>>()
+        });
+    if written.as_ref() != Some(&expected) {
+        return Err(Diagnostic::error(
+            "language",
+            "cannot add the language to `languages` without changing what else the file says",
+        )
+        .in_file(crate::project::CONFIG_FILE)
+        .hint(format!("add \"{tag}\" to `languages` by hand, and copy locales/{source}/ to locales/{tag}/ to translate"))
+        .into());
+    }
 
     files.push((config_path, config));
     let mut added = AddedLanguage { written: write_all(project, files)?, ..Default::default() };

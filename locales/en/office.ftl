@@ -48,10 +48,12 @@ place-dushanbe = Dushanbe
 place-khujand = Khujand
 place-brussels = Brussels
 
-## Contacts: name, and .role under it
+## Contacts: name (as the contact block prints it), .role under it, and .name:
+## the person's name alone, as an e-mail's From gives it
 
 contact-press = Ms. Mahbuba Abdullaeva
     .role = Press and Information Officer, EU Delegation to Tajikistan
+    .name = Mahbuba Abdullaeva
 
 ## The web edition and the e-mail (pressroom publish)
 
@@ -66,3 +68,5 @@ web-pages = More press releases
 web-newer = Newer press releases
 web-older = Older press releases
 web-attached = The press release is attached as a PDF, and online at:
+# The PDF's size: $size is the number of kilobytes, in the language's digits.
+web-kilobytes = { $size } kB

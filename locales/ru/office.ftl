@@ -67,6 +67,7 @@ place-brussels = Брюссель
 
 contact-press = г-жа Махбуба Абдуллаева
     .role = сотрудник по вопросам прессы и информации, Представительство ЕС в Таджикистане
+    .name = Махбуба Абдуллаева
 
 ## The web edition and the e-mail (pressroom publish)
 
@@ -80,3 +81,4 @@ web-pages = Другие пресс-релизы
 web-newer = Более новые пресс-релизы
 web-older = Более ранние пресс-релизы
 web-attached = Пресс-релиз прилагается в формате PDF и доступен на сайте:
+web-kilobytes = { $size } кБ

@@ -73,6 +73,7 @@ place-brussels = Брюссел
 
 contact-press = хонум Маҳбуба Абдуллаева
     .role = корманди матбуот ва иттилоот, Намояндагии ИА дар Тоҷикистон
+    .name = Маҳбуба Абдуллаева
 
 ## The web edition and the e-mail (pressroom publish)
 
@@ -86,3 +87,4 @@ web-pages = Дигар иттилооти матбуотӣ
 web-newer = Иттилооти навтар
 web-older = Иттилооти пештара
 web-attached = Иттилооти матбуотӣ ҳамчун файли PDF замима шудааст ва дар сомона дастрас аст:
+web-kilobytes = { $size } кБ

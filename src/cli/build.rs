@@ -63,7 +63,7 @@ pub(super) fn run(
             if !quiet && report.skipped > 0 {
                 println!("{} PDF(s) up to date", report.skipped);
             }
-            reporter.finish(&report.diagnostics)
+            reporter.finish(&super::report::with_languages_gathered(project, &report.diagnostics))
         }
         Err(diags) => reporter.finish(&diags),
     }

@@ -137,6 +137,10 @@ enum Command {
         /// Write the site here instead of out/site/.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Publish as of this moment (RFC 3339, e.g. 2015-03-11T10:00:00+05:00)
+        /// instead of the clock: embargoes are kept against it. For rehearsals and tests.
+        #[arg(long, value_name = "MOMENT")]
+        now: Option<String>,
     },
     /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
     Watch {
@@ -275,8 +279,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 build::BuildArgs { ids, languages, draft, out, emit_model, sign, level, force };
             build::run(&project, args, &reporter, cli.verbose)
         }
-        Command::Publish { ids, languages, email, out } => {
-            let args = publish::PublishArgs { ids, languages, email, out };
+        Command::Publish { ids, languages, email, out, now } => {
+            let args = publish::PublishArgs { ids, languages, email, out, now };
             publish::run(&project, args, &reporter, cli.verbose)
         }
         Command::Fonts { all } => fonts::print_fonts(&project, all, &reporter),

@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use pressroom::date::Timestamp;
+use pressroom::diag::Diagnostic;
 use pressroom::project::Project;
-use pressroom::publish::{self, PublishOptions, Written};
+use pressroom::publish::{self, PublishOptions, PublishReport, Removal, Written};
 
 use super::build::BuildProgress;
 use super::report::Reporter;
@@ -16,6 +18,7 @@ pub(super) struct PublishArgs {
     pub languages: Vec<String>,
     pub email: bool,
     pub out: Option<PathBuf>,
+    pub now: Option<String>,
 }
 
 pub(super) fn run(
@@ -27,6 +30,15 @@ pub(super) fn run(
     let source_date_epoch = match pressroom::date::source_date_epoch() {
         Ok(epoch) => epoch.map(|t| t.0),
         Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let now = match args.now.as_deref().map(|text| (text, Timestamp::parse_rfc3339(text))) {
+        None => None,
+        Some((_, Some(moment))) => Some(moment),
+        Some((text, None)) => {
+            let diag = Diagnostic::error("usage", format!("`--now {text}` is not a moment"))
+                .hint("write it as RFC 3339 with its offset, e.g. 2015-03-11T10:00:00+05:00");
+            return reporter.finish(&diag.into());
+        }
     };
     // Published PDFs are signed when the office signs.
     let signing = match project.config.signing.is_some().then(|| load_signer(project, None)) {
@@ -41,6 +53,7 @@ pub(super) fn run(
         email: args.email,
         source_date_epoch,
         signing,
+        now,
     };
     let quiet = reporter.quiet;
     let mut events = BuildProgress::new(project.root(), quiet, verbose);
@@ -71,8 +84,39 @@ pub(super) fn run(
         if let Some(email) = &report.email {
             line("e-mail", &report.email_dir, email);
         }
+        for held in &report.held_back {
+            let (date, h, m, _) = held.since.utc();
+            println!(
+                "held back: {} {} stays online as published {} {h:02}:{m:02} UTC, until a new final can be made:",
+                held.lang,
+                held.release,
+                date.iso()
+            );
+            for reason in &held.reasons {
+                println!("  {reason}");
+            }
+        }
+        for (release, until) in &report.embargoed {
+            println!(
+                "under embargo: {release} is on no page until {}{}",
+                until.rfc3339(),
+                if email_written(&report) { " (its e-mails are written, marked)" } else { "" }
+            );
+        }
+        for gone in &report.taken_down {
+            let why = match gone.why {
+                Removal::ReleaseRemoved => "its release file was removed",
+                Removal::LanguageRemoved => "the language is no longer among its languages",
+                Removal::Embargoed => "its release is now under embargo",
+            };
+            println!("taken down: {} {} ({why})", gone.lang, gone.release);
+        }
     }
     let mut all = report.build.diagnostics;
     all.extend(report.diagnostics);
-    reporter.finish(&all)
+    reporter.finish(&super::report::with_languages_gathered(project, &all))
+}
+
+fn email_written(report: &PublishReport) -> bool {
+    report.email.is_some()
 }

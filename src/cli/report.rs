@@ -44,3 +44,18 @@ impl Reporter {
         exit_code(diags)
     }
 }
+
+/// The findings of a command that makes finals, each unfinished language
+/// said once, as one paragraph, after the rest.
+pub fn with_languages_gathered(
+    project: &pressroom::project::Project,
+    diags: &Diagnostics,
+) -> Diagnostics {
+    use pressroom::l10n::unfinished;
+    let (languages, mut rest) =
+        unfinished::gather(diags, &project.source_language(), &project.languages());
+    for language in &languages {
+        rest.push(unfinished::as_diagnostic(language));
+    }
+    rest
+}

@@ -8,7 +8,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use model::{
     ContactText, DRAFT_KEYWORD, DateParts, Dateline, Document, FooterItem, Labels, Meta,
-    OfficeText, Section, Segment, WebWords,
+    OfficeText, SIZE_SLOT, Section, Segment, WebWords,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -139,6 +139,7 @@ impl Sources<'_> {
         )
         .language(lang)
         .release(self.release.id.as_str())
+        .about_message(id)
         .hint(format!(
             "update the translation, or run `pressroom l10n accept {lang} {}` if it still \
              says the same; --draft builds with the source text in its place",
@@ -174,7 +175,8 @@ impl Sources<'_> {
         )
         .in_file(file)
         .language(lang)
-        .release(self.release.id.as_str());
+        .release(self.release.id.as_str())
+        .about_message(name);
         d = if self.target.lang == project.source_language() {
             d.hint("add it to the source language; every other language follows")
         } else {
@@ -206,6 +208,24 @@ impl Sources<'_> {
     }
 }
 
+/// `text` with its first letter capitalised, as a line begins.
+fn line_start(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `diags` when `keep`, else `ignored`.
+fn diags_if<'d>(
+    keep: bool,
+    diags: &'d mut Diagnostics,
+    ignored: &'d mut Diagnostics,
+) -> &'d mut Diagnostics {
+    if keep { diags } else { ignored }
+}
+
 /// Builds the document model of one release in one language. Errors (a
 /// missing message in a final build, an unknown term…) are all collected.
 pub fn build(
@@ -225,15 +245,27 @@ pub fn build(
     let office = |id: &str, diags: &mut Diagnostics| {
         sources.text(id, None, None, true, diags).unwrap_or_else(blank)
     };
+    let draft_only = |id: &str, diags: &mut Diagnostics| {
+        let mut ignored = Diagnostics::default();
+        let found = diags_if(sources.draft, diags, &mut ignored);
+        sources.text(id, None, None, sources.draft, found).unwrap_or_else(blank)
+    };
 
     let place = sources.text(&release.place, None, None, false, &mut diags);
+    // A name the source language has is only untranslated (said once, by
+    // `text`); one it lacks is unknown.
+    let known = |id: &str| sources.source.has_message(id);
     let place = place.unwrap_or_else(|| {
-        diags.push(unknown_name(sources, &release.place, release.place_span(), "place"));
+        if !known(&release.place) {
+            diags.push(unknown_name(sources, &release.place, release.place_span(), "place"));
+        }
         blank()
     });
     let kind = sources.text(&release.kind, None, None, false, &mut diags);
     let kind = kind.unwrap_or_else(|| {
-        diags.push(unknown_name(sources, &release.kind, release.kind_span(), "kind"));
+        if !known(&release.kind) {
+            diags.push(unknown_name(sources, &release.kind, release.kind_span(), "kind"));
+        }
         blank()
     });
     let args = release_args(&date, &place.value);
@@ -256,11 +288,17 @@ pub fn build(
     let mut contacts = Vec::new();
     for id in &release.contacts {
         let message = format!("contact-{id}");
-        let name = sources.text(&message, None, None, true, &mut diags).unwrap_or_else(blank);
+        // A contact's name begins its line in every edition: capitalised
+        // here, once (Fluent keeps the mid-sentence form «хонум …» that
+        // the signature line needs).
+        let mut name = sources.text(&message, None, None, true, &mut diags).unwrap_or_else(blank);
+        name.value = line_start(&name.value);
         let role = sources.text(&message, Some("role"), None, false, &mut diags);
         let contact = project.config.contacts.get(id).map(|c| c.get_ref().clone());
+        let person = sources.text(&message, Some("name"), None, false, &mut diags);
         contacts.push(ContactText {
             name,
+            person,
             role,
             email: contact.as_ref().and_then(|c| c.email.clone()),
             telephone: contact.as_ref().and_then(|c| c.telephone.clone()),
@@ -276,17 +314,19 @@ pub fn build(
 
     let details = &project.config.office;
     let mut footer = Vec::new();
+    // The office's website in this language, where it has one.
+    let website = details.websites.get(&lang).cloned().or_else(|| details.website.clone());
     let entries: [(&'static str, &Option<String>, Option<&str>); 5] = [
         ("telephone", &details.telephone, None),
         ("fax", &details.fax, None),
         ("email", &details.email, Some("mailto:")),
-        ("website", &details.website, Some("")),
+        ("website", &website, Some("")),
         ("facebook", &details.facebook, Some("")),
     ];
     for (key, value, link) in entries {
         if let Some(value) = value {
             footer.push(FooterItem {
-                key,
+                key: key.to_owned(),
                 label: office(&format!("label-{key}"), &mut diags),
                 value: value.clone(),
                 url: link.map(|prefix| format!("{prefix}{value}")),
@@ -308,9 +348,10 @@ pub fn build(
         number: office("label-number", &mut diags),
         address: office("label-address", &mut diags),
         page,
-        draft: office("label-draft", &mut diags),
-        untranslated: office("label-untranslated", &mut diags),
-        stale: office("label-stale", &mut diags),
+        // Only drafts print these: a final does not need them translated.
+        draft: draft_only("label-draft", &mut diags),
+        untranslated: draft_only("label-untranslated", &mut diags),
+        stale: draft_only("label-stale", &mut diags),
     };
     let web = sources.web.then(|| WebWords {
         language: office("web-language", &mut diags),
@@ -323,13 +364,18 @@ pub fn build(
         newer: office("web-newer", &mut diags),
         older: office("web-older", &mut diags),
         attached: office("web-attached", &mut diags),
+        kilobytes: {
+            let mut args = FluentArgs::new();
+            args.set("size", FluentValue::from(model::SIZE_SLOT.to_string()));
+            sources.text("web-kilobytes", None, Some(&args), true, &mut diags).unwrap_or_else(blank)
+        },
     });
     let parts = crate::l10n::cldr::language_parts(&lang);
     let document = Document {
         lang: parts.lang,
         region: parts.region,
-        dir: if parts.rtl { "rtl" } else { "ltr" },
-        comma: parts.comma,
+        dir: if parts.rtl { "rtl" } else { "ltr" }.to_owned(),
+        comma: parts.comma.to_owned(),
         tag: lang,
         draft: sources.draft,
         meta: Meta {
@@ -406,7 +452,7 @@ fn segments(value: &str) -> Vec<Segment> {
                 if !text.is_empty() {
                     out.push(Segment::Text { text: std::mem::take(&mut text) });
                 }
-                out.push(Segment::Slot { slot });
+                out.push(Segment::Slot { slot: slot.to_owned() });
             }
             None => text.push(c),
         }

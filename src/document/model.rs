@@ -2,24 +2,24 @@
 //! `json("/.pressroom/document.json")`. Changing a field here changes what
 //! every layout sees.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::l10n::{Fallback, Text};
 use crate::markup::Block;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     /// The language subtag (`fa` of `fa-AF`): what Typst's `text(lang:)` takes.
     pub lang: String,
     /// The region subtag (`AF`), if the office's tag names one: `text(region:)`.
     pub region: Option<String>,
     /// `ltr` or `rtl`, from CLDR: the writing direction of the language.
-    pub dir: &'static str,
+    pub dir: String,
     /// The whole language tag as `pressroom.toml` lists it (`fa-AF`).
     pub tag: String,
     /// The comma between two texts (a dateline's place and date): `,`, or
     /// `،` in the Arabic script.
-    pub comma: &'static str,
+    pub comma: String,
     pub draft: bool,
     pub meta: Meta,
     pub office: OfficeText,
@@ -43,7 +43,7 @@ pub struct Document {
 
 /// The words only the web page, the feed and the e-mail print: the
 /// `web-*` messages of `office.ftl`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WebWords {
     /// The language's name in itself (`Тоҷикӣ`), for the language switcher.
     pub language: Text,
@@ -62,13 +62,24 @@ pub struct WebWords {
     pub older: Text,
     /// The e-mail's line saying the PDF is attached.
     pub attached: Text,
+    /// The PDF's size, `{ $size } kB`, its number left as
+    /// [`SIZE_SLOT`] for the page to fill in the language's digits.
+    #[serde(default = "blank_text")]
+    pub kilobytes: Text,
+}
+
+/// Stands for the number in [`WebWords::kilobytes`].
+pub const SIZE_SLOT: char = '\u{E002}';
+
+fn blank_text() -> Text {
+    Text::plain(String::new())
 }
 
 /// The keyword every draft PDF carries in its Info dictionary and XMP:
 /// `sign` recognises a draft by it, whatever the file is called.
 pub const DRAFT_KEYWORD: &str = "pressroom:draft";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     pub title: String,
     pub author: String,
@@ -77,14 +88,14 @@ pub struct Meta {
     pub date: DateParts,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct DateParts {
     pub year: i32,
     pub month: u8,
     pub day: u8,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OfficeText {
     pub emblem: Text,
     pub name: Text,
@@ -93,15 +104,15 @@ pub struct OfficeText {
     pub footer: Vec<FooterItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FooterItem {
-    pub key: &'static str,
+    pub key: String,
     pub label: Text,
     pub value: String,
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Labels {
     pub background: Text,
     pub contacts: Text,
@@ -117,14 +128,14 @@ pub struct Labels {
 }
 
 /// A piece of a localized pattern: literal text, or a slot the layout fills.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Segment {
     Text { text: String },
-    Slot { slot: &'static str },
+    Slot { slot: String },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dateline {
     pub place: Text,
     pub date: String,
@@ -132,7 +143,7 @@ pub struct Dateline {
 
 /// Release text as blocks; `fallback` when it is the source language's
 /// text standing in for a missing or stale translation (drafts only).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     pub blocks: Vec<Block>,
     pub fallback: Option<Fallback>,
@@ -141,9 +152,14 @@ pub struct Section {
     pub msg: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContactText {
+    /// As the contact block prints it (`Ms. Mahbuba Abdullaeva`).
     pub name: Text,
+    /// The person's name alone, as an e-mail's `From:` gives it: the
+    /// message's `.name` attribute, else `name`.
+    #[serde(default)]
+    pub person: Option<Text>,
     pub role: Option<Text>,
     pub email: Option<String>,
     pub telephone: Option<String>,

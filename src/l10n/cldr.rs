@@ -58,6 +58,30 @@ pub fn language_parts(tag: &str) -> LanguageParts {
     }
 }
 
+/// `n` in the locale's digits and grouping (CLDR): `1,234`, `1 234`, `۱٬۲۳۴`.
+pub fn format_number(locale: &str, n: u64) -> String {
+    let formatter = locale
+        .parse::<Locale>()
+        .ok()
+        .and_then(|l| icu_decimal::DecimalFormatter::try_new((&l).into(), Default::default()).ok());
+    match formatter {
+        Some(formatter) => formatter.format(&icu_decimal::input::Decimal::from(n)).to_string(),
+        None => n.to_string(),
+    }
+}
+
+/// A locale as Open Graph writes it, language and territory: `ru_RU`,
+/// `tg_TJ`, `en_GB` (CLDR's likely territory where the tag names none).
+pub fn underscored_locale(tag: &str) -> String {
+    let Ok(locale) = tag.parse::<Locale>() else { return tag.replace('-', "_") };
+    let mut likely = locale.id.clone();
+    icu_locale::LocaleExpander::new_extended().maximize(&mut likely);
+    match likely.region {
+        Some(region) => format!("{}_{}", likely.language.as_str(), region.as_str()),
+        None => likely.language.as_str().to_owned(),
+    }
+}
+
 /// The plural category names a Fluent variant key may use.
 pub fn category_name(category: PluralCategory) -> &'static str {
     match category {

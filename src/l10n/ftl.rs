@@ -49,8 +49,49 @@ impl FtlFile {
                 }
             }
         }
+        diags.extend(control_characters(&source));
         let file = Self { source, resource: Arc::new(resource), entries, duplicates };
+        diags.extend(file.line_breaks());
         (file, diags)
+    }
+
+    /// A line break in a message that is one line wherever it appears: in
+    /// an e-mail's `Subject:` or `From:`, a page's `<title>`, an attribute.
+    /// Only a release's running text (`body`, `background`, `notes`) has
+    /// paragraphs.
+    fn line_breaks(&self) -> Diagnostics {
+        use fluent_syntax::ast::{Entry, Pattern, PatternElement};
+        fn breaks(pattern: &Pattern<&str>) -> bool {
+            pattern.elements.iter().any(|e| match e {
+                PatternElement::TextElement { value } => value.contains(['\n', '\r']),
+                PatternElement::Placeable { .. } => false,
+            })
+        }
+        let mut diags = Diagnostics::default();
+        for entry in self.resource.entries() {
+            let Entry::Message(message) = entry else { continue };
+            let id = message.id.name;
+            let multiline = matches!(id, "body" | "background" | "notes");
+            let value = message.value.as_ref().filter(|_| !multiline).is_some_and(breaks);
+            let attribute = message.attributes.iter().find(|a| breaks(&a.value));
+            if !(value || attribute.is_some()) {
+                continue;
+            }
+            let what = match attribute {
+                Some(a) if !value => format!("`{id}.{}`", a.id.name),
+                _ => format!("`{id}`"),
+            };
+            let mut d = Diagnostic::error(
+                "one-line",
+                format!("{what} runs over several lines, but it is printed as one line (an e-mail subject, a page title, a heading)"),
+            )
+            .hint("write it on one line; only body, background and notes have paragraphs");
+            if let Some(span) = self.span_of(id) {
+                d = d.at(&self.source, span);
+            }
+            diags.push(d);
+        }
+        diags
     }
 
     /// Reads and parses a project file; a missing file is `Ok(None)`.
@@ -102,6 +143,29 @@ impl FtlFile {
     pub fn with_entry(&self, id: &str, entry: &str) -> String {
         splice_entry(&self.source.text, self.entries.get(id).map(|r| r.start), entry)
     }
+}
+
+/// Control characters (a vertical tab, a form feed, an escape…) print as
+/// nothing, break XML feeds and can end an e-mail header: refused wherever
+/// they are. A tab, a line feed and a line feed's carriage return are text.
+fn control_characters(source: &SourceFile) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let text = &source.text;
+    for (at, c) in text.char_indices() {
+        let allowed = matches!(c, '\n' | '\t') || (c == '\r' && text[at + 1..].starts_with('\n'));
+        if allowed || !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(
+                "control-character",
+                format!("the invisible control character U+{:04X} is in the text", c as u32),
+            )
+            .at(source, at..at + c.len_utf8())
+            .hint("delete it (it prints as nothing, and feeds and e-mail headers cannot carry it)"),
+        );
+    }
+    diags
 }
 
 /// The byte range of the entry whose id starts at `start`: its id line and

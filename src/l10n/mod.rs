@@ -10,6 +10,7 @@ pub mod fields;
 pub mod ftl;
 pub mod state;
 pub mod typography;
+pub mod unfinished;
 pub mod xliff;
 
 use std::borrow::Cow;
@@ -36,7 +37,7 @@ pub struct Localizer {
 
 /// A formatted message; in a draft, possibly the source language's text
 /// standing in for a missing or stale translation, so the layout can mark it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     pub value: String,
     pub fallback: Option<Fallback>,
@@ -55,7 +56,7 @@ impl Text {
 }
 
 /// Why a draft shows the source text in place of a translation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Fallback {
     Missing,

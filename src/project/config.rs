@@ -52,6 +52,9 @@ pub struct Office {
     pub fax: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+    /// `[office.websites]`: the website in a language (tag -> URL), where
+    /// the office has one per language; `website` elsewhere.
+    pub websites: BTreeMap<String, String>,
     pub facebook: Option<String>,
 }
 
@@ -170,7 +173,7 @@ const TOP: &[&str] = &[
     "publish",
 ];
 const PUBLISH: &[&str] = &["base-url", "per-page", "list-unsubscribe", "list-unsubscribe-post"];
-const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "facebook"];
+const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "websites", "facebook"];
 const CONTACT: &[&str] = &["email", "telephone"];
 const SIGNING: &[&str] = &[
     "certificate",
@@ -212,6 +215,49 @@ fn token(signing: &mut Fields<'_>) -> Option<super::TokenConfig> {
     Some(config)
 }
 
+/// What a text value of `pressroom.toml` must be.
+#[derive(Clone, Copy)]
+enum Value {
+    /// One line of text (a telephone number): no control character.
+    Line,
+    Url,
+    Email,
+    ListUnsubscribe,
+}
+
+/// `table.key`, refused at its place when it is not what `kind` says.
+fn checked(table: &mut Fields<'_>, section: &str, key: &str, kind: Value) -> Option<String> {
+    use super::values::{check_email, check_list_unsubscribe, check_url};
+    let value = table.string(key, false)?;
+    let text = value.get_ref();
+    let (checked, example) = match kind {
+        Value::Line => (
+            match text.chars().find(|c| c.is_control()) {
+                Some(c) => Err(format!("holds the control character U+{:04X}", c as u32)),
+                None => Ok(()),
+            },
+            "telephone = \"(+992 37) 221 74 07\"",
+        ),
+        Value::Url => (check_url(text), "website = \"https://www.example.eu/\""),
+        Value::Email => (check_email(text), "email = \"press@example.eu\""),
+        Value::ListUnsubscribe => (
+            check_list_unsubscribe(text),
+            "list-unsubscribe = \"<mailto:press@example.eu?subject=unsubscribe>\"",
+        ),
+    };
+    match checked {
+        Ok(()) => Some(value.into_inner()),
+        Err(why) => {
+            table.error_at(
+                value.span(),
+                format!("`{section}.{key}` {why}: \"{}\"", text.escape_debug()),
+                Some(&format!("for example: {example}")),
+            );
+            None
+        }
+    }
+}
+
 impl Config {
     /// Reads `file`, reporting every problem in it. `has_layout` tells
     /// whether a layout of that name exists.
@@ -237,14 +283,31 @@ impl Config {
         }
         let office = match fields.table("office", true) {
             Some(mut table) => {
-                let mut text = |key: &str| table.string(key, false).map(Spanned::into_inner);
                 let office = Office {
-                    telephone: text("telephone"),
-                    fax: text("fax"),
-                    email: text("email"),
-                    website: text("website"),
-                    facebook: text("facebook"),
+                    telephone: checked(&mut table, "office", "telephone", Value::Line),
+                    fax: checked(&mut table, "office", "fax", Value::Line),
+                    email: checked(&mut table, "office", "email", Value::Email),
+                    website: checked(&mut table, "office", "website", Value::Url),
+                    facebook: checked(&mut table, "office", "facebook", Value::Url),
+                    websites: BTreeMap::new(),
                 };
+                let mut office = office;
+                if let Some(mut websites) = table.table("websites", false) {
+                    for lang in websites.keys() {
+                        let url =
+                            checked(&mut websites, "office.websites", lang.get_ref(), Value::Url);
+                        if let Some(url) = url {
+                            office.websites.insert(lang.into_inner(), url);
+                        }
+                    }
+                    let keys: Vec<String> = office.websites.keys().cloned().collect();
+                    let known: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    let found = websites
+                        .finish(&known)
+                        .into_iter()
+                        .filter(|d| !d.message.starts_with("unknown"));
+                    table.absorb(Diagnostics(found.collect()));
+                }
                 fields.absorb(table.finish(OFFICE));
                 office
             }
@@ -254,8 +317,20 @@ impl Config {
         if let Some(mut table) = fields.table("contacts", false) {
             for id in table.keys() {
                 let Some(mut contact) = table.table(id.get_ref(), false) else { continue };
-                let mut text = |key: &str| contact.string(key, false).map(Spanned::into_inner);
-                let value = Contact { email: text("email"), telephone: text("telephone") };
+                let value = Contact {
+                    email: checked(
+                        &mut contact,
+                        &format!("contacts.{}", id.get_ref()),
+                        "email",
+                        Value::Email,
+                    ),
+                    telephone: checked(
+                        &mut contact,
+                        &format!("contacts.{}", id.get_ref()),
+                        "telephone",
+                        Value::Line,
+                    ),
+                };
                 table.absorb(contact.finish(CONTACT));
                 contacts.insert(id.get_ref().clone(), Spanned::new(id.span(), value));
             }
@@ -319,27 +394,32 @@ impl Config {
             Some(mut table) => {
                 let base_url = table.string("base-url", false);
                 if let Some(url) = &base_url
-                    && !(url.get_ref().starts_with("https://")
-                        || url.get_ref().starts_with("http://"))
+                    && let Err(why) = super::values::check_url(url.get_ref())
                 {
                     table.error_at(
                         url.span(),
-                        format!(
-                            "`publish.base-url` must be an http(s) URL, not \"{}\"",
-                            url.get_ref()
-                        ),
+                        format!("`publish.base-url` {why}: \"{}\"", url.get_ref().escape_debug()),
                         Some("for example: base-url = \"https://www.example.eu/press/\""),
+                    );
+                }
+                let list_unsubscribe =
+                    checked(&mut table, "publish", "list-unsubscribe", Value::ListUnsubscribe);
+                let post = table.string("list-unsubscribe-post", false);
+                if let Some(post) = &post
+                    && let Err(why) =
+                        super::values::check_one_click(post.get_ref(), list_unsubscribe.as_deref())
+                {
+                    table.error_at(
+                        post.span(),
+                        format!("`publish.list-unsubscribe-post` {why}"),
+                        Some("for example: list-unsubscribe-post = \"List-Unsubscribe=One-Click\""),
                     );
                 }
                 let publish = PublishConfig {
                     base_url,
                     per_page: table.count("per-page", 1000).map(Spanned::into_inner),
-                    list_unsubscribe: table
-                        .string("list-unsubscribe", false)
-                        .map(Spanned::into_inner),
-                    list_unsubscribe_post: table
-                        .string("list-unsubscribe-post", false)
-                        .map(Spanned::into_inner),
+                    list_unsubscribe,
+                    list_unsubscribe_post: post.map(Spanned::into_inner),
                 };
                 fields.absorb(table.finish(PUBLISH));
                 publish

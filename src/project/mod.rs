@@ -3,6 +3,7 @@
 
 mod config;
 mod pkcs11;
+mod values;
 
 use std::fs;
 use std::path::{Path, PathBuf};

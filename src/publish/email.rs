@@ -11,33 +11,112 @@ use mail_builder::mime::{BodyPart, MimePart};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::Edition;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use super::files::Folder;
 use super::site::{Site, office_of, pdf_name, release_page, words_of};
+use super::{Edition, Fate};
+use crate::date::Timestamp;
 use crate::diag::{Diagnostic, Diagnostics};
 
-/// Writes every edition's e-mail into `folder`.
-pub fn write(site: &Site<'_>, folder: &mut Folder) -> std::io::Result<Diagnostics> {
+/// Where the e-mail folder remembers when each message was written.
+const SENT: &str = ".pressroom-sent.json";
+
+/// The e-mails of a folder as last written: `<lang>/<id>` -> the
+/// fingerprint of what it says, and its `Date:`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Sent(BTreeMap<String, Dated>);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Dated {
+    key: String,
+    date: Timestamp,
+}
+
+/// Writes the e-mail of each of `editions` into `folder`: an edition held
+/// back keeps its message as it is, and a message says the moment it was
+/// first written with what it says (so writing it again changes nothing).
+pub fn write(
+    site: &Site<'_>,
+    editions: &[&Edition],
+    folder: &mut Folder,
+    now: Timestamp,
+) -> std::io::Result<Diagnostics> {
+    let old: Sent = std::fs::read(folder.root().join(SENT))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let mut sent = Sent::default();
     let mut diags = Diagnostics::default();
+    let name = |e: &Edition| format!("{}.{}.eml", e.id, e.lang);
+    let mut to_write = Vec::new();
+    for edition in editions {
+        let slot = format!("{}/{}", edition.lang, edition.id);
+        let key = match edition.under_embargo {
+            Some(moment) => format!("{} embargo={}", edition.key, moment.rfc3339()),
+            None => edition.key.clone(),
+        };
+        let previous = old.0.get(&slot);
+        if edition.fate == Fate::HeldBack {
+            folder.keep(&name(edition));
+            if let Some(previous) = previous {
+                sent.0.insert(slot, previous.clone());
+            }
+            continue;
+        }
+        let date = match previous {
+            Some(previous) if previous.key == key => {
+                if folder.kept(&name(edition)) {
+                    sent.0.insert(slot, previous.clone());
+                    continue;
+                }
+                previous.date
+            }
+            _ => now,
+        };
+        sent.0.insert(slot, Dated { key, date });
+        to_write.push((*edition, date));
+    }
     // Made on every core (each with its PDF attached), a few at a time so
     // that memory stays bounded, and written in order.
-    for chunk in site.editions.chunks(32) {
+    for chunk in to_write.chunks(32) {
         let messages: Vec<_> = {
             use rayon::prelude::*;
-            chunk.par_iter().map(|e| message(site, e)).collect()
+            chunk.par_iter().map(|(e, date)| message(site, e, *date)).collect()
         };
-        for (edition, message) in chunk.iter().zip(messages) {
-            let name = format!("{}.{}.eml", edition.id, edition.lang);
+        for ((edition, _), message) in chunk.iter().zip(messages) {
             match message {
-                Ok(bytes) => folder.put(&name, &bytes)?,
+                Ok(bytes) => folder.put(&name(edition), &bytes)?,
                 Err(diag) => {
-                    folder.keep(&name);
+                    folder.keep(&name(edition));
                     diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
                 }
             }
         }
     }
+    let json = serde_json::to_vec_pretty(&sent).map_err(std::io::Error::other)?;
+    crate::atomic::write_atomic_with(
+        &folder.root().join(SENT),
+        &json,
+        crate::atomic::Durability::Unsynced,
+    )?;
     Ok(diags)
+}
+
+/// Text for a header: one line, no control character. `check` refuses
+/// such text in every message that reaches a header; this is the last
+/// line of defence, so that nothing a translator writes becomes a header.
+fn header_text(text: &str) -> Result<String, Diagnostic> {
+    match text.chars().find(|c| c.is_control()) {
+        None => Ok(text.to_owned()),
+        Some(c) => Err(Diagnostic::error(
+            "publish",
+            format!("an e-mail header would hold the control character U+{:04X}", c as u32),
+        )
+        .hint(format!("in: {}", text.escape_debug()))),
+    }
 }
 
 /// A boundary no text contains by chance, the same for the same message.
@@ -46,12 +125,15 @@ fn boundary(seed: &str, part: &str) -> String {
     format!("=_pressroom_{part}_{}", crate::freshness::hex(&digest[..12]))
 }
 
-fn message(site: &Site<'_>, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {
-    let doc = &edition.doc;
+fn message(site: &Site<'_>, edition: &Edition, date: Timestamp) -> Result<Vec<u8>, Diagnostic> {
+    let doc = edition.doc()?;
     let office = office_of(doc);
     // From and Reply-To: the release's first contact with an address, else
     // the office's.
-    let contact = doc.contacts.iter().find_map(|c| Some((c.name.value.clone(), c.email.clone()?)));
+    let contact = doc.contacts.iter().find_map(|c| {
+        let person = c.person.as_ref().unwrap_or(&c.name);
+        Some((person.value.clone(), c.email.clone()?))
+    });
     let (name, address) = contact
         .or_else(|| Some((office.name.clone(), site.project.config.office.email.clone()?)))
         .ok_or_else(|| {
@@ -62,13 +144,22 @@ fn message(site: &Site<'_>, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {
             .in_file(crate::project::CONFIG_FILE)
             .hint("give the release's contact (or [office]) an `email = \"…\"`")
         })?;
-    let url = site.canonical(&release_page(edition));
+    // Under embargo, it is not on the site yet: no link to it.
+    let embargo = edition
+        .under_embargo
+        .map(|_| doc.embargo.as_ref().map(|t| t.value.clone()).unwrap_or_default());
+    let url = embargo.is_none().then(|| site.canonical(&release_page(edition)));
     let context = json!({
         "lang": { "tag": edition.lang, "dir": doc.dir },
         "doc": doc,
         "office": office,
         "words": words_of(doc),
-        "release": { "id": edition.id.as_str(), "date": edition.date.iso(), "url": url },
+        "release": {
+            "id": edition.id.as_str(),
+            "date": edition.date.iso(),
+            "url": url,
+            "embargo": embargo,
+        },
     });
     let templates = site.templates_for(edition.id.as_str());
     let html = templates.render("email.html", &context)?;
@@ -103,10 +194,13 @@ fn message(site: &Site<'_>, edition: &Edition) -> Result<Vec<u8>, Diagnostic> {
         .filter(|h| !h.is_empty())
         .unwrap_or("pressroom.invalid");
     let mut builder = MessageBuilder::new()
-        .from((name.clone(), address.clone()))
-        .reply_to((name, address))
-        .subject(doc.title.value.clone())
-        .date(edition.date.days_since_epoch() * 86_400)
+        .from((header_text(&name)?, header_text(&address)?))
+        .reply_to((header_text(&name)?, header_text(&address)?))
+        .subject(header_text(&match &embargo {
+            Some(embargo) => format!("{embargo}: {}", doc.title.value),
+            None => doc.title.value.clone(),
+        })?)
+        .date(date.0)
         .message_id(format!("{seed}@{host}"))
         .header("Content-Language", Raw::new(edition.lang.clone()))
         .body(body);

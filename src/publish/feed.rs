@@ -35,17 +35,18 @@ fn link(href: String, rel: &str, mime: &str, lang: &str, length: Option<u64>) ->
 /// The feed of `lang`'s `editions` (newest first).
 pub fn atom(site: &Site<'_>, lang: &str, editions: &[&Edition]) -> Result<String, Diagnostic> {
     let Some(first) = editions.first() else { return Ok(String::new()) };
-    let words = words_of(&first.doc);
-    let office = office_of(&first.doc);
+    let words = words_of(first.doc()?);
+    let office = office_of(first.doc()?);
     let author = Person { name: office.name.clone(), ..Person::default() };
     let mut entries = Vec::new();
     for edition in editions.iter().take(ENTRIES) {
         let page = site.canonical(&release_page(edition));
-        let context = json!({ "doc": edition.doc });
+        let doc = edition.doc()?;
+        let context = json!({ "doc": doc });
         let html = site.templates_for(edition.id.as_str()).render("article.html", &context)?;
-        let summary = edition.doc.body.blocks.first().map(block_text).unwrap_or_default();
+        let summary = summary(doc);
         entries.push(Entry {
-            title: Text::plain(edition.doc.title.value.clone()),
+            title: Text::plain(doc.title.value.clone()),
             id: page.clone(),
             updated: midnight(edition),
             published: Some(midnight(edition)),
@@ -109,6 +110,12 @@ pub fn atom(site: &Site<'_>, lang: &str, editions: &[&Edition]) -> Result<String
     })?;
     xml.push('\n');
     Ok(xml)
+}
+
+/// A release's first paragraph as plain text: a feed entry's summary, a
+/// news item's description.
+pub fn summary(doc: &crate::document::Document) -> String {
+    doc.body.blocks.first().map(block_text).unwrap_or_default()
 }
 
 /// A block's text, for a feed entry's summary.

@@ -68,6 +68,30 @@ impl Folder {
         Ok(())
     }
 
+    /// The folder written into.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether what an earlier run wrote to `rel` is still there as written
+    /// (by its size: the register says its content needs no change).
+    pub fn is_current(&self, rel: &str) -> bool {
+        self.old.get(rel).is_some_and(|entry| self.up_to_date(rel, entry))
+    }
+
+    /// Keeps `rel` as an earlier run wrote it, when it is still there:
+    /// its content needs no change. Says whether it was.
+    pub fn kept(&mut self, rel: &str) -> bool {
+        if !self.is_current(rel) {
+            return false;
+        }
+        if let Some(entry) = self.old.get(rel) {
+            self.new.insert(rel.to_owned(), entry.clone());
+            self.done.unchanged += 1;
+        }
+        true
+    }
+
     /// Keeps what an earlier run wrote to `rel` as it is (its new version
     /// could not be made): a broken template loses no published page.
     pub fn keep(&mut self, rel: &str) {

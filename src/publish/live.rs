@@ -207,6 +207,8 @@ pub fn web_file(
                         lang: lang.clone(),
                         pdf: PathBuf::new(),
                         pdf_size: pdf_size(id.as_str(), lang).unwrap_or(0),
+                        key: String::new(),
+                        under_embargo: None,
                     });
                 }
             }
@@ -214,7 +216,8 @@ pub fn web_file(
             Err(diags) => diagnostics.extend(diags.clone()),
         }
     }
-    let made = Made { project, catalog: &catalog, draft: true, signed: None, signature: None };
+    let now = crate::date::Timestamp::clock();
+    let made = Made { project, catalog: &catalog, draft: true, signed: None, signature: None, now };
     let (editions, problems) = made.editions(jobs);
     diagnostics.extend(problems);
     let base_url = preview_base(project);
@@ -227,7 +230,7 @@ pub fn web_file(
                 // Not in that language, or its model did not build.
                 return if diagnostics.has_errors() { Err(diagnostics) } else { Ok(None) };
             };
-            shown = untranslated(&edition.doc);
+            shown = edition.doc().map(untranslated).unwrap_or_default();
             Some(site.release_html(edition).map(String::into_bytes))
         }
         WebPath::Archive { lang, page } => site.archive_file(lang, *page),

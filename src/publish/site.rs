@@ -9,11 +9,16 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::Edition;
+use sha2::{Digest, Sha256};
+
 use super::files::Folder;
+use super::newsroom::ninjs_file;
+use super::register::{Record, Register, save_model, slot};
 use super::templates::Templates;
+use super::{Edition, Fate};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{Document, FooterItem};
+use crate::freshness::hex;
 use crate::project::Project;
 
 pub struct Site<'a> {
@@ -34,7 +39,7 @@ pub struct Site<'a> {
 #[derive(Serialize)]
 struct Alternate {
     tag: String,
-    dir: &'static str,
+    dir: String,
     /// The language's name in itself.
     name: String,
     /// Relative to the page that links it.
@@ -43,6 +48,8 @@ struct Alternate {
     current: bool,
     /// The language's word for its archive.
     archive: String,
+    /// As Open Graph writes a locale: `ru_RU`.
+    locale: String,
 }
 
 #[derive(Serialize)]
@@ -82,7 +89,7 @@ pub fn pdf_name(edition: &Edition) -> String {
     format!("{}.{}.pdf", edition.id, edition.lang)
 }
 
-/// `412 kB` (SI kilobytes, rounded up: never `0 kB`).
+/// SI kilobytes, rounded up: never `0 kB`.
 fn kilobytes(bytes: u64) -> u64 {
     bytes.div_ceil(1000)
 }
@@ -111,6 +118,19 @@ impl<'a> Site<'a> {
             default_layout: project.config.layout.get_ref(),
             layouts,
             per_page: project.config.publish.per_page.unwrap_or(20).max(1) as usize,
+        }
+    }
+
+    /// `412 kB`, `1 234 кБ`, `۴۱۲ کیلوبایت`: the size in the language's
+    /// unit (`web-kilobytes`) and digits and grouping (CLDR).
+    fn size_words(&self, doc: &Document, lang: &str, bytes: u64) -> String {
+        let number =
+            crate::l10n::cldr::format_number(&self.project.date_locale(lang), kilobytes(bytes));
+        match doc.web.as_ref().map(|w| &w.kilobytes.value) {
+            Some(pattern) if pattern.contains(crate::document::SIZE_SLOT) => {
+                pattern.replace(crate::document::SIZE_SLOT, &number)
+            }
+            _ => format!("{number} kB"),
         }
     }
 
@@ -165,40 +185,144 @@ impl<'a> Site<'a> {
         from_root: bool,
         current: bool,
     ) -> Alternate {
-        let words = words_of(&edition.doc);
+        let listing = &edition.listing;
         Alternate {
             tag: edition.lang.clone(),
-            dir: edition.doc.dir,
-            name: words["language"].as_str().unwrap_or(&edition.lang).to_owned(),
+            dir: listing.dir.clone(),
+            name: if listing.language.is_empty() { &edition.lang } else { &listing.language }
+                .clone(),
             url: if from_root { rel.clone() } else { format!("../{rel}") },
             canonical: self.canonical(&rel),
             current,
-            archive: words["archive"].as_str().unwrap_or_default().to_owned(),
+            archive: listing.archive.clone(),
+            locale: crate::l10n::cldr::underscored_locale(&self.project.date_locale(&edition.lang)),
         }
     }
 
-    /// Writes every file of the site into `folder`; returns the problems
-    /// of templates that did not render (their pages are left out).
-    pub fn write(&self, folder: &mut Folder) -> std::io::Result<Diagnostics> {
+    /// The fingerprint of `edition`'s page: its own sources and the
+    /// language versions its switcher lists.
+    fn page_key(&self, edition: &Edition) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(edition.key.as_bytes());
+        for other in self.editions.iter().filter(|e| e.id == edition.id) {
+            for part in [&other.lang, &other.listing.language, &other.listing.dir] {
+                hasher.update(part.as_bytes());
+                hasher.update([0]);
+            }
+        }
+        hex(&hasher.finalize())
+    }
+
+    /// The fingerprint of what `lang`'s archive and feed list, or (for
+    /// `None`) the front door.
+    fn index_key(&self, lang: Option<&str>) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.per_page.to_le_bytes());
+        for other in self.published_languages() {
+            let listing = self.representative(other).map(|e| (&e.key, &e.listing.language));
+            hasher.update(format!("{other}\0{listing:?}\0").as_bytes());
+        }
+        if let Some(lang) = lang {
+            for edition in self.of_language(lang) {
+                hasher.update(format!("{}\0{}\0", edition.id, edition.key).as_bytes());
+            }
+        }
+        hex(&hasher.finalize())
+    }
+
+    /// Writes every file of the site into `folder`, beside what `old` says
+    /// was published: an edition held back keeps its files byte for byte,
+    /// an unchanged one is not rendered again. Returns the problems of
+    /// templates that did not render (their pages keep what was there) and
+    /// the register of what the folder now holds.
+    pub fn write(
+        &self,
+        folder: &mut Folder,
+        old: &Register,
+    ) -> std::io::Result<(Diagnostics, Register)> {
         let mut diags = Diagnostics::default();
-        // Rendered on every core, a chunk at a time, written in order.
-        let pages = self.editions.chunks(256).flat_map(|chunk| {
+        let mut register = Register::default();
+        // What each page needs: kept as it is, or rendered (on every core,
+        // a chunk at a time, written in order).
+        let mut to_render = Vec::new();
+        for edition in self.editions {
+            let page = release_page(edition);
+            let pdf = format!("{}/{}", edition.lang, pdf_name(edition));
+            let ninjs = ninjs_file(edition);
+            let previous = old.get(&edition.lang, edition.id.as_str());
+            let page_key = self.page_key(edition);
+            let record = |page_key: String| Record {
+                key: edition.key.clone(),
+                page_key,
+                date: edition.date,
+                listing: edition.listing.clone(),
+                pdf_size: edition.pdf_size,
+                signature: edition.signature.clone(),
+                published: edition.published,
+                embargo: edition.embargo,
+            };
+            match edition.fate {
+                Fate::HeldBack => {
+                    folder.keep(&page);
+                    folder.keep(&pdf);
+                    folder.keep(&ninjs);
+                    if let Some(previous) = previous {
+                        register
+                            .editions
+                            .insert(slot(&edition.lang, edition.id.as_str()), previous.clone());
+                    }
+                    continue;
+                }
+                Fate::Unchanged
+                    if previous.is_some_and(|p| p.page_key == page_key)
+                        && folder.is_current(&page)
+                        && folder.is_current(&ninjs) =>
+                {
+                    folder.kept(&page);
+                    folder.kept(&ninjs);
+                }
+                _ => to_render.push(edition),
+            }
+            if edition.fate == Fate::New || !folder.kept(&pdf) {
+                folder.copy(&pdf, &edition.pdf)?;
+            }
+            if let Some(doc) = edition.made() {
+                save_model(folder.root(), &edition.lang, edition.id.as_str(), doc)?;
+            }
+            register.editions.insert(slot(&edition.lang, edition.id.as_str()), record(page_key));
+        }
+        for chunk in to_render.chunks(256) {
             use rayon::prelude::*;
-            let pages: Vec<_> = chunk.par_iter().map(|e| self.release_html(e)).collect();
-            chunk.iter().zip(pages)
-        });
-        for (edition, page) in pages {
-            match page {
-                Ok(html) => folder.put(&release_page(edition), html.as_bytes())?,
-                Err(diag) => {
-                    folder.keep(&release_page(edition));
-                    diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
+            let pages: Vec<_> = chunk.par_iter().map(|e| self.release_files(e)).collect();
+            for (edition, page) in chunk.iter().zip(pages) {
+                match page {
+                    Ok((html, ninjs)) => {
+                        folder.put(&release_page(edition), html.as_bytes())?;
+                        folder.put(&ninjs_file(edition), ninjs.as_bytes())?;
+                    }
+                    Err(diag) => {
+                        folder.keep(&release_page(edition));
+                        folder.keep(&ninjs_file(edition));
+                        diags.push(diag.language(&edition.lang).release(edition.id.as_str()));
+                    }
                 }
             }
-            folder.copy(&format!("{}/{}", edition.lang, pdf_name(edition)), &edition.pdf)?;
         }
         for lang in self.published_languages() {
+            let key = self.index_key(Some(lang));
             let pages = self.archive_pages(lang);
+            let files: Vec<String> = (1..=pages)
+                .map(|page| archive_page(lang, page))
+                .chain([format!("{lang}/feed.xml")])
+                .collect();
+            register.indexes.insert(lang.clone(), key.clone());
+            // The same listing as last time, on disk as written: kept.
+            if old.indexes.get(lang.as_str()) == Some(&key)
+                && files.iter().all(|file| folder.is_current(file))
+            {
+                files.iter().for_each(|file| _ = folder.kept(file));
+                continue;
+            }
             for page in 1..=pages {
                 match self.archive_file(lang, page) {
                     Some(Ok(html)) => folder.put(&archive_page(lang, page), &html)?,
@@ -218,7 +342,11 @@ impl<'a> Site<'a> {
                 None => {}
             }
         }
-        if let Some(home) = self.home_html() {
+        let home_key = self.index_key(None);
+        register.indexes.insert(String::new(), home_key.clone());
+        if old.indexes.get("") == Some(&home_key) && folder.is_current("index.html") {
+            folder.kept("index.html");
+        } else if let Some(home) = self.home_html() {
             match home {
                 Ok(html) => folder.put("index.html", html.as_bytes())?,
                 Err(diag) => {
@@ -231,7 +359,7 @@ impl<'a> Site<'a> {
         for (name, bytes) in &self.default_templates().assets {
             folder.put(name, bytes)?;
         }
-        Ok(diags)
+        Ok((diags, register))
     }
 
     /// How many pages `lang`'s archive has.
@@ -270,7 +398,16 @@ impl<'a> Site<'a> {
         })
     }
 
+    /// A release's page and its ninjs document.
+    fn release_files(&self, edition: &Edition) -> Result<(String, String), Diagnostic> {
+        let page = self.release_html(edition)?;
+        let context = json!({ "doc": edition.doc()? });
+        let article = self.templates_for(edition.id.as_str()).render("article.html", &context)?;
+        Ok((page, self.ninjs(edition, article)?))
+    }
+
     pub fn release_html(&self, edition: &Edition) -> Result<String, Diagnostic> {
+        let doc = edition.doc()?;
         let rel = release_page(edition);
         let alternates: Vec<Alternate> = self
             .editions
@@ -279,12 +416,13 @@ impl<'a> Site<'a> {
             .map(|e| self.alternate(e, release_page(e), false, e.lang == edition.lang))
             .collect();
         let context = json!({
-            "lang": { "tag": edition.lang, "dir": edition.doc.dir },
-            "doc": edition.doc,
-            "office": office_of(&edition.doc),
-            "words": words_of(&edition.doc),
+            "lang": { "tag": edition.lang, "dir": doc.dir },
+            "doc": doc,
+            "office": office_of(doc),
+            "words": words_of(doc),
             "alternates": alternates,
             "page": self.language_page(&rel),
+            "article": self.news_article(edition)?,
             "release": {
                 "id": edition.id.as_str(),
                 "date": edition.date.iso(),
@@ -292,7 +430,7 @@ impl<'a> Site<'a> {
                 "pdf": {
                     "url": pdf_name(edition),
                     "bytes": edition.pdf_size,
-                    "size": format!("{} kB", kilobytes(edition.pdf_size)),
+                    "size": self.size_words(doc, &edition.lang, edition.pdf_size),
                     "signature": edition.signature,
                 },
             },
@@ -308,6 +446,7 @@ impl<'a> Site<'a> {
         pages: usize,
     ) -> Result<String, Diagnostic> {
         let Some(first) = editions.first() else { return Ok(String::new()) };
+        let first = first.doc()?;
         let rel = archive_page(lang, page);
         let alternates: Vec<Alternate> = self
             .published_languages()
@@ -323,11 +462,11 @@ impl<'a> Site<'a> {
             .map(|e| {
                 json!({
                     "url": format!("{}.html", e.id),
-                    "title": e.doc.title.value,
-                    "kind": e.doc.kind.value,
+                    "title": e.listing.title,
+                    "kind": e.listing.kind,
                     "date": e.date.iso(),
-                    "dateline": e.doc.dateline.date,
-                    "place": e.doc.dateline.place.value,
+                    "dateline": e.listing.dateline,
+                    "place": e.listing.place,
                 })
             })
             .collect();
@@ -336,9 +475,9 @@ impl<'a> Site<'a> {
             rel.strip_prefix(&format!("{lang}/")).unwrap_or(&rel).to_owned()
         };
         let context = json!({
-            "lang": { "tag": lang, "dir": first.doc.dir },
-            "office": office_of(&first.doc),
-            "words": words_of(&first.doc),
+            "lang": { "tag": lang, "dir": first.dir },
+            "office": office_of(first),
+            "words": words_of(first),
             "alternates": alternates,
             "page": self.language_page(&rel),
             "archive": {
@@ -357,16 +496,19 @@ impl<'a> Site<'a> {
         let languages = self.published_languages();
         let source = self.project.source_language();
         let lang = languages.iter().find(|l| ***l == source).or(languages.first())?;
-        let first = self.representative(lang)?;
+        let first = match self.representative(lang)?.doc() {
+            Ok(doc) => doc,
+            Err(diag) => return Some(Err(diag)),
+        };
         let alternates: Vec<Alternate> = languages
             .iter()
             .filter_map(|l| self.representative(l))
             .map(|e| self.alternate(e, archive_page(&e.lang, 1), true, false))
             .collect();
         let context = json!({
-            "lang": { "tag": lang, "dir": first.doc.dir },
-            "office": office_of(&first.doc),
-            "words": words_of(&first.doc),
+            "lang": { "tag": lang, "dir": first.dir },
+            "office": office_of(first),
+            "words": words_of(first),
             "alternates": alternates,
             "page": {
                 "canonical": self.base_url,

@@ -102,7 +102,7 @@ fn publish_without_a_base_url_or_with_a_broken_template_says_where() {
     project.write("layouts/letterhead/web/release.html", &broken);
     let run = project.run(&["publish"]);
     assert_eq!(run.code(), 1, "{}", run.stderr());
-    assert!(run.stderr().contains("layouts/letterhead/web/release.html:9:"), "{}", run.stderr());
+    assert!(run.stderr().contains("layouts/letterhead/web/release.html:22:"), "{}", run.stderr());
     assert_eq!(project.read(&format!("out/site/tg/{REFERENCE}.html")), published, "nothing lost");
 
     // Templates read nothing but what they are given.
@@ -146,4 +146,198 @@ fn a_right_to_left_and_a_latin_language_build_and_publish() {
     assert!(!fr.contains("hreflang=\"ru\" href="), "no Russian version of it");
     let feed = project.read("out/site/fa-AF/feed.xml");
     assert!(feed.contains("xml:lang=\"fa-AF\""), "{feed}");
+}
+
+/// The files of one edition on the site and in the e-mail folder.
+fn edition_files(project: &Project, lang: &str) -> Vec<(String, Vec<u8>)> {
+    [
+        format!("out/site/{lang}/{REFERENCE}.html"),
+        format!("out/site/{lang}/{REFERENCE}.{lang}.pdf"),
+        format!("out/site/{lang}/{REFERENCE}.ninjs.json"),
+        format!("out/email/{REFERENCE}.{lang}.eml"),
+    ]
+    .into_iter()
+    .map(|rel| {
+        let bytes = std::fs::read(project.file(&rel)).unwrap_or_else(|_| panic!("{rel} is there"));
+        (rel, bytes)
+    })
+    .collect()
+}
+
+#[test]
+fn an_english_correction_keeps_the_translations_online_until_they_follow() {
+    let project = Project::reference();
+    project.run(&["publish", "--email"]).success();
+    let ru = edition_files(&project, "ru");
+    let tg = edition_files(&project, "tg");
+
+    // One word of the English title: ru and tg are stale now.
+    let en = format!("locales/en/releases/{REFERENCE}.ftl");
+    let text = project.read(&en);
+    project.write(&en, &text.replacen("Dushanbe hosts", "Dushanbe welcomes", 1));
+    let run = project.run(&["publish", "--email"]);
+    assert_eq!(run.code(), 1, "the stale translations are errors: {}", run.stderr());
+    let out = run.stdout();
+    for lang in ["ru", "tg"] {
+        assert!(
+            out.contains(&format!("held back: {lang} {REFERENCE} stays online as published")),
+            "{out}"
+        );
+        assert!(out.contains(&format!("locales/{lang}/releases/{REFERENCE}.ftl")), "{out}");
+    }
+    assert!(out.contains("0 removed"), "nothing removed: {out}");
+    assert_eq!(edition_files(&project, "ru"), ru, "ru byte for byte");
+    assert_eq!(edition_files(&project, "tg"), tg, "tg byte for byte");
+
+    // Still listed wherever it was: the new English page's switcher, each
+    // language's archive and feed, the sitemap and the front door.
+    let page = project.read(&format!("out/site/en/{REFERENCE}.html"));
+    assert!(page.contains("Dushanbe welcomes"), "the English is new");
+    for lang in ["ru", "tg"] {
+        assert!(page.contains(&format!("hreflang=\"{lang}\" href=")), "{lang} in the switcher");
+        let archive = project.read(&format!("out/site/{lang}/index.html"));
+        assert!(archive.contains(&format!("{REFERENCE}.html")), "{lang} archive");
+        let feed = project.read(&format!("out/site/{lang}/feed.xml"));
+        assert!(feed.contains(&format!("{lang}/{REFERENCE}.html")), "{lang} feed");
+    }
+    let sitemap = project.read("out/site/sitemap.xml");
+    assert!(sitemap.contains(&format!("tg/{REFERENCE}.html")), "{sitemap}");
+    let home = project.read("out/site/index.html");
+    assert!(home.contains("Тоҷикӣ") && home.contains("Русский"), "{home}");
+
+    // The translator catches up: the new version goes online.
+    project.run(&["l10n", "accept", "tg"]).success();
+    let run = project.run(&["publish", "--email"]);
+    assert!(!run.stdout().contains("held back: tg"), "{}", run.stdout());
+    assert!(run.stdout().contains("held back: ru"), "ru still waits: {}", run.stdout());
+    assert_eq!(edition_files(&project, "ru"), ru, "ru still waits");
+
+    // A language taken out of `languages` goes, and the summary says so.
+    let config = project.read("pressroom.toml");
+    project.write("pressroom.toml", &config.replace(r#", "ru""#, ""));
+    let run = project.run(&["publish", "--email"]);
+    assert!(run.stdout().contains(&format!("taken down: ru {REFERENCE}")), "{}", run.stdout());
+    assert!(!project.file(&format!("out/site/ru/{REFERENCE}.html")).exists());
+}
+
+#[test]
+fn a_release_under_embargo_is_on_no_page_until_its_moment() {
+    let project = Project::reference();
+    let rel = format!("releases/{REFERENCE}.toml");
+    let toml = project.read(&rel);
+    project.write(&rel, &format!("embargo = 2015-03-11T10:00:00+05:00\n{toml}"));
+
+    let before = project.run(&["publish", "--email", "--now", "2015-03-11T09:59:00+05:00"]);
+    before.success();
+    assert!(
+        before.stdout().contains(&format!(
+            "under embargo: {REFERENCE} is on no page until 2015-03-11T10:00:00+05:00"
+        )),
+        "{}",
+        before.stdout()
+    );
+    for lang in ["en", "ru", "tg"] {
+        assert!(!project.file(&format!("out/site/{lang}/{REFERENCE}.html")).exists());
+        assert!(!project.file(&format!("out/site/{lang}/{REFERENCE}.{lang}.pdf")).exists());
+        assert!(!project.file(&format!("out/site/{lang}/feed.xml")).exists());
+    }
+    let sitemap = project.read("out/site/sitemap.xml");
+    assert!(!sitemap.contains(REFERENCE), "{sitemap}");
+    // Journalists get it, marked, in the subject and at the top of both parts.
+    let eml = project.read(&format!("out/email/{REFERENCE}.en.eml"));
+    let subject = |eml: &str| eml.lines().find(|l| l.starts_with("Subject:")).unwrap().to_owned();
+    assert!(subject(&eml).contains("Embargoed_until_11_March_2015"), "{eml}");
+    assert!(eml.contains("*** EMBARGOED UNTIL"), "the text part: {eml}");
+    assert!(!eml.contains("/press/en/"), "no link to a page that is not there yet");
+    let ru = project.read(&format!("out/email/{REFERENCE}.ru.eml"));
+    assert!(ru.contains("Subject: =?utf-8?"), "a Russian subject, encoded: {ru}");
+
+    let after = project.run(&["publish", "--email", "--now", "2015-03-11T10:00:00+05:00"]);
+    after.success();
+    assert!(!after.stdout().contains("under embargo"), "{}", after.stdout());
+    for lang in ["en", "ru", "tg"] {
+        assert!(project.file(&format!("out/site/{lang}/{REFERENCE}.html")).exists());
+    }
+    assert!(project.read("out/site/sitemap.xml").contains(REFERENCE));
+    let eml = project.read(&format!("out/email/{REFERENCE}.en.eml"));
+    assert!(!subject(&eml).contains("Embargoed"), "{eml}");
+    // Its date is the moment of publication, and it stays on republishing.
+    assert!(eml.contains("Date: Wed, 11 Mar 2015 05:00:00 +0000"), "{eml}");
+    let again = project.run(&["publish", "--email", "--now", "2015-03-12T10:00:00+05:00"]);
+    assert!(again.stdout().contains("e-mail out/email: 0 file(s) written"), "{}", again.stdout());
+}
+
+#[test]
+fn nothing_in_pressroom_toml_becomes_a_header_or_a_script() {
+    let project = Project::reference();
+    let config = project.read("pressroom.toml");
+    let hostile = config
+        .replace(
+            "website = \"http://eeas.europa.eu/delegations/tajikistan/index_en.htm\"",
+            "website = \"javascript:alert(1)\"",
+        )
+        .replace(
+            "list-unsubscribe = \"<mailto:Mahbuba.Abdullaeva@eeas.europa.eu?subject=unsubscribe>\"",
+            "list-unsubscribe = \"<mailto:a@b.eu>\\r\\nBcc: someone@elsewhere.example\"",
+        )
+        .replace(
+            "email = \"Mahbuba.Abdullaeva@eeas.europa.eu\"\ntelephone",
+            "email = \"Mahbuba.Abdullaeva@eeas.europa.eu\\nBcc: x@y.example\"\ntelephone",
+        );
+    assert_ne!(hostile, config);
+    project.write("pressroom.toml", &hostile);
+    let run = project.run(&["publish", "--email"]);
+    assert_eq!(run.code(), 1);
+    let err = run.stderr();
+    assert!(err.contains("`office.website` must be an http:// or https:// address"), "{err}");
+    assert!(err.contains("`publish.list-unsubscribe` holds a carriage return"), "{err}");
+    assert!(err.contains("`contacts.press.email` holds a line break"), "{err}");
+    assert!(err.contains("pressroom.toml:"), "located: {err}");
+    assert!(!project.file("out/site").exists() && !project.file("out/email").exists());
+}
+
+#[test]
+fn a_line_break_or_control_character_in_a_title_never_reaches_a_header_or_a_feed() {
+    let project = Project::reference();
+    let tg = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&tg);
+    let title = text.lines().next().unwrap().to_owned();
+    project.write(
+        &tg,
+        &text.replacen(&title, &format!("{title}\n    Bcc: someone@elsewhere.example"), 1),
+    );
+    let run = project.run(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("`title` runs over several lines"), "{}", run.stderr());
+    assert!(run.stderr().contains(&format!("{tg}:1:1")), "{}", run.stderr());
+
+    project.write(&tg, &text.replacen(&title, &format!("{title}\u{b}"), 1));
+    let run = project.run(&["check"]);
+    assert!(run.stderr().contains("control character U+000B"), "{}", run.stderr());
+    let run = project.run(&["publish", "--email"]);
+    assert_eq!(run.code(), 1);
+    assert!(!project.file(&format!("out/email/{REFERENCE}.tg.eml")).exists());
+    assert!(!project.file("out/site/tg/feed.xml").exists(), "no Tajik feed to break");
+    assert!(project.file("out/site/en/feed.xml").exists(), "the rest is published");
+}
+
+#[test]
+fn a_release_cannot_take_the_name_of_a_site_page() {
+    let project = Project::reference();
+    let toml = project.read(&format!("releases/{REFERENCE}.toml"));
+    project.write("releases/index.toml", &toml);
+    let run = project.run(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("`index` cannot be a release id"), "{}", run.stderr());
+}
+
+#[test]
+fn lang_add_keeps_a_config_with_a_byte_order_mark_valid() {
+    let project = Project::reference();
+    let config = project.read("pressroom.toml");
+    project.write("pressroom.toml", &format!("\u{feff}{config}"));
+    project.run(&["lang", "add", "fr"]).success();
+    let written = project.read("pressroom.toml");
+    assert!(written.starts_with('\u{feff}'), "the mark stays");
+    assert!(written.contains(r#"languages = ["en", "ru", "tg", "fr"]"#), "{written}");
 }

@@ -46,6 +46,7 @@ place-brussels = Bruxelles
 
 contact-press = Mme Mahbouba Abdoullaïeva
     .role = chargée de presse et d’information, délégation de l’UE au Tadjikistan
+    .name = Mahbouba Abdoullaïeva
 
 ## The web edition and the e-mail
 
@@ -59,3 +60,4 @@ web-pages = Autres communiqués de presse
 web-newer = Communiqués plus récents
 web-older = Communiqués plus anciens
 web-attached = Le communiqué de presse est joint en PDF et disponible en ligne :
+web-kilobytes = { $size } ko
