@@ -14,6 +14,12 @@ Publishes a copy of a project (the shipped one by default) with
 - every .eml read back with Python's email package: the text and HTML parts
   in UTF-8, Subject, Content-Language, From/Reply-To, List-Unsubscribe, and
   the attached PDF byte for byte the one `build` wrote;
+- every ninjs document against IPTC's ninjs 2.2 JSON schema (kept in
+  scripts/schemas/ninjs/, validated offline with jsonschema), its language,
+  renditions and associations matching the site;
+- each release page's schema.org JSON-LD and Open Graph, read back with
+  extruct: a NewsArticle in the page's language, og:locale and an
+  og:locale:alternate per other language version;
 - reproducible (two publishes into two folders give the same bytes) and
   incremental (publishing again writes nothing; one changed translation
   rewrites that page, its PDF and its language's archive and feed only).
@@ -42,6 +48,7 @@ import feedparser
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "scripts" / "schemas" / "atom.rnc"
+NINJS = REPO / "scripts" / "schemas" / "ninjs" / "ninjs-schema_2.2.json"
 FAILURES = []
 
 
@@ -194,6 +201,36 @@ def check_site(binary, vnu, root, artifacts):
             check(url.find("s:loc", ns).text in {a.get("href") for a in alternates}, f"sitemap: {loc} lists itself among its alternates")
         check(hreflangs <= set(languages), f"sitemap: {loc} alternates are languages of the office")
 
+    # Newsrooms: ninjs against IPTC's schema, JSON-LD and Open Graph read back.
+    import json
+    import extruct
+    import jsonschema
+
+    schema = json.loads(NINJS.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    for page in release_pages:
+        lang = page.parent.name
+        ninjs_path = page.with_name(page.stem + ".ninjs.json")
+        rel = page.relative_to(site)
+        if not ninjs_path.exists():
+            check(False, f"{rel} has a ninjs document beside it")
+            continue
+        item = json.loads(ninjs_path.read_text(encoding="utf-8"))
+        errors = sorted(validator.iter_errors(item), key=lambda e: e.path)
+        check(not errors, f"{ninjs_path.relative_to(site)} is valid ninjs 2.2" + "".join(f"\n    {e.message}" for e in errors[:5]))
+        check(item.get("language") == lang and item.get("uri") == base + str(rel), f"{ninjs_path.name}: language {lang}, its page as uri")
+        others = {a["language"] for a in item.get("associations", [])}
+        versions = {p.parent.name for p in release_pages if p.name == page.name} - {lang}
+        check(others == versions, f"{ninjs_path.name}: the other languages as associations ({sorted(others)})")
+        data = extruct.extract(page.read_text(encoding="utf-8"), base_url=base + str(rel), syntaxes=["json-ld", "opengraph"])
+        articles = [d for d in data["json-ld"] if d.get("@type") == "NewsArticle"]
+        check(len(articles) == 1 and articles[0].get("inLanguage") == lang and articles[0].get("headline") == parse_html(page).h1.strip(), f"{rel}: JSON-LD NewsArticle in {lang} with its headline")
+        og = data["opengraph"][0]["properties"] if data["opengraph"] else []
+        values = lambda key: [v for k, v in og if k == key]
+        locale = values("og:locale")
+        check(values("og:type") == ["article"] and len(locale) == 1 and locale[0].split("_")[0] == lang.split("-")[0], f"{rel}: Open Graph article, og:locale {locale}")
+        check(len(values("og:locale:alternate")) == len(versions), f"{rel}: an og:locale:alternate per other language ({values('og:locale:alternate')})")
+
     # The e-mails.
     emls = sorted(mail.glob("*.eml"))
     check(len(emls) == len([p for p in pages if p.parent != site and p.name != "index.html" and not p.name.startswith("page-")]), f"an .eml per release page ({len(emls)})")
@@ -232,7 +269,8 @@ def check_site(binary, vnu, root, artifacts):
     other = Path(tempfile.mkdtemp(prefix="pressroom-site-again-"))
     again = publish(binary, root, "--out", str(other / "site"))
     check(again.returncode == 0, "publishing into another folder exits 0")
-    compared = filecmp.dircmp(site, other / "site", ignore=[".pressroom-publish.json"])
+    # pressroom's own bookkeeping (dot files) records when it published.
+    compared = filecmp.dircmp(site, other / "site", ignore=[".pressroom-publish.json", ".pressroom-editions.json", ".pressroom-models"])
     def same(cmp):
         return not (cmp.diff_files or cmp.left_only or cmp.right_only or cmp.funny_files) and all(same(s) for s in cmp.subdirs.values())
     check(same(compared), "two publishes give byte-identical sites")
@@ -253,10 +291,11 @@ def check_incremental(binary, root, lang, release, old, new):
     expected = sorted([
         f"out/site/{lang}/{release}.html",
         f"out/site/{lang}/{release}.{lang}.pdf",
+        f"out/site/{lang}/{release}.ninjs.json",
         f"out/site/{lang}/feed.xml",
         f"out/email/{release}.{lang}.eml",
     ])
-    check(wrote == expected, f"one changed {lang} translation of the body rewrites only its page, PDF, feed and e-mail (the archive lists titles): {wrote}")
+    check(wrote == expected, f"one changed {lang} translation of the body rewrites only its page, PDF, ninjs, feed and e-mail (the archive lists titles): {wrote}")
 
 
 def main():

@@ -2,7 +2,8 @@
 // project, the site served over HTTP, every page opened in Debian's
 // chromium and checked by axe-core for WCAG 2.1 AA (no violation allowed).
 // A right-to-left page must say so and mirror: its language switcher sits
-// on the left. Screenshots go to the artifacts folder.
+// on the left. Each e-mail's HTML part must fit a phone: no sideways scroll
+// at 320, 375 and 414 px. Screenshots go to the artifacts folder.
 //
 // usage: node scripts/browser/web-test.mjs <pressroom binary> [artifacts dir] [overlay dir]
 // An overlay's files are laid over the copy of the shipped project (more
@@ -29,8 +30,29 @@ for (const item of ['pressroom.toml', 'releases', 'locales', 'layouts', 'fonts']
   if (existsSync(join(REPO, item))) cpSync(join(REPO, item), join(root, item), { recursive: true });
 }
 if (overlay) cpSync(overlay, root, { recursive: true });
-execFileSync(binary, ['--root', root, '--color', 'never', '-q', 'publish'], { stdio: 'inherit' });
+execFileSync(binary, ['--root', root, '--color', 'never', '-q', 'publish', '--email'], { stdio: 'inherit' });
 const site = join(root, 'out', 'site');
+
+// Each e-mail's HTML part, as a mail client gets it (Python's email package
+// reads the MIME).
+const mails = join(root, 'out', 'email');
+const emailParts = JSON.parse(
+  execFileSync('python3', ['-c', `
+import base64, email, email.policy, json, pathlib, sys
+parts = {}
+for eml in sorted(pathlib.Path(sys.argv[1]).glob('*.eml')):
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    html = message.get_body(preferencelist=('html',)).get_content()
+    # What a mail client does with cid: links: the related part's image.
+    for part in message.walk():
+        cid = (part['Content-ID'] or '').strip('<>')
+        if cid:
+            data = base64.b64encode(part.get_content()).decode()
+            html = html.replace('cid:' + cid, 'data:' + part.get_content_type() + ';base64,' + data)
+    parts[eml.name] = html
+print(json.dumps(parts))
+`, mails], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+);
 
 const pages = [];
 (function walk(dir, rel) {
@@ -41,7 +63,7 @@ const pages = [];
   }
 })(site, '');
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.xml': 'application/xml', '.pdf': 'application/pdf' };
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'application/xml', '.pdf': 'application/pdf' };
 const server = createServer((request, response) => {
   const path = join(site, decodeURIComponent(new URL(request.url, 'http://x').pathname));
   const file = path.endsWith('/') ? join(path, 'index.html') : path;
@@ -77,6 +99,11 @@ try {
         brand: brand ? brand.getBoundingClientRect().left : null,
       };
     });
+    const emblem = await page.evaluate(() => {
+      const img = document.querySelector('.letterhead img.flag');
+      return img ? img.complete && img.naturalWidth > 0 : null;
+    });
+    check(emblem === true, `${rel}: the emblem shows`);
     if (layout.dir === 'rtl') {
       check(layout.computed === 'rtl', `${rel}: laid out right to left`);
       if (layout.nav !== null) check(layout.nav < layout.brand, `${rel}: the letterhead mirrors (languages on the left)`);
@@ -93,6 +120,20 @@ try {
     await page.emulateMedia({ media: 'screen' });
   }
   check(pages.length > 0, `${pages.length} pages checked`);
+
+  // The e-mails on phones: as wide as the screen, never wider.
+  for (const [name, html] of Object.entries(emailParts)) {
+    for (const width of [320, 375, 414]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.setContent(html);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(wide <= width, `${name} at ${width} px: no sideways scroll (content ${wide} px wide)`);
+      if (width === 320) {
+        await page.screenshot({ path: join(artifacts, `email-${name.replace(/[/.]/g, '-')}-320.png`), fullPage: true });
+      }
+    }
+  }
+  check(Object.keys(emailParts).length > 0, `${Object.keys(emailParts).length} e-mails checked on phones`);
 } catch (error) {
   failed(error);
 } finally {

@@ -170,13 +170,28 @@ fn message(site: &Site<'_>, edition: &Edition, date: Timestamp) -> Result<Vec<u8
     })?;
 
     let seed = format!("{}.{}", edition.id, edition.lang);
+    // Twice the size it shows at, for sharp screens.
+    let emblem = super::emblem::png(72)
+        .ok_or_else(|| Diagnostic::error("publish", "cannot draw the emblem for the e-mail"))?;
     let alternative = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", boundary(&seed, "alt")),
         BodyPart::Multipart(vec![
             MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), text)
                 .language(edition.lang.clone()),
-            MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html)
-                .language(edition.lang.clone()),
+            // The HTML and the emblem it shows, as one (RFC 2387).
+            MimePart::new(
+                ContentType::new("multipart/related").attribute("boundary", boundary(&seed, "rel")),
+                BodyPart::Multipart(vec![
+                    MimePart::new(
+                        ContentType::new("text/html").attribute("charset", "utf-8"),
+                        html,
+                    )
+                    .language(edition.lang.clone()),
+                    MimePart::new(ContentType::new("image/png"), BodyPart::Binary(emblem.into()))
+                        .inline()
+                        .cid("emblem@pressroom"),
+                ]),
+            ),
         ]),
     );
     let attachment =

@@ -170,7 +170,11 @@ pub fn web_file(
     let (templates, layouts, mut diagnostics) = load_templates(project, &loaded)?;
     if let WebPath::Asset(name) = path {
         let default = &templates[project.config.layout.get_ref()];
-        let body = default.assets.get(name).cloned();
+        let body = default
+            .assets
+            .get(name)
+            .cloned()
+            .or_else(|| (name == "emblem.svg").then(|| super::emblem::svg().into_bytes()));
         return Ok(body.map(|body| WebFile { body, untranslated: Vec::new() }));
     }
     let (catalog, _) = Catalog::load(project, &ids, false);

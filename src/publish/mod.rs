@@ -11,6 +11,7 @@
 //! rewrites that release's files and the indexes that list it.
 
 mod email;
+mod emblem;
 mod feed;
 mod files;
 mod live;

@@ -356,10 +356,19 @@ impl<'a> Site<'a> {
             }
         }
         folder.put("sitemap.xml", self.sitemap().as_bytes())?;
-        for (name, bytes) in &self.default_templates().assets {
-            folder.put(name, bytes)?;
+        for (name, bytes) in self.assets() {
+            folder.put(&name, &bytes)?;
         }
         Ok((diags, register))
+    }
+
+    /// The files copied beside the pages: the layout's web folder's, and
+    /// the emblem drawn as the letterhead draws it (unless the layout
+    /// brings its own).
+    pub fn assets(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut assets = self.default_templates().assets.clone();
+        assets.entry("emblem.svg".to_owned()).or_insert_with(|| super::emblem::svg().into_bytes());
+        assets
     }
 
     /// How many pages `lang`'s archive has.
@@ -395,6 +404,7 @@ impl<'a> Site<'a> {
             "feed": "feed.xml",
             "archive": "index.html",
             "home": "../index.html",
+            "emblem": "../emblem.svg",
         })
     }
 
@@ -516,6 +526,7 @@ impl<'a> Site<'a> {
                 "feed": format!("{lang}/feed.xml"),
                 "archive": format!("{lang}/index.html"),
                 "home": "index.html",
+                "emblem": "emblem.svg",
             },
         });
         Some(self.default_templates().render("home.html", &context))

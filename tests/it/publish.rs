@@ -65,6 +65,31 @@ fn publish_writes_pages_feeds_sitemap_and_emails_from_the_final_pdfs() {
     let sitemap = project.read("out/site/sitemap.xml");
     assert!(sitemap.contains("xhtml:link rel=\"alternate\" hreflang=\"ru\""), "{sitemap}");
 
+    // The emblem, as the letterhead draws it, on pages and in e-mails.
+    assert!(project.read("out/site/emblem.svg").matches("<polygon").count() == 12);
+    assert!(tg.contains("src=\"../emblem.svg\""), "{tg}");
+    let eml = project.read(&format!("out/email/{REFERENCE}.tg.eml"));
+    assert!(eml.contains("Content-ID: <emblem@pressroom>"), "{eml}");
+    // Units and numbers in the reader's language; the contact line
+    // capitalised as the PDF prints it; From without the honorific.
+    assert!(tg.contains(" кБ</bdi>"), "{tg}");
+    assert!(tg.contains("<strong>Хонум Маҳбуба Абдуллаева</strong>"), "{tg}");
+    let from = eml.lines().find(|l| l.starts_with("From:")).unwrap();
+    // «Маҳбуба Абдуллаева», base64 in the header: no «хонум» before it.
+    assert!(from.contains("0JzQsNKz0LHRg9Cx0LAg0JDQsdC00YPQu9C70LDQtdCy0LA="), "{from}");
+    // Newsrooms and search engines: ninjs, JSON-LD, Open Graph.
+    let ninjs = project.read(&format!("out/site/tg/{REFERENCE}.ninjs.json"));
+    assert!(
+        ninjs.contains("\"language\": \"tg\"") && ninjs.contains("\"translation-en\""),
+        "{ninjs}"
+    );
+    assert!(tg.contains("<meta property=\"og:locale\" content=\"tg_TJ\">"), "{tg}");
+    assert!(tg.contains("<meta property=\"og:locale:alternate\" content=\"ru_RU\">"), "{tg}");
+    assert!(
+        tg.contains("\"@type\":\"NewsArticle\"") && tg.contains("\"translationOfWork\""),
+        "{tg}"
+    );
+
     // Again: nothing to write. Elsewhere: the same bytes.
     let again = project.run(&["publish", "--email"]);
     assert!(again.stdout().contains("site out/site: 0 file(s) written"), "{}", again.stdout());
