@@ -63,7 +63,7 @@ const pages = [];
   }
 })(site, '');
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'application/xml', '.pdf': 'application/pdf' };
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.json': 'application/json', '.xml': 'application/xml', '.pdf': 'application/pdf' };
 const server = createServer((request, response) => {
   const path = join(site, decodeURIComponent(new URL(request.url, 'http://x').pathname));
   const file = path.endsWith('/') ? join(path, 'index.html') : path;
@@ -104,6 +104,24 @@ try {
       return img ? img.complete && img.naturalWidth > 0 : null;
     });
     check(emblem === true, `${rel}: the emblem shows`);
+    // Every letter in the office's faces, shipped with the site: the
+    // platform fonts Chromium used for the text are web fonts only.
+    await page.evaluate(() => document.fonts.ready);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root: dom } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', {
+      nodeId: dom.nodeId,
+      selector: 'main h1, main h2, main p, main li, main address, .letterhead .office span, nav.languages a',
+    });
+    const system = new Set();
+    for (const nodeId of nodeIds) {
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      for (const font of fonts) if (!font.isCustomFont) system.add(font.familyName);
+    }
+    check(nodeIds.length > 0 && system.size === 0, `${rel}: ${nodeIds.length} texts in the shipped faces only${system.size ? ` (system fallback: ${[...system].join(', ')})` : ''}`);
+    await cdp.detach();
     if (layout.dir === 'rtl') {
       check(layout.computed === 'rtl', `${rel}: laid out right to left`);
       if (layout.nav !== null) check(layout.nav < layout.brand, `${rel}: the letterhead mirrors (languages on the left)`);

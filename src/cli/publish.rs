@@ -79,7 +79,11 @@ pub(super) fn run(
                 }
             }
         };
-        println!("{} release(s) × language(s) to publish", report.published.len());
+        println!(
+            "{} edition(s) online (release × language): {} made from changed sources",
+            report.online,
+            report.published.len()
+        );
         line("site", &report.site_dir, &report.site);
         if let Some(email) = &report.email {
             line("e-mail", &report.email_dir, email);

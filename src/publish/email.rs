@@ -155,6 +155,8 @@ fn message(site: &Site<'_>, edition: &Edition, date: Timestamp) -> Result<Vec<u8
         "office": office,
         "words": words_of(doc),
         "release": {
+            // The site's faces, for mail clients that load web fonts.
+            "fonts": site.canonical("fonts.css"),
             "id": edition.id.as_str(),
             "date": edition.date.iso(),
             "url": url,

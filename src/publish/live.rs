@@ -83,6 +83,7 @@ impl WebPath {
             Self::Asset(name) => match name.rsplit('.').next().unwrap_or_default() {
                 "css" => "text/css; charset=utf-8",
                 "svg" => "image/svg+xml",
+                "woff2" => "font/woff2",
                 "png" => "image/png",
                 "jpg" | "jpeg" => "image/jpeg",
                 "js" => "text/javascript; charset=utf-8",
@@ -169,12 +170,8 @@ pub fn web_file(
     let loaded = load_releases(project, &ids);
     let (templates, layouts, mut diagnostics) = load_templates(project, &loaded)?;
     if let WebPath::Asset(name) = path {
-        let default = &templates[project.config.layout.get_ref()];
-        let body = default
-            .assets
-            .get(name)
-            .cloned()
-            .or_else(|| (name == "emblem.svg").then(|| super::emblem::svg().into_bytes()));
+        let site = Site::new(project, "", &languages, &[], &templates, &layouts);
+        let body = site.assets().remove(name.as_str());
         return Ok(body.map(|body| WebFile { body, untranslated: Vec::new() }));
     }
     let (catalog, _) = Catalog::load(project, &ids, false);

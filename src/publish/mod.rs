@@ -18,6 +18,7 @@ mod live;
 mod newsroom;
 mod site;
 mod templates;
+mod webfonts;
 
 mod register;
 
@@ -73,6 +74,8 @@ pub struct PublishReport {
     pub email_dir: PathBuf,
     /// Outputs published from today's sources: (release, language).
     pub published: Vec<(String, String)>,
+    /// Editions the site holds now, new ones included.
+    pub online: usize,
     /// Editions whose new version could not be made: online as last published.
     pub held_back: Vec<HeldBack>,
     /// Releases under embargo: on no page yet.
@@ -382,6 +385,7 @@ pub fn publish(
         email,
         email_dir,
         published,
+        online: editions.len(),
         held_back,
         embargoed: plan.embargoed,
         taken_down: plan.taken_down,

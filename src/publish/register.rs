@@ -89,6 +89,10 @@ pub struct Register {
     /// A language's archive and feed (by tag), or the front door (`""`):
     /// the fingerprint of what they list.
     pub indexes: BTreeMap<String, String>,
+    /// The files beside the pages (style sheet, emblem, fonts) and the
+    /// fingerprint of what they are made from.
+    #[serde(default)]
+    pub assets: (String, Vec<String>),
 }
 
 impl Register {
@@ -107,7 +111,11 @@ impl Register {
     /// Saves it into `folder`, when it changed.
     pub fn save(&self, folder: &Path, old: &Register) -> std::io::Result<()> {
         let path = folder.join(REGISTER);
-        if self.editions == old.editions && self.indexes == old.indexes && path.is_file() {
+        if self.editions == old.editions
+            && self.indexes == old.indexes
+            && self.assets == old.assets
+            && path.is_file()
+        {
             return Ok(());
         }
         let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;

@@ -356,8 +356,25 @@ impl<'a> Site<'a> {
             }
         }
         folder.put("sitemap.xml", self.sitemap().as_bytes())?;
-        for (name, bytes) in self.assets() {
-            folder.put(&name, &bytes)?;
+        // The fonts take a moment to make: only when what they are made
+        // from changed, or a file of them is not as written.
+        let mut hasher = Sha256::new();
+        hasher.update(super::webfonts::cache_key(self.languages, &self.project.fonts_dir()));
+        for (name, bytes) in &self.default_templates().assets {
+            hasher.update(name.as_bytes());
+            hasher.update(Sha256::digest(bytes));
+        }
+        let key = hex(&hasher.finalize());
+        let (old_key, names) = &old.assets;
+        if *old_key == key && !names.is_empty() && names.iter().all(|n| folder.is_current(n)) {
+            names.iter().for_each(|name| _ = folder.kept(name));
+            register.assets = old.assets.clone();
+        } else {
+            let assets = self.assets();
+            for (name, bytes) in &assets {
+                folder.put(name, bytes)?;
+            }
+            register.assets = (key, assets.into_keys().collect());
         }
         Ok((diags, register))
     }
@@ -368,6 +385,11 @@ impl<'a> Site<'a> {
     pub fn assets(&self) -> BTreeMap<String, Vec<u8>> {
         let mut assets = self.default_templates().assets.clone();
         assets.entry("emblem.svg".to_owned()).or_insert_with(|| super::emblem::svg().into_bytes());
+        let (fonts, css) = super::webfonts::web_fonts(self.languages, &self.project.fonts_dir());
+        for font in fonts {
+            assets.entry(font.file).or_insert(font.woff2);
+        }
+        assets.entry("fonts.css".to_owned()).or_insert_with(|| css.into_bytes());
         assets
     }
 
@@ -405,6 +427,7 @@ impl<'a> Site<'a> {
             "archive": "index.html",
             "home": "../index.html",
             "emblem": "../emblem.svg",
+            "fonts": "../fonts.css",
         })
     }
 
@@ -527,6 +550,7 @@ impl<'a> Site<'a> {
                 "archive": format!("{lang}/index.html"),
                 "home": "index.html",
                 "emblem": "emblem.svg",
+                "fonts": "fonts.css",
             },
         });
         Some(self.default_templates().render("home.html", &context))

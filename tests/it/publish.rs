@@ -31,7 +31,12 @@ fn publish_writes_pages_feeds_sitemap_and_emails_from_the_final_pdfs() {
     let project = Project::reference();
     let run = project.run(&["publish", "--email"]);
     run.success();
-    assert!(run.stdout().contains("3 release(s) × language(s) to publish"), "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("3 edition(s) online (release × language): 3 made from changed sources"),
+        "{}",
+        run.stdout()
+    );
     for lang in ["en", "ru", "tg"] {
         let page = project.read(&format!("out/site/{lang}/{REFERENCE}.html"));
         assert!(page.contains(&format!("<html lang=\"{lang}\" dir=\"ltr\">")), "{lang}");
