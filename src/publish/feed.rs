@@ -109,7 +109,20 @@ pub fn atom(site: &Site<'_>, lang: &str, editions: &[&Edition]) -> Result<String
         Diagnostic::error("publish", format!("the Atom feed of {lang} is not UTF-8"))
     })?;
     xml.push('\n');
+    // XML 1.0 forbids most control characters: a reader rejects the whole
+    // feed for one. `check` refuses them in messages; nothing else slips in.
+    if let Some(c) = xml.chars().find(|&c| forbidden_in_xml(c)) {
+        return Err(Diagnostic::error(
+            "publish",
+            format!("the Atom feed of {lang} would hold U+{:04X}, which XML forbids", c as u32),
+        ));
+    }
     Ok(xml)
+}
+
+/// Characters XML 1.0 does not allow in a document.
+pub fn forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// A release's first paragraph as plain text: a feed entry's summary, a

@@ -343,3 +343,34 @@ fn a_saved_translation_is_made_from_todays_source() {
     assert_eq!(removed, ["shared"]);
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn a_line_break_typed_into_a_title_never_becomes_an_e_mail_header() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let before = project.read(TG);
+    let message = serve.message("tg", "title");
+    let typed = "Муколамаи амниятӣ\nBcc: someone@elsewhere.example";
+    let fields =
+        json!({"id": "title", "value": [{"kind": "text", "text": typed}], "attributes": []});
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "fields": fields, "base": message["base"]});
+    // As the translator types: a finding, in place.
+    let draft = serve.api("/api/draft", &edit).json();
+    assert!(
+        draft["findings"].as_array().unwrap().iter().any(|f| f["code"] == "one-line"),
+        "{draft}"
+    );
+    // Saved: refused, nothing written.
+    let reply = serve.api("/api/save", &edit);
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert!(reply.text().contains("runs over several lines"), "{}", reply.text());
+    assert_eq!(project.read(TG), before, "nothing written");
+    // A control character (a vertical tab) likewise.
+    let fields = json!({"id": "title", "value": [{"kind": "text", "text": "Муколама\u{b}"}], "attributes": []});
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "fields": fields, "base": message["base"]});
+    assert_eq!(serve.api("/api/save", &edit).status, 422);
+    assert_eq!(project.read(TG), before);
+    assert_eq!(serve.running.stop(), 0);
+}

@@ -324,6 +324,15 @@ fn nothing_in_pressroom_toml_becomes_a_header_or_a_script() {
     assert!(err.contains("`contacts.press.email` holds a line break"), "{err}");
     assert!(err.contains("pressroom.toml:"), "located: {err}");
     assert!(!project.file("out/site").exists() && !project.file("out/email").exists());
+
+    // A website per language, where the office has one.
+    let ru_site = "https://eeas.europa.eu/delegations/tajikistan/ru/";
+    project.write("pressroom.toml", &format!("{config}\n[office.websites]\nru = \"{ru_site}\"\n"));
+    project.run(&["publish"]).success();
+    let ru = project.read(&format!("out/site/ru/{REFERENCE}.html"));
+    assert!(ru.contains("href=\"https://eeas.europa.eu/delegations/tajikistan/ru/\""), "{ru}");
+    let en = project.read(&format!("out/site/en/{REFERENCE}.html"));
+    assert!(en.contains("href=\"http://eeas.europa.eu/delegations/tajikistan/index_en.htm\""));
 }
 
 #[test]
