@@ -87,6 +87,17 @@ pub fn build(
     options: &BuildOptions,
     events: &mut dyn BuildEvents,
 ) -> Result<BuildReport, Diagnostics> {
+    build_loaded(project, options, events, None)
+}
+
+/// [`build`], with the selected releases already read (`publish` reads
+/// them first for their templates): each is read once.
+pub fn build_loaded(
+    project: &Project,
+    options: &BuildOptions,
+    events: &mut dyn BuildEvents,
+    loaded: Option<crate::pipeline::Loaded>,
+) -> Result<BuildReport, Diagnostics> {
     let settings = &Settings {
         out_dir: Some(output_root(project, options.out.as_deref())),
         ..options.settings.clone()
@@ -106,7 +117,10 @@ pub fn build(
     // the state file a previous build rewrote.
     let (catalog, file_problems) = Catalog::load(project, &ids, true);
     // Each release is read once: planned and rendered from the same model.
-    let releases = crate::pipeline::load_releases(project, &ids);
+    let releases = match loaded {
+        Some(loaded) if loaded.iter().map(|(id, _)| id).eq(ids.iter()) => loaded,
+        _ => crate::pipeline::load_releases(project, &ids),
+    };
 
     // What is already built from the same inputs, and is on disk as it was
     // written, is skipped.

@@ -26,7 +26,7 @@ const SENT: &str = ".pressroom-sent.json";
 
 /// The e-mails of a folder as last written: `<lang>/<id>` -> the
 /// fingerprint of what it says, and its `Date:`.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Sent(BTreeMap<String, Dated>);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,12 +96,14 @@ pub fn write(
             }
         }
     }
-    let json = serde_json::to_vec_pretty(&sent).map_err(std::io::Error::other)?;
-    crate::atomic::write_atomic_with(
-        &folder.root().join(SENT),
-        &json,
-        crate::atomic::Durability::Unsynced,
-    )?;
+    if sent != old || !folder.root().join(SENT).is_file() {
+        let json = serde_json::to_vec(&sent).map_err(std::io::Error::other)?;
+        crate::atomic::write_atomic_with(
+            &folder.root().join(SENT),
+            &json,
+            crate::atomic::Durability::Unsynced,
+        )?;
+    }
     Ok(diags)
 }
 
@@ -173,7 +175,10 @@ fn message(site: &Site<'_>, edition: &Edition, date: Timestamp) -> Result<Vec<u8
 
     let seed = format!("{}.{}", edition.id, edition.lang);
     // Twice the size it shows at, for sharp screens.
-    let emblem = super::emblem::png(72)
+    static EMBLEM: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    let emblem = EMBLEM
+        .get_or_init(|| super::emblem::png(72))
+        .clone()
         .ok_or_else(|| Diagnostic::error("publish", "cannot draw the emblem for the e-mail"))?;
     let alternative = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", boundary(&seed, "alt")),

@@ -12,7 +12,7 @@ use super::site::{Site, office_of, pdf_name, release_page, words_of};
 use crate::diag::Diagnostic;
 
 /// How many releases a feed carries: readers poll it for what is new.
-const ENTRIES: usize = 50;
+pub const ENTRIES: usize = 50;
 
 fn midnight(edition: &Edition) -> FixedDateTime {
     // A release is of a day: its midnight, UTC, so that the feed is the

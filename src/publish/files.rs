@@ -33,6 +33,9 @@ pub struct Written {
 
 pub struct Folder {
     root: PathBuf,
+    /// The names in each subfolder, read once: whether a kept file is
+    /// still there is a lookup, not a `stat` per file.
+    listing: std::cell::RefCell<BTreeMap<String, std::collections::HashSet<String>>>,
     old: BTreeMap<String, Entry>,
     new: BTreeMap<String, Entry>,
     done: Written,
@@ -44,7 +47,13 @@ impl Folder {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        Self { root: root.to_path_buf(), old, new: BTreeMap::new(), done: Written::default() }
+        Self {
+            root: root.to_path_buf(),
+            listing: Default::default(),
+            old,
+            new: BTreeMap::new(),
+            done: Written::default(),
+        }
     }
 
     fn up_to_date(&self, rel: &str, entry: &Entry) -> bool {
@@ -73,10 +82,24 @@ impl Folder {
         &self.root
     }
 
-    /// Whether what an earlier run wrote to `rel` is still there as written
-    /// (by its size: the register says its content needs no change).
+    /// Whether what an earlier run wrote to `rel` is still there (the
+    /// register says its content needs no change). A file deleted since is
+    /// made again; one edited by hand is left to the next change of its
+    /// sources: checking each one's bytes would cost a publish its speed.
     pub fn is_current(&self, rel: &str) -> bool {
-        self.old.get(rel).is_some_and(|entry| self.up_to_date(rel, entry))
+        if !self.old.contains_key(rel) {
+            return false;
+        }
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let mut listing = self.listing.borrow_mut();
+        let names = listing.entry(dir.to_owned()).or_insert_with(|| {
+            std::fs::read_dir(self.root.join(dir))
+                .map(|entries| {
+                    entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect()
+                })
+                .unwrap_or_default()
+        });
+        names.contains(name)
     }
 
     /// Keeps `rel` as an earlier run wrote it, when it is still there:
@@ -89,6 +112,17 @@ impl Folder {
             self.new.insert(rel.to_owned(), entry.clone());
             self.done.unchanged += 1;
         }
+        true
+    }
+
+    /// Keeps everything an earlier run wrote, when every file of it is
+    /// still there: nothing the folder is made from changed. Says whether.
+    pub fn keep_all(&mut self) -> bool {
+        if self.old.is_empty() || !self.old.keys().all(|rel| self.is_current(rel)) {
+            return false;
+        }
+        self.new = self.old.clone();
+        self.done.unchanged += self.old.len();
         true
     }
 

@@ -247,8 +247,14 @@ pub fn publish(
         },
         signing: options.signing,
     };
-    let built = build::build(project, &build_options, events)?;
+    let built = build::build_loaded(project, &build_options, events, Some(loaded.clone()))?;
 
+    // The fingerprint of each output built, by release and language.
+    let mut current: std::collections::HashMap<&str, std::collections::HashMap<&str, &String>> =
+        std::collections::HashMap::new();
+    for ((id, lang), key) in &built.current {
+        current.entry(id.as_str()).or_default().insert(lang.as_str(), key);
+    }
     let site_dir = site_dir(project, options.out.as_deref());
     let old = Register::load(&site_dir);
     let mut plan = Sorting::default();
@@ -276,7 +282,7 @@ pub fn publish(
             if under_embargo.is_some() {
                 plan.take_down(&old, id, lang, Removal::Embargoed);
             }
-            let key = built.current.get(&(id.clone(), lang.clone()));
+            let key = current.get(id.as_str()).and_then(|langs| langs.get(lang.as_str())).copied();
             let Some(key) = key.filter(|_| !failed(&built.diagnostics, id, lang)) else {
                 if under_embargo.is_none() {
                     plan.hold(&old, id, lang);

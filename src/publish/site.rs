@@ -98,6 +98,14 @@ pub fn archive_page(lang: &str, page: usize) -> String {
     if page <= 1 { format!("{lang}/index.html") } else { format!("{lang}/page-{page}.html") }
 }
 
+/// The pages that list releases.
+#[derive(Clone, Copy)]
+enum Index<'l> {
+    Archive(&'l str),
+    Feed(&'l str),
+    Home,
+}
+
 impl<'a> Site<'a> {
     /// The site of `editions`, with the office's default layout and page
     /// size from `pressroom.toml`.
@@ -201,10 +209,10 @@ impl<'a> Site<'a> {
 
     /// The fingerprint of `edition`'s page: its own sources and the
     /// language versions its switcher lists.
-    fn page_key(&self, edition: &Edition) -> String {
+    fn page_key(&self, edition: &Edition, versions: &[&Edition]) -> String {
         let mut hasher = Sha256::new();
         hasher.update(edition.key.as_bytes());
-        for other in self.editions.iter().filter(|e| e.id == edition.id) {
+        for other in versions {
             for part in [&other.lang, &other.listing.language, &other.listing.dir] {
                 hasher.update(part.as_bytes());
                 hasher.update([0]);
@@ -213,19 +221,67 @@ impl<'a> Site<'a> {
         hex(&hasher.finalize())
     }
 
-    /// The fingerprint of what `lang`'s archive and feed list, or (for
-    /// `None`) the front door.
-    fn index_key(&self, lang: Option<&str>) -> String {
+    /// The fingerprint of the files beside the pages: the layout's web
+    /// assets, the languages and fonts the web fonts are made from.
+    fn assets_key(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(super::webfonts::cache_key(self.languages, &self.project.fonts_dir()));
+        for (name, bytes) in &self.default_templates().assets {
+            hasher.update(name.as_bytes());
+            hasher.update(Sha256::digest(bytes));
+        }
+        hex(&hasher.finalize())
+    }
+
+    /// The fingerprint of the whole site: every edition's sources and
+    /// fate, the languages, the page size and the assets.
+    fn site_key(&self, assets_key: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(assets_key.as_bytes());
+        hasher.update(self.per_page.to_le_bytes());
+        hasher.update(self.base_url.as_bytes());
+        for lang in self.languages {
+            hasher.update(format!("{lang}\0").as_bytes());
+        }
+        for edition in self.editions {
+            let held = edition.fate == Fate::HeldBack;
+            hasher.update(
+                format!("{}\0{}\0{}\0{held}\0", edition.id, edition.lang, edition.key).as_bytes(),
+            );
+        }
+        hex(&hasher.finalize())
+    }
+
+    /// The fingerprint of what an index page lists: a language's archive
+    /// (its releases' titles, kinds, datelines), its feed (its newest
+    /// releases, their text) or the front door; each with the languages
+    /// and the newest release of each, whose words they print.
+    fn index_key(&self, index: Index<'_>) -> String {
         let mut hasher = Sha256::new();
         hasher.update(self.per_page.to_le_bytes());
         for other in self.published_languages() {
             let listing = self.representative(other).map(|e| (&e.key, &e.listing.language));
             hasher.update(format!("{other}\0{listing:?}\0").as_bytes());
         }
-        if let Some(lang) = lang {
-            for edition in self.of_language(lang) {
-                hasher.update(format!("{}\0{}\0", edition.id, edition.key).as_bytes());
+        match index {
+            Index::Archive(lang) => {
+                for e in self.of_language(lang) {
+                    let l = &e.listing;
+                    hasher.update(
+                        format!(
+                            "{}\0{:?}\0{}\0{}\0{}\0{}\0",
+                            e.id, e.date, l.title, l.kind, l.dateline, l.place
+                        )
+                        .as_bytes(),
+                    );
+                }
             }
+            Index::Feed(lang) => {
+                for e in self.of_language(lang).into_iter().take(super::feed::ENTRIES) {
+                    hasher.update(format!("{}\0{}\0{}\0", e.id, e.key, e.pdf_size).as_bytes());
+                }
+            }
+            Index::Home => {}
         }
         hex(&hasher.finalize())
     }
@@ -241,16 +297,29 @@ impl<'a> Site<'a> {
         old: &Register,
     ) -> std::io::Result<(Diagnostics, Register)> {
         let mut diags = Diagnostics::default();
+        // Nothing the site is made from changed and every file is there:
+        // all of it stays as it is (a publish with nothing to do is quick).
+        let assets_key = self.assets_key();
+        let site_key = self.site_key(&assets_key);
+        if old.indexes.get("@site") == Some(&site_key) && folder.keep_all() {
+            return Ok((diags, old.clone()));
+        }
         let mut register = Register::default();
+        register.indexes.insert("@site".to_owned(), site_key);
         // What each page needs: kept as it is, or rendered (on every core,
         // a chunk at a time, written in order).
         let mut to_render = Vec::new();
+        let mut by_release: std::collections::HashMap<&str, Vec<&Edition>> =
+            std::collections::HashMap::new();
+        for edition in self.editions {
+            by_release.entry(edition.id.as_str()).or_default().push(edition);
+        }
         for edition in self.editions {
             let page = release_page(edition);
             let pdf = format!("{}/{}", edition.lang, pdf_name(edition));
             let ninjs = ninjs_file(edition);
             let previous = old.get(&edition.lang, edition.id.as_str());
-            let page_key = self.page_key(edition);
+            let page_key = self.page_key(edition, &by_release[edition.id.as_str()]);
             let record = |page_key: String| Record {
                 key: edition.key.clone(),
                 page_key,
@@ -309,40 +378,42 @@ impl<'a> Site<'a> {
             }
         }
         for lang in self.published_languages() {
-            let key = self.index_key(Some(lang));
-            let pages = self.archive_pages(lang);
-            let files: Vec<String> = (1..=pages)
-                .map(|page| archive_page(lang, page))
-                .chain([format!("{lang}/feed.xml")])
-                .collect();
-            register.indexes.insert(lang.clone(), key.clone());
-            // The same listing as last time, on disk as written: kept.
-            if old.indexes.get(lang.as_str()) == Some(&key)
-                && files.iter().all(|file| folder.is_current(file))
-            {
-                files.iter().for_each(|file| _ = folder.kept(file));
-                continue;
-            }
-            for page in 1..=pages {
-                match self.archive_file(lang, page) {
-                    Some(Ok(html)) => folder.put(&archive_page(lang, page), &html)?,
-                    Some(Err(diag)) => {
-                        folder.keep(&archive_page(lang, page));
-                        diags.push(diag.language(lang.as_str()));
+            // Each index as written last time, when what it lists is the
+            // same and its files are there; else made again.
+            let pages: Vec<String> =
+                (1..=self.archive_pages(lang)).map(|page| archive_page(lang, page)).collect();
+            let feed = format!("{lang}/feed.xml");
+            for (index, files, slot) in [
+                (Index::Archive(lang), pages.clone(), lang.clone()),
+                (Index::Feed(lang), vec![feed.clone()], feed.clone()),
+            ] {
+                let key = self.index_key(index);
+                register.indexes.insert(slot.clone(), key.clone());
+                if old.indexes.get(&slot) == Some(&key)
+                    && files.iter().all(|f| folder.is_current(f))
+                {
+                    files.iter().for_each(|file| _ = folder.kept(file));
+                    continue;
+                }
+                let made = match index {
+                    Index::Feed(_) => vec![(feed.clone(), self.feed_file(lang))],
+                    _ => (1..=pages.len())
+                        .map(|page| (archive_page(lang, page), self.archive_file(lang, page)))
+                        .collect(),
+                };
+                for (file, made) in made {
+                    match made {
+                        Some(Ok(bytes)) => folder.put(&file, &bytes)?,
+                        Some(Err(diag)) => {
+                            folder.keep(&file);
+                            diags.push(diag.language(lang.as_str()));
+                        }
+                        None => {}
                     }
-                    None => {}
                 }
-            }
-            match self.feed_file(lang) {
-                Some(Ok(xml)) => folder.put(&format!("{lang}/feed.xml"), &xml)?,
-                Some(Err(diag)) => {
-                    folder.keep(&format!("{lang}/feed.xml"));
-                    diags.push(diag.language(lang.as_str()));
-                }
-                None => {}
             }
         }
-        let home_key = self.index_key(None);
+        let home_key = self.index_key(Index::Home);
         register.indexes.insert(String::new(), home_key.clone());
         if old.indexes.get("") == Some(&home_key) && folder.is_current("index.html") {
             folder.kept("index.html");
@@ -358,13 +429,7 @@ impl<'a> Site<'a> {
         folder.put("sitemap.xml", self.sitemap().as_bytes())?;
         // The fonts take a moment to make: only when what they are made
         // from changed, or a file of them is not as written.
-        let mut hasher = Sha256::new();
-        hasher.update(super::webfonts::cache_key(self.languages, &self.project.fonts_dir()));
-        for (name, bytes) in &self.default_templates().assets {
-            hasher.update(name.as_bytes());
-            hasher.update(Sha256::digest(bytes));
-        }
-        let key = hex(&hasher.finalize());
+        let key = assets_key;
         let (old_key, names) = &old.assets;
         if *old_key == key && !names.is_empty() && names.iter().all(|n| folder.is_current(n)) {
             names.iter().for_each(|name| _ = folder.kept(name));
