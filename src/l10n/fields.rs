@@ -70,11 +70,16 @@ pub enum FieldsError {
     BadKey(String),
     #[error("a choice needs exactly one default variant")]
     Default,
+    #[error("placeables are nested more than 64 deep")]
+    TooDeep,
 }
 
 impl Fields {
     /// The fields of one entry's source (`id = …` and its indented lines).
     pub fn parse(entry: &str) -> Result<Self, FieldsError> {
+        if super::nesting::too_deep(entry).is_some() {
+            return Err(FieldsError::TooDeep);
+        }
         let resource = fluent_syntax::parser::parse(entry).map_err(|_| FieldsError::NotOneEntry)?;
         let mut entries = resource.body.iter().filter(|e| !matches!(e, ast::Entry::Comment(_)));
         let (id, value, attributes) = match (entries.next(), entries.next()) {
@@ -419,7 +424,10 @@ fn write_text(out: &mut String, line: &str, at_line_start: bool) {
 
 /// Whether `expr` is a placeable a chip may hold: parsed as Fluent reads it.
 fn is_expression(expr: &str) -> bool {
-    if expr.contains(['{', '}', '\n']) || expr.trim().is_empty() {
+    if expr.contains(['{', '}', '\n']) || expr.trim().is_empty() || expr.len() > 1000 {
+        return false;
+    }
+    if super::nesting::too_deep(&format!("{{ {expr} }}")).is_some() {
         return false;
     }
     let probe = format!("probe = {{ {expr} }}\n");

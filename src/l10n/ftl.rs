@@ -28,6 +28,19 @@ impl FtlFile {
     /// entries that did parse (so one error never hides the rest).
     pub fn parse(source: SourceFile) -> (Self, Diagnostics) {
         let mut diags = Diagnostics::default();
+        // Nested past what the parser can take: the file is read as empty,
+        // with the place said (the parser would overflow the stack).
+        if let Some(at) = super::nesting::too_deep(&source.text) {
+            diags.push(super::nesting::diagnostic(&source, at));
+            let resource = FluentResource::try_new(String::new()).unwrap_or_else(|(r, _)| r);
+            let file = Self {
+                source,
+                resource: Arc::new(resource),
+                entries: BTreeMap::new(),
+                duplicates: Vec::new(),
+            };
+            return (file, diags);
+        }
         let resource = match FluentResource::try_new(source.text.to_string()) {
             Ok(resource) => resource,
             Err((resource, errors)) => {

@@ -221,6 +221,27 @@ impl Project {
 
     /// Reads a project file as a `SourceFile` named relative to the root.
     /// Refuses a file that resolves outside the root (a symlink out of it).
+    /// Whether `path` (which may not exist yet) lies inside the project
+    /// once every link on the way is followed: where it may be written.
+    pub fn holds(&self, path: &Path) -> bool {
+        let mut existing = path;
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name);
+                    existing = parent;
+                }
+                _ => return false,
+            }
+        }
+        // A name still to be made must not climb out either.
+        if rest.iter().any(|name| *name == ".." || *name == ".") {
+            return false;
+        }
+        fs::canonicalize(existing).is_ok_and(|real| real.starts_with(&self.root))
+    }
+
     pub fn read_source(&self, path: &Path) -> std::io::Result<SourceFile> {
         if !fs::canonicalize(path)?.starts_with(&self.root) {
             return Err(std::io::Error::new(

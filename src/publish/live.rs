@@ -86,7 +86,8 @@ impl WebPath {
                 "woff2" => "font/woff2",
                 "png" => "image/png",
                 "jpg" | "jpeg" => "image/jpeg",
-                "js" => "text/javascript; charset=utf-8",
+                // A layout's script is never run by the editor's origin.
+                "js" | "mjs" => "text/plain; charset=utf-8",
                 "txt" => "text/plain; charset=utf-8",
                 _ => "application/octet-stream",
             },

@@ -194,6 +194,22 @@ impl Editor {
         Ok(())
     }
 
+    /// A save writes the message's file and the language's translation
+    /// state: both must stay in the project, whatever a linked folder
+    /// points at (reading such a file is refused already).
+    fn confined(project: &Project, place: &Place, lang: &str) -> Result<(), EditError> {
+        let state = project.locale_dir(lang).join(crate::l10n::state::STATE_FILE);
+        for written in [&place.path, &state] {
+            if !project.holds(written) {
+                return Err(EditError::Forbidden(format!(
+                    "{} leads outside the project (a linked folder?): nothing is written there",
+                    project.relative(written).display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The file of `lang` holding message `id` of release `release`: the
     /// release's own file when the source language has it there, else the
     /// office's.
@@ -442,6 +458,7 @@ impl Editor {
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
+        Self::confined(&project, &place, &edit.lang)?;
         let disk = read_bytes(&place.path)?;
         let version = file_version(disk.as_deref());
         let entry = Self::entry_source(edit)?;
@@ -518,6 +535,7 @@ impl Editor {
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
         let (mut catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
         let place = Self::place(&project, &catalog, &id, &request.lang, &request.id)?;
+        Self::confined(&project, &place, &request.lang)?;
         let accepted = catalog
             .accept_message(&project, &request.lang, &place.key, &request.id)
             .map_err(|d: Diagnostic| EditError::Io(d.message))?;

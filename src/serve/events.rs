@@ -35,16 +35,25 @@ impl Hub {
             .collect()
     }
 
+    /// Whether as many tabs as are served at once are open (closed ones
+    /// that were never written to since count until they are).
+    pub fn is_full(&self) -> bool {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|(_, tx)| !tx.is_closed());
+        clients.len() >= MAX_CLIENTS
+    }
+
     /// A new tab's event stream, or `None` when too many tabs are open.
     pub fn subscribe(&self, release: Option<String>) -> Option<EventStream> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        // Tabs gone first: their places are free.
+        clients.retain(|(_, tx)| !tx.is_closed());
         if clients.len() >= MAX_CLIENTS {
             return None;
         }
         let (tx, rx) = mpsc::channel(QUEUE);
         // A new channel has room.
         let _ = tx.try_send(Bytes::from_static(HELLO.as_bytes()));
-        clients.retain(|(_, tx)| !tx.is_closed());
         clients.push((release, tx));
         Some(EventStream { events: rx })
     }

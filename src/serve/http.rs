@@ -31,7 +31,7 @@ const NO_CACHE: &str = "no-cache";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The preview loads nothing from anywhere else, and runs only its own
 /// script.
-const CSP: &str = "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; \
+const CSP: &str = "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; font-src 'self'; \
                    connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub struct Context {
@@ -116,6 +116,17 @@ fn from_another_site<B>(request: &Request<B>, port: u16) -> bool {
     })
 }
 
+/// Whether the browser opens the page itself (a link followed, an address
+/// typed), not fetches it for another page (`<img>`, `<iframe>`, a script):
+/// what another site may ask. A client that says neither is taken at its
+/// word (curl, older browsers).
+fn is_navigation<B>(request: &Request<B>) -> bool {
+    let headers = request.headers();
+    let mode = headers.get("sec-fetch-mode").map(HeaderValue::as_bytes);
+    let dest = headers.get("sec-fetch-dest").map(HeaderValue::as_bytes);
+    mode.is_none_or(|m| m == b"navigate") && dest.is_none_or(|d| d == b"document")
+}
+
 fn json_reply(status: StatusCode, value: &Value) -> Reply {
     reply(status, "application/json", NO_CACHE, Bytes::from(value.to_string()))
 }
@@ -139,6 +150,14 @@ pub async fn respond(request: Request<Incoming>, context: Arc<Context>) -> Reply
             tokio::task::spawn_blocking(move || handle(&request, &context))
                 .await
                 .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the page failed\n"))
+        }
+        _ if matches!(route(url), Some(Route::Events(_))) && context.hub.is_full() => {
+            // Tabs closed while all was quiet are found by writing to them:
+            // write now and give their connections a moment to drop, so a
+            // closed tab's place is free at once, not at the next beat.
+            context.hub.keep_alive();
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            handle(&request, &context)
         }
         _ => handle(&request, &context),
     }
@@ -182,7 +201,20 @@ fn web_page(
                 }
                 _ => Bytes::from(file.body),
             };
-            reply(StatusCode::OK, path.content_type(), NO_CACHE, body)
+            let mut answer = reply(StatusCode::OK, path.content_type(), NO_CACHE, body);
+            if let WebPath::Asset(_) = path {
+                // The layout's files are the office's, not the editor's: a
+                // script among them never runs here (served as text), and
+                // one opened by itself (an SVG's) runs sandboxed, without
+                // this origin's storage or its editor's rights.
+                answer.headers_mut().insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "sandbox; default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'",
+                    ),
+                );
+            }
+            answer
         }
         Ok(None) => not_found("The web edition has no such page."),
         Err(diagnostics) => {
@@ -346,6 +378,8 @@ fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
         }
         Post::Save => context.editor.save(&parse::<Edit>(body)?),
         Post::Accept => context.editor.accept(&parse::<MessageRef>(body)?),
+        // The guard has checked the token: it is this launch's.
+        Post::Token => Ok(json!({ "token": "valid" })),
     }
 }
 
@@ -364,8 +398,9 @@ pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
         // A link from elsewhere may open a page; nothing else answers
         // another site: it could force renders or read the drafts.
         Some(route)
-            if !matches!(route, Route::Index | Route::Release(_))
-                && from_another_site(request, context.port) =>
+            if from_another_site(request, context.port)
+                && !(matches!(route, Route::Index | Route::Release(_))
+                    && is_navigation(request)) =>
         {
             plain(StatusCode::FORBIDDEN, "pressroom's preview answers only its own pages\n")
         }

@@ -374,3 +374,88 @@ fn a_line_break_typed_into_a_title_never_becomes_an_e_mail_header() {
     assert_eq!(project.read(TG), before);
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn a_placeable_nested_200000_deep_is_refused_and_the_editor_lives_on() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let before = project.read(TG);
+    let base = serve.message("tg", "title")["base"].clone();
+    let deep = format!("title = {}", "{".repeat(200_000));
+    let draft = json!({"release": REFERENCE, "lang": "tg", "id": "title", "source": deep});
+    let reply = serve.api("/api/draft", &draft);
+    assert!(reply.status == 200 || reply.status == 422, "{}", reply.status);
+    assert!(
+        reply.text().contains("nested more than 64 deep"),
+        "{}",
+        &reply.text()[..reply.text().len().min(2000)]
+    );
+    let save =
+        json!({"release": REFERENCE, "lang": "tg", "id": "title", "source": deep, "base": base});
+    assert_eq!(serve.api("/api/save", &save).status, 422);
+    // Through the fields too: a chip holding nested calls.
+    let chips = format!("{}$n{}", "NUMBER(".repeat(100_000), ")".repeat(100_000));
+    let fields = json!({"id": "title", "attributes": [],
+                        "value": [{"kind": "chip", "expr": chips}]});
+    let save =
+        json!({"release": REFERENCE, "lang": "tg", "id": "title", "fields": fields, "base": base});
+    assert_eq!(serve.api("/api/save", &save).status, 422);
+    assert_eq!(project.read(TG), before, "nothing written");
+    // Still serving.
+    assert_eq!(serve.message("tg", "title")["id"], "title");
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn a_save_never_writes_through_a_folder_linked_out_of_the_project() {
+    let project = Project::reference();
+    let outside = tempfile::tempdir().unwrap();
+    let releases = project.file("locales/tg/releases");
+    let moved = outside.path().join("releases");
+    std::fs::rename(&releases, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &releases).unwrap();
+    let before = std::fs::read_to_string(moved.join(format!("{REFERENCE}.ftl"))).unwrap();
+    let serve = Serve::start(&project, &[]);
+    let message = serve.message("tg", "title");
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "source": "title = Навиштан берун аз лоиҳа", "base": message["base"]});
+    let reply = serve.api("/api/save", &edit);
+    assert_eq!(reply.status, 403, "{}", reply.text());
+    assert!(reply.text().contains("leads outside the project"), "{}", reply.text());
+    let after = std::fs::read_to_string(moved.join(format!("{REFERENCE}.ftl"))).unwrap();
+    assert_eq!(after, before, "nothing written outside");
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn only_the_editors_own_scripts_run_on_its_origin_and_a_token_is_checked_before_kept() {
+    let project = Project::reference();
+    project.write("layouts/letterhead/web/steal.js", "fetch('/api/save', {method: 'POST'});\n");
+    project.write(
+        "layouts/letterhead/web/steal.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>\n",
+    );
+    let serve = Serve::start(&project, &[]);
+    // A layout's script is served as text: no browser runs it (nosniff).
+    let script = serve.get("/web/steal.js");
+    assert_eq!(script.status, 200);
+    assert_eq!(script.header("Content-Type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(script.header("X-Content-Type-Options"), Some("nosniff"));
+    // Opened by itself, a layout's file runs sandboxed: no storage, no token.
+    let svg = serve.get("/web/steal.svg");
+    assert!(svg.header("Content-Security-Policy").is_some_and(|csp| csp.starts_with("sandbox")));
+    // The editor's own script is the editor's.
+    assert_eq!(
+        serve.get("/assets/editor.js").header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+
+    // The page asks before it keeps a token from its address.
+    let own = format!("Origin: http://127.0.0.1:{}\r\nContent-Type: application/json", serve.port);
+    let ask = |token: &str| {
+        serve.post("/api/token", "{}", Some(&format!("{own}\r\nX-Pressroom-Token: {token}")))
+    };
+    assert_eq!(ask(&serve.token).status, 200);
+    assert_eq!(ask("0123456789abcdef0123456789abcdef").status, 403, "another token is not kept");
+    assert_eq!(serve.running.stop(), 0);
+}

@@ -163,3 +163,23 @@ fn new_scaffolds_a_release_that_status_shows_as_missing() {
     assert_eq!(bad_date.code(), 2, "a usage error");
     assert!(bad_date.stderr().contains("is not a date"), "{}", bad_date.stderr());
 }
+
+#[test]
+fn a_file_nested_200000_deep_is_named_and_the_rest_still_builds() {
+    let project = crate::support::Project::reference();
+    let tg = format!("locales/tg/releases/{}.ftl", crate::support::REFERENCE);
+    let text = project.read(&tg);
+    project.write(&tg, &format!("{text}\nnotes = {}\n", "{".repeat(200_000)));
+    let check = project.run(&["check"]);
+    assert_eq!(check.code(), 1, "{}", check.stderr());
+    assert!(
+        check.stderr().contains("placeables are nested more than 64 deep"),
+        "{}",
+        check.stderr()
+    );
+    assert!(check.stderr().contains(&format!("{tg}:")), "names the file: {}", check.stderr());
+    let build = project.run(&["build"]);
+    assert_eq!(build.code(), 1);
+    assert!(project.file(&format!("out/{}.en.pdf", crate::support::REFERENCE)).exists());
+    assert!(project.file(&format!("out/{}.ru.pdf", crate::support::REFERENCE)).exists());
+}

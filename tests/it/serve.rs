@@ -660,3 +660,60 @@ fn serves_the_web_edition_as_publish_would_write_it_from_the_sources_as_they_sta
     assert_eq!(serve.get(&web).status, 200);
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn another_site_may_link_a_page_but_not_embed_it() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let port = serve.port;
+    let from = |path: &str, headers: &str| {
+        serve
+            .request(&format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n\r\n"))
+    };
+    let page = format!("/release/{REFERENCE}");
+    // An <img> or <iframe> of another site's page: refused, nothing rendered.
+    for (mode, dest) in [("no-cors", "image"), ("navigate", "iframe"), ("no-cors", "script")] {
+        let headers = format!(
+            "Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: {mode}\r\nSec-Fetch-Dest: {dest}"
+        );
+        assert_eq!(from(&page, &headers).status, 403, "{mode} {dest}");
+        assert_eq!(from("/", &headers).status, 403, "the index, {mode} {dest}");
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !project.file(&crate::support::draft_path(REFERENCE, "tg")).exists(),
+        "nothing rendered for another site"
+    );
+    // A link followed is a page opened.
+    let link = "Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document";
+    assert_eq!(from(&page, link).status, 200);
+    assert_eq!(serve.running.stop(), 0);
+}
+
+#[test]
+fn a_closed_tab_frees_its_place_at_once() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let port = serve.port;
+    let open = || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(stream, "GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+        let mut first = String::new();
+        BufReader::new(stream.try_clone().unwrap()).read_line(&mut first).unwrap();
+        (stream, first)
+    };
+    // As many tabs as are served, then all closed.
+    let tabs: Vec<_> = (0..64).map(|_| open()).collect();
+    assert!(tabs.iter().all(|(_, first)| first.contains("200")), "{:?}", tabs[63].1);
+    let (_, full) = open();
+    assert!(full.contains("503"), "a 65th tab waits: {full}");
+    drop(tabs);
+    std::thread::sleep(Duration::from_millis(50));
+    // The next tab is served now, not at the next keep-alive.
+    let started = Instant::now();
+    let (_, first) = open();
+    assert!(first.contains("200"), "{first}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(serve.running.stop(), 0);
+}

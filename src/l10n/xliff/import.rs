@@ -236,6 +236,9 @@ fn write_unit(
         }
     }
     let rendered = entry::render_entry(id, &parts);
+    if crate::l10n::nesting::too_deep(&rendered).is_some() {
+        return Err("placeables are nested more than 64 deep".to_owned());
+    }
     if let Err((_, errors)) = fluent_bundle::FluentResource::try_new(rendered.clone()) {
         let first = errors.first().map(|e| e.kind.to_string()).unwrap_or_default();
         return Err(first);

@@ -8,14 +8,28 @@
 'use strict';
 
 (() => {
-  // The launch's token comes in the URL `pressroom serve` prints; it is kept
-  // for the other pages of this server and taken out of the address bar.
+  // The launch's token comes in the URL `pressroom serve` prints. It is kept
+  // for this tab only (sessionStorage, never shared with other tabs or kept
+  // after them), taken out of the address bar, and only once the server
+  // says it is this launch's: a link from another site carrying some other
+  // token changes nothing.
   const params = new URLSearchParams(location.search);
+  const offered = params.get('token');
   if (params.has('token')) {
-    localStorage.setItem('pressroom-token', params.get('token'));
     params.delete('token');
     const rest = params.toString();
     history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+  }
+  if (offered && offered !== sessionStorage.getItem('pressroom-token')) {
+    fetch('/api/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Pressroom-Token': offered },
+      body: '{}',
+    })
+      .then((reply) => {
+        if (reply.ok) sessionStorage.setItem('pressroom-token', offered);
+      })
+      .catch(() => {});
   }
   if (document.body.dataset.page !== 'release') return;
   const preview = window.pressroom;
@@ -23,7 +37,7 @@
   const panel = document.getElementById('editor');
   const columns = document.getElementById('columns');
   if (!preview || !panel || !columns) return;
-  const token = () => localStorage.getItem('pressroom-token') || '';
+  const token = () => sessionStorage.getItem('pressroom-token') || '';
   // Keystroke to request: just long enough to take a burst of keys (a
   // paste, a held key) as one; a request in flight is never doubled, the
   // keys typed meanwhile go in the next.
