@@ -72,11 +72,43 @@ pub enum FieldsError {
     Default,
     #[error("placeables are nested more than 64 deep")]
     TooDeep,
+    #[error("the entry's fields would not write it back as it is")]
+    NotExact,
+}
+
+/// Whether two sources hold the same message or term (comments aside), as
+/// the reference parser reads them.
+fn same_entry(a: &str, b: &str) -> bool {
+    fn only(source: &str) -> Option<ast::Resource<&str>> {
+        let mut resource = fluent_syntax::parser::parse(source).ok()?;
+        resource.body.retain(|e| !matches!(e, ast::Entry::Comment(_)));
+        for entry in &mut resource.body {
+            match entry {
+                ast::Entry::Message(m) => m.comment = None,
+                ast::Entry::Term(t) => t.comment = None,
+                _ => {}
+            }
+        }
+        Some(resource)
+    }
+    match (only(a), only(b)) {
+        (Some(a), Some(b)) => a.body.len() == 1 && a.body == b.body,
+        _ => false,
+    }
 }
 
 impl Fields {
-    /// The fields of one entry's source (`id = …` and its indented lines).
+    /// The fields of one entry's source (`id = …` and its indented lines),
+    /// only when they give back the same entry (the same syntax tree) as
+    /// the reference parser reads it; else the editor offers the source.
     pub fn parse(entry: &str) -> Result<Self, FieldsError> {
+        let fields = Self::read(entry)?;
+        let back = fields.write()?;
+        if same_entry(entry, &back) { Ok(fields) } else { Err(FieldsError::NotExact) }
+    }
+
+    /// The fields of an entry, whether or not they write it back as it is.
+    fn read(entry: &str) -> Result<Self, FieldsError> {
         if super::nesting::too_deep(entry).is_some() {
             return Err(FieldsError::TooDeep);
         }
@@ -181,6 +213,10 @@ impl Fields {
     /// checked: an id, a chip or a key that is not Fluent is an error, not
     /// broken output.
     pub fn to_source(&self) -> Result<String, FieldsError> {
+        self.write()
+    }
+
+    fn write(&self) -> Result<String, FieldsError> {
         if !is_entry_id(&self.id) {
             return Err(FieldsError::BadId(self.id.clone()));
         }
@@ -197,7 +233,7 @@ impl Fields {
         }
         out.push('\n');
         // What was written must read back as the same message.
-        match Self::parse(&out) {
+        match Self::read(&out) {
             Ok(back) if back.id == self.id => Ok(out),
             _ => Err(FieldsError::NotOneEntry),
         }
@@ -226,10 +262,15 @@ fn pieces(pattern: &ast::Pattern<&str>, top: bool) -> Result<Vec<Piece>, FieldsE
         match element {
             ast::PatternElement::TextElement { value } => push_text(&mut out, value),
             ast::PatternElement::Placeable { expression } => match expression {
-                // A string literal is how Fluent escapes a character: it is
-                // the translator's text.
-                ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }) => {
-                    push_text(&mut out, &unescape(value))
+                // A brace, or `[`, `*`, `.` starting a line, in a string
+                // literal is how Fluent (and this editor's writer) escapes
+                // a character: the translator's text. Any other string
+                // literal stays as written, a chip, so that it reads back
+                // as the same Fluent.
+                ast::Expression::Inline(ast::InlineExpression::StringLiteral { value })
+                    if is_escape(value, line_start(&out)) =>
+                {
+                    push_text(&mut out, value)
                 }
                 ast::Expression::Inline(inline) => {
                     out.push(Piece::Chip { expr: inline_source(inline) })
@@ -273,6 +314,18 @@ fn pieces(pattern: &ast::Pattern<&str>, top: bool) -> Result<Vec<Piece>, FieldsE
     Ok(out)
 }
 
+/// Whether the pieces so far end a line (so the next character starts one).
+fn line_start(pieces: &[Piece]) -> bool {
+    matches!(pieces.last(), Some(Piece::Text { text }) if text.ends_with('\n'))
+}
+
+/// Whether a string literal's raw value is the escape the writer makes of a
+/// typed character at that place: a brace anywhere, `[`, `*` or `.` at the
+/// start of a line.
+fn is_escape(raw: &str, at_line_start: bool) -> bool {
+    matches!(raw, "{" | "}") || (at_line_start && matches!(raw, "[" | "*" | "."))
+}
+
 fn key_source(key: &ast::VariantKey<&str>) -> String {
     match key {
         ast::VariantKey::Identifier { name } => (*name).to_owned(),
@@ -304,64 +357,57 @@ fn inline_source(expr: &ast::InlineExpression<&str>) -> String {
             arguments.as_ref().map(call).unwrap_or_default()
         ),
         E::VariableReference { id } => format!("${}", id.name),
+        // A placeable inside a placeable keeps its braces: `{ {1} }`.
         E::Placeable { expression } => match expression.as_ref() {
-            ast::Expression::Inline(inner) => inline_source(inner),
+            ast::Expression::Inline(inner) => format!("{{{}}}", inline_source(inner)),
             ast::Expression::Select { .. } => String::new(),
         },
     }
 }
 
-/// A Fluent string literal's value: `\"`, `\\` and `\u…` escapes resolved.
-fn unescape(raw: &str) -> String {
-    let mut out = String::new();
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some(len @ ('u' | 'U')) => {
-                let digits: String = chars.by_ref().take(if len == 'u' { 4 } else { 6 }).collect();
-                out.extend(u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32));
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-/// Writes a pattern after `=`: on the same line when it is one line of
-/// plain text, else on indented lines below (`depth` levels of four).
+/// Writes a pattern after `=`: one line of it on the same line; more on
+/// indented lines below (`depth` levels of four), each line keeping its own
+/// leading spaces — unless its first line starts with `[`, `*` or `.`, which
+/// may stand unescaped only there, after `= `.
 fn write_pattern(out: &mut String, pieces: &[Piece], depth: usize) -> Result<(), FieldsError> {
-    let mut body = String::new();
     let multiline = pieces.iter().any(|p| match p {
         Piece::Text { text } => text.trim_end().contains('\n'),
         Piece::Select { .. } => true,
         Piece::Chip { .. } => false,
     });
-    write_pieces(&mut body, pieces, depth)?;
-    let trimmed = body.trim_end_matches([' ', '\n']);
-    let trimmed = trimmed.trim_start_matches(' ');
-    if trimmed.is_empty() {
+    let first_special = matches!(
+        pieces.first(),
+        Some(Piece::Text { text }) if text.starts_with(['[', '*', '.'])
+    );
+    let inline = !multiline || first_special;
+    let mut body = String::new();
+    write_pieces(&mut body, pieces, depth, inline)?;
+    let body = body.trim_end_matches([' ', '\n']);
+    if body.trim().is_empty() {
         // A value Fluent can hold although it prints nothing.
         out.push_str(" {\"\"}");
-    } else if multiline {
+    } else if inline {
+        out.push(' ');
+        out.push_str(body.trim_start_matches(' '));
+    } else {
         out.push('\n');
         out.push_str(&"    ".repeat(depth));
-        out.push_str(trimmed.trim_start_matches('\n'));
-    } else {
-        out.push(' ');
-        out.push_str(trimmed);
+        out.push_str(body.trim_start_matches('\n'));
     }
     Ok(())
 }
 
 /// Pieces as Fluent; every line after the first is indented by `depth`
-/// levels (blank lines stay empty).
-fn write_pieces(out: &mut String, pieces: &[Piece], depth: usize) -> Result<(), FieldsError> {
+/// levels (blank lines stay empty); `inline` when the first line follows
+/// `= ` or `] ` rather than starting a line of its own.
+fn write_pieces(
+    out: &mut String,
+    pieces: &[Piece],
+    depth: usize,
+    inline: bool,
+) -> Result<(), FieldsError> {
     let indent = "    ".repeat(depth);
+    let start = out.len();
     for piece in pieces {
         match piece {
             Piece::Text { text } => {
@@ -373,7 +419,7 @@ fn write_pieces(out: &mut String, pieces: &[Piece], depth: usize) -> Result<(), 
                         }
                     }
                     let at_line_start =
-                        out.is_empty() || out.ends_with('\n') || out.ends_with(&indent);
+                        if out.len() == start { !inline } else { out.ends_with('\n') || (i > 0) };
                     write_text(out, line, at_line_start);
                 }
             }
@@ -384,7 +430,7 @@ fn write_pieces(out: &mut String, pieces: &[Piece], depth: usize) -> Result<(), 
                 out.push_str(&format!("{{ {expr} }}"));
             }
             Piece::Select { selector, variants, .. } => {
-                if !is_expression(selector) {
+                if !is_selector(selector) {
                     return Err(FieldsError::BadExpression(selector.clone()));
                 }
                 if variants.iter().filter(|v| v.default).count() != 1 {
@@ -399,8 +445,8 @@ fn write_pieces(out: &mut String, pieces: &[Piece], depth: usize) -> Result<(), 
                     let star = if variant.default { "*" } else { " " };
                     out.push_str(&format!("\n{indent}   {star}[{}] ", variant.key));
                     let mut value = String::new();
-                    write_pieces(&mut value, &variant.value, depth + 2)?;
-                    let value = value.trim_matches([' ', '\n']);
+                    write_pieces(&mut value, &variant.value, depth + 2, true)?;
+                    let value = value.trim_end_matches([' ', '\n']).trim_start_matches(' ');
                     out.push_str(if value.is_empty() { "{\"\"}" } else { value });
                 }
                 out.push_str(&format!("\n{indent}}}"));
@@ -422,17 +468,28 @@ fn write_text(out: &mut String, line: &str, at_line_start: bool) {
     }
 }
 
-/// Whether `expr` is a placeable a chip may hold: parsed as Fluent reads it.
+/// Whether `expr` is a placeable a chip may hold: parsed as Fluent reads it
+/// (a placeable nested in it keeps its braces: `{1}`).
 fn is_expression(expr: &str) -> bool {
-    if expr.contains(['{', '}', '\n']) || expr.trim().is_empty() || expr.len() > 1000 {
+    parses_as(&format!("probe = {{ {expr} }}\n"), expr)
+}
+
+/// Whether `expr` can choose between variants: what a placeable may hold,
+/// and a term's attribute (`-term.case`), which only a selector may.
+fn is_selector(expr: &str) -> bool {
+    parses_as(&format!("probe = {{ {expr} ->\n   *[other] x\n}}\n"), expr)
+}
+
+/// Whether `probe`, built around `expr`, is one message and nothing else.
+fn parses_as(probe: &str, expr: &str) -> bool {
+    if expr.contains('\n') || expr.trim().is_empty() || expr.len() > 1000 {
         return false;
     }
-    if super::nesting::too_deep(&format!("{{ {expr} }}")).is_some() {
+    if super::nesting::too_deep(probe).is_some() {
         return false;
     }
-    let probe = format!("probe = {{ {expr} }}\n");
     matches!(
-        fluent_syntax::parser::parse(probe.as_str()),
+        fluent_syntax::parser::parse(probe),
         Ok(resource) if resource.body.len() == 1 && matches!(resource.body[0], ast::Entry::Message(_))
     )
 }

@@ -117,22 +117,12 @@ impl FtlFile {
         }
     }
 
-    /// The entry's source as written: its first line and every indented or
-    /// blank line after it, without comments. What staleness is judged on.
+    /// The entry's source as written (its extent, as [`entry_range`] reads
+    /// it), without comments and trailing spaces. What staleness is judged on.
     pub fn entry_source(&self, id: &str) -> Option<String> {
-        let start = self.entries.get(id)?.start;
-        let text = &self.source.text[start..];
-        let mut out = String::new();
-        for (i, line) in text.split_inclusive('\n').enumerate() {
-            let starts_entry =
-                !line.starts_with([' ', '\t', '\n', '\r']) && !line.trim().is_empty();
-            if i > 0 && starts_entry {
-                break;
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        Some(out.trim_end().to_owned())
+        let text = self.entry_text(id)?;
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        Some(lines.join("\n").trim_end().to_owned())
     }
 
     /// Where an entry is defined, for diagnostics about it.
@@ -181,22 +171,102 @@ fn control_characters(source: &SourceFile) -> Diagnostics {
     diags
 }
 
-/// The byte range of the entry whose id starts at `start`: its id line and
-/// every indented or blank line after it, trailing blank lines left out.
+/// The byte range of the entry whose id starts at `start`, as Fluent's
+/// grammar reads it: its lines run until one that starts another entry
+/// (`id =` or a comment in the first column) — `}`, `[k]`, `*[k]`, `.attr`
+/// and a placeable's insides may continue an entry there — less any trailing
+/// lines the reference
+/// parser reads as junk (a tab-indented line, an attribute without a value),
+/// and less trailing blank lines.
 pub fn entry_range(text: &str, start: usize) -> Range<usize> {
-    let mut end = start;
+    // Each line's end, up to the next entry's first line.
+    let mut ends = Vec::new();
     let mut offset = start;
     for (i, line) in text[start..].split_inclusive('\n').enumerate() {
-        let blank = line.trim().is_empty();
-        if i > 0 && !blank && !line.starts_with([' ', '\t']) {
+        if i > 0 && (line.starts_with('#') || starts_entry(line)) {
             break;
         }
         offset += line.len();
-        if !blank {
-            end = offset;
+        if !line.trim().is_empty() {
+            ends.push(offset);
         }
     }
-    start..end
+    let Some(&last) = ends.last() else { return start..start };
+    // The longest run of lines that is exactly one entry for the parser.
+    for &end in ends.iter().rev() {
+        if is_one_entry(&text[start..end]) {
+            return start..end;
+        }
+    }
+    // A broken entry: its id line and the indented lines after it, as it
+    // reads to a person.
+    let mut end = start;
+    for (i, line) in text[start..last].split_inclusive('\n').enumerate() {
+        if i > 0 && !line.trim().is_empty() && !line.starts_with(' ') {
+            break;
+        }
+        if !line.trim().is_empty() {
+            end = start + text[start..].find(line).map_or(0, |at| at + line.len());
+        }
+    }
+    start..end.max(start)
+}
+
+/// Where `lang add`'s stub holds entry `id` commented out (`# id = …` and
+/// the commented lines of the entry after it), if it does.
+fn commented_stub(text: &str, id: &str) -> Option<Range<usize>> {
+    if id.is_empty() {
+        return None;
+    }
+    let mut offset = 0;
+    let mut found: Option<(usize, usize)> = None;
+    for line in text.split_inclusive('\n') {
+        let uncommented = line.strip_prefix("# ").or_else(|| line.strip_prefix('#'));
+        match (&mut found, uncommented) {
+            (None, Some(rest))
+                if starts_entry(rest) && rest.split(['=', ' ']).next() == Some(id) =>
+            {
+                found = Some((offset, offset + line.len()));
+            }
+            // A blank commented line may be inside the entry (between
+            // paragraphs): it belongs to it if entry lines follow.
+            (Some(_), Some(rest)) if rest.trim().is_empty() => {}
+            (Some((_, end)), Some(rest)) if !starts_entry(rest) && !rest.starts_with('#') => {
+                *end = offset + line.len();
+            }
+            (Some(_), _) => break,
+            _ => {}
+        }
+        offset += line.len();
+    }
+    found.map(|(start, end)| start..end)
+}
+
+/// Whether `line` begins a message or a term: `id =` in the first column.
+fn starts_entry(line: &str) -> bool {
+    let id = line.trim_start_matches('-');
+    let name_len =
+        id.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(id.len());
+    id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id[name_len..].trim_start_matches([' ', '\t']).starts_with('=')
+}
+
+/// Whether `source` is one message or term and nothing else.
+fn is_one_entry(source: &str) -> bool {
+    use fluent_syntax::ast::Entry;
+    if super::nesting::too_deep(source).is_some() {
+        return false;
+    }
+    match fluent_syntax::parser::parse(source) {
+        Ok(resource) => {
+            let mut entries = resource.body.iter().filter(|e| !matches!(e, Entry::Comment(_)));
+            matches!(
+                (entries.next(), entries.next()),
+                (Some(Entry::Message(_) | Entry::Term(_)), None)
+            )
+        }
+        Err(_) => false,
+    }
 }
 
 /// `text` with `entry` (its source, ending in a newline) in place of the
@@ -204,8 +274,12 @@ pub fn entry_range(text: &str, start: usize) -> Range<usize> {
 /// line: every other byte stays as it was.
 pub fn splice_entry(text: &str, start: Option<usize>, entry: &str) -> String {
     let mut out = text.to_owned();
+    let id = entry.split(['=', ' ']).next().unwrap_or_default();
     match start {
         Some(start) => out.replace_range(entry_range(text, start), entry),
+        // A new language's stub (`lang add`) holds the entry commented out:
+        // the translation takes its place.
+        None if let Some(stub) = commented_stub(text, id) => out.replace_range(stub, entry),
         None => {
             if !out.is_empty() && !out.ends_with("\n\n") {
                 out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });

@@ -461,7 +461,19 @@ impl Editor {
         Self::confined(&project, &place, &edit.lang)?;
         let disk = read_bytes(&place.path)?;
         let version = file_version(disk.as_deref());
-        let entry = Self::entry_source(edit)?;
+        let mut entry = Self::entry_source(edit)?;
+        let current = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
+        // Fields as they were read: the entry stays byte for byte as it is.
+        if let (Some(fields), Some(current)) = (&edit.fields, current)
+            && Fields::parse(current).map(|f| f.for_language(&edit.lang)).as_ref() == Ok(fields)
+        {
+            entry = format!("{}\n", current.trim_end_matches('\n'));
+        }
+        // Source typed by hand: exactly the one entry named, never a second
+        // one (which would be written beside it) nor another.
+        if edit.source.is_some() {
+            one_entry_named(&entry, &edit.id)?;
+        }
         if edit.base.as_deref() != Some(version.as_str()) {
             let on_disk = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
             return Err(EditError::Conflict(json!({
@@ -541,6 +553,41 @@ impl Editor {
             .map_err(|d: Diagnostic| EditError::Io(d.message))?;
         Ok(json!({ "accepted": accepted }))
     }
+}
+
+/// Whether `source` holds exactly one message or term, `id` (comments
+/// aside); text that does not parse is left to the parser's findings.
+fn one_entry_named(source: &str, id: &str) -> Result<(), EditError> {
+    use fluent_syntax::ast::Entry;
+    if crate::l10n::nesting::too_deep(source).is_some() {
+        return Ok(());
+    }
+    let resource = match fluent_syntax::parser::parse(source) {
+        Ok(resource) => resource,
+        Err((resource, errors)) if errors.is_empty() => resource,
+        Err(_) => return Ok(()),
+    };
+    let ids: Vec<String> = resource
+        .body
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Message(m) => Some(m.id.name.to_owned()),
+            Entry::Term(t) => Some(format!("-{}", t.id.name)),
+            Entry::Comment(_) | Entry::GroupComment(_) | Entry::ResourceComment(_) => None,
+            Entry::Junk { .. } => Some(String::new()),
+        })
+        .collect();
+    if ids.len() == 1 && ids[0] == id {
+        return Ok(());
+    }
+    Err(EditError::Invalid(format!(
+        "not saved: the text must be the one message `{id}` and nothing else (it holds {})",
+        if ids.is_empty() {
+            "none".to_owned()
+        } else {
+            ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+        }
+    )))
 }
 
 /// What changed from `old` to `new`, word by word: runs of

@@ -459,3 +459,43 @@ fn only_the_editors_own_scripts_run_on_its_origin_and_a_token_is_checked_before_
     assert_eq!(ask("0123456789abcdef0123456789abcdef").status, 403, "another token is not kept");
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn a_source_save_is_exactly_the_one_entry_named_and_a_stub_is_replaced() {
+    let project = Project::reference();
+    project.run(&["lang", "add", "fr"]).success();
+    let serve = Serve::start(&project, &[]);
+    let before = project.read(TG);
+    let base = serve.message("tg", "title")["base"].clone();
+    // A second entry riding along: refused, nothing written.
+    let two = json!({"release": REFERENCE, "lang": "tg", "id": "title", "base": base,
+                     "source": "title = Сарлавҳа\nbody = Матни дигар\n"});
+    let reply = serve.api("/api/save", &two);
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert!(reply.text().contains("the one message `title` and nothing else"), "{}", reply.text());
+    let other = json!({"release": REFERENCE, "lang": "tg", "id": "title", "base": base,
+                       "source": "body = Матни дигар\n"});
+    assert_eq!(serve.api("/api/save", &other).status, 422, "another entry than the one named");
+    assert_eq!(project.read(TG), before);
+
+    // Unchanged fields: the entry stays byte for byte.
+    let message = serve.message("tg", "body");
+    let same = json!({"release": REFERENCE, "lang": "tg", "id": "body",
+                      "fields": message["fields"], "base": message["base"]});
+    assert_eq!(serve.api("/api/save", &same).status, 200);
+    assert_eq!(project.read(TG), before, "an unchanged save changes nothing");
+
+    // A new language's stub: the translation takes the commented entry's place.
+    let fr = format!("locales/fr/releases/{REFERENCE}.ftl");
+    let stub = project.read(&fr);
+    assert!(stub.contains("# title = "), "{stub}");
+    let base = serve.message("fr", "title")["base"].clone();
+    let save = json!({"release": REFERENCE, "lang": "fr", "id": "title", "base": base,
+                      "source": "title = Douchanbé accueille le dialogue"});
+    assert_eq!(serve.api("/api/save", &save).status, 200);
+    let saved = project.read(&fr);
+    assert!(saved.contains("title = Douchanbé accueille le dialogue\n"), "{saved}");
+    assert!(!saved.contains("# title = "), "the stub is replaced: {saved}");
+    assert!(saved.contains("# body ="), "the other stubs stay: {saved}");
+    assert_eq!(serve.running.stop(), 0);
+}

@@ -5,6 +5,7 @@ mod build;
 mod editor;
 mod finals;
 mod fixtures;
+mod fluent_spec;
 mod fonts;
 mod l10n;
 mod languages;
