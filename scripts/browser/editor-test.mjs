@@ -6,7 +6,10 @@
 // conflict shown with nothing lost; types a broken placeable in the source
 // mode and expects the finding. Requests without the token, or from another
 // site's page, must be refused. The web page serve shows must follow a
-// save by itself. Screenshots go to the artifacts folder.
+// save by itself. Nothing typed is lost: text typed and left for another
+// message is back when it is reopened; a save while pressroom is stopped
+// says so and keeps the text, which a restarted pressroom then saves.
+// Screenshots go to the artifacts folder.
 //
 // usage: node scripts/browser/editor-test.mjs <pressroom binary> [artifacts dir]
 
@@ -23,7 +26,7 @@ const { check, failed, finish } = checks();
 
 const root = copyProject();
 const ftl = join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`);
-const server = await serve(binary, root);
+let server = await serve(binary, root);
 const browser = await launch();
 const problems = [];
 const ADDED = ' — санҷиш';
@@ -249,6 +252,61 @@ try {
     .waitForFunction(() => document.querySelector('h1').textContent.includes('шаҳри Душанбе'), null, { timeout: 20000 })
     .then(() => true, () => false);
   check(reloaded, 'the web page shows the save without a reload by hand');
+  await web.close();
+
+  // Nothing typed is lost. Typed into the title, then the body opened:
+  // the title's text is back when it is opened again, said so.
+  const KEPT = ' нигоҳ дошта шуд';
+  await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'title'));
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title');
+  // The broken source typed above, never saved, is kept too: brought back
+  // with a note, and discarded here.
+  const keptBroken = await page.evaluate(() => !!document.querySelector('#editor .restored'));
+  check(keptBroken, 'the unsaved broken source typed earlier is kept and brought back');
+  await page.click('#editor .restored button.discard');
+  await page.waitForFunction(() => !document.querySelector('#editor .restored') && document.querySelector('#editor .flow'));
+  await page.click('#editor .flow');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(KEPT, { delay: 10 });
+  await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'body'));
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'body');
+  await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'title'));
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title' && document.querySelector('#editor .flow'));
+  const back = await page.evaluate(() => ({
+    text: document.querySelector('#editor .flow').textContent,
+    note: !!document.querySelector('#editor .restored'),
+  }));
+  check(back.text.includes(KEPT.trim()) && back.note, `text typed before switching message is back, said so (${back.note})`);
+  await page.screenshot({ path: join(artifacts, 'editor-restored.png') });
+
+  // pressroom stops: the panel says so, a save says it failed, the text stays.
+  const port = new URL(server.url).port;
+  server.stop();
+  await page.waitForFunction(() => document.querySelector('#editor .offline') && !document.querySelector('#editor .offline').hidden, null, { timeout: 10000 });
+  check(true, 'losing pressroom is shown in the panel');
+  await page.click('#editor button.save');
+  await page.waitForFunction(() => document.querySelector('#editor .said.error'));
+  const failedSave = await page.evaluate(() => ({
+    said: document.querySelector('#editor .said').textContent,
+    retry: !!document.querySelector('#editor .said button.retry'),
+    text: document.querySelector('#editor .flow').textContent,
+  }));
+  check(/not answering/.test(failedSave.said) && failedSave.retry, `a save without pressroom says so and offers to retry (${failedSave.said.slice(0, 60)})`);
+  check(failedSave.text.includes(KEPT.trim()), 'the text stays in the panel');
+  await page.screenshot({ path: join(artifacts, 'editor-offline.png') });
+
+  // pressroom starts again (a new launch, a new token): the text is back
+  // in the message, and saves.
+  server = await serve(binary, root, [], Number(port));
+  await page.goto(server.editUrl);
+  await page.goto(`${server.url}release/${REFERENCE}`);
+  await page.waitForFunction(() => window.pressroom && window.pressroom.connected && window.pressroom.editor);
+  await page.waitForFunction(() => sessionStorage.getItem('pressroom-token'));
+  await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'title'));
+  await page.waitForFunction(() => document.querySelector('#editor .restored'));
+  await page.click('#editor button.save');
+  await page.waitForFunction(() => document.querySelector('#editor .said.saved'), null, { timeout: 10000 });
+  check(read(ftl).includes(KEPT), 'after a restart the kept text is saved');
 } catch (error) {
   failed(error);
 } finally {

@@ -53,8 +53,8 @@ export const read = (path) => readFileSync(path, 'utf8');
 
 // Starts `pressroom serve --port 0` and resolves with its URL once the
 // first build is done.
-export function serve(binary, root, args = []) {
-  const child = spawn(binary, ['--root', root, '--color', 'never', 'serve', '--port', '0', ...args], {
+export function serve(binary, root, args = [], port = 0) {
+  const child = spawn(binary, ['--root', root, '--color', 'never', 'serve', '--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

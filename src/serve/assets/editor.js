@@ -62,6 +62,40 @@
     return node;
   };
 
+  // ---- unsaved text, kept in this browser ----
+  // Per message, until it is saved or discarded: it survives switching
+  // message, language or release, a reload and a restart of pressroom.
+  const draftKey = (lang, id) => `pressroom-draft:${location.host}:${release}:${lang}:${id}`;
+  function keepDraft(open) {
+    try {
+      localStorage.setItem(draftKey(open.lang, open.id), JSON.stringify({ edit: currentEdit(), base: open.base, at: Date.now() }));
+    } catch (_) {
+      /* storage full or off: the panel still holds the text */
+    }
+  }
+  function keptDraft(lang, id) {
+    try {
+      const kept = JSON.parse(localStorage.getItem(draftKey(lang, id)));
+      return kept && kept.edit ? kept : null;
+    } catch (_) {
+      return null;
+    }
+  }
+  function dropDraft(lang, id) {
+    try {
+      localStorage.removeItem(draftKey(lang, id));
+    } catch (_) {
+      /* nothing kept */
+    }
+  }
+  window.addEventListener('beforeunload', (event) => {
+    if (editor.open && editor.open.dirty) {
+      keepDraft(editor.open);
+      event.preventDefault();
+      event.returnValue = '';
+    }
+  });
+
   async function api(method, path, body) {
     const init = { method, cache: 'no-store', headers: {} };
     if (body !== undefined) {
@@ -69,7 +103,14 @@
       init.headers['X-Pressroom-Token'] = token();
       init.body = JSON.stringify(body);
     }
-    const response = await fetch(path, init);
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (_) {
+      // pressroom stopped, the laptop slept, the network went: said, and
+      // the text stays where it is.
+      return { status: 0, ok: false, data: { error: 'pressroom is not answering' } };
+    }
     let data = null;
     try {
       data = await response.json();
@@ -360,9 +401,33 @@
     const close = el('button', { type: 'button', class: 'close', text: '×', title: 'Close the editor' });
     close.setAttribute('aria-label', 'Close the editor');
     close.addEventListener('click', () => {
+      // Unsaved text stays kept for this message; the pages show what is saved.
+      if (editor.open && editor.open.dirty) {
+        keepDraft(editor.open);
+        preview.showSaved();
+      }
       editor.open = null;
       render();
     });
+    const offline = el('p', {
+      class: 'offline',
+      role: 'alert',
+      text: 'pressroom is not answering. Your text stays here, in this browser; save once it is back.',
+    });
+    offline.hidden = editor.connected !== false;
+    panel.append(offline);
+    if (open.restored) {
+      const discard = el('button', { type: 'button', class: 'discard', text: 'Discard it' });
+      discard.addEventListener('click', () => {
+        dropDraft(open.lang, open.id);
+        preview.showSaved();
+        openMessage(open.lang, open.id);
+      });
+      panel.append(
+        el('p', { class: 'restored', role: 'status' },
+          `Your unsaved text of ${new Date(open.restored).toLocaleString()} is back, not yet saved. `, discard),
+      );
+    }
     panel.append(
       el('header', {}, el('h2', { text: open.id }), tabs, close),
       el('p', { class: 'where' }, el('code', { text: m.file }), ' ', el('span', { class: `state ${m.state}`, text: m.state })),
@@ -430,6 +495,7 @@
     }
     panel.append(actions, el('p', { class: 'said', role: 'status' }), el('ul', { class: 'findings' }), el('div', { class: 'conflict', hidden: true }));
     findingsList(m.findings, []);
+    if (open.dirty) say('Unsaved', 'unsaved');
     highlight();
   }
 
@@ -458,6 +524,13 @@
   }
 
   async function openMessage(lang, id) {
+    const leaving = editor.open;
+    if (leaving && leaving.dirty && !(leaving.lang === lang && leaving.id === id)) {
+      // Kept in this browser, and back when the message is opened again;
+      // the pages show what is saved, as the panel no longer holds it.
+      keepDraft(leaving);
+      preview.showSaved();
+    }
     const [target, source] = await Promise.all([
       api('GET', `/api/release/${release}/${lang}/message/${encodeURIComponent(id)}`),
       api('GET', `/api/release/${release}/${preview.languages[0]}/message/${encodeURIComponent(id)}`),
@@ -497,8 +570,27 @@
       pending: false,
       timer: null,
       dirty: false,
+      failed: false,
+      restored: null,
     };
+    const kept = editable ? keptDraft(lang, id) : null;
+    if (kept) {
+      if (kept.edit.source !== undefined) {
+        editor.open.raw = true;
+        editor.open.rawText = kept.edit.source;
+      } else if (kept.edit.fields) {
+        editor.open.message = { ...m, fields: kept.edit.fields };
+      }
+      // Saved against the file as it was then: a change on disk since is
+      // a conflict, shown, never overwritten.
+      editor.open.base = kept.base;
+      editor.open.dirty = true;
+      editor.open.restored = kept.at;
+    }
     render();
+    if (kept) {
+      sendDraft();
+    }
   }
 
   // ---- drafts as one types ----
@@ -507,6 +599,7 @@
     const open = editor.open;
     if (!open || !open.editable) return;
     open.dirty = true;
+    keepDraft(open);
     say('Unsaved', 'unsaved');
     clearTimeout(open.timer);
     open.timer = setTimeout(sendDraft, DEBOUNCE_MS);
@@ -562,7 +655,12 @@
       box.hidden = true;
       saveMessage(edit);
     });
-    reload.addEventListener('click', () => openMessage(editor.open.lang, editor.open.id));
+    reload.addEventListener('click', () => {
+      // The translator chose the version on disk: theirs is let go.
+      editor.open.dirty = false;
+      dropDraft(editor.open.lang, editor.open.id);
+      openMessage(editor.open.lang, editor.open.id);
+    });
   }
 
   async function saveMessage(again) {
@@ -573,6 +671,8 @@
     if (answer.ok) {
       open.base = answer.data.base;
       open.dirty = false;
+      open.failed = false;
+      dropDraft(open.lang, open.id);
       say(`Saved to ${answer.data.file}`, 'saved');
       // Its state (stale, missing) may have changed with the save.
       const fresh = await api('GET', `/api/release/${release}/${open.lang}/message/${encodeURIComponent(open.id)}`);
@@ -589,7 +689,13 @@
       say('Not saved: the file changed on disk', 'error');
       showConflict(answer.data, edit);
     } else {
-      say(`Not saved: ${answer.data.error}`, 'error');
+      open.failed = true;
+      keepDraft(open);
+      say(`Not saved: ${answer.data.error}. Your text is kept here.`, 'error');
+      const retry = el('button', { type: 'button', class: 'retry', text: 'Try again' });
+      retry.addEventListener('click', () => saveMessage());
+      const line = panel.querySelector('.said');
+      if (line) line.append(' ', retry);
     }
   }
 
@@ -603,6 +709,16 @@
       say(`Not marked: ${answer.data.error}`, 'error');
     }
   }
+
+  // Losing and regaining pressroom, said in the panel.
+  preview.onConnection.push((connected) => {
+    editor.connected = connected;
+    const banner = panel.querySelector('.offline');
+    if (banner) banner.hidden = connected;
+    if (connected && editor.open && editor.open.failed) {
+      say('pressroom is back: save again.', 'unsaved');
+    }
+  });
 
   editor.openMessage = openMessage;
 })();

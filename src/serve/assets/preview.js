@@ -242,6 +242,10 @@
   // For the editor: the pages shown now, and a way to show a draft's.
   record.output = (lang) => outputs[lang];
   record.languages = languages;
+  // Back to the saved pages, once the panel no longer holds a draft's text.
+  record.showSaved = () => resync();
+  // Told when the connection to pressroom is lost and regained.
+  record.onConnection = [];
   record.showDraft = (lang, pages, seq) =>
     showOutput({ ...(outputs[lang] || {}), lang, release, pages, draft: true, seq, version: seen[lang] || 0 });
 
@@ -253,6 +257,7 @@
     connection.textContent = 'live';
     connection.className = 'live';
     record.connected = true;
+    for (const hook of record.onConnection) hook(true);
     // Perhaps another server (restarted): its builds count from zero.
     for (const lang of Object.keys(seen)) delete seen[lang];
     // Whatever happened while not connected (or before this page loaded).
@@ -262,6 +267,7 @@
     connection.textContent = 'reconnecting…';
     connection.className = 'lost';
     record.connected = false;
+    for (const hook of record.onConnection) hook(false);
   });
   events.addEventListener('output', (event) => {
     const output = JSON.parse(event.data);
