@@ -321,8 +321,11 @@ impl Editor {
             (Some(old), Some(new)) => word_diff(old, new.trim_end()),
             _ => Value::Null,
         };
+        let (label, shows) = describe_message(message, key == office_key());
         Ok(json!({
             "id": message,
+            "label": label,
+            "shows": shows,
             "file": project.relative(&path).display().to_string(),
             "source": source,
             "text": text,
@@ -553,6 +556,40 @@ impl Editor {
             .map_err(|d: Diagnostic| EditError::Io(d.message))?;
         Ok(json!({ "accepted": accepted }))
     }
+}
+
+/// What a message is called for people, and where it prints: the
+/// release's own texts, the office's words by their prefix.
+fn describe_message(id: &str, office: bool) -> (String, Vec<&'static str>) {
+    const EVERYWHERE: &[&str] = &["pdf", "web", "email"];
+    let rest = |prefix: &str| id.strip_prefix(prefix).unwrap_or(id).replace('-', " ");
+    let (label, shows): (String, &[&str]) = match id {
+        "title" => ("Title".into(), EVERYWHERE),
+        "subtitle" => ("Subtitle".into(), EVERYWHERE),
+        "body" => ("Text".into(), EVERYWHERE),
+        "background" => ("Background".into(), EVERYWHERE),
+        "notes" => ("Notes to editors".into(), EVERYWHERE),
+        "signed-by" => ("Signature line".into(), &["pdf"]),
+        "signature-field-empty" => ("Empty signature field (screen readers)".into(), &["pdf"]),
+        "label-draft" | "label-untranslated" | "label-stale" => {
+            (format!("Draft mark: {}", rest("label-")), &["draft"])
+        }
+        "label-embargo" => ("Embargo line".into(), EVERYWHERE),
+        "label-page" => ("Page numbers".into(), &["pdf"]),
+        _ if id.starts_with('-') => (format!("Term: {}", rest("-")), EVERYWHERE),
+        _ if id.starts_with("web-") => {
+            (format!("Web and e-mail: {}", rest("web-")), &["web", "email"])
+        }
+        _ if id.starts_with("date-") => (format!("Date format: {}", rest("date-")), EVERYWHERE),
+        _ if id.starts_with("kind-") => (format!("Kind of release: {}", rest("kind-")), EVERYWHERE),
+        _ if id.starts_with("place-") => (format!("Place: {}", rest("place-")), EVERYWHERE),
+        _ if id.starts_with("contact-") => (format!("Contact: {}", rest("contact-")), EVERYWHERE),
+        _ if id.starts_with("office-") => (format!("Letterhead: {}", rest("office-")), EVERYWHERE),
+        _ if id.starts_with("label-") => (format!("Label: {}", rest("label-")), EVERYWHERE),
+        _ if office => (format!("Office: {}", id.replace('-', " ")), EVERYWHERE),
+        _ => (id.replace('-', " "), EVERYWHERE),
+    };
+    (label, shows.to_vec())
 }
 
 /// Whether `source` holds exactly one message or term, `id` (comments

@@ -81,7 +81,7 @@ pub fn release(preview: &Preview, id: &str) -> String {
     );
     let _ = writeln!(
         html,
-        "<header><a href=\"/\">Releases</a><h1>{}</h1><span id=\"connection\"></span></header>",
+        "<header><a href=\"/\">Releases</a><h1>{}</h1><button type=\"button\" id=\"messages\" hidden>Messages</button><span id=\"connection\"></span></header>",
         escape(id)
     );
     // The overlay is filled from the data below by the script, so the page

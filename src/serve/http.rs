@@ -116,6 +116,15 @@ fn from_another_site<B>(request: &Request<B>, port: u16) -> bool {
     })
 }
 
+/// Whether the address holds this launch's token (`?token=…`).
+fn carries_our_token(url: &str, context: &Context) -> bool {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("token="))
+        .any(|token| same_secret(token.as_bytes(), context.token.as_bytes()))
+}
+
 /// Whether the browser opens the page itself (a link followed, an address
 /// typed), not fetches it for another page (`<img>`, `<iframe>`, a script):
 /// what another site may ask. A client that says neither is taken at its
@@ -378,8 +387,6 @@ fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
         }
         Post::Save => context.editor.save(&parse::<Edit>(body)?),
         Post::Accept => context.editor.accept(&parse::<MessageRef>(body)?),
-        // The guard has checked the token: it is this launch's.
-        Post::Token => Ok(json!({ "token": "valid" })),
     }
 }
 
@@ -403,6 +410,29 @@ pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
                     && is_navigation(request)) =>
         {
             plain(StatusCode::FORBIDDEN, "pressroom's preview answers only its own pages\n")
+        }
+        Some(route @ (Route::Index | Route::Release(_))) => {
+            let mut page = answer(route, context);
+            if carries_our_token(url, context) {
+                // The page may keep the token it was opened with: this
+                // server says it is this launch's. A link from anywhere
+                // else with another token changes nothing.
+                page.headers_mut().insert("x-pressroom-token-valid", HeaderValue::from_static("1"));
+                let body = std::mem::replace(page.body_mut(), Full::new(Bytes::new()).boxed());
+                *page.body_mut() = body
+                    .map_frame(|frame| {
+                        frame.map_data(|data| {
+                            let text = String::from_utf8_lossy(&data).replacen(
+                                "<body",
+                                "<body data-token=\"valid\"",
+                                1,
+                            );
+                            Bytes::from(text)
+                        })
+                    })
+                    .boxed();
+            }
+            page
         }
         Some(route) => answer(route, context),
         None => not_found("No such page."),

@@ -48,9 +48,6 @@ pub enum Post {
     Save,
     /// `/api/accept`: mark a stale translation up to date.
     Accept,
-    /// `/api/token`: whether a token is this launch's (the page asks
-    /// before it keeps one that came in its address).
-    Token,
 }
 
 /// The editor action a `POST` URL names, if any.
@@ -59,7 +56,6 @@ pub fn post_route(url: &str) -> Option<Post> {
         "/api/draft" => Some(Post::Draft),
         "/api/save" => Some(Post::Save),
         "/api/accept" => Some(Post::Accept),
-        "/api/token" => Some(Post::Token),
         _ => None,
     }
 }

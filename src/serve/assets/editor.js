@@ -10,9 +10,9 @@
 (() => {
   // The launch's token comes in the URL `pressroom serve` prints. It is kept
   // for this tab only (sessionStorage, never shared with other tabs or kept
-  // after them), taken out of the address bar, and only once the server
-  // says it is this launch's: a link from another site carrying some other
-  // token changes nothing.
+  // after them), taken out of the address bar, and only when the server
+  // said (marking the page) that it is this launch's: a link from another
+  // site carrying some other token changes nothing.
   const params = new URLSearchParams(location.search);
   const offered = params.get('token');
   if (params.has('token')) {
@@ -20,16 +20,9 @@
     const rest = params.toString();
     history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
   }
-  if (offered && offered !== sessionStorage.getItem('pressroom-token')) {
-    fetch('/api/token', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Pressroom-Token': offered },
-      body: '{}',
-    })
-      .then((reply) => {
-        if (reply.ok) sessionStorage.setItem('pressroom-token', offered);
-      })
-      .catch(() => {});
+  // The server marks the page when the address held this launch's token.
+  if (offered && document.body.dataset.token === 'valid') {
+    sessionStorage.setItem('pressroom-token', offered);
   }
   if (document.body.dataset.page !== 'release') return;
   const preview = window.pressroom;
@@ -398,6 +391,9 @@
       tab.addEventListener('click', () => openMessage(lang, open.id));
       tabs.append(tab);
     }
+    const all = el('button', { type: 'button', class: 'all', text: '‹ All messages' });
+    all.addEventListener('click', () => showList(open.lang));
+    panel.append(all);
     const close = el('button', { type: 'button', class: 'close', text: '×', title: 'Close the editor' });
     close.setAttribute('aria-label', 'Close the editor');
     close.addEventListener('click', () => {
@@ -429,7 +425,7 @@
       );
     }
     panel.append(
-      el('header', {}, el('h2', { text: open.id }), tabs, close),
+      el('header', {}, el('h2', { text: m.label || open.id }), tabs, close),
       el('p', { class: 'where' }, el('code', { text: m.file }), ' ', el('span', { class: `state ${m.state}`, text: m.state })),
     );
     if (open.sourceText !== null && open.lang !== open.sourceLang) {
@@ -708,6 +704,148 @@
     } else {
       say(`Not marked: ${answer.data.error}`, 'error');
     }
+  }
+
+  // ---- every message, listed ----
+  // The release's texts and the office's words (terms, dates, labels, web
+  // and e-mail words): searchable in any language, filtered to what is
+  // missing or stale, each saying where it prints.
+  const SHOWS = { pdf: 'PDF', web: 'web page', email: 'e-mail', draft: 'draft PDF' };
+  editor.list = { lang: null, filter: 'all', query: '', messages: [], source: {} };
+
+  async function loadList(lang) {
+    const sourceLang = preview.languages[0];
+    const [target, source] = await Promise.all([
+      api('GET', `/api/release/${release}/${lang}/messages`),
+      lang === sourceLang ? null : api('GET', `/api/release/${release}/${sourceLang}/messages`),
+    ]);
+    if (!target.ok) {
+      say(target.data.error, 'error');
+      return false;
+    }
+    editor.list.lang = lang;
+    editor.list.messages = target.data.messages || [];
+    editor.list.source = {};
+    for (const m of (source && source.ok ? source.data.messages : target.data.messages) || []) {
+      editor.list.source[m.id] = m;
+    }
+    return true;
+  }
+
+  // A message's text as a line to read, not Fluent: placeables as `{…}`.
+  function plain(entry) {
+    if (!entry) return '';
+    const at = entry.indexOf('=');
+    return entry.slice(at + 1).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  }
+
+  function unfinished(m) {
+    return m.state === 'missing' || m.state === 'stale';
+  }
+
+  function listed() {
+    const { messages, filter, query, source } = editor.list;
+    const q = query.trim().toLocaleLowerCase();
+    return messages.filter((m) => {
+      if (filter === 'todo' && !unfinished(m)) return false;
+      if (!q) return true;
+      const haystack = [m.id, m.label, plain(m.text), plain(source[m.id] && source[m.id].source)].join(' ');
+      return haystack.toLocaleLowerCase().includes(q);
+    });
+  }
+
+  async function showList(lang) {
+    const open = editor.open;
+    if (open && open.dirty) keepDraft(open);
+    const wanted = lang || (open && open.lang) || editor.list.lang || preview.languages[preview.languages.length - 1];
+    // Fresh each time: states change with every save and source edit.
+    if (!(await loadList(wanted))) return;
+    editor.open = null;
+    document.body.classList.add('editing');
+    panel.hidden = false;
+    panel.replaceChildren();
+    const tabs = el('nav', { class: 'langs' });
+    for (const l of preview.languages) {
+      const tab = el('button', { type: 'button', text: l, 'data-lang': l });
+      if (l === editor.list.lang) tab.setAttribute('aria-current', 'true');
+      tab.addEventListener('click', () => showList(l));
+      tabs.append(tab);
+    }
+    const close = el('button', { type: 'button', class: 'close', text: '×', title: 'Close' });
+    close.setAttribute('aria-label', 'Close the list');
+    close.addEventListener('click', () => {
+      panel.hidden = true;
+      document.body.classList.remove('editing');
+    });
+    const search = el('input', { type: 'search', class: 'search', value: editor.list.query, placeholder: 'Search the text of any language' });
+    search.setAttribute('aria-label', 'Search messages');
+    const filter = el('select', { class: 'filter' },
+      el('option', { value: 'all', text: 'All messages' }),
+      el('option', { value: 'todo', text: 'Missing or stale' }));
+    filter.value = editor.list.filter;
+    filter.setAttribute('aria-label', 'Show');
+    const items = el('ul', { class: 'messages' });
+    const fill = () => {
+      items.replaceChildren();
+      for (const m of listed()) {
+        const source = editor.list.source[m.id];
+        const button = el('button', { type: 'button', class: `message ${m.state}`, 'data-id': m.id },
+          el('span', { class: 'label', text: m.label }),
+          el('span', { class: `state ${m.state}`, text: m.state }),
+          el('span', { class: 'text', text: plain(m.text) || plain(source && source.source) }),
+          el('span', { class: 'shows', text: (m.shows || []).map((w) => SHOWS[w] || w).join(', ') }));
+        button.addEventListener('click', () => openMessage(editor.list.lang, m.id));
+        items.append(el('li', {}, button));
+      }
+      count.textContent = `${items.children.length} of ${editor.list.messages.length}`;
+    };
+    const count = el('span', { class: 'count' });
+    search.addEventListener('input', () => {
+      editor.list.query = search.value;
+      fill();
+    });
+    filter.addEventListener('change', () => {
+      editor.list.filter = filter.value;
+      fill();
+    });
+    panel.append(
+      el('header', {}, el('h2', { text: 'Messages' }), tabs, close),
+      el('div', { class: 'listbar' }, search, filter, count),
+      el('p', { class: 'keys', text: 'Alt+↓ and Alt+↑: the next and previous missing or stale message.' }),
+      items,
+    );
+    fill();
+    highlight();
+  }
+  editor.showList = showList;
+
+  // The next (or previous) missing or stale message of the language open,
+  // as Pontoon moves: Alt+↓, Alt+↑.
+  async function step(direction) {
+    const lang = (editor.open && editor.open.lang) || editor.list.lang || preview.languages[preview.languages.length - 1];
+    if (!(await loadList(lang))) return;
+    const todo = editor.list.messages.filter(unfinished);
+    if (!todo.length) {
+      say('Nothing is missing or stale in this language.', 'saved');
+      return;
+    }
+    const ids = editor.list.messages.map((m) => m.id);
+    const here = editor.open ? ids.indexOf(editor.open.id) : -1;
+    const order = direction > 0 ? todo : [...todo].reverse();
+    const next =
+      order.find((m) => (direction > 0 ? ids.indexOf(m.id) > here : ids.indexOf(m.id) < here || here < 0)) || order[0];
+    openMessage(lang, next.id);
+  }
+  document.addEventListener('keydown', (event) => {
+    if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      step(event.key === 'ArrowDown' ? 1 : -1);
+    }
+  });
+  const listButton = document.getElementById('messages');
+  if (listButton) {
+    listButton.hidden = false;
+    listButton.addEventListener('click', () => showList());
   }
 
   // Losing and regaining pressroom, said in the panel.
