@@ -47,7 +47,8 @@ function without(text, id) {
 
 try {
   check(server.token && /^[0-9a-f]{32}$/.test(server.token), 'serve prints a URL with a 128-bit token');
-  const page = await browser.newPage({ viewport: { width: 1700, height: 1000 } });
+  // A Russian translator's browser: the interface speaks Russian.
+  const page = await browser.newPage({ viewport: { width: 1700, height: 1000 }, locale: 'ru-RU' });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // The refused requests below are logged by the browser; nothing else may be.
@@ -84,24 +85,32 @@ try {
     };
   });
   await page.mouse.click(target.x, target.y);
-  await page.waitForFunction(() => window.pressroom.editor.open && document.querySelector('#editor .flow'));
+  await page.waitForFunction(() => window.pressroom.editor.open && document.querySelector('#editor .fields .flow'));
   const opened = await page.evaluate(() => ({
     id: window.pressroom.editor.open.id,
     lang: window.pressroom.editor.open.lang,
     heading: document.querySelector('#editor h2').textContent,
     english: document.querySelectorAll('figure.page[data-lang="en"] .mark[data-msg="title"]').length,
     tajik: document.querySelectorAll('figure.page[data-lang="tg"] .mark[data-msg="title"]').length,
-    source: document.querySelector('#editor .source pre') && document.querySelector('#editor .source pre').textContent,
+    source: document.querySelector('#editor .source')?.textContent || '',
   }));
-  check(opened.id === 'title' && opened.lang === 'tg' && opened.heading === 'Title', `clicking the Tajik title opens its message, named for people (${opened.lang} ${opened.id}: ${opened.heading})`);
+  check(opened.id === 'title' && opened.lang === 'tg' && opened.heading === 'Заголовок', `clicking the Tajik title opens its message, named for people in the interface's Russian (${opened.lang} ${opened.id}: ${opened.heading})`);
+  const speaks = await page.evaluate(() => ({
+    save: document.querySelector('#editor button.save')?.textContent,
+    tabs: [...document.querySelectorAll('#editor nav.langs button')].map((b) => b.textContent).join(' '),
+    source: document.querySelector('#editor .source h3')?.textContent,
+  }));
+  check(speaks.save === 'Сохранить', `the editor speaks Russian (${speaks.save})`);
+  check(speaks.tabs === 'English Русский Тоҷикӣ', `languages by their names (${speaks.tabs})`);
+  check(!/=|\{ -eu \}/.test(speaks.source || ''), `the source is shown as text, not Fluent (${speaks.source})`);
   check(opened.english > 0, `the message is outlined on the English page (${opened.english} boxes)`);
   check(opened.tajik > 0, `and on the Tajik page (${opened.tajik} boxes)`);
-  check(opened.source && opened.source.includes('Dushanbe hosts'), 'the English source is shown beside it');
+  check(opened.source.includes('Dushanbe hosts'), 'the English source is shown beside it');
   await page.screenshot({ path: join(artifacts, 'editor-open.png') });
 
   // Typing: the page changes before anything is saved.
   const before = read(ftl);
-  await page.click('#editor .flow');
+  await page.click('#editor .fields .flow');
   await page.keyboard.press('Control+End');
   await page.keyboard.type(ADDED, { delay: 20 });
   await page.waitForFunction(
@@ -135,7 +144,7 @@ try {
   // Someone else changes the file: the save is refused, with both versions.
   const behind = saved.replace(newTitle, `${oldTitle} (дигар)`);
   saveByRename(ftl, behind);
-  await page.click('#editor .flow');
+  await page.click('#editor .fields .flow');
   await page.keyboard.press('Control+End');
   await page.keyboard.type(' мавҷуд');
   await page.click('#editor button.save');
@@ -152,7 +161,7 @@ try {
   check(read(ftl) === behind, 'nothing on disk was overwritten');
   await page.screenshot({ path: join(artifacts, 'editor-conflict.png') });
   await page.click('#editor .conflict button.reload');
-  await page.waitForFunction(() => document.querySelector('#editor .flow')?.textContent.includes('(дигар)'));
+  await page.waitForFunction(() => document.querySelector('#editor .fields .flow')?.textContent.includes('(дигар)'));
 
   // A broken placeable, typed in the source mode: the finding shows before any save.
   await page.click('#editor button.mode');
@@ -183,7 +192,7 @@ try {
   const diff = await page.evaluate(() => ({
     removed: [...document.querySelectorAll('#editor .changes del')].map((d) => d.textContent),
     added: [...document.querySelectorAll('#editor .changes ins')].map((d) => d.textContent),
-    state: document.querySelector('#editor .state').textContent,
+    state: document.querySelector('#editor .state').dataset.state,
   }));
   check(diff.state === 'stale', `the Russian title is stale once the English changed (${diff.state})`);
   check(
@@ -192,7 +201,7 @@ try {
   );
   await page.screenshot({ path: join(artifacts, 'editor-stale.png') });
   await page.click('#editor button.accept');
-  await page.waitForFunction(() => document.querySelector('#editor .state')?.textContent === 'current');
+  await page.waitForFunction(() => document.querySelector('#editor .state')?.dataset.state === 'current');
   check(read(join(root, 'locales', 'ru', 'translation-state.toml')).includes('Dushanbe hosted'), '"Mark up to date" records it');
 
   // Refusals: no token, another Origin, another site's page.
@@ -299,16 +308,16 @@ try {
   const keptBroken = await page.evaluate(() => !!document.querySelector('#editor .restored'));
   check(keptBroken, 'the unsaved broken source typed earlier is kept and brought back');
   await page.click('#editor .restored button.discard');
-  await page.waitForFunction(() => !document.querySelector('#editor .restored') && document.querySelector('#editor .flow'));
-  await page.click('#editor .flow');
+  await page.waitForFunction(() => !document.querySelector('#editor .restored') && document.querySelector('#editor .fields .flow'));
+  await page.click('#editor .fields .flow');
   await page.keyboard.press('Control+End');
   await page.keyboard.type(KEPT, { delay: 10 });
   await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'body'));
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'body');
   await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'title'));
-  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title' && document.querySelector('#editor .flow'));
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title' && document.querySelector('#editor .fields .flow'));
   const back = await page.evaluate(() => ({
-    text: document.querySelector('#editor .flow').textContent,
+    text: document.querySelector('#editor .fields .flow').textContent,
     note: !!document.querySelector('#editor .restored'),
   }));
   check(back.text.includes(KEPT.trim()) && back.note, `text typed before switching message is back, said so (${back.note})`);
@@ -324,9 +333,9 @@ try {
   const failedSave = await page.evaluate(() => ({
     said: document.querySelector('#editor .said').textContent,
     retry: !!document.querySelector('#editor .said button.retry'),
-    text: document.querySelector('#editor .flow').textContent,
+    text: document.querySelector('#editor .fields .flow').textContent,
   }));
-  check(/not answering/.test(failedSave.said) && failedSave.retry, `a save without pressroom says so and offers to retry (${failedSave.said.slice(0, 60)})`);
+  check(/не отвечает/.test(failedSave.said) && failedSave.retry, `a save without pressroom says so and offers to retry (${failedSave.said.slice(0, 60)})`);
   check(failedSave.text.includes(KEPT.trim()), 'the text stays in the panel');
   await page.screenshot({ path: join(artifacts, 'editor-offline.png') });
 

@@ -318,13 +318,16 @@ impl Editor {
         // what changed in the source since, word by word.
         let made_from = (state == "stale").then(|| catalog.made_from(lang, key, message)).flatten();
         let changes = match (made_from, source) {
-            (Some(old), Some(new)) => word_diff(old, new.trim_end()),
+            // The text, not its Fluent: the words after `id =`.
+            (Some(old), Some(new)) => word_diff(value_of(old), value_of(new.trim_end())),
             _ => Value::Null,
         };
-        let (label, shows) = describe_message(message, key == office_key());
+        let (label, kind, name, shows) = describe_message(message, key == office_key());
         Ok(json!({
             "id": message,
             "label": label,
+            "kind": kind,
+            "name": name,
             "shows": shows,
             "file": project.relative(&path).display().to_string(),
             "source": source,
@@ -558,38 +561,65 @@ impl Editor {
     }
 }
 
-/// What a message is called for people, and where it prints: the
-/// release's own texts, the office's words by their prefix.
-fn describe_message(id: &str, office: bool) -> (String, Vec<&'static str>) {
+/// What a message is called for people (in English; `kind` and `name`
+/// for the interface to say it in its language: `kind-web` with `archive`),
+/// and where it prints: the release's own texts, the office's words by
+/// their prefix.
+fn describe_message(id: &str, office: bool) -> (String, &'static str, String, Vec<&'static str>) {
     const EVERYWHERE: &[&str] = &["pdf", "web", "email"];
     let rest = |prefix: &str| id.strip_prefix(prefix).unwrap_or(id).replace('-', " ");
-    let (label, shows): (String, &[&str]) = match id {
-        "title" => ("Title".into(), EVERYWHERE),
-        "subtitle" => ("Subtitle".into(), EVERYWHERE),
-        "body" => ("Text".into(), EVERYWHERE),
-        "background" => ("Background".into(), EVERYWHERE),
-        "notes" => ("Notes to editors".into(), EVERYWHERE),
-        "signed-by" => ("Signature line".into(), &["pdf"]),
-        "signature-field-empty" => ("Empty signature field (screen readers)".into(), &["pdf"]),
+    let (kind, name, shows): (&str, String, &[&str]) = match id {
+        "title" => ("title", String::new(), EVERYWHERE),
+        "subtitle" => ("subtitle", String::new(), EVERYWHERE),
+        "body" => ("body", String::new(), EVERYWHERE),
+        "background" => ("background", String::new(), EVERYWHERE),
+        "notes" => ("notes", String::new(), EVERYWHERE),
+        "signed-by" => ("signature", String::new(), &["pdf"]),
+        "signature-field-empty" => ("signature-field", String::new(), &["pdf"]),
         "label-draft" | "label-untranslated" | "label-stale" => {
-            (format!("Draft mark: {}", rest("label-")), &["draft"])
+            ("draft-mark", rest("label-"), &["draft"])
         }
-        "label-embargo" => ("Embargo line".into(), EVERYWHERE),
-        "label-page" => ("Page numbers".into(), &["pdf"]),
-        _ if id.starts_with('-') => (format!("Term: {}", rest("-")), EVERYWHERE),
-        _ if id.starts_with("web-") => {
-            (format!("Web and e-mail: {}", rest("web-")), &["web", "email"])
-        }
-        _ if id.starts_with("date-") => (format!("Date format: {}", rest("date-")), EVERYWHERE),
-        _ if id.starts_with("kind-") => (format!("Kind of release: {}", rest("kind-")), EVERYWHERE),
-        _ if id.starts_with("place-") => (format!("Place: {}", rest("place-")), EVERYWHERE),
-        _ if id.starts_with("contact-") => (format!("Contact: {}", rest("contact-")), EVERYWHERE),
-        _ if id.starts_with("office-") => (format!("Letterhead: {}", rest("office-")), EVERYWHERE),
-        _ if id.starts_with("label-") => (format!("Label: {}", rest("label-")), EVERYWHERE),
-        _ if office => (format!("Office: {}", id.replace('-', " ")), EVERYWHERE),
-        _ => (id.replace('-', " "), EVERYWHERE),
+        "label-embargo" => ("embargo", String::new(), EVERYWHERE),
+        "label-page" => ("pages", String::new(), &["pdf"]),
+        _ if id.starts_with('-') => ("term", rest("-"), EVERYWHERE),
+        _ if id.starts_with("web-") => ("web", rest("web-"), &["web", "email"]),
+        _ if id.starts_with("date-") => ("date", rest("date-"), EVERYWHERE),
+        _ if id.starts_with("kind-") => ("kind", rest("kind-"), EVERYWHERE),
+        _ if id.starts_with("place-") => ("place", rest("place-"), EVERYWHERE),
+        _ if id.starts_with("contact-") => ("contact", rest("contact-"), EVERYWHERE),
+        _ if id.starts_with("office-") => ("letterhead", rest("office-"), EVERYWHERE),
+        _ if id.starts_with("label-") => ("label", rest("label-"), EVERYWHERE),
+        _ if office => ("office", id.replace('-', " "), EVERYWHERE),
+        _ => ("other", id.replace('-', " "), EVERYWHERE),
     };
-    (label, shows.to_vec())
+    let label = match kind {
+        "title" => "Title".to_owned(),
+        "subtitle" => "Subtitle".to_owned(),
+        "body" => "Text".to_owned(),
+        "background" => "Background".to_owned(),
+        "notes" => "Notes to editors".to_owned(),
+        "signature" => "Signature line".to_owned(),
+        "signature-field" => "Empty signature field (screen readers)".to_owned(),
+        "embargo" => "Embargo line".to_owned(),
+        "pages" => "Page numbers".to_owned(),
+        "draft-mark" => format!("Draft mark: {name}"),
+        "term" => format!("Term: {name}"),
+        "web" => format!("Web and e-mail: {name}"),
+        "date" => format!("Date format: {name}"),
+        "kind" => format!("Kind of release: {name}"),
+        "place" => format!("Place: {name}"),
+        "contact" => format!("Contact: {name}"),
+        "letterhead" => format!("Letterhead: {name}"),
+        "label" => format!("Label: {name}"),
+        "office" => format!("Office: {name}"),
+        _ => name.clone(),
+    };
+    (label, kind, name, shows.to_vec())
+}
+
+/// An entry's source without its `id =`: what a person reads.
+fn value_of(entry: &str) -> &str {
+    entry.split_once('=').map_or(entry, |(_, value)| value).trim_start()
 }
 
 /// Whether `source` holds exactly one message or term, `id` (comments

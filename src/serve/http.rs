@@ -519,6 +519,12 @@ fn answer(route: Route, context: &Context) -> Reply {
             }
             None => not_found("No such asset."),
         },
+        Route::UiWords => reply(
+            StatusCode::OK,
+            "application/json; charset=utf-8",
+            NO_CACHE,
+            Bytes::from_static(super::ui::words_json().as_bytes()),
+        ),
         Route::Events(_) => not_found("No such page."),
         Route::ApiReleases => json_reply(
             StatusCode::OK,

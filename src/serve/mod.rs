@@ -14,6 +14,7 @@ mod html;
 mod http;
 mod preview;
 mod route;
+mod ui;
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;

@@ -25,6 +25,8 @@ pub enum Route {
     Events(Option<String>),
     /// `/assets/<name>`: the page's own script and style sheet.
     Asset(&'static str),
+    /// `/assets/ui.json`: the editor's words in each interface language.
+    UiWords,
     /// `/web`: the web edition is under `/web/`.
     WebRoot,
     /// `/web/<path>`: a file of the web edition, as `publish` would write
@@ -110,6 +112,7 @@ pub fn route(url: &str) -> Option<Route> {
                 id: (*msg).to_owned(),
             })
         }
+        ["assets", "ui.json"] => Some(Route::UiWords),
         ["assets", name] => {
             ASSETS.iter().find(|(n, _, _)| n == name).map(|(n, _, _)| Route::Asset(n))
         }

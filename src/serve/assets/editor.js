@@ -31,6 +31,7 @@
   const columns = document.getElementById('columns');
   if (!preview || !panel || !columns) return;
   const token = () => sessionStorage.getItem('pressroom-token') || '';
+  const listButton = document.getElementById('messages');
   // Keystroke to request: just long enough to take a burst of keys (a
   // paste, a held key) as one; a request in flight is never doubled, the
   // keys typed meanwhile go in the next.
@@ -54,6 +55,74 @@
     node.append(...children.filter((c) => c !== null && c !== undefined));
     return node;
   };
+
+  // ---- the interface's own words, in the translator's language ----
+  // From /assets/ui.json (ui/*.ftl): the language the translator chose, else
+  // the browser's (what Accept-Language says), else English.
+  let words = {};
+  let ui = 'en';
+  const UI_KEY = 'pressroom-ui';
+  function pickUi() {
+    const chosen = localStorage.getItem(UI_KEY);
+    if (chosen && words[chosen]) return chosen;
+    for (const tag of navigator.languages || [navigator.language]) {
+      const primary = String(tag).split('-')[0].toLowerCase();
+      if (words[primary]) return primary;
+    }
+    return 'en';
+  }
+  const t = (key, args = {}) =>
+    ((words[ui] && words[ui][key]) || (words.en && words.en[key]) || key).replace(/\{\$([\w-]+)\}/g, (_, name) =>
+      args[name] === undefined ? '' : String(args[name]),
+    );
+  const wordsLoaded = fetch('/assets/ui.json', { cache: 'no-store' })
+    .then((r) => r.json())
+    .then((all) => {
+      words = all;
+      ui = pickUi();
+      document.documentElement.dataset.ui = ui;
+      if (listButton) listButton.textContent = t('ui-messages');
+    })
+    .catch(() => {})
+    // Each language by its name in itself (its `web-language`), not its code.
+    .then(() =>
+      Promise.all(
+        preview.languages.map(async (lang) => {
+          const answer = await api('GET', `/api/release/${release}/${lang}/message/web-language`);
+          const name = answer.ok && plain(answer.data.text);
+          if (name) languageNames[lang] = name;
+        }),
+      ),
+    );
+  const languageNames = {};
+  const languageName = (lang) => languageNames[lang] || lang;
+  editor.t = t;
+  // A message named for people, in the interface's language.
+  const nameOf = (m) => (m.kind ? t(`kind-${m.kind}`, { name: m.name }) : m.label || m.id);
+  const stateWord = (state) => t(`state-${state}`);
+  // A variant's key named for people: a plural category or a case.
+  function keyName(key, plural) {
+    if (plural && words.en && words.en[`plural-${key}`]) return t(`plural-${key}`);
+    if (words.en && words.en[`case-${key}`]) return t(`case-${key}`);
+    return key;
+  }
+  function uiChooser() {
+    const select = el('select', { class: 'ui-language' });
+    select.setAttribute('aria-label', t('ui-interface'));
+    for (const tag of Object.keys(words)) {
+      select.append(el('option', { value: tag, text: words[tag]['ui-language'] || tag }));
+    }
+    select.value = ui;
+    select.addEventListener('change', () => {
+      localStorage.setItem(UI_KEY, select.value);
+      ui = select.value;
+      document.documentElement.dataset.ui = ui;
+      if (listButton) listButton.textContent = t('ui-messages');
+      if (editor.open) render();
+      else showList(editor.list.lang);
+    });
+    return select;
+  }
 
   // ---- unsaved text, kept in this browser ----
   // Per message, until it is saved or discarded: it survives switching
@@ -102,7 +171,7 @@
     } catch (_) {
       // pressroom stopped, the laptop slept, the network went: said, and
       // the text stays where it is.
-      return { status: 0, ok: false, data: { error: 'pressroom is not answering' } };
+      return { status: 0, ok: false, data: { error: t('ui-not-answering') } };
     }
     let data = null;
     try {
@@ -253,13 +322,17 @@
       if (run.length) flush();
       const choice = el('fieldset', { class: 'choice', 'data-selector': piece.selector });
       choice.dataset.plural = piece.plural ? '1' : '';
-      choice.append(el('legend', { text: `{ ${piece.selector} } is…` }));
+      choice.append(el('legend', { text: t('ui-choice', { selector: piece.selector }) }));
       for (const variant of piece.variants) {
         const row = el('div', { class: 'variant', 'data-key': variant.key });
         row.dataset.default = variant.default ? '1' : '';
         row.append(
-          el('span', { class: 'key', text: variant.default ? `${variant.key} (default)` : variant.key }),
-          flowField(variant.value, editable, `${label}, ${variant.key}`),
+          el('span', {
+            class: 'key',
+            title: variant.key,
+            text: variant.default ? t('ui-default', { key: keyName(variant.key, piece.plural) }) : keyName(variant.key, piece.plural),
+          }),
+          flowField(variant.value, editable, `${label}, ${keyName(variant.key, piece.plural)}`),
         );
         choice.append(row);
       }
@@ -304,7 +377,7 @@
       source.attributes.forEach((a) => collect(a.value));
     }
     if (!exprs.size) return null;
-    const bar = el('div', { class: 'palette' }, el('span', { text: 'Insert: ' }));
+    const bar = el('div', { class: 'palette' }, el('span', { text: `${t('ui-insert')} ` }));
     for (const expr of exprs) {
       const button = el('button', { type: 'button', class: 'chip', text: `{ ${expr} }` });
       // Keeps the caret where it is in the field.
@@ -362,8 +435,8 @@
         el(
           'li',
           { class: finding.severity === 'warning' ? 'warning' : 'error' },
-          el('div', { class: 'message', text: finding.line ? `line ${finding.line}: ${finding.message}` : finding.message }),
-          ...(finding.hints || []).map((hint) => el('div', { class: 'hint', text: `hint: ${hint}` })),
+          el('div', { class: 'message', text: finding.line ? t('ui-line', { line: finding.line, message: finding.message }) : finding.message }),
+          ...(finding.hints || []).map((hint) => el('div', { class: 'hint', text: t('ui-hint', { hint }) })),
         ),
       );
     }
@@ -386,16 +459,16 @@
     const m = open.message;
     const tabs = el('nav', { class: 'langs' });
     for (const lang of preview.languages) {
-      const tab = el('button', { type: 'button', text: lang, 'data-lang': lang });
+      const tab = el('button', { type: 'button', text: languageName(lang), title: lang, 'data-lang': lang });
       if (lang === open.lang) tab.setAttribute('aria-current', 'true');
       tab.addEventListener('click', () => openMessage(lang, open.id));
       tabs.append(tab);
     }
-    const all = el('button', { type: 'button', class: 'all', text: '‹ All messages' });
+    const all = el('button', { type: 'button', class: 'all', text: t('ui-all-messages') });
     all.addEventListener('click', () => showList(open.lang));
     panel.append(all);
-    const close = el('button', { type: 'button', class: 'close', text: '×', title: 'Close the editor' });
-    close.setAttribute('aria-label', 'Close the editor');
+    const close = el('button', { type: 'button', class: 'close', text: '×', title: t('ui-close-editor') });
+    close.setAttribute('aria-label', t('ui-close-editor'));
     close.addEventListener('click', () => {
       // Unsaved text stays kept for this message; the pages show what is saved.
       if (editor.open && editor.open.dirty) {
@@ -408,12 +481,12 @@
     const offline = el('p', {
       class: 'offline',
       role: 'alert',
-      text: 'pressroom is not answering. Your text stays here, in this browser; save once it is back.',
+      text: t('ui-offline'),
     });
     offline.hidden = editor.connected !== false;
     panel.append(offline);
     if (open.restored) {
-      const discard = el('button', { type: 'button', class: 'discard', text: 'Discard it' });
+      const discard = el('button', { type: 'button', class: 'discard', text: t('ui-discard') });
       discard.addEventListener('click', () => {
         dropDraft(open.lang, open.id);
         preview.showSaved();
@@ -421,22 +494,27 @@
       });
       panel.append(
         el('p', { class: 'restored', role: 'status' },
-          `Your unsaved text of ${new Date(open.restored).toLocaleString()} is back, not yet saved. `, discard),
+          `${t('ui-restored', { time: new Date(open.restored).toLocaleString(ui) })} `, discard),
       );
     }
     panel.append(
-      el('header', {}, el('h2', { text: m.label || open.id }), tabs, close),
-      el('p', { class: 'where' }, el('code', { text: m.file }), ' ', el('span', { class: `state ${m.state}`, text: m.state })),
+      el('header', {}, el('h2', { text: nameOf(m) }), tabs, close),
+      el('p', { class: 'where' },
+        el('span', { class: `state ${m.state}`, 'data-state': m.state, text: stateWord(m.state) }), ' ',
+        el('code', { class: 'file', text: m.file })),
     );
     if (open.sourceText !== null && open.lang !== open.sourceLang) {
       panel.append(
-        el('section', { class: 'source' }, el('h3', { text: `Source (${open.sourceLang})` }), el('pre', { text: open.sourceText })),
+        el('section', { class: 'source' }, el('h3', { text: t('ui-source', { lang: languageName(open.sourceLang) }) }),
+          open.sourceFields && open.sourceFields.value
+            ? valueEditor(open.sourceFields.value, false, t('ui-source', { lang: languageName(open.sourceLang) }))
+            : el('pre', { text: plain(open.sourceText) })),
       );
     }
     if (m.state === 'stale') {
       const note = el('section', { class: 'changes' });
       if (m.changes) {
-        note.append(el('h3', { text: 'What changed in the source since this was translated' }));
+        note.append(el('h3', { text: t('ui-changes') }));
         const diff = el('p', { class: 'diff' });
         for (const run of m.changes) {
           const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';
@@ -444,7 +522,7 @@
         }
         note.append(diff);
       } else {
-        note.append(el('p', { text: 'The source text changed since this translation was made.' }));
+        note.append(el('p', { text: t('ui-changed') }));
       }
       panel.append(note);
     }
@@ -455,7 +533,7 @@
     if (open.raw || !m.fields) {
       open.raw = true;
       const raw = el('textarea', { class: 'raw', spellcheck: false, readOnly: !open.editable });
-      raw.setAttribute('aria-label', `${open.id}: Fluent source`);
+      raw.setAttribute('aria-label', t('ui-source-label', { message: nameOf(m) }));
       raw.value = open.rawText;
       raw.addEventListener('input', changed);
       form.append(raw);
@@ -463,8 +541,8 @@
       const sourcePalette = palette(open.sourceFields);
       if (sourcePalette && open.editable) form.append(sourcePalette);
       if (m.fields.value) {
-        const field = el('div', { class: 'field', 'data-part': 'value' }, el('label', { text: 'Value' }));
-        field.append(valueEditor(m.fields.value, open.editable, open.id));
+        const field = el('div', { class: 'field', 'data-part': 'value' }, el('label', { text: t('ui-text') }));
+        field.append(valueEditor(m.fields.value, open.editable, nameOf(m)));
         form.append(field);
       }
       for (const attribute of m.fields.attributes) {
@@ -476,22 +554,22 @@
     }
     panel.append(form);
     const actions = el('div', { class: 'actions' });
-    const mode = el('button', { type: 'button', class: 'mode', text: open.raw ? 'Fields' : 'Fluent source' });
+    const mode = el('button', { type: 'button', class: 'mode', text: open.raw ? t('ui-mode-fields') : t('ui-mode-source') });
     mode.addEventListener('click', toggleMode);
     actions.append(mode);
     if (open.editable) {
-      const save = el('button', { type: 'button', class: 'save', text: 'Save' });
+      const save = el('button', { type: 'button', class: 'save', text: t('ui-save') });
       save.addEventListener('click', saveMessage);
       actions.append(save);
       if (m.state === 'stale') {
-        const accept = el('button', { type: 'button', class: 'accept', text: 'Mark up to date' });
+        const accept = el('button', { type: 'button', class: 'accept', text: t('ui-accept') });
         accept.addEventListener('click', acceptMessage);
         actions.append(accept);
       }
     }
     panel.append(actions, el('p', { class: 'said', role: 'status' }), el('ul', { class: 'findings' }), el('div', { class: 'conflict', hidden: true }));
     findingsList(m.findings, []);
-    if (open.dirty) say('Unsaved', 'unsaved');
+    if (open.dirty) say(t('ui-unsaved'), 'unsaved');
     highlight();
   }
 
@@ -512,14 +590,15 @@
       open.rawText = answer.data.entry;
       open.raw = false;
     } else {
-      say('This source cannot be shown as fields: fix it, or keep editing it as source.', 'error');
+      say(t('ui-not-fields'), 'error');
       return;
     }
     render();
-    if (open.dirty) say('Unsaved', 'unsaved');
+    if (open.dirty) say(t('ui-unsaved'), 'unsaved');
   }
 
   async function openMessage(lang, id) {
+    await wordsLoaded;
     const leaving = editor.open;
     if (leaving && leaving.dirty && !(leaving.lang === lang && leaving.id === id)) {
       // Kept in this browser, and back when the message is opened again;
@@ -541,12 +620,12 @@
     let why = '';
     if (!token()) {
       editable = false;
-      why = 'To edit, open the address pressroom serve printed (it carries the launch token).';
+      why = t('ui-no-token');
     } else if (!editable) {
       why =
         lang === sourceLang
-          ? `${lang} is the source language: pick a translation above, or start pressroom serve with --edit-source.`
-          : 'Editing is off: pressroom serve was started with --read-only.';
+          ? t('ui-source-language', { lang: languageName(lang) })
+          : t('ui-read-only');
     }
     const m = target.data;
     editor.open = {
@@ -596,7 +675,7 @@
     if (!open || !open.editable) return;
     open.dirty = true;
     keepDraft(open);
-    say('Unsaved', 'unsaved');
+    say(t('ui-unsaved'), 'unsaved');
     clearTimeout(open.timer);
     open.timer = setTimeout(sendDraft, DEBOUNCE_MS);
   }
@@ -636,13 +715,13 @@
   function showConflict(data, edit) {
     const box = panel.querySelector('.conflict');
     box.hidden = false;
-    const overwrite = el('button', { type: 'button', class: 'overwrite', text: 'Save mine over it' });
-    const reload = el('button', { type: 'button', class: 'reload', text: 'Take the version on disk' });
+    const overwrite = el('button', { type: 'button', class: 'overwrite', text: t('ui-overwrite') });
+    const reload = el('button', { type: 'button', class: 'reload', text: t('ui-take-disk') });
     box.replaceChildren(
-      el('h3', { text: `${data.file} changed on disk since the editor loaded it. Nothing was written.` }),
+      el('h3', { text: t('ui-conflict', { file: data.file }) }),
       el('div', { class: 'versions' },
-        el('section', {}, el('h4', { text: 'On disk now' }), el('pre', { class: 'disk', text: data.disk || '(no such message)' })),
-        el('section', {}, el('h4', { text: 'Yours (still in the editor)' }), el('pre', { class: 'yours', text: data.yours || '' })),
+        el('section', {}, el('h4', { text: t('ui-on-disk') }), el('pre', { class: 'disk', text: data.disk || '—' })),
+        el('section', {}, el('h4', { text: t('ui-yours') }), el('pre', { class: 'yours', text: data.yours || '' })),
       ),
       el('div', { class: 'actions' }, overwrite, reload),
     );
@@ -669,26 +748,27 @@
       open.dirty = false;
       open.failed = false;
       dropDraft(open.lang, open.id);
-      say(`Saved to ${answer.data.file}`, 'saved');
+      say(`${t('ui-saved')}: ${answer.data.file}`, 'saved');
       // Its state (stale, missing) may have changed with the save.
       const fresh = await api('GET', `/api/release/${release}/${open.lang}/message/${encodeURIComponent(open.id)}`);
       if (fresh.ok && editor.open === open) {
         open.message.state = fresh.data.state;
         const state = panel.querySelector('.state');
         if (state) {
-          state.textContent = fresh.data.state;
+          state.textContent = stateWord(fresh.data.state);
+          state.dataset.state = fresh.data.state;
           state.className = `state ${fresh.data.state}`;
         }
         findingsList(fresh.data.findings, []);
       }
     } else if (answer.status === 409) {
-      say('Not saved: the file changed on disk', 'error');
+      say(t('ui-not-saved-conflict'), 'error');
       showConflict(answer.data, edit);
     } else {
       open.failed = true;
       keepDraft(open);
-      say(`Not saved: ${answer.data.error}. Your text is kept here.`, 'error');
-      const retry = el('button', { type: 'button', class: 'retry', text: 'Try again' });
+      say(t('ui-not-saved', { error: answer.data.error }), 'error');
+      const retry = el('button', { type: 'button', class: 'retry', text: t('ui-retry') });
       retry.addEventListener('click', () => saveMessage());
       const line = panel.querySelector('.said');
       if (line) line.append(' ', retry);
@@ -700,9 +780,9 @@
     const answer = await api('POST', '/api/accept', { release, lang: open.lang, id: open.id });
     if (answer.ok) {
       await openMessage(open.lang, open.id);
-      say('Marked up to date', 'saved');
+      say(t('ui-accepted'), 'saved');
     } else {
-      say(`Not marked: ${answer.data.error}`, 'error');
+      say(t('ui-not-accepted', { error: answer.data.error }), 'error');
     }
   }
 
@@ -710,7 +790,6 @@
   // The release's texts and the office's words (terms, dates, labels, web
   // and e-mail words): searchable in any language, filtered to what is
   // missing or stale, each saying where it prints.
-  const SHOWS = { pdf: 'PDF', web: 'web page', email: 'e-mail', draft: 'draft PDF' };
   editor.list = { lang: null, filter: 'all', query: '', messages: [], source: {} };
 
   async function loadList(lang) {
@@ -755,6 +834,7 @@
   }
 
   async function showList(lang) {
+    await wordsLoaded;
     const open = editor.open;
     if (open && open.dirty) keepDraft(open);
     const wanted = lang || (open && open.lang) || editor.list.lang || preview.languages[preview.languages.length - 1];
@@ -766,38 +846,38 @@
     panel.replaceChildren();
     const tabs = el('nav', { class: 'langs' });
     for (const l of preview.languages) {
-      const tab = el('button', { type: 'button', text: l, 'data-lang': l });
+      const tab = el('button', { type: 'button', text: languageName(l), title: l, 'data-lang': l });
       if (l === editor.list.lang) tab.setAttribute('aria-current', 'true');
       tab.addEventListener('click', () => showList(l));
       tabs.append(tab);
     }
-    const close = el('button', { type: 'button', class: 'close', text: '×', title: 'Close' });
-    close.setAttribute('aria-label', 'Close the list');
+    const close = el('button', { type: 'button', class: 'close', text: '×', title: t('ui-close-list') });
+    close.setAttribute('aria-label', t('ui-close-list'));
     close.addEventListener('click', () => {
       panel.hidden = true;
       document.body.classList.remove('editing');
     });
-    const search = el('input', { type: 'search', class: 'search', value: editor.list.query, placeholder: 'Search the text of any language' });
-    search.setAttribute('aria-label', 'Search messages');
+    const search = el('input', { type: 'search', class: 'search', value: editor.list.query, placeholder: t('ui-search') });
+    search.setAttribute('aria-label', t('ui-search'));
     const filter = el('select', { class: 'filter' },
-      el('option', { value: 'all', text: 'All messages' }),
-      el('option', { value: 'todo', text: 'Missing or stale' }));
+      el('option', { value: 'all', text: t('ui-filter-all') }),
+      el('option', { value: 'todo', text: t('ui-filter-todo') }));
     filter.value = editor.list.filter;
-    filter.setAttribute('aria-label', 'Show');
+    filter.setAttribute('aria-label', t('ui-filter'));
     const items = el('ul', { class: 'messages' });
     const fill = () => {
       items.replaceChildren();
       for (const m of listed()) {
         const source = editor.list.source[m.id];
         const button = el('button', { type: 'button', class: `message ${m.state}`, 'data-id': m.id },
-          el('span', { class: 'label', text: m.label }),
-          el('span', { class: `state ${m.state}`, text: m.state }),
+          el('span', { class: 'label', text: nameOf(m) }),
+          el('span', { class: `state ${m.state}`, 'data-state': m.state, text: stateWord(m.state) }),
           el('span', { class: 'text', text: plain(m.text) || plain(source && source.source) }),
-          el('span', { class: 'shows', text: (m.shows || []).map((w) => SHOWS[w] || w).join(', ') }));
+          el('span', { class: 'shows', text: (m.shows || []).map((w) => t(`shows-${w}`)).join(', ') }));
         button.addEventListener('click', () => openMessage(editor.list.lang, m.id));
         items.append(el('li', {}, button));
       }
-      count.textContent = `${items.children.length} of ${editor.list.messages.length}`;
+      count.textContent = t('ui-count', { shown: items.children.length, all: editor.list.messages.length });
     };
     const count = el('span', { class: 'count' });
     search.addEventListener('input', () => {
@@ -809,9 +889,9 @@
       fill();
     });
     panel.append(
-      el('header', {}, el('h2', { text: 'Messages' }), tabs, close),
+      el('header', {}, el('h2', { text: t('ui-messages') }), tabs, close),
       el('div', { class: 'listbar' }, search, filter, count),
-      el('p', { class: 'keys', text: 'Alt+↓ and Alt+↑: the next and previous missing or stale message.' }),
+      el('p', { class: 'keys' }, t('ui-keys'), ' ', uiChooser()),
       items,
     );
     fill();
@@ -826,7 +906,7 @@
     if (!(await loadList(lang))) return;
     const todo = editor.list.messages.filter(unfinished);
     if (!todo.length) {
-      say('Nothing is missing or stale in this language.', 'saved');
+      say(t('ui-nothing-todo'), 'saved');
       return;
     }
     const ids = editor.list.messages.map((m) => m.id);
@@ -842,7 +922,6 @@
       step(event.key === 'ArrowDown' ? 1 : -1);
     }
   });
-  const listButton = document.getElementById('messages');
   if (listButton) {
     listButton.hidden = false;
     listButton.addEventListener('click', () => showList());
@@ -854,7 +933,7 @@
     const banner = panel.querySelector('.offline');
     if (banner) banner.hidden = connected;
     if (connected && editor.open && editor.open.failed) {
-      say('pressroom is back: save again.', 'unsaved');
+      say(t('ui-back'), 'unsaved');
     }
   });
 

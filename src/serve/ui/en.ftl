@@ -1,0 +1,99 @@
+# The translators' editor's own words, in English. Each language of the
+# interface has a file like this one (ru.ftl, tg.ftl): the same ids.
+
+ui-language = English
+ui-interface = Interface language
+ui-messages = Messages
+ui-all-messages = ‹ All messages
+ui-close = Close
+ui-close-editor = Close the editor
+ui-close-list = Close the list
+ui-offline = pressroom is not answering. Your text stays here, in this browser; save once it is back.
+ui-back = pressroom is back: save again.
+ui-restored = Your unsaved text of { $time } is back, not yet saved.
+ui-discard = Discard it
+ui-source = Source ({ $lang })
+ui-changes = What changed in the source since this was translated
+ui-changed = The source text changed since this translation was made.
+ui-text = Text
+ui-save = Save
+ui-accept = Mark up to date
+ui-unsaved = Unsaved
+ui-saved = Saved
+ui-mode-source = Fluent source
+ui-mode-fields = Fields
+ui-source-label = { $message }: Fluent source
+ui-not-fields = This text cannot be shown as fields: fix it, or keep editing it as source.
+ui-no-token = To edit, open the address pressroom serve printed (it carries the launch token).
+ui-source-language = { $lang } is the source language: pick a translation above, or start pressroom serve with --edit-source.
+ui-read-only = Editing is off: pressroom serve was started with --read-only.
+ui-insert = Insert:
+ui-choice = Choice by { $selector }
+ui-default = { $key } (default)
+ui-conflict = { $file } changed on disk since the editor loaded it. Nothing was written.
+ui-on-disk = On disk now
+ui-yours = Yours (still in the editor)
+ui-overwrite = Save mine over it
+ui-take-disk = Take the version on disk
+ui-not-saved = Not saved: { $error }. Your text is kept here.
+ui-not-saved-conflict = Not saved: the file changed on disk
+ui-not-answering = pressroom is not answering
+ui-retry = Try again
+ui-accepted = Marked up to date
+ui-not-accepted = Not marked: { $error }
+ui-search = Search the text of any language
+ui-filter = Show
+ui-filter-all = All messages
+ui-filter-todo = Missing or out of date
+ui-count = { $shown } of { $all }
+ui-keys = Alt+↓ and Alt+↑: the next and previous missing or out-of-date message.
+ui-nothing-todo = Nothing is missing or out of date in this language.
+ui-hint = Hint: { $hint }
+ui-line = Line { $line }: { $message }
+
+state-source = source
+state-current = translated
+state-stale = out of date
+state-missing = missing
+
+shows-pdf = PDF
+shows-web = web page
+shows-email = e-mail
+shows-draft = draft PDF
+
+## What a message is, for people; $name is the rest of its id.
+kind-title = Title
+kind-subtitle = Subtitle
+kind-body = Text
+kind-background = Background
+kind-notes = Notes to editors
+kind-signature = Signature line
+kind-signature-field = Empty signature field (screen readers)
+kind-draft-mark = Draft mark: { $name }
+kind-embargo = Embargo line
+kind-pages = Page numbers
+kind-term = Term: { $name }
+kind-web = Web and e-mail: { $name }
+kind-date = Date format: { $name }
+kind-kind = Kind of release: { $name }
+kind-place = Place: { $name }
+kind-contact = Contact: { $name }
+kind-letterhead = Letterhead: { $name }
+kind-label = Label: { $name }
+kind-office = Office: { $name }
+kind-other = { $name }
+
+## Plural categories (with examples, given per language) and grammatical cases.
+plural-zero = zero
+plural-one = one
+plural-two = two
+plural-few = few
+plural-many = many
+plural-other = other
+case-nom = nominative
+case-gen = genitive
+case-dat = dative
+case-acc = accusative
+case-ins = instrumental
+case-prep = prepositional
+case-loc = locative
