@@ -14,7 +14,8 @@
 // usage: node scripts/browser/editor-test.mjs <pressroom binary> [artifacts dir]
 
 import { createServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { checks, copyProject, launch, read, REFERENCE, removeProject, saveByRename, serve } from './harness.mjs';
 
@@ -23,6 +24,19 @@ const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
 mkdirSync(artifacts, { recursive: true });
 
 const { check, failed, finish } = checks();
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core's WCAG 2.1 AA rules on the page as it is now.
+async function axe(page, what) {
+  // Evaluated through the DevTools protocol: the editor's CSP allows no
+  // inline script, and rightly.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const violations = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help} — ${v.nodes[0].target}`);
+  check(violations.length === 0, `axe WCAG 2.1 AA: ${what}${violations.length ? `\n    ${violations.join('\n    ')}` : ''}`);
+}
 
 const root = copyProject();
 const ftl = join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`);
@@ -48,7 +62,7 @@ function without(text, id) {
 try {
   check(server.token && /^[0-9a-f]{32}$/.test(server.token), 'serve prints a URL with a 128-bit token');
   // A Russian translator's browser: the interface speaks Russian.
-  const page = await browser.newPage({ viewport: { width: 1700, height: 1000 }, locale: 'ru-RU' });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // The refused requests below are logged by the browser; nothing else may be.
@@ -284,6 +298,29 @@ try {
   await page.click('#editor ul.messages button.message[data-id="web-archive"]');
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'web-archive');
   check(true, 'a web page word opens from the list');
+  await axe(page, 'the release page with a message open in the editor');
+  await page.click('#editor button.all');
+  await page.waitForSelector('#editor ul.messages button.message');
+  await axe(page, 'the release page with the message list');
+  // From the keyboard: a region of the page is in the tab order, Enter opens it.
+  const region = await page.evaluate(() => {
+    const button = document.querySelector('figure.page[data-lang="ru"] button.region[data-msg="title"]');
+    button.focus();
+    return document.activeElement === button;
+  });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title' && window.pressroom.editor.open?.lang === 'ru');
+  check(region, 'where a message prints is in the tab order, and Enter opens it');
+  // Focus mode: the language edited alone, large; the others back on request.
+  await page.click('#view button.focus');
+  const focused = await page.evaluate(() => ({
+    shown: [...document.querySelectorAll('.row.pages')][0].querySelectorAll('figure.page:not([style*="none"])').length,
+    visible: [...document.querySelectorAll('.row.pages figure.page')].filter((f) => f.getBoundingClientRect().width > 0).map((f) => f.dataset.lang),
+    width: document.querySelector('.row.pages figure.page[data-lang="ru"]').getBoundingClientRect().width,
+  }));
+  check(focused.visible.every((l) => l === 'ru') && focused.width > 600, `focus mode shows the Russian pages alone, large (${Math.round(focused.width)} px wide)`);
+  await page.screenshot({ path: join(artifacts, 'editor-focus.png') });
+  await page.click('#view button.focus');
   await page.screenshot({ path: join(artifacts, 'editor-list.png') });
   // Russian title is current again (accepted above); make one stale and step to it.
   saveByRename(english, read(english).replace('title = Dushanbe hosted', 'title = Dushanbe hosts'));

@@ -242,6 +242,99 @@
   }
   preview.shown.push(highlight);
 
+  // Every message printed on a page, reachable from the keyboard: a button
+  // over where it first prints on each page (in the tab order; Enter opens).
+  function regionButtons() {
+    for (const old of columns.querySelectorAll('button.region')) old.remove();
+    for (const lang of preview.languages) {
+      const output = preview.output(lang);
+      if (!output || !output.pages) continue;
+      output.pages.forEach((page, index) => {
+        const figure = figureAt(lang, index);
+        if (!figure || !page.regions) return;
+        const seen = new Set();
+        for (const region of page.regions) {
+          if (seen.has(region.msg) || !region.rects.length) continue;
+          seen.add(region.msg);
+          const [x, y, w, h] = region.rects[0];
+          const known = editor.list.lang === lang && editor.list.messages.find((m) => m.id === region.msg);
+          const button = el('button', { type: 'button', class: 'region', 'data-msg': region.msg });
+          button.setAttribute('aria-label', `${known ? nameOf(known) : region.msg} (${languageName(lang)})`);
+          button.style.left = `${(x / page.width) * 100}%`;
+          button.style.top = `${(y / page.height) * 100}%`;
+          button.style.width = `${(w / page.width) * 100}%`;
+          button.style.height = `${(h / page.height) * 100}%`;
+          button.addEventListener('click', (event) => {
+            event.stopPropagation();
+            openMessage(lang, region.msg);
+          });
+          figure.append(button);
+        }
+      });
+    }
+  }
+  preview.shown.push(regionButtons);
+
+  // ---- reading while editing: focus on one language, zoom, hide others ----
+  const view = { focus: false, zoom: 1, hidden: new Set() };
+  // A constructed style sheet: the page's CSP allows no inline <style>.
+  const viewSheet = new CSSStyleSheet();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, viewSheet];
+  function applyView() {
+    const rules = [];
+    const shownLang = editor.open ? editor.open.lang : editor.list.lang;
+    for (const lang of preview.languages) {
+      const hide = view.hidden.has(lang) || (view.focus && shownLang && lang !== shownLang);
+      if (hide) rules.push(`.row > [data-lang="${lang}"] { display: none; }`);
+    }
+    // Larger than the free width: the rows grow and the pages scroll sideways.
+    if (view.zoom > 1) rules.push(`.row { width: ${Math.round(view.zoom * 100)}%; }`);
+    viewSheet.replaceSync(rules.join('\n'));
+    document.body.classList.toggle('zoomed', view.zoom > 1);
+    for (const box of document.querySelectorAll('#view input[data-lang]')) box.checked = !view.hidden.has(box.dataset.lang);
+    const focus = document.querySelector('#view button.focus');
+    if (focus) focus.setAttribute('aria-pressed', view.focus ? 'true' : 'false');
+  }
+  editor.view = view;
+  editor.applyView = applyView;
+  async function viewBar() {
+    await wordsLoaded;
+    const header = document.querySelector('body > header');
+    if (!header || document.getElementById('view')) return;
+    const bar = el('div', { id: 'view', role: 'group' });
+    bar.setAttribute('aria-label', t('ui-view'));
+    const focus = el('button', { type: 'button', class: 'focus', text: t('ui-focus') });
+    focus.setAttribute('aria-pressed', 'false');
+    focus.addEventListener('click', () => {
+      view.focus = !view.focus;
+      applyView();
+    });
+    const smaller = el('button', { type: 'button', class: 'zoom-out', text: '−' });
+    smaller.setAttribute('aria-label', t('ui-zoom-out'));
+    smaller.addEventListener('click', () => {
+      view.zoom = Math.max(1, view.zoom - 0.5);
+      applyView();
+    });
+    const larger = el('button', { type: 'button', class: 'zoom-in', text: '+' });
+    larger.setAttribute('aria-label', t('ui-zoom-in'));
+    larger.addEventListener('click', () => {
+      view.zoom = Math.min(3, view.zoom + 0.5);
+      applyView();
+    });
+    bar.append(focus, smaller, larger);
+    for (const lang of preview.languages) {
+      const box = el('input', { type: 'checkbox', checked: true, 'data-lang': lang });
+      box.addEventListener('change', () => {
+        if (box.checked) view.hidden.delete(lang);
+        else view.hidden.add(lang);
+        applyView();
+      });
+      bar.append(el('label', {}, box, ` ${languageName(lang)}`));
+    }
+    header.insertBefore(bar, listButton || null);
+  }
+  viewBar();
+
   columns.addEventListener('click', (event) => {
     const figure = event.target.closest('figure.page');
     if (!figure) return;
@@ -571,6 +664,7 @@
     findingsList(m.findings, []);
     if (open.dirty) say(t('ui-unsaved'), 'unsaved');
     highlight();
+    applyView();
   }
 
   // Between fields and Fluent source, through the server, which writes
@@ -896,6 +990,8 @@
     );
     fill();
     highlight();
+    applyView();
+    regionButtons();
   }
   editor.showList = showList;
 

@@ -49,6 +49,10 @@ ui-count = { $shown } of { $all }
 ui-keys = Alt+↓ and Alt+↑: the next and previous missing or out-of-date message.
 ui-nothing-todo = Nothing is missing or out of date in this language.
 ui-hint = Hint: { $hint }
+ui-view = View
+ui-focus = Focus on the language I edit
+ui-zoom-in = Larger pages
+ui-zoom-out = Smaller pages
 ui-line = Line { $line }: { $message }
 
 state-source = source

@@ -48,6 +48,10 @@ ui-count = { $shown } из { $all }
 ui-keys = Alt+↓ и Alt+↑: следующее и предыдущее отсутствующее или устаревшее сообщение.
 ui-nothing-todo = На этом языке нет отсутствующих или устаревших сообщений.
 ui-hint = Подсказка: { $hint }
+ui-view = Вид
+ui-focus = Только язык, который я правлю
+ui-zoom-in = Крупнее
+ui-zoom-out = Мельче
 ui-line = Строка { $line }: { $message }
 
 state-source = оригинал

@@ -48,6 +48,10 @@ ui-count = { $shown } аз { $all }
 ui-keys = Alt+↓ ва Alt+↑: паёми навбатӣ ва қаблии тарҷуманашуда ё кӯҳнашуда.
 ui-nothing-todo = Дар ин забон паёми тарҷуманашуда ё кӯҳнашуда нест.
 ui-hint = Маслиҳат: { $hint }
+ui-view = Намуд
+ui-focus = Танҳо забоне, ки таҳрир мекунам
+ui-zoom-in = Калонтар
+ui-zoom-out = Хурдтар
 ui-line = Сатри { $line }: { $message }
 
 state-source = аслӣ
