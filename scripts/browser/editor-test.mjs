@@ -115,6 +115,11 @@ try {
     source: document.querySelector('#editor .source h3')?.textContent,
   }));
   check(speaks.save === 'Сохранить', `the editor speaks Russian (${speaks.save})`);
+  const chrome = await page.evaluate(() => ({
+    web: document.querySelector('.head[data-lang="tg"] a.web')?.textContent,
+    status: document.querySelector('.head[data-lang="tg"] .status')?.textContent,
+  }));
+  check(chrome.web === 'Веб-страница' && chrome.status === 'готово', `the page's own words too (${chrome.web}, ${chrome.status})`);
   check(speaks.tabs === 'English Русский Тоҷикӣ', `languages by their names (${speaks.tabs})`);
   check(!/=|\{ -eu \}/.test(speaks.source || ''), `the source is shown as text, not Fluent (${speaks.source})`);
   check(opened.english > 0, `the message is outlined on the English page (${opened.english} boxes)`);

@@ -81,7 +81,7 @@ pub fn release(preview: &Preview, id: &str) -> String {
     );
     let _ = writeln!(
         html,
-        "<header><a href=\"/\">Releases</a><h1>{}</h1><button type=\"button\" id=\"messages\" hidden>Messages</button><span id=\"connection\"></span></header>",
+        "<header><a href=\"/\" data-ui=\"ui-releases\">Releases</a><h1>{}</h1><button type=\"button\" id=\"messages\" hidden>Messages</button><span id=\"connection\"></span></header>",
         escape(id)
     );
     // The overlay is filled from the data below by the script, so the page
@@ -93,12 +93,14 @@ pub fn release(preview: &Preview, id: &str) -> String {
             .output(id, lang)
             .and_then(|o| o.pdf.as_ref().map(|_| pdf_url(id, lang, o.pdf_version)));
         let link = match pdf {
-            Some(url) => format!("<a class=\"pdf\" href=\"{}\">PDF</a>", escape(&url)),
+            Some(url) => {
+                format!("<a class=\"pdf\" href=\"{}\" data-ui=\"ui-pdf\">PDF</a>", escape(&url))
+            }
             None => "<a class=\"pdf\" hidden>PDF</a>".to_owned(),
         };
         // The web edition's page, made from the sources as they stand.
         let web = format!(
-            "<a class=\"web\" href=\"/web/{0}/{1}.html\" hreflang=\"{0}\">Web page</a>",
+            "<a class=\"web\" href=\"/web/{0}/{1}.html\" hreflang=\"{0}\" data-ui=\"ui-web-page\">Web page</a>",
             escape(lang),
             escape(id)
         );

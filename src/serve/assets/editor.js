@@ -80,8 +80,9 @@
     .then((all) => {
       words = all;
       ui = pickUi();
-      document.documentElement.dataset.ui = ui;
+      document.documentElement.dataset.interface = ui;
       if (listButton) listButton.textContent = t('ui-messages');
+      relabelPage();
     })
     .catch(() => {})
     // Each language by its name in itself (its `web-language`), not its code.
@@ -97,6 +98,23 @@
   const languageNames = {};
   const languageName = (lang) => languageNames[lang] || lang;
   editor.t = t;
+  // The page's own words (column heads, links, the connection) in the
+  // interface's language too.
+  function relabelPage() {
+    preview.say = (key) => t(key);
+    preview.statusLabel = (row) => {
+      if (row.language === preview.languages[0]) return t('status-source');
+      if (row.done) return t('status-done');
+      const parts = [];
+      if (row.missing > 0) parts.push(t('status-missing', { count: row.missing }));
+      if (row.stale > 0) parts.push(t('status-stale', { count: row.stale }));
+      return parts.join(', ');
+    };
+    for (const node of document.querySelectorAll('[data-ui]')) node.textContent = t(node.dataset.ui);
+    const connection = document.getElementById('connection');
+    if (connection && preview.connected) connection.textContent = t('ui-live');
+    if (preview.relabel) preview.relabel();
+  }
   // A message named for people, in the interface's language.
   const nameOf = (m) => (m.kind ? t(`kind-${m.kind}`, { name: m.name }) : m.label || m.id);
   const stateWord = (state) => t(`state-${state}`);
@@ -116,8 +134,9 @@
     select.addEventListener('change', () => {
       localStorage.setItem(UI_KEY, select.value);
       ui = select.value;
-      document.documentElement.dataset.ui = ui;
+      document.documentElement.dataset.interface = ui;
       if (listButton) listButton.textContent = t('ui-messages');
+      relabelPage();
       if (editor.open) render();
       else showList(editor.list.lang);
     });
@@ -596,7 +615,11 @@
         el('span', { class: `state ${m.state}`, 'data-state': m.state, text: stateWord(m.state) }), ' ',
         el('code', { class: 'file', text: m.file })),
     );
-    if (open.sourceText !== null && open.lang !== open.sourceLang) {
+    // A stale translation: the source is shown once, its change marked in
+    // place (what was removed, what was added), not the source and then
+    // the source again as a diff.
+    const staleDiff = m.state === 'stale' && m.changes;
+    if (open.sourceText !== null && open.lang !== open.sourceLang && !staleDiff) {
       panel.append(
         el('section', { class: 'source' }, el('h3', { text: t('ui-source', { lang: languageName(open.sourceLang) }) }),
           open.sourceFields && open.sourceFields.value
@@ -605,9 +628,9 @@
       );
     }
     if (m.state === 'stale') {
-      const note = el('section', { class: 'changes' });
+      const note = el('section', { class: 'changes source' });
       if (m.changes) {
-        note.append(el('h3', { text: t('ui-changes') }));
+        note.append(el('h3', { text: `${t('ui-source', { lang: languageName(open.sourceLang) })} — ${t('ui-changes')}` }));
         const diff = el('p', { class: 'diff' });
         for (const run of m.changes) {
           const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';

@@ -12,12 +12,15 @@
   // For tests and the latency benchmark: when each output's pages landed.
   const record = (window.pressroom = { events: [], swaps: [], connected: false, shown: [] });
 
+  let lastRows = [];
   function applyStatus(rows) {
+    lastRows = rows;
     const byKey = new Map(rows.map((row) => [`${row.release}/${row.language}`, row]));
     for (const cell of document.querySelectorAll('[data-status]')) {
       const row = byKey.get(cell.dataset.status);
       if (!row) continue;
-      cell.textContent = row.label;
+      // In the interface's language once the editor has its words.
+      cell.textContent = record.statusLabel ? record.statusLabel(row) : row.label;
       cell.className = `status ${row.done ? 'done' : 'todo'}`;
     }
   }
@@ -242,6 +245,8 @@
   // For the editor: the pages shown now, and a way to show a draft's.
   record.output = (lang) => outputs[lang];
   record.languages = languages;
+  // The status words again, once they can be said in another language.
+  record.relabel = () => applyStatus(lastRows);
   // Back to the saved pages, once the panel no longer holds a draft's text.
   record.showSaved = () => resync();
   // Told when the connection to pressroom is lost and regained.
@@ -254,7 +259,7 @@
   // releases someone looks at are rendered.
   const events = new EventSource(kind === 'release' ? `/release/${release}/events` : '/events');
   events.addEventListener('open', () => {
-    connection.textContent = 'live';
+    connection.textContent = record.say ? record.say('ui-live') : 'live';
     connection.className = 'live';
     record.connected = true;
     for (const hook of record.onConnection) hook(true);
@@ -264,7 +269,7 @@
     resync();
   });
   events.addEventListener('error', () => {
-    connection.textContent = 'reconnecting…';
+    connection.textContent = record.say ? record.say('ui-reconnecting') : 'reconnecting…';
     connection.className = 'lost';
     record.connected = false;
     for (const hook of record.onConnection) hook(false);

@@ -53,6 +53,15 @@ ui-view = View
 ui-focus = Focus on the language I edit
 ui-zoom-in = Larger pages
 ui-zoom-out = Smaller pages
+ui-live = live
+ui-reconnecting = reconnecting…
+ui-pdf = PDF
+ui-web-page = Web page
+ui-releases = Releases
+status-source = source
+status-done = done
+status-missing = missing { $count }
+status-stale = out of date { $count }
 ui-line = Line { $line }: { $message }
 
 state-source = source

@@ -52,6 +52,15 @@ ui-view = Вид
 ui-focus = Только язык, который я правлю
 ui-zoom-in = Крупнее
 ui-zoom-out = Мельче
+ui-live = на связи
+ui-reconnecting = переподключение…
+ui-pdf = PDF
+ui-web-page = Веб-страница
+ui-releases = Пресс-релизы
+status-source = оригинал
+status-done = готово
+status-missing = нет перевода: { $count }
+status-stale = устарело: { $count }
 ui-line = Строка { $line }: { $message }
 
 state-source = оригинал

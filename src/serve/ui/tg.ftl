@@ -52,6 +52,15 @@ ui-view = Намуд
 ui-focus = Танҳо забоне, ки таҳрир мекунам
 ui-zoom-in = Калонтар
 ui-zoom-out = Хурдтар
+ui-live = дар пайваст
+ui-reconnecting = пайвастшавии дубора…
+ui-pdf = PDF
+ui-web-page = Саҳифаи сомона
+ui-releases = Иттилооти матбуотӣ
+status-source = аслӣ
+status-done = тайёр
+status-missing = тарҷума нашудааст: { $count }
+status-stale = кӯҳна шудааст: { $count }
 ui-line = Сатри { $line }: { $message }
 
 state-source = аслӣ
