@@ -352,23 +352,38 @@ fn syntax_diagnostic(
             return diag;
         }
     }
-    match &error.kind {
-        ErrorKind::MissingDefaultVariant => {
-            diag = diag.hint("mark one variant as the default with `*`, e.g. *[other]")
-        }
-        ErrorKind::ExpectedToken('}') | ErrorKind::ExpectedInlineExpression => {
-            diag = diag.hint("a `{` opens a placeable that must close with `}` on the same message; to print a brace, write {\"{\"}")
-        }
-        ErrorKind::UnbalancedClosingBrace => {
-            diag = diag.hint("to print a `}`, write {\"}\"}")
-        }
-        ErrorKind::ExpectedMessageField { .. } => {
-            diag = diag.hint("a message needs text after `=`, on the same line or indented below")
-        }
-        ErrorKind::ExpectedToken('=') => {
-            diag = diag.hint("each message starts in the first column as `id = text`; continuation lines are indented")
-        }
-        _ => {}
+    // The parser's words (`Expected a token starting with "}"`) become what
+    // a translator can act on; the parser's stay for anything else.
+    let plain = match &error.kind {
+        ErrorKind::MissingDefaultVariant => Some((
+            "this choice has no default variant".to_owned(),
+            "mark one variant as the default with `*`, e.g. *[other]",
+        )),
+        ErrorKind::ExpectedToken('}') => Some((
+            "a `{` opens a placeable here that is never closed with `}`".to_owned(),
+            "close it with `}`; to print a brace itself, write {\"{\"}",
+        )),
+        ErrorKind::ExpectedInlineExpression => Some((
+            "after `{` comes a name such as { -eu } or { $date }, not this".to_owned(),
+            "to print a brace itself, write {\"{\"}",
+        )),
+        ErrorKind::UnbalancedClosingBrace => Some((
+            "this `}` closes nothing".to_owned(),
+            "to print a brace itself, write {\"}\"}",
+        )),
+        ErrorKind::ExpectedMessageField { entry_id } => Some((
+            format!("`{entry_id}` has no text after `=`"),
+            "a message needs text after `=`, on the same line or indented below",
+        )),
+        ErrorKind::ExpectedToken('=') => Some((
+            "a line starting in the first column must be a message, `id = text`".to_owned(),
+            "each message starts in the first column as `id = text`; the lines that continue it are indented",
+        )),
+        _ => None,
+    };
+    if let Some((message, hint)) = plain {
+        diag.message = message;
+        diag = diag.hint(hint);
     }
     diag
 }
