@@ -367,10 +367,9 @@ fn syntax_diagnostic(
             "after `{` comes a name such as { -eu } or { $date }, not this".to_owned(),
             "to print a brace itself, write {\"{\"}",
         )),
-        ErrorKind::UnbalancedClosingBrace => Some((
-            "this `}` closes nothing".to_owned(),
-            "to print a brace itself, write {\"}\"}",
-        )),
+        ErrorKind::UnbalancedClosingBrace => {
+            Some(("this `}` closes nothing".to_owned(), "to print a brace itself, write {\"}\"}"))
+        }
         ErrorKind::ExpectedMessageField { entry_id } => Some((
             format!("`{entry_id}` has no text after `=`"),
             "a message needs text after `=`, on the same line or indented below",

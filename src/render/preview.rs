@@ -191,7 +191,9 @@ impl Regions {
     /// A box of text printed while the innermost open message is open; it
     /// joins the previous box when it continues the same line.
     fn add(&mut self, rect: [f32; 4]) {
-        let Some(msg) = self.open.last() else { return };
+        // An empty mark is the layout saying "no message here" (its footer,
+        // its DRAFT mark), whatever is still open from the page before.
+        let Some(msg) = self.open.last().filter(|msg| !msg.is_empty()) else { return };
         let region = match self.found.iter_mut().rev().find(|r| &r.msg == msg) {
             Some(region) => region,
             None => {
@@ -222,6 +224,13 @@ fn collect_regions(frame: &Frame, origin: Point, regions: &mut Regions) {
             FrameItem::Group(group) => collect_regions(&group.frame, at, regions),
             FrameItem::Tag(Tag::Start(elem, _)) => match message_mark(elem) {
                 Some((true, id)) => regions.open.push(id),
+                // The end of an empty mark closes only it, not what it
+                // interrupted (a message that goes on after the footer).
+                Some((false, id)) if id.is_empty() => {
+                    if let Some(i) = regions.open.iter().rposition(String::is_empty) {
+                        regions.open.remove(i);
+                    }
+                }
                 Some((false, id)) => {
                     if let Some(i) = regions.open.iter().rposition(|open| *open == id) {
                         regions.open.truncate(i);

@@ -717,3 +717,43 @@ fn a_closed_tab_frees_its_place_at_once() {
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     assert_eq!(serve.running.stop(), 0);
 }
+
+#[test]
+fn a_message_is_only_its_own_glyphs_never_the_footer_or_the_draft_mark() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let _events = serve.open(REFERENCE, 3);
+    let state = serve.get(&format!("/release/{REFERENCE}/state.json"));
+    let state: serde_json::Value = serde_json::from_slice(&state.body).unwrap();
+    let pages = state["outputs"]["tg"]["pages"].as_array().unwrap().clone();
+    assert!(pages.len() >= 2, "the body runs onto a second page");
+    let rects = |page: &serde_json::Value, msg: &str| -> Vec<[f64; 4]> {
+        page["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["msg"] == msg)
+            .flat_map(|r| r["rects"].as_array().unwrap().clone())
+            .map(|r| {
+                let v: Vec<f64> =
+                    r.as_array().unwrap().iter().map(|n| n.as_f64().unwrap()).collect();
+                [v[0], v[1], v[2], v[3]]
+            })
+            .collect()
+    };
+    // Page 1: the body ends above the footer (which starts near y = 770 pt).
+    let height = pages[0]["height"].as_f64().unwrap();
+    let body = rects(&pages[0], "body");
+    assert!(!body.is_empty());
+    assert!(
+        body.iter().all(|r| r[1] + r[3] < height - 70.0),
+        "body spills onto the footer: {body:?}"
+    );
+    // The page number is its own message.
+    assert!(!rects(&pages[0], "label-page").is_empty(), "the page number opens label-page");
+    // Page 2: the body's lines, not the 96 pt DRAFT mark across the page.
+    let continued = rects(&pages[1], "body");
+    assert!(!continued.is_empty());
+    assert!(continued.iter().all(|r| r[3] < 30.0), "the DRAFT mark is not the body: {continued:?}");
+    assert_eq!(serve.running.stop(), 0);
+}
