@@ -46,7 +46,8 @@ label-draft = Черновик
 label-untranslated = Перевод отсутствует
 label-stale = Перевод устарел
 # The visible signature line of a signed PDF.
-signed-by = Подписано электронной подписью: { $name }, { $role }, { $date }.
+# The Russian long date ends in «г.»: no full stop after it.
+signed-by = Подписано электронной подписью: { $name }, { $role }, { $date }
 # What a screen reader says for an empty signature field kept for a later signer
 # ([signing] countersignatures).
 signature-field-empty = Место для ещё одной электронной подписи
@@ -65,7 +66,7 @@ place-brussels = Брюссель
 
 ## Контакты
 
-contact-press = г-жа Махбуба Абдуллаева
+contact-press = Махбуба Абдуллаева
     .role = сотрудник по вопросам прессы и информации, Представительство ЕС в Таджикистане
     .name = Махбуба Абдуллаева
 

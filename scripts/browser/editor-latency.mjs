@@ -45,8 +45,8 @@ async function run() {
       { timeout: 30000 },
     );
     await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'title'));
-    await page.waitForSelector('#editor .flow');
-    await page.click('#editor .flow');
+    await page.waitForSelector('#editor .fields .flow');
+    await page.click('#editor .fields .flow');
     await page.keyboard.press('Control+End');
     // When each key reached the field, as the page saw it (`beforeinput`:
     // a Tajik letter arrives as text input, without a keydown).

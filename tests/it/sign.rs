@@ -49,9 +49,9 @@ fn build_sign_then_verify_and_catch_tampering() {
     // signed it in its language.
     let text = project.pdf(REFERENCE, "ru").text();
     assert!(text.contains("В Душанбе состоялся"));
-    assert!(text.contains("Подписано электронной подписью: г-жа Махбуба Абдуллаева"), "{text}");
+    assert!(text.contains("Подписано электронной подписью: Махбуба Абдуллаева"), "{text}");
     let text = project.pdf(REFERENCE, "tg").text();
-    assert!(text.contains("Бо имзои электронӣ тасдиқ шудааст: хонум Маҳбуба Абдуллаева"), "{text}");
+    assert!(text.contains("Бо имзои электронӣ тасдиқ шудааст: Маҳбуба Абдуллаева"), "{text}");
     // The signing date as Tajik writes it: the month in lower case, with the izofa.
     let months = [
         "январи ",
