@@ -73,6 +73,8 @@ try {
 
   await page.goto(server.editUrl);
   check(!page.url().includes('token='), 'the token is taken out of the address bar');
+  await page.waitForFunction(() => window.pressroom && window.pressroom.connected);
+  await axe(page, 'the index of releases');
   await page.goto(`${server.url}release/${REFERENCE}`);
   await page.waitForFunction(() => window.pressroom && window.pressroom.connected && window.pressroom.editor);
   await page.waitForFunction(
