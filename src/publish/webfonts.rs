@@ -29,6 +29,12 @@ pub struct WebFont {
     pub woff2: Vec<u8>,
 }
 
+impl WebFont {
+    fn new(family: String, weight: u16, italic: bool, woff2: Vec<u8>) -> Self {
+        Self { file: file_name(&family, weight, italic), family, weight, italic, woff2 }
+    }
+}
+
 /// The faces the site needs for `languages`, and `fonts.css` declaring
 /// them; `fonts_dir` is the project's `fonts/` folder.
 pub fn web_fonts(languages: &[String], fonts_dir: &Path) -> (Vec<WebFont>, String) {
@@ -80,16 +86,8 @@ fn make(languages: &[String], fonts_dir: &Path) -> Vec<WebFont> {
         if !wanted {
             continue;
         }
-        if let Some(subset) = subset(data, &face, &chars)
-            && let Some(woff2) = woff2(&subset)
-        {
-            fonts.push(WebFont {
-                file: file_name(&family, weight, italic),
-                family,
-                weight,
-                italic,
-                woff2,
-            });
+        if let Some(woff2) = subset(data, &face, &chars).as_deref().and_then(woff2) {
+            fonts.push(WebFont::new(family, weight, italic, woff2));
         }
     }
     if rtl && let Ok(entries) = std::fs::read_dir(fonts_dir) {
@@ -107,13 +105,7 @@ fn make(languages: &[String], fonts_dir: &Path) -> Vec<WebFont> {
                 continue;
             }
             if let Some(woff2) = woff2(&data) {
-                fonts.push(WebFont {
-                    file: file_name(&family, weight, italic),
-                    family,
-                    weight,
-                    italic,
-                    woff2,
-                });
+                fonts.push(WebFont::new(family, weight, italic, woff2));
             }
         }
     }

@@ -235,29 +235,39 @@
     return best ? best.msg : null;
   }
 
-  // Outlines where the open message prints, on every language's pages.
-  function highlight() {
-    for (const old of columns.querySelectorAll('.mark')) old.remove();
-    if (!editor.open) return;
+  // Calls `visit(lang, figure, page)` for every page shown with its regions.
+  function eachPage(visit) {
     for (const lang of preview.languages) {
       const output = preview.output(lang);
       if (!output || !output.pages) continue;
       output.pages.forEach((page, index) => {
         const figure = figureAt(lang, index);
-        if (!figure || !page.regions) return;
-        for (const region of page.regions) {
-          if (region.msg !== editor.open.id) continue;
-          for (const [x, y, w, h] of region.rects) {
-            const mark = el('div', { class: 'mark', 'data-msg': region.msg });
-            mark.style.left = `${(x / page.width) * 100}%`;
-            mark.style.top = `${(y / page.height) * 100}%`;
-            mark.style.width = `${(w / page.width) * 100}%`;
-            mark.style.height = `${(h / page.height) * 100}%`;
-            figure.append(mark);
-          }
-        }
+        if (figure && page.regions) visit(lang, figure, page);
       });
     }
+  }
+
+  // Puts `node` over a box of a page (points from its top left corner).
+  function over(node, [x, y, w, h], page) {
+    node.style.left = `${(x / page.width) * 100}%`;
+    node.style.top = `${(y / page.height) * 100}%`;
+    node.style.width = `${(w / page.width) * 100}%`;
+    node.style.height = `${(h / page.height) * 100}%`;
+    return node;
+  }
+
+  // Outlines where the open message prints, on every language's pages.
+  function highlight() {
+    for (const old of columns.querySelectorAll('.mark')) old.remove();
+    if (!editor.open) return;
+    eachPage((lang, figure, page) => {
+      for (const region of page.regions) {
+        if (region.msg !== editor.open.id) continue;
+        for (const [x, y, w, h] of region.rects) {
+          figure.append(over(el('div', { class: 'mark', 'data-msg': region.msg }), [x, y, w, h], page));
+        }
+      }
+    });
   }
   preview.shown.push(highlight);
 
@@ -265,32 +275,23 @@
   // over where it first prints on each page (in the tab order; Enter opens).
   function regionButtons() {
     for (const old of columns.querySelectorAll('button.region')) old.remove();
-    for (const lang of preview.languages) {
-      const output = preview.output(lang);
-      if (!output || !output.pages) continue;
-      output.pages.forEach((page, index) => {
-        const figure = figureAt(lang, index);
-        if (!figure || !page.regions) return;
-        const seen = new Set();
-        for (const region of page.regions) {
-          if (seen.has(region.msg) || !region.rects.length) continue;
-          seen.add(region.msg);
-          const [x, y, w, h] = region.rects[0];
-          const known = editor.list.lang === lang && editor.list.messages.find((m) => m.id === region.msg);
-          const button = el('button', { type: 'button', class: 'region', 'data-msg': region.msg });
-          button.setAttribute('aria-label', `${known ? nameOf(known) : region.msg} (${languageName(lang)})`);
-          button.style.left = `${(x / page.width) * 100}%`;
-          button.style.top = `${(y / page.height) * 100}%`;
-          button.style.width = `${(w / page.width) * 100}%`;
-          button.style.height = `${(h / page.height) * 100}%`;
-          button.addEventListener('click', (event) => {
-            event.stopPropagation();
-            openMessage(lang, region.msg);
-          });
-          figure.append(button);
-        }
-      });
-    }
+    eachPage((lang, figure, page) => {
+      const seen = new Set();
+      for (const region of page.regions) {
+        if (seen.has(region.msg) || !region.rects.length) continue;
+        seen.add(region.msg);
+        const [x, y, w, h] = region.rects[0];
+        const known = editor.list.lang === lang && editor.list.messages.find((m) => m.id === region.msg);
+        const button = el('button', { type: 'button', class: 'region', 'data-msg': region.msg });
+        button.setAttribute('aria-label', `${known ? nameOf(known) : region.msg} (${languageName(lang)})`);
+        over(button, [x, y, w, h], page);
+        button.addEventListener('click', (event) => {
+          event.stopPropagation();
+          openMessage(lang, region.msg);
+        });
+        figure.append(button);
+      }
+    });
   }
   preview.shown.push(regionButtons);
 
