@@ -136,3 +136,35 @@ fn pdfs_carry_title_author_subject_keywords_and_language() {
         assert!(xmp.contains("pdfuaid:part"), "{lang}: PDF/UA identification in XMP");
     }
 }
+
+/// A fresh clone stays clean: the commands people run first (`status`,
+/// `check`, `build`, `publish`) write only what git ignores. The committed
+/// translation-state files are complete, so no read rewrites them.
+#[test]
+fn a_fresh_clone_stays_clean_after_the_first_commands() {
+    let project = crate::support::Project::reference();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(project.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    std::fs::copy(crate::support::repo().join(".gitignore"), project.file(".gitignore")).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "the office's sources"]);
+    for command in [&["status"][..], &["check"], &["build"], &["publish", "--email"]] {
+        project.run(command).success();
+        let dirty = git(&["status", "--porcelain"]);
+        assert!(
+            dirty.is_empty(),
+            "`pressroom {}` left the clone dirty:\n{dirty}",
+            command.join(" ")
+        );
+    }
+}
