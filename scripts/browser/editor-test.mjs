@@ -305,6 +305,13 @@ try {
   await page.click('#editor ul.messages button.message[data-id="web-archive"]');
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'web-archive');
   check(true, 'a web page word opens from the list');
+  // Tajik writes its dates its own way: that message is in its list too.
+  await page.evaluate(() => window.pressroom.editor.showList('tg'));
+  await page.fill('#editor .listbar .search', 'date');
+  await page.waitForFunction(() => document.querySelector('#editor ul.messages button.message[data-id="date-long"]'));
+  check(true, "Tajik's own date format is in its list");
+  await page.evaluate(() => window.pressroom.editor.openMessage('ru', 'web-archive'));
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'web-archive' && window.pressroom.editor.open?.lang === 'ru');
   await axe(page, 'the release page with a message open in the editor');
   await page.click('#editor button.all');
   await page.waitForSelector('#editor ul.messages button.message');

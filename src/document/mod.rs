@@ -399,7 +399,15 @@ pub fn build(
             footer,
         },
         labels,
-        dateline: Dateline { place, date },
+        dateline: Dateline {
+            place,
+            date,
+            date_msg: sources
+                .target
+                .has_message(crate::l10n::dates::DATE)
+                .then(|| sources.mark(crate::l10n::dates::DATE))
+                .flatten(),
+        },
         kind,
         number: release.number.clone(),
         embargo,

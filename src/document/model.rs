@@ -139,6 +139,10 @@ pub enum Segment {
 pub struct Dateline {
     pub place: Text,
     pub date: String,
+    /// The message the date is written by (`date-long`), when the language
+    /// has its own and the page is drawn for the editor: a click opens it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_msg: Option<String>,
 }
 
 /// Release text as blocks; `fallback` when it is the source language's

@@ -254,6 +254,24 @@ impl Editor {
                 messages.push(self.message_json(&project, &catalog, &id, lang, &key, message)?);
             }
         }
+        // A language's own ways of writing dates (`date-long`, `date-time`):
+        // its office words the source language may not have.
+        if let Some(office) = catalog.file(lang, &office_key()) {
+            for own in [crate::l10n::dates::DATE, crate::l10n::dates::DATE_TIME] {
+                let in_source =
+                    catalog.file(&catalog.source_lang, &office_key()).is_some_and(|f| f.has(own));
+                if office.has(own) && !in_source {
+                    messages.push(self.message_json(
+                        &project,
+                        &catalog,
+                        &id,
+                        lang,
+                        &office_key(),
+                        own,
+                    )?);
+                }
+            }
+        }
         Ok(json!({
             "release": release,
             "lang": lang,

@@ -749,8 +749,10 @@ fn a_message_is_only_its_own_glyphs_never_the_footer_or_the_draft_mark() {
         body.iter().all(|r| r[1] + r[3] < height - 70.0),
         "body spills onto the footer: {body:?}"
     );
-    // The page number is its own message.
+    // The page number is its own message; so is the date where the
+    // language writes it its own way (Tajik's `date-long`).
     assert!(!rects(&pages[0], "label-page").is_empty(), "the page number opens label-page");
+    assert!(!rects(&pages[0], "date-long").is_empty(), "the Tajik date opens date-long");
     // Page 2: the body's lines, not the 96 pt DRAFT mark across the page.
     let continued = rects(&pages[1], "body");
     assert!(!continued.is_empty());
