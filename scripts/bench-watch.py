@@ -66,15 +66,22 @@ class Saver:
         return started
 
 
+class NoOutput(Exception):
+    """The watcher wrote no output: what it said, for the reader."""
+
+
 def measure(cmd, cwd, saver, out, saves, settle, memory_saves=0, timeout=10.0):
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    errors = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
                             start_new_session=True)
     latencies, missed, memory = [], 0, {}
     try:
         deadline = time.time() + 120
         while stamp(out) is None:
             if time.time() > deadline or proc.poll() is not None:
-                sys.exit(f"{cmd[0]}: no output appeared")
+                errors.seek(0)
+                raise NoOutput(f"{os.path.basename(cmd[0])}: no output appeared; it said:\n"
+                               + errors.read()[-2000:])
             time.sleep(0.02)
         time.sleep(1.0)
         total = max(saves, memory_saves)
@@ -94,9 +101,12 @@ def measure(cmd, cwd, saver, out, saves, settle, memory_saves=0, timeout=10.0):
                 memory[i] = rss_kib(proc.pid)
             time.sleep(settle if i <= saves else 0.03)
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        # It may have ended already (a watcher that failed to start).
         try:
+            os.killpg(proc.pid, signal.SIGINT)
             proc.wait(5)
+        except ProcessLookupError:
+            pass
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
     latencies.sort()
@@ -124,8 +134,11 @@ def main():
         ftl = os.path.join(project, f"locales/ru/releases/{REFERENCE}.ftl")
         out = os.path.join(project, f"out/drafts/{REFERENCE}.ru.draft.pdf")
         cmd = [a.pressroom, "--root", project, "watch", REFERENCE, "--lang", "ru"]
-        lat, missed, memory = measure(cmd, project, Saver(ftl, "title = В Душанбе"), out,
-                                      a.saves, a.settle, a.memory_saves)
+        try:
+            lat, missed, memory = measure(cmd, project, Saver(ftl, "title = В Душанбе"), out,
+                                          a.saves, a.settle, a.memory_saves)
+        except NoOutput as why:
+            sys.exit(str(why))
         rows.append(("pressroom watch", lat, missed))
 
         if a.typst:
@@ -133,9 +146,18 @@ def main():
             data = os.path.join(typst_dir, ".pressroom", "document.json")
             tout = os.path.join(typst_dir, "main.pdf")
             tcmd = bench.typst_compile(a.typst, typst_dir, tout, watch=True)
-            tlat, tmissed, _ = measure(tcmd, typst_dir, Saver(data, '"value":"В Душанбе'), tout,
-                                       a.saves, a.settle)
-            rows.append(("typst watch", tlat, tmissed))
+            # The model as serde_json writes it: no space after the colon.
+            marker = '"value":"В Душанбе'
+            if marker not in open(data, encoding="utf-8").read():
+                print(f"typst watch: the model lacks {marker!r}; not measured", file=sys.stderr)
+            else:
+                try:
+                    tlat, tmissed, _ = measure(tcmd, typst_dir, Saver(data, marker), tout,
+                                               a.saves, a.settle)
+                    rows.append(("typst watch", tlat, tmissed))
+                except NoOutput as why:
+                    # Said, and pressroom's figures still printed.
+                    print(why, file=sys.stderr)
 
     print(f"save-to-PDF latency, {a.saves} atomic-rename saves each (ms):")
     print(f"{'watcher':<16} {'median':>8} {'p90':>8} {'max':>8} {'missed':>7}")
