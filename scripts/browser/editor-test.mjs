@@ -349,6 +349,18 @@ try {
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title' && window.pressroom.editor.open?.lang === 'ru', null, { timeout: 10000 });
   check(true, 'Alt+↓ opens the next stale message (the Russian title)');
 
+  // A long text beside its source, paragraph by paragraph; an unchanged
+  // save of it changes no byte.
+  const tgBefore = read(ftl);
+  await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'body'));
+  await page.waitForFunction(() => window.pressroom.editor.open?.id === 'body' && document.querySelector('#editor .paired .pair'));
+  const pairs = await page.evaluate(() => document.querySelectorAll('#editor .paired .pair').length);
+  check(pairs >= 4, `the Tajik body sits beside the English paragraph by paragraph (${pairs} pairs)`);
+  await page.click('#editor button.save');
+  await page.waitForFunction(() => document.querySelector('#editor .said.saved, #editor .said.error'));
+  check(read(ftl) === tgBefore, 'saving the paired paragraphs unchanged writes the same bytes');
+  await page.screenshot({ path: join(artifacts, 'editor-paired.png') });
+
   // Nothing typed is lost. Typed into the title, then the body opened:
   // the title's text is back when it is opened again, said so.
   const KEPT = ' нигоҳ дошта шуд';

@@ -455,10 +455,49 @@
     return box;
   }
 
+  // Text (and chips) split where a blank line separates paragraphs.
+  function paragraphs(pieces) {
+    const out = [[]];
+    for (const piece of pieces || []) {
+      if (piece.kind !== 'text') {
+        out[out.length - 1].push(piece);
+        continue;
+      }
+      piece.text.split(/\n\n+/).forEach((part, i) => {
+        if (i > 0) out.push([]);
+        if (part) out[out.length - 1].push({ kind: 'text', text: part });
+      });
+    }
+    return out;
+  }
+  const prose = (pieces) => Array.isArray(pieces) && pieces.every((p) => p.kind !== 'select');
+
+  // A long text beside its source, paragraph by paragraph: each paragraph
+  // of the translation its own field under the source's.
+  function pairedEditor(pieces, source, editable, label) {
+    const box = el('div', { class: 'value paired' });
+    const ours = paragraphs(pieces);
+    const theirs = paragraphs(source);
+    const count = Math.max(ours.length, theirs.length);
+    for (let i = 0; i < count; i++) {
+      box.append(
+        el('div', { class: 'pair' },
+          el('div', { class: 'from', lang: open_source_lang() }, flowField(theirs[i] || [], false, `${label} ¶${i + 1}`)),
+          flowField(ours[i] || [], editable, `${label} ¶${i + 1}`)),
+      );
+    }
+    return box;
+  }
+  const open_source_lang = () => (editor.open ? editor.open.sourceLang : '');
+
   function readValue(box) {
     const pieces = [];
     for (const part of box.children) {
-      if (part.classList.contains('flow')) pieces.push(...readFlow(part));
+      if (part.classList.contains('pair')) {
+        // Paragraphs joined by a blank line, as Fluent holds them.
+        if (pieces.length) pieces.push({ kind: 'text', text: '\n\n' });
+        pieces.push(...readFlow(part.querySelector(':scope > .flow')));
+      } else if (part.classList.contains('flow')) pieces.push(...readFlow(part));
       else if (part.classList.contains('choice')) {
         pieces.push({
           kind: 'select',
@@ -472,7 +511,15 @@
         });
       }
     }
-    return pieces;
+    // Neighbouring texts as one: the lines of a text are indented as Fluent
+    // wants only within one piece.
+    const merged = [];
+    for (const piece of pieces) {
+      const last = merged[merged.length - 1];
+      if (piece.kind === 'text' && last && last.kind === 'text') last.text += piece.text;
+      else merged.push(piece.kind === 'text' ? { ...piece } : piece);
+    }
+    return merged;
   }
 
   // The placeables the English uses: a chip dropped from a field can be put
@@ -620,7 +667,17 @@
     // place (what was removed, what was added), not the source and then
     // the source again as a diff.
     const staleDiff = m.state === 'stale' && m.changes;
-    if (open.sourceText !== null && open.lang !== open.sourceLang && !staleDiff) {
+    // Prose of several paragraphs: shown beside its source, paragraph by
+    // paragraph, in place of the source above it.
+    const paired =
+      !open.raw &&
+      open.lang !== open.sourceLang &&
+      m.fields &&
+      open.sourceFields &&
+      prose(m.fields.value) &&
+      prose(open.sourceFields.value) &&
+      paragraphs(open.sourceFields.value).length > 1;
+    if (open.sourceText !== null && open.lang !== open.sourceLang && !staleDiff && !paired) {
       panel.append(
         el('section', { class: 'source' }, el('h3', { text: t('ui-source', { lang: languageName(open.sourceLang) }) }),
           open.sourceFields && open.sourceFields.value
@@ -659,7 +716,11 @@
       if (sourcePalette && open.editable) form.append(sourcePalette);
       if (m.fields.value) {
         const field = el('div', { class: 'field', 'data-part': 'value' }, el('label', { text: t('ui-text') }));
-        field.append(valueEditor(m.fields.value, open.editable, nameOf(m)));
+        field.append(
+          paired
+            ? pairedEditor(m.fields.value, open.sourceFields.value, open.editable, nameOf(m))
+            : valueEditor(m.fields.value, open.editable, nameOf(m)),
+        );
         form.append(field);
       }
       for (const attribute of m.fields.attributes) {
