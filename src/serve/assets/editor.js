@@ -118,9 +118,23 @@
   // A message named for people, in the interface's language.
   const nameOf = (m) => (m.kind ? t(`kind-${m.kind}`, { name: m.name }) : m.label || m.id);
   const stateWord = (state) => t(`state-${state}`);
-  // A variant's key named for people: a plural category or a case.
+  // Numbers each plural category takes, by the edited language (CLDR's
+  // examples), so a translator sees which field is for which count.
+  const PLURAL_EXAMPLES = {
+    en: { one: '1', other: '0, 2, 3, 10…' },
+    ru: { one: '1, 21, 31…', few: '2–4, 22–24…', many: '0, 5–20, 25…', other: '1,5…' },
+    tg: { one: '0, 1', other: '2, 3, 10…' },
+    fr: { one: '0, 1', many: '1000000…', other: '2, 3, 10…' },
+    fa: { one: '0, 1', other: '2, 3, 10…' },
+  };
+  // A variant's key named for people: a plural category (with the numbers
+  // it takes in the edited language) or a case.
   function keyName(key, plural) {
-    if (plural && words.en && words.en[`plural-${key}`]) return t(`plural-${key}`);
+    if (plural && words.en && words.en[`plural-${key}`]) {
+      const lang = editor.open ? editor.open.lang.split('-')[0] : '';
+      const examples = PLURAL_EXAMPLES[lang] && PLURAL_EXAMPLES[lang][key];
+      return examples ? `${t(`plural-${key}`)} (${examples})` : t(`plural-${key}`);
+    }
     if (words.en && words.en[`case-${key}`]) return t(`case-${key}`);
     return key;
   }
@@ -585,6 +599,11 @@
   function findingsList(findings, errors) {
     const list = panel.querySelector('.findings');
     if (!list) return;
+    // An error marks the fields it is about, where the translator types.
+    const wrong = [...(findings || []), ...(errors || [])].some((f) => f.severity !== 'warning');
+    for (const field of panel.querySelectorAll('.fields .flow[contenteditable="true"], .fields textarea.raw')) {
+      field.setAttribute('aria-invalid', wrong ? 'true' : 'false');
+    }
     list.replaceChildren();
     // A build error that repeats a finding is said once.
     const said = new Set((findings || []).map((f) => f.message));
