@@ -15,6 +15,7 @@ mod rules;
 mod serve;
 mod sign;
 mod signed_pdf;
+mod snapshots;
 mod support;
 mod watch;
 mod xliff;
