@@ -75,6 +75,10 @@ pub struct Diagnostic {
     /// The message (`title`, `contact-press.role`) a translation finding is
     /// about, so findings can be gathered per language.
     pub message_id: Option<String>,
+    /// A stable name for what the finding says, finer than `code` (which
+    /// Fluent syntax error it is), for an interface that says it in the
+    /// reader's language.
+    pub phrase: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -89,6 +93,7 @@ impl Diagnostic {
             language: None,
             release: None,
             message_id: None,
+            phrase: None,
         }
     }
 
@@ -191,6 +196,7 @@ impl Diagnostic {
             "hints": self.hints,
             "language": self.language,
             "release": self.release,
+            "phrase": self.phrase.unwrap_or(self.code),
         })
     }
 

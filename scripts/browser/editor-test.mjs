@@ -192,7 +192,7 @@ try {
     timeout: 10000,
   });
   const finding = await page.textContent('#editor .findings li.error');
-  check(/\{|\}/.test(finding), `the broken placeable is a finding, in plain words: ${finding.trim().slice(0, 80)}`);
+  check(/не закрыта/.test(finding), `the broken placeable is a finding, in plain Russian words: ${finding.trim().slice(0, 80)}`);
   check(
     (await page.getAttribute('#editor textarea.raw', 'aria-invalid')) === 'true',
     'the field with the error is marked',

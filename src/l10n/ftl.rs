@@ -345,6 +345,7 @@ fn syntax_diagnostic(
                 _ => "an attribute",
             };
             diag.message = format!("an indented line cannot start with `{c}` in Fluent");
+            diag.phrase = Some("line-start");
             diag = diag.hint(format!(
                 "Fluent reads a line starting with `{c}` as {reads_as}. Put some text before \
                  it on the line, or write the character as {{\"{c}\"}}"
@@ -356,32 +357,40 @@ fn syntax_diagnostic(
     // a translator can act on; the parser's stay for anything else.
     let plain = match &error.kind {
         ErrorKind::MissingDefaultVariant => Some((
+            "no-default",
             "this choice has no default variant".to_owned(),
             "mark one variant as the default with `*`, e.g. *[other]",
         )),
         ErrorKind::ExpectedToken('}') => Some((
+            "unclosed-placeable",
             "a `{` opens a placeable here that is never closed with `}`".to_owned(),
             "close it with `}`; to print a brace itself, write {\"{\"}",
         )),
         ErrorKind::ExpectedInlineExpression => Some((
+            "bad-placeable",
             "after `{` comes a name such as { -eu } or { $date }, not this".to_owned(),
             "to print a brace itself, write {\"{\"}",
         )),
-        ErrorKind::UnbalancedClosingBrace => {
-            Some(("this `}` closes nothing".to_owned(), "to print a brace itself, write {\"}\"}"))
-        }
+        ErrorKind::UnbalancedClosingBrace => Some((
+            "stray-brace",
+            "this `}` closes nothing".to_owned(),
+            "to print a brace itself, write {\"}\"}",
+        )),
         ErrorKind::ExpectedMessageField { entry_id } => Some((
+            "empty-message",
             format!("`{entry_id}` has no text after `=`"),
             "a message needs text after `=`, on the same line or indented below",
         )),
         ErrorKind::ExpectedToken('=') => Some((
+            "first-column",
             "a line starting in the first column must be a message, `id = text`".to_owned(),
             "each message starts in the first column as `id = text`; the lines that continue it are indented",
         )),
         _ => None,
     };
-    if let Some((message, hint)) = plain {
+    if let Some((phrase, message, hint)) = plain {
         diag.message = message;
+        diag.phrase = Some(phrase);
         diag = diag.hint(hint);
     }
     diag

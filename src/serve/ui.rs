@@ -44,6 +44,11 @@ fn messages(ftl: &str) -> BTreeMap<String, String> {
                     expression:
                         ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
                 } => text.push_str(&format!("{{${}}}", id.name)),
+                // How Fluent writes a brace itself: `{ "{" }`.
+                ast::PatternElement::Placeable {
+                    expression:
+                        ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
+                } => text.push_str(&value.replace("\\\"", "\"").replace("\\\\", "\\")),
                 ast::PatternElement::Placeable { .. } => {}
             }
         }
@@ -55,6 +60,16 @@ fn messages(ftl: &str) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_interface_file_is_valid_fluent() {
+        for (tag, ftl) in LANGUAGES {
+            assert!(fluent_syntax::parser::parse(*ftl).is_ok(), "ui/{tag}.ftl does not parse");
+        }
+        let words = words();
+        assert_eq!(words["en"]["finding-stray-brace"], "This } closes nothing.");
+        assert_eq!(words["en"]["finding-unclosed-placeable-hint"].matches("{\"{\"}").count(), 1);
+    }
 
     #[test]
     fn every_interface_language_has_every_word_and_its_variables() {

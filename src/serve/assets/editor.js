@@ -596,6 +596,25 @@
     return edit;
   }
 
+  // A finding in the interface's language where its words exist (by its
+  // phrase: which Fluent error, which typographic slip), else as pressroom
+  // said it. Its specifics come from the English: the first `quoted` part,
+  // a character's code, what follows its last colon.
+  function sayFinding(finding) {
+    const key = `finding-${finding.phrase || finding.code}`;
+    if (!(words[ui] && words[ui][key])) return { message: finding.message, hints: finding.hints || [] };
+    const text = finding.message || '';
+    const quoted = text.match(/`([^`]*)`/);
+    const code = text.match(/U\+[0-9A-F]{4,6}/);
+    const args = {
+      q1: quoted ? quoted[1] : '',
+      u: code ? code[0] : '',
+      list: text.includes(':') ? text.slice(text.lastIndexOf(':') + 1).trim() : '',
+    };
+    const hint = words[ui][`${key}-hint`] ? [t(`${key}-hint`, args)] : finding.hints || [];
+    return { message: t(key, args), hints: hint };
+  }
+
   function findingsList(findings, errors) {
     const list = panel.querySelector('.findings');
     if (!list) return;
@@ -610,12 +629,13 @@
     const all = [...(findings || []), ...(errors || []).filter((e) => !said.has(e.message))];
     list.hidden = all.length === 0;
     for (const finding of all) {
+      const { message, hints } = sayFinding(finding);
       list.append(
         el(
           'li',
           { class: finding.severity === 'warning' ? 'warning' : 'error' },
-          el('div', { class: 'message', text: finding.line ? t('ui-line', { line: finding.line, message: finding.message }) : finding.message }),
-          ...(finding.hints || []).map((hint) => el('div', { class: 'hint', text: t('ui-hint', { hint }) })),
+          el('div', { class: 'message', text: finding.line ? t('ui-line', { line: finding.line, message }) : message }),
+          ...hints.map((hint) => el('div', { class: 'hint', text: t('ui-hint', { hint }) })),
         ),
       );
     }

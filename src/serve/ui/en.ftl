@@ -110,3 +110,41 @@ case-acc = accusative
 case-ins = instrumental
 case-prep = prepositional
 case-loc = locative
+
+## What the editor finds, said in the interface's language. $q1 is the
+## first `quoted` part of the finding, $u a character's code, $list what
+## follows its last colon.
+finding-unclosed-placeable = A { "{" } opens a placeable here that is never closed with { "}" }.
+finding-unclosed-placeable-hint = Close it with { "}" }; to print a brace itself, write {"{"}"{"{"}"{"}"}.
+finding-bad-placeable = After { "{" } comes a name such as { "{" } -eu { "}" } or { "{" } $date { "}" }, not this.
+finding-bad-placeable-hint = To print a brace itself, write {"{"}"{"{"}"{"}"}.
+finding-stray-brace = This { "}" } closes nothing.
+finding-stray-brace-hint = To print a brace itself, write {"{"}"{"}"}"{"}"}.
+finding-no-default = This choice has no default variant.
+finding-no-default-hint = Mark one variant as the default with *, e.g. *[other].
+finding-empty-message = { $q1 } has no text after =.
+finding-empty-message-hint = A message needs text after =, on the same line or indented below.
+finding-first-column = A line that starts in the first column must be a message: id = text.
+finding-first-column-hint = The lines that continue a message are indented.
+finding-line-start = An indented line cannot start with { $q1 } in Fluent.
+finding-line-start-hint = Put some text before it on the line, or write the character as {"{"}"{ $q1 }"{"}"}.
+finding-one-line = { $q1 } runs over several lines, but it is printed as one line (an e-mail subject, a page title, a heading).
+finding-one-line-hint = Write it on one line; only the text, the background and the notes have paragraphs.
+finding-control-character = The invisible control character { $u } is in the text.
+finding-control-character-hint = Delete it: it prints as nothing, and feeds and e-mail headers cannot carry it.
+finding-fluent-nesting = Placeables are nested more than 64 deep here.
+finding-fluent-nesting-hint = Close each {"{"}"{"{"}"{"}"} with {"{"}"{"}"}"{"}"}; no message needs more than a few levels.
+finding-mixed-script = { $q1 } mixes Latin and Cyrillic letters.
+finding-mixed-script-hint = Retype the odd letter in the word's own keyboard layout.
+finding-straight-quotes = Straight quotes in the text.
+finding-straight-quotes-hint = Write «…» (and „…“ for quotes inside quotes).
+finding-hyphen-as-dash = A hyphen used as a dash.
+finding-hyphen-as-dash-hint = Write a dash (—) with a no-break space before it.
+finding-space-before-punctuation = A space before { $q1 }.
+finding-space-before-punctuation-hint = Remove the space.
+finding-doubled-space = Two spaces in a row.
+finding-doubled-space-hint = Leave one.
+finding-doubled-word = { $q1 } is written twice.
+finding-doubled-word-hint = Remove one.
+finding-plural-variants = { $q1 } has no variant for: { $list }.
+finding-plural-variants-hint = Give each plural category of this language its own variant.

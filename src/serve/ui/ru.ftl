@@ -107,3 +107,38 @@ case-acc = винительный падеж
 case-ins = творительный падеж
 case-prep = предложный падеж
 case-loc = местный падеж
+
+finding-unclosed-placeable = Здесь открыта вставка { "{" }, но она не закрыта { "}" }.
+finding-unclosed-placeable-hint = Закройте её символом { "}" }; чтобы напечатать саму скобку, напишите {"{"}"{"{"}"{"}"}.
+finding-bad-placeable = После { "{" } должно стоять имя, например { "{" } -eu { "}" } или { "{" } $date { "}" }.
+finding-bad-placeable-hint = Чтобы напечатать саму скобку, напишите {"{"}"{"{"}"{"}"}.
+finding-stray-brace = Эта скобка { "}" } ничего не закрывает.
+finding-stray-brace-hint = Чтобы напечатать саму скобку, напишите {"{"}"{"}"}"{"}"}.
+finding-no-default = У этого выбора нет варианта по умолчанию.
+finding-no-default-hint = Отметьте один вариант как вариант по умолчанию знаком *, например *[other].
+finding-empty-message = У { $q1 } нет текста после =.
+finding-empty-message-hint = После = нужен текст — на той же строке или ниже, с отступом.
+finding-first-column = Строка, начинающаяся с первой позиции, должна быть сообщением: id = текст.
+finding-first-column-hint = Строки, продолжающие сообщение, пишутся с отступом.
+finding-line-start = Во Fluent строка с отступом не может начинаться с { $q1 }.
+finding-line-start-hint = Поставьте перед этим символом какой-нибудь текст или напишите его как {"{"}"{ $q1 }"{"}"}.
+finding-one-line = { $q1 } занимает несколько строк, а печатается одной строкой (тема письма, заголовок страницы).
+finding-one-line-hint = Напишите его в одну строку; абзацы бывают только в тексте, справочной информации и примечаниях.
+finding-control-character = В тексте есть невидимый управляющий символ { $u }.
+finding-control-character-hint = Удалите его: он ничего не печатает, а ленты новостей и заголовки писем его не допускают.
+finding-fluent-nesting = Здесь вставки вложены глубже 64 уровней.
+finding-fluent-nesting-hint = Закройте каждую {"{"}"{"{"}"{"}"} скобкой {"{"}"{"}"}"{"}"}; ни одному сообщению не нужно больше нескольких уровней.
+finding-mixed-script = В { $q1 } смешаны латинские и кириллические буквы.
+finding-mixed-script-hint = Наберите чужую букву заново в раскладке самого слова.
+finding-straight-quotes = Прямые кавычки в тексте.
+finding-straight-quotes-hint = Пишите «…» (и „…“ для кавычек внутри кавычек).
+finding-hyphen-as-dash = Дефис вместо тире.
+finding-hyphen-as-dash-hint = Поставьте тире (—) с неразрывным пробелом перед ним.
+finding-space-before-punctuation = Пробел перед { $q1 }.
+finding-space-before-punctuation-hint = Уберите пробел.
+finding-doubled-space = Два пробела подряд.
+finding-doubled-space-hint = Оставьте один.
+finding-doubled-word = { $q1 } написано дважды.
+finding-doubled-word-hint = Уберите одно.
+finding-plural-variants = У { $q1 } нет варианта для: { $list }.
+finding-plural-variants-hint = Дайте каждой форме множественного числа этого языка свой вариант.

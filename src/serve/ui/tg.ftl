@@ -107,3 +107,38 @@ case-acc = шакли аккузатив
 case-ins = шакли инструменталис
 case-prep = шакли препозитив
 case-loc = шакли локатив
+
+finding-unclosed-placeable = Дар ин ҷо ҷойгузини { "{" } кушода шудааст, вале бо { "}" } пӯшида нашудааст.
+finding-unclosed-placeable-hint = Онро бо { "}" } пӯшед; барои чопи худи қавс {"{"}"{"{"}"{"}"} нависед.
+finding-bad-placeable = Пас аз { "{" } бояд ном ояд, масалан { "{" } -eu { "}" } ё { "{" } $date { "}" }.
+finding-bad-placeable-hint = Барои чопи худи қавс {"{"}"{"{"}"{"}"} нависед.
+finding-stray-brace = Ин қавси { "}" } чизеро намепӯшад.
+finding-stray-brace-hint = Барои чопи худи қавс {"{"}"{"}"}"{"}"} нависед.
+finding-no-default = Ин интихоб варианти пешфарз надорад.
+finding-no-default-hint = Як вариантро бо аломати * ҳамчун пешфарз қайд кунед, масалан *[other].
+finding-empty-message = { $q1 } пас аз = матн надорад.
+finding-empty-message-hint = Пас аз = матн лозим аст — дар ҳамон сатр ё дар сатри поён бо фосила аз канор.
+finding-first-column = Сатре, ки аз мавқеи аввал оғоз мешавад, бояд паём бошад: id = матн.
+finding-first-column-hint = Сатрҳое, ки паёмро идома медиҳанд, бо фосила аз канор навишта мешаванд.
+finding-line-start = Дар Fluent сатри фосиладор бо { $q1 } оғоз шуда наметавонад.
+finding-line-start-hint = Пеш аз он ягон матн гузоред ё ин аломатро ҳамчун {"{"}"{ $q1 }"{"}"} нависед.
+finding-one-line = { $q1 } якчанд сатрро ишғол мекунад, вале ҳамчун як сатр чоп мешавад (мавзӯи мактуб, сарлавҳаи саҳифа).
+finding-one-line-hint = Онро дар як сатр нависед; сархат танҳо дар матн, маълумоти замимавӣ ва эзоҳҳо мешавад.
+finding-control-character = Дар матн аломати идоракунандаи ноаён { $u } ҳаст.
+finding-control-character-hint = Онро нест кунед: он чизе чоп намекунад ва тасмаҳои хабарӣ ва сарлавҳаҳои мактуб онро қабул намекунанд.
+finding-fluent-nesting = Дар ин ҷо ҷойгузинҳо аз 64 сатҳ амиқтар дохили ҳамдигаранд.
+finding-fluent-nesting-hint = Ҳар {"{"}"{"{"}"{"}"}-ро бо {"{"}"{"}"}"{"}"} пӯшед; ҳеҷ паём ба зиёда аз чанд сатҳ ниёз надорад.
+finding-mixed-script = Дар { $q1 } ҳарфҳои лотинӣ ва кириллӣ омехта шудаанд.
+finding-mixed-script-hint = Ҳарфи бегонаро бо тарҳбандии клавиатураи худи калима аз нав чоп кунед.
+finding-straight-quotes = Нохунаки рост дар матн.
+finding-straight-quotes-hint = «…» нависед (ва барои нохунак дар дохили нохунак „…“).
+finding-hyphen-as-dash = Дефис ба ҷои тире.
+finding-hyphen-as-dash-hint = Тире (—) гузоред ва пеш аз он фосилаи бефосила.
+finding-space-before-punctuation = Фосила пеш аз { $q1 }.
+finding-space-before-punctuation-hint = Фосиларо нест кунед.
+finding-doubled-space = Ду фосила паси ҳам.
+finding-doubled-space-hint = Якеро монед.
+finding-doubled-word = { $q1 } ду бор навишта шудааст.
+finding-doubled-word-hint = Якеро нест кунед.
+finding-plural-variants = { $q1 } барои инҳо вариант надорад: { $list }.
+finding-plural-variants-hint = Ба ҳар шакли шумораи ҷамъи ин забон варианти худро диҳед.
