@@ -52,8 +52,8 @@ def copy_project(dest):
 
 
 def typst_roots(tmp, pressroom):
-    """A Typst root per language for typst-cli: the real layouts/ (linked,
-    never copied) and the document model where the layout reads it.
+    """A Typst root per language for typst-cli: a copy of layouts/ and the
+    document model where the layout reads it.
     Returns {lang: root}; compile `layouts/letterhead/main.typ` in it."""
     project = os.path.join(tmp, "model-project")
     copy_project(project)
@@ -63,7 +63,9 @@ def typst_roots(tmp, pressroom):
     for lang in LANGS:
         root = os.path.join(tmp, f"typst-{lang}")
         os.makedirs(os.path.join(root, ".pressroom"))
-        os.symlink(os.path.join(ROOT, "layouts"), os.path.join(root, "layouts"))
+        # A copy: typst-cli refuses a main file that a link puts outside its
+        # root ("source file must be contained in project root").
+        shutil.copytree(os.path.join(ROOT, "layouts"), os.path.join(root, "layouts"))
         shutil.copy(os.path.join(models, f"{REFERENCE}.{lang}.json"),
                     os.path.join(root, ".pressroom", "document.json"))
         roots[lang] = root
