@@ -379,8 +379,19 @@ try {
   await page.click('#editor .fields .flow');
   await page.keyboard.press('Control+End');
   await page.keyboard.type(KEPT, { delay: 10 });
-  await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'body'));
+  // A click on a word of the body, on the Tajik page.
+  const bodyWord = await page.evaluate(() => {
+    const output = window.pressroom.output('tg');
+    const pageData = output.pages[0];
+    const region = pageData.regions.find((r) => r.msg === 'body');
+    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
+    const box = image.getBoundingClientRect();
+    const [x, y, , h] = region.rects[1] || region.rects[0];
+    return { x: box.left + ((x + 6) / pageData.width) * box.width, y: box.top + ((y + h / 2) / pageData.height) * box.height };
+  });
+  await page.mouse.click(bodyWord.x, bodyWord.y);
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'body');
+  check(true, 'a click on the body, with the title unsaved, opens the body');
   await page.evaluate(() => window.pressroom.editor.openMessage('tg', 'title'));
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'title' && document.querySelector('#editor .fields .flow'));
   const back = await page.evaluate(() => ({
