@@ -11,9 +11,12 @@ use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::views::{
+    Accepted, Conflict, MessageState, MessageView, MessagesView, Saved, WordOp, WordRun,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::l10n::catalog::{office_key, release_key};
 use crate::l10n::fields::Fields;
@@ -58,7 +61,7 @@ pub enum EditError {
     Invalid(String),
     /// The file changed on disk since the editor read it.
     #[error("the file changed on disk since the editor loaded it")]
-    Conflict(Value),
+    Conflict(Box<Conflict>),
     #[error("{0}")]
     Io(String),
 }
@@ -239,7 +242,7 @@ impl Editor {
 
     /// Every message a release shows in `lang`: its own, then the office's,
     /// each as the editor needs it.
-    pub fn messages(&self, release: &str, lang: &str) -> Result<Value, EditError> {
+    pub fn messages(&self, release: &str, lang: &str) -> Result<MessagesView, EditError> {
         let project = self.project();
         let id = Self::release_id(&project, release)?;
         Self::language(&project, lang)?;
@@ -251,7 +254,7 @@ impl Editor {
                 source.entries.iter().map(|(id, span)| (id, span.start)).collect();
             ids.sort_by_key(|(_, start)| *start);
             for (message, _) in ids {
-                messages.push(self.message_json(&project, &catalog, &id, lang, &key, message)?);
+                messages.push(self.message_view(&project, &catalog, &id, lang, &key, message)?);
             }
         }
         // A language's own ways of writing dates (`date-long`, `date-time`):
@@ -261,7 +264,7 @@ impl Editor {
                 let in_source =
                     catalog.file(&catalog.source_lang, &office_key()).is_some_and(|f| f.has(own));
                 if office.has(own) && !in_source {
-                    messages.push(self.message_json(
+                    messages.push(self.message_view(
                         &project,
                         &catalog,
                         &id,
@@ -272,26 +275,31 @@ impl Editor {
                 }
             }
         }
-        Ok(json!({
-            "release": release,
-            "lang": lang,
-            "source_language": catalog.source_lang,
-            "editable": self.writable(&project, lang).is_ok(),
-            "messages": messages,
-        }))
+        Ok(MessagesView {
+            release: release.to_owned(),
+            lang: lang.to_owned(),
+            source_language: catalog.source_lang.clone(),
+            editable: self.writable(&project, lang).is_ok(),
+            messages,
+        })
     }
 
     /// One message as the editor needs it.
-    pub fn message(&self, release: &str, lang: &str, message: &str) -> Result<Value, EditError> {
+    pub fn message(
+        &self,
+        release: &str,
+        lang: &str,
+        message: &str,
+    ) -> Result<MessageView, EditError> {
         let project = self.project();
         let id = Self::release_id(&project, release)?;
         Self::language(&project, lang)?;
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
         let place = Self::place(&project, &catalog, &id, lang, message)?;
-        self.message_json(&project, &catalog, &id, lang, &place.key, message)
+        self.message_view(&project, &catalog, &id, lang, &place.key, message)
     }
 
-    fn message_json(
+    fn message_view(
         &self,
         project: &Project,
         catalog: &Catalog,
@@ -299,20 +307,20 @@ impl Editor {
         lang: &str,
         key: &str,
         message: &str,
-    ) -> Result<Value, EditError> {
+    ) -> Result<MessageView, EditError> {
         let source_file = catalog.file(&catalog.source_lang, key);
         let target_file = catalog.file(lang, key);
         let source = source_file.and_then(|f| f.entry_text(message));
         let text = target_file.and_then(|f| f.entry_text(message));
         let is_source = lang == catalog.source_lang;
         let state = if is_source {
-            "source"
+            MessageState::Source
         } else if text.is_none() {
-            "missing"
+            MessageState::Missing
         } else if catalog.stale(lang, key).contains(message) {
-            "stale"
+            MessageState::Stale
         } else {
-            "current"
+            MessageState::Current
         };
         // The fields: the translation's, or for a missing one the source's
         // shape with its text emptied; `null` when only the source mode
@@ -334,29 +342,30 @@ impl Editor {
         };
         // For a stale translation: the source text it was made from, and
         // what changed in the source since, word by word.
-        let made_from = (state == "stale").then(|| catalog.made_from(lang, key, message)).flatten();
+        let made_from =
+            (state == MessageState::Stale).then(|| catalog.made_from(lang, key, message)).flatten();
         let changes = match (made_from, source) {
             // The text, not its Fluent: the words after `id =`.
-            (Some(old), Some(new)) => word_diff(value_of(old), value_of(new.trim_end())),
-            _ => Value::Null,
+            (Some(old), Some(new)) => Some(word_diff(value_of(old), value_of(new.trim_end()))),
+            _ => None,
         };
         let (label, kind, name, shows) = describe_message(message, key == office_key());
-        Ok(json!({
-            "id": message,
-            "label": label,
-            "kind": kind,
-            "name": name,
-            "shows": shows,
-            "file": project.relative(&path).display().to_string(),
-            "source": source,
-            "text": text,
-            "state": state,
-            "fields": fields,
-            "findings": findings,
-            "made_from": made_from,
-            "changes": changes,
-            "base": version,
-        }))
+        Ok(MessageView {
+            id: message.to_owned(),
+            label,
+            kind,
+            name,
+            shows,
+            file: project.relative(&path).display().to_string(),
+            source: source.map(str::to_owned),
+            text: text.map(str::to_owned),
+            state,
+            fields,
+            findings,
+            made_from: made_from.map(str::to_owned),
+            changes,
+            base: version,
+        })
     }
 
     /// The entry's new source: from the fields, or the raw source checked
@@ -474,7 +483,7 @@ impl Editor {
 
     /// Writes the edit into its file, only if the file is as the editor
     /// loaded it; every other byte of the file stays as it was.
-    pub fn save(&self, edit: &Edit) -> Result<Value, EditError> {
+    pub fn save(&self, edit: &Edit) -> Result<Saved, EditError> {
         let project = self.project();
         let id = Self::release_id(&project, &edit.release)?;
         Self::language(&project, &edit.lang)?;
@@ -500,12 +509,13 @@ impl Editor {
         }
         if edit.base.as_deref() != Some(version.as_str()) {
             let on_disk = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
-            return Err(EditError::Conflict(json!({
-                "error": "the file changed on disk since the editor loaded it: nothing was written",
-                "file": project.relative(&place.path).display().to_string(),
-                "disk": on_disk,
-                "yours": entry,
-                "base": version,
+            return Err(EditError::Conflict(Box::new(Conflict {
+                error: "the file changed on disk since the editor loaded it: nothing was written"
+                    .to_owned(),
+                file: project.relative(&place.path).display().to_string(),
+                disk: on_disk.map(str::to_owned),
+                yours: entry,
+                base: version,
             })));
         }
         let Edited { file, syntax, .. } =
@@ -552,15 +562,15 @@ impl Editor {
                 return Err(EditError::Io(problem.message.clone()));
             }
         }
-        Ok(json!({
-            "saved": true,
-            "file": project.relative(&place.path).display().to_string(),
-            "base": file_version(Some(new.as_bytes())),
-        }))
+        Ok(Saved {
+            saved: true,
+            file: project.relative(&place.path).display().to_string(),
+            base: file_version(Some(new.as_bytes())),
+        })
     }
 
     /// Marks a stale translation up to date as it is.
-    pub fn accept(&self, request: &MessageRef) -> Result<Value, EditError> {
+    pub fn accept(&self, request: &MessageRef) -> Result<Accepted, EditError> {
         let project = self.project();
         let id = Self::release_id(&project, &request.release)?;
         Self::language(&project, &request.lang)?;
@@ -575,7 +585,7 @@ impl Editor {
         let accepted = catalog
             .accept_message(&project, &request.lang, &place.key, &request.id)
             .map_err(|d: Diagnostic| EditError::Io(d.message))?;
-        Ok(json!({ "accepted": accepted }))
+        Ok(Accepted { accepted })
     }
 }
 
@@ -675,23 +685,22 @@ fn one_entry_named(source: &str, id: &str) -> Result<(), EditError> {
     )))
 }
 
-/// What changed from `old` to `new`, word by word: runs of
-/// `{op: same | added | removed, text}`.
-fn word_diff(old: &str, new: &str) -> Value {
+/// What changed from `old` to `new`, word by word.
+fn word_diff(old: &str, new: &str) -> Vec<WordRun> {
     let diff = similar::TextDiff::from_words(old, new);
-    let mut runs: Vec<(&'static str, String)> = Vec::new();
+    let mut runs: Vec<WordRun> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
-            similar::ChangeTag::Equal => "same",
-            similar::ChangeTag::Insert => "added",
-            similar::ChangeTag::Delete => "removed",
+            similar::ChangeTag::Equal => WordOp::Same,
+            similar::ChangeTag::Insert => WordOp::Added,
+            similar::ChangeTag::Delete => WordOp::Removed,
         };
         match runs.last_mut() {
-            Some((last, text)) if *last == op => text.push_str(change.value()),
-            _ => runs.push((op, change.value().to_owned())),
+            Some(last) if last.op == op => last.text.push_str(change.value()),
+            _ => runs.push(WordRun { op, text: change.value().to_owned() }),
         }
     }
-    runs.into_iter().map(|(op, text)| json!({ "op": op, "text": text })).collect()
+    runs
 }
 
 /// `check`'s findings about message `id` of a file, as the page shows them.

@@ -331,7 +331,9 @@ fn edit_error(error: EditError) -> Reply {
         EditError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, message),
         EditError::BadRequest(message) => json_error(StatusCode::BAD_REQUEST, message),
         EditError::Invalid(message) => json_error(StatusCode::UNPROCESSABLE_ENTITY, message),
-        EditError::Conflict(value) => json_reply(StatusCode::CONFLICT, &value),
+        EditError::Conflict(conflict) => {
+            json_reply(StatusCode::CONFLICT, &serde_json::to_value(conflict).unwrap_or_default())
+        }
         EditError::Io(message) => json_error(StatusCode::INTERNAL_SERVER_ERROR, message),
     }
 }
@@ -357,6 +359,11 @@ async fn edit(post: Post, request: Request<Incoming>, context: Arc<Context>) -> 
         Ok(Err(error)) => edit_error(error),
         Err(_) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "the editor failed"),
     }
+}
+
+/// A typed answer as the JSON the page reads.
+fn as_json<T: serde::Serialize>(view: T) -> Result<Value, EditError> {
+    serde_json::to_value(view).map_err(|err| EditError::Io(format!("cannot answer: {err}")))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError> {
@@ -385,8 +392,8 @@ fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
                 "pages": pages,
             }))
         }
-        Post::Save => context.editor.save(&parse::<Edit>(body)?),
-        Post::Accept => context.editor.accept(&parse::<MessageRef>(body)?),
+        Post::Save => context.editor.save(&parse::<Edit>(body)?).and_then(as_json),
+        Post::Accept => context.editor.accept(&parse::<MessageRef>(body)?).and_then(as_json),
     }
 }
 
@@ -538,14 +545,14 @@ fn answer(route: Route, context: &Context) -> Reply {
         ),
         Route::ApiMessages { release, lang } => {
             drop(preview);
-            match context.editor.messages(&release, &lang) {
+            match context.editor.messages(&release, &lang).and_then(as_json) {
                 Ok(value) => json_reply(StatusCode::OK, &value),
                 Err(error) => edit_error(error),
             }
         }
         Route::ApiMessage { release, lang, id } => {
             drop(preview);
-            match context.editor.message(&release, &lang, &id) {
+            match context.editor.message(&release, &lang, &id).and_then(as_json) {
                 Ok(value) => json_reply(StatusCode::OK, &value),
                 Err(error) => edit_error(error),
             }

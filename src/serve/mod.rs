@@ -15,6 +15,7 @@ mod http;
 mod preview;
 mod route;
 mod ui;
+pub mod views;
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
