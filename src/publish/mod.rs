@@ -330,6 +330,7 @@ pub fn publish(
     let mut made_ids: Vec<ReleaseId> = plan.jobs.iter().map(|j| j.release.id.clone()).collect();
     made_ids.dedup();
     let (catalog, _) = Catalog::load(project, &made_ids, false);
+    diagnostics.extend(web_words_missing(project, &catalog, &languages, &built.diagnostics));
     let signed = build_options.settings.signature_line.as_ref();
     let made = Made { project, catalog: &catalog, draft: false, signed, signature, now };
     let asked: Vec<(ReleaseId, String)> =
@@ -397,6 +398,42 @@ pub fn publish(
         taken_down: plan.taken_down,
         diagnostics,
     })
+}
+
+/// A language in progress also lacks the web and e-mail words (`web-*`):
+/// said with its missing PDF words, so the translator sees the whole list
+/// at once rather than the web words only once the rest is done.
+fn web_words_missing(
+    project: &Project,
+    catalog: &Catalog,
+    languages: &[String],
+    built: &Diagnostics,
+) -> Diagnostics {
+    let office = crate::l10n::catalog::office_key();
+    let source = project.source_language();
+    let mut found = Diagnostics::default();
+    let Some(words) = catalog.file(&source, &office) else { return found };
+    for lang in languages.iter().filter(|l| **l != source) {
+        let unfinished = built
+            .iter()
+            .any(|d| d.code == "missing-message" && d.language.as_deref() == Some(lang.as_str()));
+        if !unfinished {
+            continue;
+        }
+        let target = catalog.file(lang, &office);
+        for id in words.entries.keys().filter(|id| id.starts_with("web-")) {
+            if target.is_some_and(|t| t.has(id)) {
+                continue;
+            }
+            found.push(
+                Diagnostic::error("missing-message", format!("message `{id}` is missing"))
+                    .in_file(project.relative(&project.office_ftl(lang)))
+                    .language(lang.as_str())
+                    .about_message(id.as_str()),
+            );
+        }
+    }
+    found
 }
 
 /// Whether the build found an error in release `id`'s `lang` output.

@@ -380,3 +380,20 @@ fn lang_add_keeps_a_config_with_a_byte_order_mark_valid() {
     assert!(written.starts_with('\u{feff}'), "the mark stays");
     assert!(written.contains(r#"languages = ["en", "ru", "tg", "fr"]"#), "{written}");
 }
+
+#[test]
+fn a_language_in_progress_is_one_paragraph_with_every_word_it_lacks() {
+    let project = Project::reference();
+    project.run(&["lang", "add", "uz"]).success();
+    let run = project.run(&["publish"]);
+    assert_eq!(run.code(), 1);
+    let err = run.stderr();
+    assert_eq!(err.matches("error[").count(), 1, "one block, nothing else: {err}");
+    assert!(err.contains("uz is not finished"), "{err}");
+    // Each word once, the web words with the rest; no draft-only label.
+    assert_eq!(err.matches("office-name").count(), 1, "{err}");
+    assert!(err.contains("web-archive"), "{err}");
+    assert!(!err.contains("label-draft"), "{err}");
+    // The complete languages are published.
+    assert!(project.file(&format!("out/site/tg/{REFERENCE}.html")).exists());
+}
