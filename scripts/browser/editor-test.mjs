@@ -26,6 +26,25 @@ mkdirSync(artifacts, { recursive: true });
 const { check, failed, finish } = checks();
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+// Where on the screen a word of message `msg` prints on `lang`'s first
+// page (its `index`th box), as the page's regions say.
+function wordOn(page, lang, msg, index) {
+  return page.evaluate(
+    ({ lang, msg, index }) => {
+      const pageData = window.pressroom.output(lang).pages[0];
+      const region = pageData.regions.find((r) => r.msg === msg);
+      const image = document.querySelector(`.row.pages figure.page[data-lang="${lang}"] img`);
+      const box = image.getBoundingClientRect();
+      const [x, y, , h] = region.rects[index] || region.rects[0];
+      return {
+        x: box.left + ((x + 6) / pageData.width) * box.width,
+        y: box.top + ((y + h / 2) / pageData.height) * box.height,
+      };
+    },
+    { lang, msg, index },
+  );
+}
+
 // axe-core's WCAG 2.1 AA rules on the page as it is now.
 async function axe(page, what) {
   // Evaluated through the DevTools protocol: the editor's CSP allows no
@@ -88,18 +107,7 @@ try {
   await page.waitForFunction(() => [...document.querySelectorAll('figure.page[data-lang="tg"] img')].every((i) => i.complete));
 
   // A Tajik word of the title, where the page says it prints.
-  const target = await page.evaluate(() => {
-    const output = window.pressroom.output('tg');
-    const pageData = output.pages[0];
-    const region = pageData.regions.find((r) => r.msg === 'title');
-    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
-    const box = image.getBoundingClientRect();
-    const [x, y, , h] = region.rects[0];
-    return {
-      x: box.left + ((x + 6) / pageData.width) * box.width,
-      y: box.top + ((y + h / 2) / pageData.height) * box.height,
-    };
-  });
+  const target = await wordOn(page, 'tg', 'title', 0);
   await page.mouse.click(target.x, target.y);
   await page.waitForFunction(() => window.pressroom.editor.open && document.querySelector('#editor .fields .flow'));
   const opened = await page.evaluate(() => ({
@@ -380,15 +388,7 @@ try {
   await page.keyboard.press('Control+End');
   await page.keyboard.type(KEPT, { delay: 10 });
   // A click on a word of the body, on the Tajik page.
-  const bodyWord = await page.evaluate(() => {
-    const output = window.pressroom.output('tg');
-    const pageData = output.pages[0];
-    const region = pageData.regions.find((r) => r.msg === 'body');
-    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
-    const box = image.getBoundingClientRect();
-    const [x, y, , h] = region.rects[1] || region.rects[0];
-    return { x: box.left + ((x + 6) / pageData.width) * box.width, y: box.top + ((y + h / 2) / pageData.height) * box.height };
-  });
+  const bodyWord = await wordOn(page, 'tg', 'body', 1);
   await page.mouse.click(bodyWord.x, bodyWord.y);
   await page.waitForFunction(() => window.pressroom.editor.open?.id === 'body');
   check(true, 'a click on the body, with the title unsaved, opens the body');
