@@ -115,7 +115,7 @@ pub fn build_loaded(
     // The translation state is the build's own bookkeeping: bring it up to
     // date first, so that fingerprints see which messages are stale, never
     // the state file a previous build rewrote.
-    let (catalog, file_problems) = Catalog::load(project, &ids, true);
+    let (catalog, file_problems) = Catalog::load_and_record(project, &ids);
     // Each release is read once: planned and rendered from the same model.
     let releases = match loaded {
         Some(loaded) if loaded.iter().map(|(id, _)| id).eq(ids.iter()) => loaded,

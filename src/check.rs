@@ -22,7 +22,7 @@ pub fn check(project: &Project) -> Diagnostics {
             Err(found) => diags.extend(found),
         }
     }
-    let (catalog, found) = Catalog::load(project, &ids, true);
+    let (catalog, found) = Catalog::load_and_record(project, &ids);
     diags.extend(found);
 
     let keys: Vec<(String, Option<&ReleaseId>)> = std::iter::once((office_key(), None))

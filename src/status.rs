@@ -43,15 +43,23 @@ impl StatusRow {
     }
 }
 
-/// One row per (release or office, language), source language included.
-/// `persist` records newly stale translations in the committed state (a
-/// live preview keeps them in memory instead).
-pub fn status(
-    project: &Project,
-    persist: bool,
-) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
+/// One row per (release or office, language), source language included,
+/// the translation state reconciled in memory (a live preview's).
+pub fn status(project: &Project) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
     let ids = project.release_ids()?;
-    let (catalog, diags) = Catalog::load(project, &ids, persist);
+    let (catalog, diags) = Catalog::load(project, &ids);
+    Ok((rows(&catalog, &ids), diags))
+}
+
+/// [`status`], recording newly stale translations in the committed state
+/// files (`pressroom status`).
+pub fn status_and_record(project: &Project) -> Result<(Vec<StatusRow>, Diagnostics), Diagnostics> {
+    let ids = project.release_ids()?;
+    let (catalog, diags) = Catalog::load_and_record(project, &ids);
+    Ok((rows(&catalog, &ids), diags))
+}
+
+fn rows(catalog: &Catalog, ids: &[crate::names::ReleaseId]) -> Vec<StatusRow> {
     let keys = ids
         .iter()
         .map(|id| (id.to_string(), release_key(id)))
@@ -75,5 +83,5 @@ pub fn status(
             });
         }
     }
-    Ok((rows, diags))
+    rows
 }

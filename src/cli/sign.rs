@@ -61,7 +61,7 @@ pub(super) fn sign(
         Ok(found) => found,
         Err(diag) => return reporter.finish(&diag.into()),
     };
-    let (catalog, _) = Catalog::load(project, &[], false);
+    let (catalog, _) = Catalog::load(project, &[]);
     let mut diags = Diagnostics::default();
     for path in pdfs {
         let result = std::fs::read(path)

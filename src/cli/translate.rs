@@ -23,7 +23,7 @@ pub(super) fn parse_date(text: &str) -> Result<Date, Diagnostic> {
 }
 
 pub(super) fn print_status(project: &Project, format: Format, reporter: &Reporter) -> ExitCode {
-    let (rows, diags) = match pressroom::status::status(project, true) {
+    let (rows, diags) = match pressroom::status::status_and_record(project) {
         Ok(found) => found,
         Err(diags) => return reporter.finish(&diags),
     };
@@ -116,7 +116,7 @@ pub(super) fn accept(
         Ok(selected) => selected,
         Err(diags) => return reporter.finish(&diags),
     };
-    let (mut catalog, diags) = pressroom::l10n::Catalog::load(project, &selected, true);
+    let (mut catalog, diags) = pressroom::l10n::Catalog::load_and_record(project, &selected);
     match catalog.accept(project, lang, &selected, ids.is_empty()) {
         Ok(count) => {
             if !quiet {

@@ -44,25 +44,45 @@ pub struct Catalog {
     made_from: BTreeMap<(String, String, String), String>,
 }
 
+/// Whether loading a catalog writes the translation state it reconciles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    InMemory,
+    Recorded,
+}
+
 impl Catalog {
     /// Parses the office file and the files of `releases` in every language,
-    /// and reconciles each translation's state, saving it when it changed
-    /// and `persist` (watch mode keeps it in memory: the next command run
-    /// reconciles the same way).
-    pub fn load(project: &Project, releases: &[ReleaseId], persist: bool) -> (Self, Diagnostics) {
-        Self::load_with(project, releases, persist, None)
+    /// and reconciles each translation's state in memory: nothing is
+    /// written (watch, the preview, publish's models, the editor's reads).
+    pub fn load(project: &Project, releases: &[ReleaseId]) -> (Self, Diagnostics) {
+        Self::read(project, releases, State::InMemory, None)
+    }
+
+    /// [`Catalog::load`], and each translation state file saved when the
+    /// reconciling changed it: what `build`, `check` and a save record.
+    pub fn load_and_record(project: &Project, releases: &[ReleaseId]) -> (Self, Diagnostics) {
+        Self::read(project, releases, State::Recorded, None)
     }
 
     /// [`Catalog::load`] with one file's text as given instead of as on disk
     /// (language, key, text): the preview's editor draws unsaved text
-    /// exactly as a save would. Never persists the translation state.
+    /// exactly as a save would. Never records the translation state.
     pub fn load_with(
         project: &Project,
         releases: &[ReleaseId],
-        persist: bool,
+        unsaved: (&str, &str, &str),
+    ) -> (Self, Diagnostics) {
+        Self::read(project, releases, State::InMemory, Some(unsaved))
+    }
+
+    fn read(
+        project: &Project,
+        releases: &[ReleaseId],
+        state: State,
         unsaved: Option<(&str, &str, &str)>,
     ) -> (Self, Diagnostics) {
-        let persist = persist && unsaved.is_none();
+        let persist = state == State::Recorded && unsaved.is_none();
         let mut diags = Diagnostics::default();
         let source_lang = project.source_language();
         let languages = project.languages();

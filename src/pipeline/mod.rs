@@ -130,7 +130,7 @@ pub fn render_each(
     let ids = project.select_releases(releases)?;
     let languages = project.select_languages(languages)?;
     let mut renderer = Renderer::new(project);
-    let (catalog, problems) = Catalog::load(project, &ids, false);
+    let (catalog, problems) = Catalog::load(project, &ids);
     let wanted =
         |_: &ReleaseId, lang: &str| languages.is_empty() || languages.iter().any(|l| l == lang);
     Ok(renderer.render(

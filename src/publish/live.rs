@@ -175,7 +175,7 @@ pub fn web_file(
         let body = site.assets().remove(name.as_str());
         return Ok(body.map(|body| WebFile { body, untranslated: Vec::new() }));
     }
-    let (catalog, _) = Catalog::load(project, &ids, false);
+    let (catalog, _) = Catalog::load(project, &ids);
     // Each language's newest release names the language in the switcher
     // and gives the front door its words; an archive or feed needs its own
     // language's releases besides; only the sitemap needs every version.

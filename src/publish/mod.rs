@@ -329,7 +329,7 @@ pub fn publish(
     // only their releases' files are read.
     let mut made_ids: Vec<ReleaseId> = plan.jobs.iter().map(|j| j.release.id.clone()).collect();
     made_ids.dedup();
-    let (catalog, _) = Catalog::load(project, &made_ids, false);
+    let (catalog, _) = Catalog::load(project, &made_ids);
     diagnostics.extend(web_words_missing(project, &catalog, &languages, &built.diagnostics));
     let signed = build_options.settings.signature_line.as_ref();
     let made = Made { project, catalog: &catalog, draft: false, signed, signature, now };

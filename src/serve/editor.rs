@@ -246,7 +246,7 @@ impl Editor {
         let project = self.project();
         let id = Self::release_id(&project, release)?;
         Self::language(&project, lang)?;
-        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let mut messages = Vec::new();
         for key in [release_key(&id), office_key()] {
             let Some(source) = catalog.file(&catalog.source_lang, &key) else { continue };
@@ -294,7 +294,7 @@ impl Editor {
         let project = self.project();
         let id = Self::release_id(&project, release)?;
         Self::language(&project, lang)?;
-        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, lang, message)?;
         self.message_view(&project, &catalog, &id, lang, &place.key, message)
     }
@@ -440,11 +440,11 @@ impl Editor {
         let id = Self::release_id(&project, &edit.release)?;
         Self::language(&project, &edit.lang)?;
         let ids = std::slice::from_ref(&id);
-        let (catalog, _) = Catalog::load(&project, ids, false);
+        let (catalog, _) = Catalog::load(&project, ids);
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
         let edited = Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
         let (catalog, problems) =
-            Catalog::load_with(&project, ids, false, Some((&edit.lang, &place.key, &edited.text)));
+            Catalog::load_with(&project, ids, (&edit.lang, &place.key, &edited.text));
         // What the parser says of the entry, then check's other findings.
         let mut findings = edited.entry_errors;
         if let Some(file) = catalog.file(&edit.lang, &place.key) {
@@ -489,7 +489,7 @@ impl Editor {
         Self::language(&project, &edit.lang)?;
         self.writable(&project, &edit.lang)?;
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
-        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
         Self::confined(&project, &place, &edit.lang)?;
         let disk = read_bytes(&place.path)?;
@@ -557,7 +557,7 @@ impl Editor {
             })?;
             // The translation is now made from today's source: the state
             // says so, as `check` or `build` would record it.
-            let (_, problems) = Catalog::load(&project, std::slice::from_ref(&id), true);
+            let (_, problems) = Catalog::load_and_record(&project, std::slice::from_ref(&id));
             if let Some(problem) = problems.iter().find(|d| d.code == "l10n-state") {
                 return Err(EditError::Io(problem.message.clone()));
             }
@@ -579,7 +579,7 @@ impl Editor {
             return Err(EditError::Invalid("the source language is never stale".into()));
         }
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
-        let (mut catalog, _) = Catalog::load(&project, std::slice::from_ref(&id), false);
+        let (mut catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, &request.lang, &request.id)?;
         Self::confined(&project, &place, &request.lang)?;
         let accepted = catalog

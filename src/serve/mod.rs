@@ -141,7 +141,7 @@ fn shown_languages(project: &Project, chosen: &[String]) -> Vec<String> {
 /// Translation status of the followed releases, without touching the
 /// committed translation state (as watch keeps it in memory).
 fn current_status(project: &Project, followed: &[String]) -> Option<(Vec<StatusRow>, Vec<String>)> {
-    let (rows, _) = status::status(project, false).ok()?;
+    let (rows, _) = status::status(project).ok()?;
     let releases: Vec<String> = project
         .release_ids()
         .ok()?

@@ -290,7 +290,7 @@ impl Session {
     ) -> (Catalog, Diagnostics, Loaded, Plan) {
         let mode = Mode::Preview { images: self.options.images };
         let out_root = build::output_root(&self.project, self.options.out.as_deref());
-        let (catalog, problems) = Catalog::load(&self.project, ids, false);
+        let (catalog, problems) = Catalog::load(&self.project, ids);
         let languages = self.followed_languages();
         let flags = crate::freshness::flags(Kind::Draft, None, None, false);
         let mut fingerprints = Fingerprints::new(&self.project, &flags, &out_root);

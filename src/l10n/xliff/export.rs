@@ -30,7 +30,7 @@ pub fn export(
     ids: &[ReleaseId],
     all: bool,
 ) -> Result<Exported, Diagnostics> {
-    let (catalog, problems) = Catalog::load(project, ids, false);
+    let (catalog, problems) = Catalog::load(project, ids);
     if problems.has_errors() {
         return Err(problems);
     }

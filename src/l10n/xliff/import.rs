@@ -97,7 +97,7 @@ pub fn import(project: &Project, path: &std::path::Path, text: String) -> Import
             }
         };
         let ids: Vec<ReleaseId> = release.iter().cloned().collect();
-        let (catalog, problems) = Catalog::load(project, &ids, false);
+        let (catalog, problems) = Catalog::load(project, &ids);
         let key = original.clone();
         let Some(source) = catalog.file(&source_lang, &key) else {
             done.diagnostics.extend(problems);
