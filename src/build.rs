@@ -157,22 +157,21 @@ pub fn build_loaded(
     for file in &plan.up_to_date {
         events.skipped(file);
     }
-    let mut pending = plan.to_render;
-    // A release that does not load is rendered, to report why.
-    for id in plan.unreadable {
-        pending.insert((id, String::new()), String::new());
-    }
-    let todo: crate::pipeline::Loaded =
-        releases.into_iter().filter(|(id, _)| pending.keys().any(|(r, _)| r == id)).collect();
-    events.planned(pending.len(), skipped);
+    let pending = plan.to_render;
+    // A release that does not load is rendered whole, to report why.
+    let unreadable = plan.unreadable;
+    let todo: crate::pipeline::Loaded = releases
+        .into_iter()
+        .filter(|(id, _)| unreadable.contains(id) || pending.keys().any(|(r, _)| r == id))
+        .collect();
+    events.planned(pending.len() + unreadable.len(), skipped);
 
     let mut outputs = Vec::new();
     // A panic while loading fonts is a bug: it ends the run like any other.
     let engine = engine.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let mut renderer = Renderer::with_engine(engine);
     let stale = |id: &ReleaseId, lang: &str| {
-        pending.contains_key(&(id.clone(), lang.to_owned()))
-            || pending.contains_key(&(id.clone(), String::new()))
+        unreadable.contains(id) || pending.contains_key(&(id.clone(), lang.to_owned()))
     };
     let mut diagnostics = renderer.render(
         project,
