@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use pressroom::date::Timestamp;
 use pressroom::diag::Diagnostic;
 use pressroom::project::Project;
-use pressroom::publish::{self, PublishOptions, PublishReport, Removal, Written};
+use pressroom::publish::{self, PublishOptions, Removal, Written};
 
 use super::build::BuildProgress;
 use super::report::Reporter;
@@ -104,7 +104,7 @@ pub(super) fn run(
             println!(
                 "under embargo: {release} is on no page until {}{}",
                 until.rfc3339(),
-                if email_written(&report) { " (its e-mails are written, marked)" } else { "" }
+                if report.email.is_some() { " (its e-mails are written, marked)" } else { "" }
             );
         }
         for gone in &report.taken_down {
@@ -119,8 +119,4 @@ pub(super) fn run(
     let mut all = report.build.diagnostics;
     all.extend(report.diagnostics);
     reporter.finish(&super::report::with_languages_gathered(project, &all))
-}
-
-fn email_written(report: &PublishReport) -> bool {
-    report.email.is_some()
 }

@@ -200,16 +200,17 @@ pub fn entry_range(text: &str, start: usize) -> Range<usize> {
     }
     // A broken entry: its id line and the indented lines after it, as it
     // reads to a person.
-    let mut end = start;
+    let (mut end, mut offset) = (start, start);
     for (i, line) in text[start..last].split_inclusive('\n').enumerate() {
         if i > 0 && !line.trim().is_empty() && !line.starts_with(' ') {
             break;
         }
+        offset += line.len();
         if !line.trim().is_empty() {
-            end = start + text[start..].find(line).map_or(0, |at| at + line.len());
+            end = offset;
         }
     }
-    start..end.max(start)
+    start..end
 }
 
 /// Where `lang add`'s stub holds entry `id` commented out (`# id = …` and

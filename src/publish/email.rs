@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::files::Folder;
+use super::files::{Folder, read_record, write_record};
 use super::site::{Site, office_of, pdf_name, release_page, words_of};
 use super::{Edition, Fate};
 use crate::date::Timestamp;
@@ -44,10 +44,7 @@ pub fn write(
     folder: &mut Folder,
     now: Timestamp,
 ) -> std::io::Result<Diagnostics> {
-    let old: Sent = std::fs::read(folder.root().join(SENT))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
+    let old: Sent = read_record(&folder.root().join(SENT));
     let mut sent = Sent::default();
     let mut diags = Diagnostics::default();
     let name = |e: &Edition| format!("{}.{}.eml", e.id, e.lang);
@@ -97,12 +94,7 @@ pub fn write(
         }
     }
     if sent != old || !folder.root().join(SENT).is_file() {
-        let json = serde_json::to_vec(&sent).map_err(std::io::Error::other)?;
-        crate::atomic::write_atomic_with(
-            &folder.root().join(SENT),
-            &json,
-            crate::atomic::Durability::Unsynced,
-        )?;
+        write_record(&folder.root().join(SENT), &sent)?;
     }
     Ok(diags)
 }

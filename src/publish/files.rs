@@ -41,12 +41,24 @@ pub struct Folder {
     done: Written,
 }
 
+/// One of pressroom's JSON records in a folder (manifest, register, the
+/// e-mails' dates); empty when there is none or it does not read.
+pub fn read_record<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Writes a record whole, atomically (made again from the sources if lost).
+pub fn write_record<T: Serialize + ?Sized>(path: &Path, record: &T) -> std::io::Result<()> {
+    let json = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+    write_atomic_with(path, &json, Durability::Unsynced)
+}
+
 impl Folder {
     pub fn open(root: &Path) -> Self {
-        let old = std::fs::read(root.join(MANIFEST))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default();
+        let old = read_record(&root.join(MANIFEST));
         Self {
             root: root.to_path_buf(),
             listing: Default::default(),
@@ -165,8 +177,7 @@ impl Folder {
             }
         }
         if self.new != self.old || !self.root.join(MANIFEST).is_file() {
-            let json = serde_json::to_vec_pretty(&self.new).map_err(std::io::Error::other)?;
-            write_atomic_with(&self.root.join(MANIFEST), &json, Durability::Unsynced)?;
+            write_record(&self.root.join(MANIFEST), &self.new)?;
         }
         Ok(self.done)
     }

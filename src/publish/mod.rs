@@ -436,13 +436,17 @@ fn web_words_missing(
     found
 }
 
+/// Whether `d` is an error that stops release `id`'s `lang` output (one
+/// naming no release or no language stops every one).
+fn stops(d: &Diagnostic, id: &ReleaseId, lang: &str) -> bool {
+    d.is_error()
+        && d.release.as_deref().is_none_or(|r| r == id.as_str())
+        && d.language.as_deref().is_none_or(|l| l == lang)
+}
+
 /// Whether the build found an error in release `id`'s `lang` output.
 fn failed(diagnostics: &Diagnostics, id: &ReleaseId, lang: &str) -> bool {
-    diagnostics.iter().any(|d| {
-        d.is_error()
-            && d.release.as_deref().is_none_or(|r| r == id.as_str())
-            && d.language.as_deref().is_none_or(|l| l == lang)
-    })
+    diagnostics.iter().any(|d| stops(d, id, lang))
 }
 
 /// Each selected edition sorted by what becomes of it.
@@ -480,11 +484,7 @@ impl Sorting {
             .iter()
             .map(|(id, lang)| {
                 let mut reasons: Vec<String> = Vec::new();
-                for d in diagnostics.iter().filter(|d| {
-                    d.is_error()
-                        && d.release.as_deref().is_none_or(|r| r == id.as_str())
-                        && d.language.as_deref().is_none_or(|l| l == lang)
-                }) {
+                for d in diagnostics.iter().filter(|d| stops(d, id, lang)) {
                     let file = d.location.as_ref().map(|l| l.file.path.clone()).or(d.path.clone());
                     let reason = match file {
                         Some(file) => format!("{}: {}", file.display(), d.message),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::{Durability, write_atomic_with};
+use super::files::{read_record, write_record};
 use crate::date::{Date, Moment, Timestamp};
 use crate::document::Document;
 
@@ -98,10 +98,7 @@ pub struct Register {
 impl Register {
     /// The register of `folder`; empty when there is none (or it does not read).
     pub fn load(folder: &Path) -> Self {
-        std::fs::read(folder.join(REGISTER))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        read_record(&folder.join(REGISTER))
     }
 
     pub fn get(&self, lang: &str, id: &str) -> Option<&Record> {
@@ -118,8 +115,7 @@ impl Register {
         {
             return Ok(());
         }
-        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-        write_atomic_with(&path, &json, Durability::Unsynced)
+        write_record(&path, self)
     }
 }
 
@@ -130,8 +126,7 @@ pub fn model_file(folder: &Path, lang: &str, id: &str) -> PathBuf {
 
 /// Keeps `doc` as the model of a published edition.
 pub fn save_model(folder: &Path, lang: &str, id: &str, doc: &Document) -> std::io::Result<()> {
-    let json = serde_json::to_vec(doc).map_err(std::io::Error::other)?;
-    write_atomic_with(&model_file(folder, lang, id), &json, Durability::Unsynced)
+    write_record(&model_file(folder, lang, id), doc)
 }
 
 /// The model of a published edition, when it is kept and reads.

@@ -589,7 +589,8 @@ impl Editor {
     }
 }
 
-/// What a message is called for people (in English; `kind` and `name`
+/// What a message is called for people (in English, from the interface's
+/// words; `kind` and `name`
 /// for the interface to say it in its language: `kind-web` with `archive`),
 /// and where it prints: the release's own texts, the office's words by
 /// their prefix.
@@ -620,28 +621,8 @@ fn describe_message(id: &str, office: bool) -> (String, &'static str, String, Ve
         _ if office => ("office", id.replace('-', " "), EVERYWHERE),
         _ => ("other", id.replace('-', " "), EVERYWHERE),
     };
-    let label = match kind {
-        "title" => "Title".to_owned(),
-        "subtitle" => "Subtitle".to_owned(),
-        "body" => "Text".to_owned(),
-        "background" => "Background".to_owned(),
-        "notes" => "Notes to editors".to_owned(),
-        "signature" => "Signature line".to_owned(),
-        "signature-field" => "Empty signature field (screen readers)".to_owned(),
-        "embargo" => "Embargo line".to_owned(),
-        "pages" => "Page numbers".to_owned(),
-        "draft-mark" => format!("Draft mark: {name}"),
-        "term" => format!("Term: {name}"),
-        "web" => format!("Web and e-mail: {name}"),
-        "date" => format!("Date format: {name}"),
-        "kind" => format!("Kind of release: {name}"),
-        "place" => format!("Place: {name}"),
-        "contact" => format!("Contact: {name}"),
-        "letterhead" => format!("Letterhead: {name}"),
-        "label" => format!("Label: {name}"),
-        "office" => format!("Office: {name}"),
-        _ => name.clone(),
-    };
+    // Named as the interface's English names it (ui/en.ftl `kind-…`).
+    let label = super::ui::english(&format!("kind-{kind}"), &name);
     (label, kind, name, shows.to_vec())
 }
 

@@ -22,6 +22,14 @@ pub fn words_json() -> &'static str {
     JSON.get_or_init(|| serde_json::to_string(&words()).unwrap_or_else(|_| "{}".to_owned()))
 }
 
+/// An interface word in English with its `{$name}` filled: what the API
+/// says where a page is not there to say it in the reader's language.
+pub fn english(key: &str, name: &str) -> String {
+    static ENGLISH: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    let words = ENGLISH.get_or_init(|| messages(LANGUAGES[0].1));
+    words.get(key).map_or_else(|| name.to_owned(), |text| text.replace("{$name}", name))
+}
+
 /// Each interface language's messages, as the page fills them.
 pub fn words() -> BTreeMap<&'static str, BTreeMap<String, String>> {
     LANGUAGES.iter().map(|(tag, ftl)| (*tag, messages(ftl))).collect()
