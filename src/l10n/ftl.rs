@@ -254,20 +254,23 @@ fn starts_entry(line: &str) -> bool {
 
 /// Whether `source` is one message or term and nothing else.
 fn is_one_entry(source: &str) -> bool {
+    entry_ids(source).is_some_and(|ids| ids.len() == 1)
+}
+
+/// The ids of the messages and terms (`-term`) in `source`, comments
+/// aside; `None` when it does not parse whole (or nests too deep to try).
+pub fn entry_ids(source: &str) -> Option<Vec<String>> {
     use fluent_syntax::ast::Entry;
     if super::nesting::too_deep(source).is_some() {
-        return false;
+        return None;
     }
-    match fluent_syntax::parser::parse(source) {
-        Ok(resource) => {
-            let mut entries = resource.body.iter().filter(|e| !matches!(e, Entry::Comment(_)));
-            matches!(
-                (entries.next(), entries.next()),
-                (Some(Entry::Message(_) | Entry::Term(_)), None)
-            )
-        }
-        Err(_) => false,
-    }
+    let resource = fluent_syntax::parser::parse(source).ok()?;
+    let ids = resource.body.iter().filter_map(|e| match e {
+        Entry::Message(m) => Some(m.id.name.to_owned()),
+        Entry::Term(t) => Some(format!("-{}", t.id.name)),
+        _ => None,
+    });
+    Some(ids.collect())
 }
 
 /// `text` with `entry` (its source, ending in a newline) in place of the

@@ -219,8 +219,6 @@ impl Project {
         path.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
     }
 
-    /// Reads a project file as a `SourceFile` named relative to the root.
-    /// Refuses a file that resolves outside the root (a symlink out of it).
     /// Whether `path` (which may not exist yet) lies inside the project
     /// once every link on the way is followed: where it may be written.
     pub fn holds(&self, path: &Path) -> bool {
@@ -242,6 +240,8 @@ impl Project {
         fs::canonicalize(existing).is_ok_and(|real| real.starts_with(&self.root))
     }
 
+    /// Reads a project file as a `SourceFile` named relative to the root.
+    /// Refuses a file that resolves outside the root (a symlink out of it).
     pub fn read_source(&self, path: &Path) -> std::io::Result<SourceFile> {
         if !fs::canonicalize(path)?.starts_with(&self.root) {
             return Err(std::io::Error::new(

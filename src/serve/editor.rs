@@ -634,25 +634,7 @@ fn value_of(entry: &str) -> &str {
 /// Whether `source` holds exactly one message or term, `id` (comments
 /// aside); text that does not parse is left to the parser's findings.
 fn one_entry_named(source: &str, id: &str) -> Result<(), EditError> {
-    use fluent_syntax::ast::Entry;
-    if crate::l10n::nesting::too_deep(source).is_some() {
-        return Ok(());
-    }
-    let resource = match fluent_syntax::parser::parse(source) {
-        Ok(resource) => resource,
-        Err((resource, errors)) if errors.is_empty() => resource,
-        Err(_) => return Ok(()),
-    };
-    let ids: Vec<String> = resource
-        .body
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Message(m) => Some(m.id.name.to_owned()),
-            Entry::Term(t) => Some(format!("-{}", t.id.name)),
-            Entry::Comment(_) | Entry::GroupComment(_) | Entry::ResourceComment(_) => None,
-            Entry::Junk { .. } => Some(String::new()),
-        })
-        .collect();
+    let Some(ids) = crate::l10n::ftl::entry_ids(source) else { return Ok(()) };
     if ids.len() == 1 && ids[0] == id {
         return Ok(());
     }
