@@ -10,10 +10,9 @@
 //! need. A right-to-left office's Noto Naskh Arabic (from `fonts/`) ships
 //! whole: Arabic letters join through its GSUB, which subsetting would drop.
 //!
-//! WOFF2 (W3C): the font's tables, untransformed, in one Brotli stream.
+//! WOFF2 (W3C) is written by the ttf2woff2 crate.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -289,74 +288,9 @@ fn write_sfnt(flavor: u32, tables: &BTreeMap<[u8; 4], Vec<u8>>) -> Vec<u8> {
     font
 }
 
-/// WOFF2's known table tags, by index.
-const KNOWN_TAGS: [&[u8; 4]; 63] = [
-    b"cmap", b"head", b"hhea", b"hmtx", b"maxp", b"name", b"OS/2", b"post", b"cvt ", b"fpgm",
-    b"glyf", b"loca", b"prep", b"CFF ", b"VORG", b"EBDT", b"EBLC", b"gasp", b"hdmx", b"kern",
-    b"LTSH", b"PCLT", b"VDMX", b"vhea", b"vmtx", b"BASE", b"GDEF", b"GPOS", b"GSUB", b"EBSC",
-    b"JSTF", b"MATH", b"CBDT", b"CBLC", b"COLR", b"CPAL", b"SVG ", b"sbix", b"acnt", b"avar",
-    b"bdat", b"bloc", b"bsln", b"cvar", b"fdsc", b"feat", b"fmtx", b"fvar", b"gvar", b"hsty",
-    b"just", b"lcar", b"mort", b"morx", b"opbd", b"prop", b"trak", b"Zapf", b"Silf", b"Glat",
-    b"Gloc", b"Feat", b"Sill",
-];
-
-/// WOFF2's variable-length unsigned integer.
-fn base128(mut value: u32, out: &mut Vec<u8>) {
-    let mut bytes = vec![(value & 0x7f) as u8];
-    value >>= 7;
-    while value > 0 {
-        bytes.push((value & 0x7f) as u8 | 0x80);
-        value >>= 7;
-    }
-    out.extend(bytes.iter().rev());
-}
-
-/// `font` (an sfnt) as WOFF2: every table untransformed (`glyf` and
-/// `loca` with the null transform), one Brotli stream.
+/// `font` (an sfnt) as WOFF2 (W3C), by the ttf2woff2 crate.
 pub fn woff2(font: &[u8]) -> Option<Vec<u8>> {
-    let flavor = u32::from_be_bytes(font.get(0..4)?.try_into().ok()?);
-    let tables = read_tables(font)?;
-    let mut directory = Vec::new();
-    let mut stream = Vec::new();
-    let mut sfnt_size = 12 + 16 * tables.len();
-    for (tag, data) in &tables {
-        let known = KNOWN_TAGS.iter().position(|k| *k == tag);
-        // Transform version 3 is the null transform for glyf and loca; 0
-        // is for every other table.
-        let version: u8 = if tag == b"glyf" || tag == b"loca" { 3 } else { 0 };
-        match known {
-            Some(index) => directory.push(index as u8 | (version << 6)),
-            None => {
-                directory.push(63 | (version << 6));
-                directory.extend(tag);
-            }
-        }
-        base128(data.len() as u32, &mut directory);
-        stream.extend(data);
-        sfnt_size += data.len().div_ceil(4) * 4;
-    }
-    let mut compressed = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut compressed, 4096, 11, 22);
-        writer.write_all(&stream).ok()?;
-    }
-    let header_size = 48;
-    let length = (header_size + directory.len() + compressed.len()).div_ceil(4) * 4;
-    let mut out = Vec::with_capacity(length);
-    out.extend(b"wOF2");
-    out.extend(flavor.to_be_bytes());
-    out.extend((length as u32).to_be_bytes());
-    out.extend((tables.len() as u16).to_be_bytes());
-    out.extend(0u16.to_be_bytes());
-    out.extend((sfnt_size as u32).to_be_bytes());
-    out.extend((compressed.len() as u32).to_be_bytes());
-    out.extend(1u16.to_be_bytes());
-    out.extend(0u16.to_be_bytes());
-    out.extend([0u8; 20]);
-    out.extend(directory);
-    out.extend(compressed);
-    out.resize(length, 0);
-    Some(out)
+    ttf2woff2::encode(font, ttf2woff2::BrotliQuality::from(11)).ok()
 }
 
 /// `fonts.css`: an `@font-face` per face.
@@ -409,13 +343,5 @@ mod tests {
         for c in "ҒӢҚӮҲҶғӣқӯҳҷ«»—".chars() {
             assert!(back.glyph_index(c).is_some_and(|g| g.0 != 0), "{c}");
         }
-    }
-
-    #[test]
-    fn base128_is_big_endian_sevens() {
-        let mut out = Vec::new();
-        base128(63, &mut out);
-        base128(300, &mut out);
-        assert_eq!(out, [63, 0x82, 0x2c]);
     }
 }
