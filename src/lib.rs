@@ -4,9 +4,9 @@
 //! Data flows one way, each module using only those above it:
 //!
 //! ```text
-//! diag, names, date, toml_reader, atomic   the ground floor: diagnostics, ids and
-//!                                          name rules, dates and the clock, the one
-//!                                          TOML reader, atomic writes
+//! diag, names, date, toml_reader, atomic,  the ground floor: diagnostics, ids and
+//! secret                                   name rules, dates and the clock, the one
+//!                                          TOML reader, atomic writes, secrets
 //! project                                  the root and pressroom.toml
 //! release                                  one release's facts, validated
 //! l10n, markup                             Fluent catalogs, staleness, dates per
@@ -17,6 +17,8 @@
 //! freshness, build                         what is up to date; every output, written
 //! sign                                     PAdES signing and verification
 //! watch, serve                             rebuild on change; the browser preview
+//! team                                     the office's shared service around serve:
+//!                                          accounts, sessions, roles, audit, commits
 //! publish                                  the web edition and the e-mail, from the
 //!                                          document model and the final PDFs
 //! check, status, fonts, scaffold           the commands that read without building
@@ -41,8 +43,10 @@ pub mod publish;
 pub mod release;
 pub mod render;
 pub mod scaffold;
+pub mod secret;
 pub mod serve;
 pub mod sign;
 pub mod status;
+pub mod team;
 pub mod toml_reader;
 pub mod watch;

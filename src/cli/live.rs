@@ -121,3 +121,18 @@ pub(super) fn serve(
         pressroom::serve::run(project, options, stop, ready, report)
     })
 }
+
+pub(super) fn serve_team(
+    project: Project,
+    options: pressroom::serve::ServeOptions,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    let ready = |origin: &str| {
+        // Printed even with -q: it is what the command is for.
+        println!("serving the office at {origin}; Ctrl-C to stop");
+    };
+    until_ctrl_c(project, reporter, quiet, |project, stop, report| {
+        pressroom::team::serve(project, options, stop, ready, report)
+    })
+}

@@ -7,6 +7,7 @@ mod live;
 mod publish;
 mod report;
 mod sign;
+mod team;
 mod translate;
 
 use std::io::IsTerminal;
@@ -43,6 +44,36 @@ pub struct Cli {
     color: Color,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add an account; its password from PRESSROOM_PASSWORD or a prompt, never the command line.
+    Add {
+        /// The name people sign in with.
+        name: String,
+        #[arg(long, value_name = "E")]
+        email: String,
+        /// office, viewer, translator:<lang> or reviewer:<lang> (repeat for several).
+        #[arg(long = "role", value_name = "R", required = true, value_parser = team::parse_role)]
+        roles: Vec<pressroom::team::Role>,
+    },
+    /// The accounts and their roles.
+    List,
+    /// Remove an account (its sessions and tokens end).
+    Remove { name: String },
+    /// Set an account's password (its sessions end).
+    Passwd { name: String },
+    /// A scoped API token for scripts and agencies' tools, shown once.
+    Token {
+        name: String,
+        /// Roles the token carries, of the account's (default: all of them).
+        #[arg(long = "scope", value_name = "R", value_parser = team::parse_role)]
+        scope: Vec<pressroom::team::Role>,
+        /// Days until it expires.
+        #[arg(long, value_name = "N", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -181,6 +212,20 @@ enum Command {
         /// Let the editor change the source language's texts too.
         #[arg(long, conflicts_with = "read_only")]
         edit_source: bool,
+        /// The office's shared service as [server] in pressroom.toml says: sign-in, roles, commits.
+        #[arg(long, conflicts_with_all = ["port", "open", "read_only", "edit_source"])]
+        team: bool,
+    },
+    /// The team service's accounts (kept in [server] state, outside the sources).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The team service's audit log: sign-ins, saves, builds, signatures, publications.
+    Audit {
+        /// Only from this day (YYYY-MM-DD, UTC) on.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
     },
     /// Validate everything without writing PDFs: every problem at once.
     Check {
@@ -299,12 +344,18 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             live::watch(project, options, &reporter, quiet)
         }
-        Command::Serve { ids, languages, port, open, out, poll, read_only, edit_source } => {
+        Command::Serve { ids, languages, port, open, out, poll, read_only, edit_source, team } => {
             let edit = pressroom::serve::EditOptions { read_only, edit_source };
             let options =
                 pressroom::serve::ServeOptions { releases: ids, languages, port, out, poll, edit };
-            live::serve(project, options, open, &reporter, quiet)
+            if team {
+                live::serve_team(project, options, &reporter, quiet)
+            } else {
+                live::serve(project, options, open, &reporter, quiet)
+            }
         }
+        Command::User { command } => team::user(&project, command, &reporter),
+        Command::Audit { since } => team::audit(&project, since.as_deref(), &reporter),
         Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
             translate::accept(&project, &lang, &ids, &reporter, quiet)
         }

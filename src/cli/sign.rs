@@ -13,41 +13,16 @@ use pressroom::sign::{Changes, RevocationStatus, Signing, Tooltips};
 
 use super::report::Reporter;
 
-/// The signer of `[signing]`, the signing time for /M and the date shown.
+/// The signer of `[signing]`: its passphrase or PIN from the environment,
+/// else a no-echo prompt at a terminal.
 pub(super) fn load_signer(
     project: &Project,
     level: Option<pressroom::project::SignatureLevel>,
 ) -> Result<Signing, Diagnostic> {
-    use pressroom::sign::{PASSPHRASE_VAR, PIN_VAR, SignError};
-    use zeroize::Zeroizing;
-    let mut passphrase = || -> Result<String, SignError> {
-        if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
-            return Ok(value);
-        }
-        if std::io::stdin().is_terminal() {
-            return rpassword::prompt_password("passphrase of the signing key: ")
-                .map_err(|_| SignError::NoPassphrase);
-        }
-        Err(SignError::NoPassphrase)
+    let prompt = |question: &str| {
+        std::io::stdin().is_terminal().then(|| rpassword::prompt_password(question).ok()).flatten()
     };
-    let mut pin = || -> Result<Zeroizing<String>, SignError> {
-        if let Ok(value) = std::env::var(PIN_VAR) {
-            return Ok(Zeroizing::new(value));
-        }
-        if std::io::stdin().is_terminal() {
-            return rpassword::prompt_password("PIN of the signing token: ")
-                .map(Zeroizing::new)
-                .map_err(|_| SignError::NoPin);
-        }
-        Err(SignError::NoPin)
-    };
-    let now = Timestamp::now()?;
-    let mut signer = pressroom::sign::load_signer(project, &mut passphrase, &mut pin, now.0)
-        .map_err(|e| e.to_diagnostic())?;
-    if let Some(level) = level {
-        signer.set_level(level).map_err(|e| e.to_diagnostic())?;
-    }
-    Ok(Signing { signer: std::sync::Arc::new(signer), time: now.pdf_date(), date: now.date() })
+    pressroom::sign::load_signing(project, level, &prompt)
 }
 
 pub(super) fn sign(

@@ -27,6 +27,28 @@ pub struct Config {
     pub contacts: BTreeMap<String, Spanned<Contact>>,
     pub signing: Option<SigningConfig>,
     pub publish: PublishConfig,
+    pub server: ServerConfig,
+}
+
+/// `[server]`: the office's shared service (`pressroom serve --team`).
+/// Paths are relative to the project root; the state folder must lie
+/// outside it (accounts and sessions are never among the tracked sources).
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// Where it listens (`127.0.0.1:8443`, `0.0.0.0:443`).
+    pub listen: Option<Spanned<String>>,
+    /// The address people reach it at (`https://press.example.eu`): a
+    /// proxy's, when one terminates TLS in front of a loopback listener.
+    pub origin: Option<Spanned<String>>,
+    /// TLS: the certificate chain and its key, PEM.
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// The folder of the accounts, sessions and audit database.
+    pub state: Option<Spanned<String>>,
+    /// A git remote to pull the office's pushes from and push saves to.
+    pub remote: Option<String>,
+    /// Seconds between pulls from `remote`.
+    pub pull_interval: Option<u32>,
 }
 
 /// `[publish]`: the web and e-mail editions.
@@ -150,6 +172,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         "pkcs11 = { module = \"/usr/lib/softhsm/libsofthsm2.so\", token = \"Press Office\", key-label = \"press-officer\" }",
     ),
     ("publish", "[publish]"),
+    ("server", "[server]"),
+    ("server.listen", "listen = \"127.0.0.1:8443\""),
+    ("server.origin", "origin = \"https://press.example.eu\""),
+    ("server.cert", "cert = \"/etc/pressroom/tls/cert.pem\""),
+    ("server.key", "key = \"/etc/pressroom/tls/key.pem\""),
+    ("server.state", "state = \"/var/lib/pressroom\""),
+    ("server.remote", "remote = \"origin\""),
+    ("server.pull-interval", "pull-interval = 60"),
     ("publish.base-url", "base-url = \"https://www.example.eu/press/\""),
     ("publish.per-page", "per-page = 20"),
     (
@@ -171,7 +201,9 @@ const TOP: &[&str] = &[
     "contacts",
     "signing",
     "publish",
+    "server",
 ];
+const SERVER: &[&str] = &["listen", "origin", "cert", "key", "state", "remote", "pull-interval"];
 const PUBLISH: &[&str] = &["base-url", "per-page", "list-unsubscribe", "list-unsubscribe-post"];
 const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "websites", "facebook"];
 const CONTACT: &[&str] = &["email", "telephone"];
@@ -426,6 +458,53 @@ impl Config {
             }
             None => PublishConfig::default(),
         };
+        let server = match fields.table("server", false) {
+            Some(mut table) => {
+                let listen = table.string("listen", false);
+                if let Some(listen) = &listen
+                    && listen.get_ref().parse::<std::net::SocketAddr>().is_err()
+                {
+                    table.error_at(
+                        listen.span(),
+                        format!(
+                            "`server.listen` is not an address and port: \"{}\"",
+                            listen.get_ref().escape_debug()
+                        ),
+                        Some("for example: listen = \"127.0.0.1:8443\" or \"0.0.0.0:443\""),
+                    );
+                }
+                let origin = table.string("origin", false);
+                if let Some(origin) = &origin
+                    && let Err(why) = super::values::check_origin(origin.get_ref())
+                {
+                    table.error_at(
+                        origin.span(),
+                        format!("`server.origin` {why}: \"{}\"", origin.get_ref().escape_debug()),
+                        Some("for example: origin = \"https://press.example.eu\""),
+                    );
+                }
+                let path = |p: Spanned<String>| PathBuf::from(p.into_inner());
+                let server = ServerConfig {
+                    listen,
+                    origin,
+                    cert: table.string("cert", false).map(path),
+                    key: table.string("key", false).map(path),
+                    state: table.string("state", false),
+                    remote: table.string("remote", false).map(Spanned::into_inner),
+                    pull_interval: table.count("pull-interval", 86_400).map(Spanned::into_inner),
+                };
+                if server.cert.is_some() != server.key.is_some() {
+                    table.error_at(
+                        0..0,
+                        "`server.cert` and `server.key` go together: TLS needs both".to_owned(),
+                        Some("cert = \"/etc/pressroom/tls/cert.pem\"\nkey = \"/etc/pressroom/tls/key.pem\""),
+                    );
+                }
+                fields.absorb(table.finish(SERVER));
+                server
+            }
+            None => ServerConfig::default(),
+        };
         let mut diags = fields.finish(TOP);
 
         let config = Self {
@@ -437,6 +516,7 @@ impl Config {
             contacts,
             signing,
             publish,
+            server,
         };
         if no_language {
             diags.push(

@@ -3,7 +3,7 @@
 
 mod config;
 mod pkcs11;
-mod values;
+pub mod values;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -25,6 +25,21 @@ pub fn check_url(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A web origin as browsers send it in `Origin`: scheme, host and an
+/// optional port, nothing after (`https://press.example.eu`).
+pub fn check_origin(value: &str) -> Result<(), String> {
+    check_url(value)?;
+    let rest = value.split_once("://").map_or("", |(_, rest)| rest);
+    if rest.contains(['/', '?', '#', '@']) {
+        return Err("must be scheme, host and port only, without a path (no `/` at the end)".into());
+    }
+    if !rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    {
+        return Err("must name its host in ASCII letters (punycode for others)".into());
+    }
+    Ok(())
+}
+
 /// An e-mail address as RFC 5322's addr-spec (the dot-atom form every
 /// office address takes): `local@domain`.
 pub fn check_email(value: &str) -> Result<(), String> {

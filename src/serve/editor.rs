@@ -160,7 +160,7 @@ impl Editor {
         *self.project.write().unwrap_or_else(|e| e.into_inner()) = project.clone();
     }
 
-    pub(super) fn project(&self) -> Project {
+    pub fn project(&self) -> Project {
         self.project.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 

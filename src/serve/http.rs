@@ -1,20 +1,21 @@
-//! Answers one HTTP request from the preview's state.
+//! The preview's and editor's answers, from the preview's state: what a
+//! route gives once a guard (the local launch's in [`super::local`], the
+//! team service's sign-in and roles in `crate::team`) let the request in.
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited, combinators::BoxBody};
-use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::editor::{Draft, Edit, EditError, Editor, MessageRef};
 use super::events::Hub;
 use super::html;
 use super::preview::Preview;
-use super::route::{ASSETS, Post, Route, post_route, route};
+use super::route::{ASSETS, Post, Route};
 use crate::l10n::Fallback;
 use crate::project::Project;
 use crate::publish::{WebFile, WebPath, web_file};
@@ -22,8 +23,6 @@ use crate::render::PageImage;
 
 /// The most an editor request may carry: a message's text is far less.
 const MAX_BODY: usize = 1 << 20;
-/// The header every editor request carries the launch's token in.
-pub const TOKEN_HEADER: &str = "x-pressroom-token";
 
 /// Pages and data must never be served from a stale cache; pages by hash
 /// never change.
@@ -34,17 +33,14 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const CSP: &str = "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; font-src 'self'; \
                    connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// What the answers read: the preview's drafts, the event streams, the
+/// editor.
 pub struct Context {
     pub preview: Arc<RwLock<Preview>>,
     pub hub: Arc<Hub>,
     /// Which releases are wanted: shown in a tab or asked for lately.
     pub presence: Arc<super::Presence>,
-    /// The port, for checking the Host header.
-    pub port: u16,
     pub editor: Arc<Editor>,
-    /// This launch's secret: in the URL `serve` prints, and in every
-    /// editor request.
-    pub token: String,
 }
 
 pub type Reply = Response<BoxBody<Bytes, Infallible>>;
@@ -58,7 +54,7 @@ impl AsRef<[u8]> for Svg {
     }
 }
 
-fn reply(
+pub fn reply(
     status: StatusCode,
     content_type: &'static str,
     cache: &'static str,
@@ -75,101 +71,25 @@ fn reply(
     response
 }
 
-fn html(body: String) -> Reply {
+pub fn html(body: String) -> Reply {
     reply(StatusCode::OK, "text/html; charset=utf-8", NO_CACHE, Bytes::from(body))
 }
 
-fn not_found(what: &str) -> Reply {
+pub fn not_found(what: &str) -> Reply {
     let body = Bytes::from(html::not_found(what));
     reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", NO_CACHE, body)
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Reply {
+pub fn plain(status: StatusCode, text: &'static str) -> Reply {
     reply(status, "text/plain; charset=utf-8", NO_CACHE, Bytes::from_static(text.as_bytes()))
 }
 
-/// Only requests naming this server as it is reached on this machine: a
-/// page on another site that rebinds its own name to 127.0.0.1 gets
-/// nothing, and neither does a request naming no host at all.
-fn host_allowed<B>(request: &Request<B>, port: u16) -> bool {
-    let Some(host) = request.headers().get(header::HOST) else { return false };
-    let Ok(host) = host.to_str() else { return false };
-    let port = port.to_string();
-    ["127.0.0.1", "localhost"].iter().any(|name| {
-        host == *name || host.strip_prefix(name).and_then(|r| r.strip_prefix(':')) == Some(&port)
-    })
-}
-
-/// Whether another site's page made the browser send `request`. Browsers
-/// say so in `Sec-Fetch-Site` (ports do not make a site: another server
-/// on 127.0.0.1 is `same-site`) and in `Origin`. The Host header is right
-/// in such a request, so it alone cannot tell.
-fn from_another_site<B>(request: &Request<B>, port: u16) -> bool {
-    let headers = request.headers();
-    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
-    if fetch_site.is_some_and(|site| site != b"same-origin" && site != b"none") {
-        return true;
-    }
-    headers.get(header::ORIGIN).is_some_and(|origin| {
-        let ours = [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")];
-        !ours.iter().any(|o| o.as_bytes() == origin.as_bytes())
-    })
-}
-
-/// Whether the address holds this launch's token (`?token=…`).
-fn carries_our_token(url: &str, context: &Context) -> bool {
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    query
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("token="))
-        .any(|token| same_secret(token.as_bytes(), context.token.as_bytes()))
-}
-
-/// Whether the browser opens the page itself (a link followed, an address
-/// typed), not fetches it for another page (`<img>`, `<iframe>`, a script):
-/// what another site may ask. A client that says neither is taken at its
-/// word (curl, older browsers).
-fn is_navigation<B>(request: &Request<B>) -> bool {
-    let headers = request.headers();
-    let mode = headers.get("sec-fetch-mode").map(HeaderValue::as_bytes);
-    let dest = headers.get("sec-fetch-dest").map(HeaderValue::as_bytes);
-    mode.is_none_or(|m| m == b"navigate") && dest.is_none_or(|d| d == b"document")
-}
-
-fn json_reply(status: StatusCode, value: &Value) -> Reply {
+pub fn json_reply(status: StatusCode, value: &Value) -> Reply {
     reply(status, "application/json", NO_CACHE, Bytes::from(value.to_string()))
 }
 
-fn json_error(status: StatusCode, message: impl Into<String>) -> Reply {
+pub fn json_error(status: StatusCode, message: impl Into<String>) -> Reply {
     json_reply(status, &json!({ "error": message.into() }))
-}
-
-/// Answers a request: an editor action reads its body and acts; anything
-/// else is answered from memory.
-pub async fn respond(request: Request<Incoming>, context: Arc<Context>) -> Reply {
-    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    match post_route(url) {
-        Some(post) if request.method() == Method::POST && host_allowed(&request, context.port) => {
-            edit(post, request, context).await
-        }
-        _ if matches!(route(url), Some(Route::Web(_))) => {
-            // Made from the sources on request: off the threads that answer.
-            let (head, _) = request.into_parts();
-            let request = Request::from_parts(head, ());
-            tokio::task::spawn_blocking(move || handle(&request, &context))
-                .await
-                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the page failed\n"))
-        }
-        _ if matches!(route(url), Some(Route::Events(_))) && context.hub.is_full() => {
-            // Tabs closed while all was quiet are found by writing to them:
-            // write now and give their connections a moment to drop, so a
-            // closed tab's place is free at once, not at the next beat.
-            context.hub.keep_alive();
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            handle(&request, &context)
-        }
-        _ => handle(&request, &context),
-    }
 }
 
 /// `/web/…`: made from the sources, with the preview read only for what
@@ -284,48 +204,7 @@ fn live_page(project: &Project, file: &WebFile, path: &WebPath) -> String {
     page
 }
 
-/// Whether two secrets are equal, taking as long whichever byte differs.
-fn same_secret(given: &[u8], ours: &[u8]) -> bool {
-    given.len() == ours.len() && given.iter().zip(ours).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
-}
-
-/// Why an editor request is refused before it is read, if it is: it must
-/// carry the launch's token, come from this server's own page (the exact
-/// `Origin`) and be JSON, which no other site's form or script can send
-/// here without the browser asking first (and no CORS answer ever agrees).
-fn refusal<B>(request: &Request<B>, context: &Context) -> Option<Reply> {
-    let headers = request.headers();
-    let token = headers.get(TOKEN_HEADER).map(HeaderValue::as_bytes);
-    if !token.is_some_and(|t| same_secret(t, context.token.as_bytes())) {
-        return Some(json_error(
-            StatusCode::FORBIDDEN,
-            "editing needs this launch's token: open the URL pressroom serve printed",
-        ));
-    }
-    let ours = [
-        format!("http://127.0.0.1:{}", context.port),
-        format!("http://localhost:{}", context.port),
-    ];
-    let origin = headers.get(header::ORIGIN).map(HeaderValue::as_bytes);
-    if !origin.is_some_and(|o| ours.iter().any(|ours| ours.as_bytes() == o))
-        || from_another_site(request, context.port)
-    {
-        return Some(json_error(
-            StatusCode::FORBIDDEN,
-            format!("editing is answered only for pages of {}", ours[0]),
-        ));
-    }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let json = content_type.is_some_and(|t| {
-        t.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-    });
-    if !json {
-        return Some(json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send application/json"));
-    }
-    None
-}
-
-fn edit_error(error: EditError) -> Reply {
+pub fn edit_error(error: EditError) -> Reply {
     match error {
         EditError::NotFound(message) => json_error(StatusCode::NOT_FOUND, message),
         EditError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, message),
@@ -338,20 +217,22 @@ fn edit_error(error: EditError) -> Reply {
     }
 }
 
-/// An editor action: draft, save or accept.
-async fn edit(post: Post, request: Request<Incoming>, context: Arc<Context>) -> Reply {
-    if let Some(refused) = refusal(&request, &context) {
-        return refused;
-    }
-    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-        Ok(body) => body.to_bytes(),
+/// A request's body, up to [`MAX_BODY`].
+pub async fn read_body<B>(body: B) -> Result<Bytes, Reply>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(body) => Ok(body.to_bytes()),
         Err(_) => {
-            return json_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the request is over 1 MiB or broke off",
-            );
+            Err(json_error(StatusCode::PAYLOAD_TOO_LARGE, "the request is over 1 MiB or broke off"))
         }
-    };
+    }
+}
+
+/// An editor action (draft, save or accept) on a body a guard let in.
+pub async fn post(post: Post, body: Bytes, context: Arc<Context>) -> Reply {
     // Rendering and writing files block: off the threads that answer.
     let done = tokio::task::spawn_blocking(move || act(post, &body, &context)).await;
     match done {
@@ -361,12 +242,52 @@ async fn edit(post: Post, request: Request<Incoming>, context: Arc<Context>) -> 
     }
 }
 
+/// A read a guard let in.
+pub async fn get(route: Route, context: Arc<Context>) -> Reply {
+    match route {
+        Route::Web(_) => {
+            // Made from the sources on request: off the threads that answer.
+            tokio::task::spawn_blocking(move || answer(route, &context))
+                .await
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the page failed\n"))
+        }
+        Route::Events(_) if context.hub.is_full() => {
+            // Tabs closed while all was quiet are found by writing to them:
+            // write now and give their connections a moment to drop, so a
+            // closed tab's place is free at once, not at the next beat.
+            context.hub.keep_alive();
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            answer(route, &context)
+        }
+        _ => answer(route, &context),
+    }
+}
+
+/// A page with `attributes` added to its `<body>` (what the guard vouches
+/// for: a valid launch token, a session's CSRF token).
+pub fn mark_page(mut page: Reply, attributes: String) -> Reply {
+    let body = std::mem::replace(page.body_mut(), Full::new(Bytes::new()).boxed());
+    *page.body_mut() = body
+        .map_frame(move |frame| {
+            frame.map_data(|data| {
+                let text = String::from_utf8_lossy(&data).replacen(
+                    "<body",
+                    &format!("<body {attributes}"),
+                    1,
+                );
+                Bytes::from(text)
+            })
+        })
+        .boxed();
+    page
+}
+
 /// A typed answer as the JSON the page reads.
 fn as_json<T: serde::Serialize>(view: T) -> Result<Value, EditError> {
     serde_json::to_value(view).map_err(|err| EditError::Io(format!("cannot answer: {err}")))
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError> {
+pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError> {
     serde_json::from_slice(body).map_err(|err| EditError::BadRequest(format!("bad request: {err}")))
 }
 
@@ -397,56 +318,7 @@ fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
     }
 }
 
-/// Answers `request` from memory; an event stream stays open.
-pub fn handle<B>(request: &Request<B>, context: &Context) -> Reply {
-    if !host_allowed(request, context.port) {
-        return plain(StatusCode::FORBIDDEN, "pressroom serves only http://127.0.0.1\n");
-    }
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        let mut reply = plain(StatusCode::METHOD_NOT_ALLOWED, "pressroom's preview only reads\n");
-        reply.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return reply;
-    }
-    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    match route(url) {
-        // A link from elsewhere may open a page; nothing else answers
-        // another site: it could force renders or read the drafts.
-        Some(route)
-            if from_another_site(request, context.port)
-                && !(matches!(route, Route::Index | Route::Release(_))
-                    && is_navigation(request)) =>
-        {
-            plain(StatusCode::FORBIDDEN, "pressroom's preview answers only its own pages\n")
-        }
-        Some(route @ (Route::Index | Route::Release(_))) => {
-            let mut page = answer(route, context);
-            if carries_our_token(url, context) {
-                // The page may keep the token it was opened with: this
-                // server says it is this launch's. A link from anywhere
-                // else with another token changes nothing.
-                page.headers_mut().insert("x-pressroom-token-valid", HeaderValue::from_static("1"));
-                let body = std::mem::replace(page.body_mut(), Full::new(Bytes::new()).boxed());
-                *page.body_mut() = body
-                    .map_frame(|frame| {
-                        frame.map_data(|data| {
-                            let text = String::from_utf8_lossy(&data).replacen(
-                                "<body",
-                                "<body data-token=\"valid\"",
-                                1,
-                            );
-                            Bytes::from(text)
-                        })
-                    })
-                    .boxed();
-            }
-            page
-        }
-        Some(route) => answer(route, context),
-        None => not_found("No such page."),
-    }
-}
-
-fn answer(route: Route, context: &Context) -> Reply {
+pub fn answer(route: Route, context: &Context) -> Reply {
     if let Route::Release(id)
     | Route::Pdf { release: id, .. }
     | Route::Web(WebPath::Release { id, .. } | WebPath::Pdf { id, .. }) = &route

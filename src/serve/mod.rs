@@ -10,10 +10,11 @@
 
 mod editor;
 mod events;
+pub mod guard;
 mod html;
-mod http;
+pub mod http;
 mod preview;
-mod route;
+pub mod route;
 mod ui;
 pub mod views;
 
@@ -21,10 +22,12 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
 
-pub use editor::EditOptions;
-pub use http::TOKEN_HEADER;
+pub use editor::{Edit, EditOptions, MessageRef};
+pub use guard::TOKEN_HEADER;
+pub use html::escape as html_escape;
 pub use preview::Preview;
 pub use route::{Route, route};
+pub use ui::words as ui_words;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::project::Project;
@@ -93,10 +96,8 @@ impl watch::Demand for Presence {
 
 /// A secret for this launch: 128 bits from the system, in hex.
 fn launch_token() -> Result<String, Diagnostic> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|err| Diagnostic::error("serve", format!("no randomness for a token: {err}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::secret::random_hex(16)
+        .map_err(|err| Diagnostic::error("serve", format!("no token for this launch: {err}")))
 }
 
 /// Listens on 127.0.0.1, never another address.
@@ -156,11 +157,62 @@ fn current_status(project: &Project, followed: &[String]) -> Option<(Vec<StatusR
     Some((rows, releases))
 }
 
+/// How people reach the server: it binds, starts answering on the
+/// runtime with the answers' [`http::Context`], and gives the address to
+/// open. The local launch is [`LocalFront`]; the team service has its own.
+pub trait Front: Send {
+    fn start(
+        self: Box<Self>,
+        runtime: &tokio::runtime::Runtime,
+        context: Arc<http::Context>,
+    ) -> Result<String, Diagnostics>;
+}
+
+/// `pressroom serve`: 127.0.0.1 only, this launch's token for editing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalFront {
+    /// `None`: the first free port from [`DEFAULT_PORT`]; `Some(0)`: any.
+    pub port: Option<u16>,
+}
+
+impl Front for LocalFront {
+    fn start(
+        self: Box<Self>,
+        runtime: &tokio::runtime::Runtime,
+        context: Arc<http::Context>,
+    ) -> Result<String, Diagnostics> {
+        let (listener, port) = bind(self.port)?;
+        let token = launch_token()?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener).map_err(|err| {
+                Diagnostic::error("serve", format!("cannot listen on 127.0.0.1:{port}: {err}"))
+            })?
+        };
+        let local = Arc::new(guard::Local { port, token: token.clone() });
+        runtime.spawn(accept(listener, context, local));
+        Ok(format!("http://127.0.0.1:{port}/?token={token}"))
+    }
+}
+
 /// Serves the preview until `stop` receives. `ready` gets the URL once the
 /// server listens; `report` gets what the watcher reports.
 pub fn run(
     project: Project,
     options: ServeOptions,
+    stop: Receiver<()>,
+    ready: impl FnOnce(&str),
+    report: impl FnMut(Report),
+) -> Result<(), Diagnostics> {
+    let front = Box::new(LocalFront { port: options.port });
+    run_with(project, options, front, stop, ready, report)
+}
+
+/// [`run`], reached through `front`.
+pub fn run_with(
+    project: Project,
+    options: ServeOptions,
+    front: Box<dyn Front>,
     stop: Receiver<()>,
     ready: impl FnOnce(&str),
     mut report: impl FnMut(Report),
@@ -169,21 +221,17 @@ pub fn run(
     project.select_languages(&options.languages)?;
     let languages = shown_languages(&project, &options.languages);
 
-    let (listener, port) = bind(options.port)?;
     let mut initial = Preview::new(languages.clone(), project.source_language());
     initial.settled(current_status(&project, &options.releases));
     let preview = Arc::new(RwLock::new(initial));
     let hub = Arc::new(Hub::default());
     let editor = Arc::new(editor::Editor::new(project.clone(), options.edit));
-    let token = launch_token()?;
     let presence = Arc::new(Presence { hub: hub.clone(), recent: Default::default() });
     let context = Arc::new(http::Context {
         preview: preview.clone(),
         hub: hub.clone(),
         presence: presence.clone(),
-        port,
         editor: editor.clone(),
-        token: token.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(WORKERS)
@@ -191,13 +239,7 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(|err| Diagnostic::error("serve", format!("cannot start the server: {err}")))?;
-    let listener = {
-        let _entered = runtime.enter();
-        tokio::net::TcpListener::from_std(listener).map_err(|err| {
-            Diagnostic::error("serve", format!("cannot listen on 127.0.0.1:{port}: {err}"))
-        })?
-    };
-    runtime.spawn(accept(listener, context));
+    let url = front.start(&runtime, context)?;
     let keep_alive = hub.clone();
     runtime.spawn(async move {
         let mut ticks = tokio::time::interval(KEEP_ALIVE);
@@ -206,7 +248,7 @@ pub fn run(
             keep_alive.keep_alive();
         }
     });
-    ready(&format!("http://127.0.0.1:{port}/?token={token}"));
+    ready(&url);
 
     let watch_options = WatchOptions {
         releases: options.releases.clone(),
@@ -247,7 +289,11 @@ pub fn run(
 
 /// Serves each connection on its own task, for as long as the browser
 /// keeps it. hyper answers malformed requests with 400 and closes.
-async fn accept(listener: tokio::net::TcpListener, context: Arc<http::Context>) {
+async fn accept(
+    listener: tokio::net::TcpListener,
+    context: Arc<http::Context>,
+    local: Arc<guard::Local>,
+) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             // Out of file descriptors, say: breathe, then go on.
@@ -255,10 +301,13 @@ async fn accept(listener: tokio::net::TcpListener, context: Arc<http::Context>) 
             continue;
         };
         let context = context.clone();
+        let local = local.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {
-                let context = context.clone();
-                async move { Ok::<_, std::convert::Infallible>(http::respond(request, context).await) }
+                let (context, local) = (context.clone(), local.clone());
+                async move {
+                    Ok::<_, std::convert::Infallible>(guard::respond(request, context, local).await)
+                }
             });
             let connection = hyper::server::conn::http1::Builder::new()
                 // A client that never finishes its request gets hung up on.

@@ -70,6 +70,7 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
     ("web-live.js", "text/javascript; charset=utf-8", include_str!("assets/web-live.js")),
     ("web-draft.css", "text/css; charset=utf-8", include_str!("assets/web-draft.css")),
     ("favicon.svg", "image/svg+xml", include_str!("assets/favicon.svg")),
+    ("team.js", "text/javascript; charset=utf-8", include_str!("assets/team.js")),
 ];
 
 /// The route a request's URL names, if any. The query string and fragment

@@ -108,6 +108,38 @@ pub struct Signing {
     pub date: crate::date::Date,
 }
 
+/// The signer of `[signing]`, the signing time for /M and the date shown.
+/// The passphrase or PIN comes from [`PASSPHRASE_VAR`] / [`PIN_VAR`], else
+/// from `prompt` (a no-echo terminal prompt; the service has none), never
+/// from the command line.
+pub fn load_signing(
+    project: &crate::project::Project,
+    level: Option<crate::project::SignatureLevel>,
+    prompt: &dyn Fn(&str) -> Option<String>,
+) -> Result<Signing, crate::diag::Diagnostic> {
+    use zeroize::Zeroizing;
+    let mut passphrase = || -> Result<String, SignError> {
+        std::env::var(PASSPHRASE_VAR)
+            .ok()
+            .or_else(|| prompt("passphrase of the signing key: "))
+            .ok_or(SignError::NoPassphrase)
+    };
+    let mut pin = || -> Result<Zeroizing<String>, SignError> {
+        std::env::var(PIN_VAR)
+            .ok()
+            .or_else(|| prompt("PIN of the signing token: "))
+            .map(Zeroizing::new)
+            .ok_or(SignError::NoPin)
+    };
+    let now = crate::date::Timestamp::now()?;
+    let mut signer =
+        load_signer(project, &mut passphrase, &mut pin, now.0).map_err(|e| e.to_diagnostic())?;
+    if let Some(level) = level {
+        signer.set_level(level).map_err(|e| e.to_diagnostic())?;
+    }
+    Ok(Signing { signer: std::sync::Arc::new(signer), time: now.pdf_date(), date: now.date() })
+}
+
 impl Signing {
     /// The visible line this signer puts on each page, if it names a signatory.
     pub fn line(&self) -> Option<crate::pipeline::SignatureLine> {

@@ -1,0 +1,188 @@
+//! Every save is a commit: the person as author, pressroom as committer,
+//! holding only the files that action changed, never other uncommitted
+//! changes of the working tree (which stay as they are, uncommitted).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use git2::{IndexEntry, IndexTime, Oid, Repository, Signature};
+
+/// Whom pressroom commits as.
+const COMMITTER: (&str, &str) = ("pressroom", "pressroom@localhost");
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error(
+        "{0} is not in a git repository: the team service commits every save (run `git init` and commit the sources first)"
+    )]
+    NotARepository(PathBuf),
+    #[error("the repository has no working tree (a bare repository?): {0}")]
+    Bare(PathBuf),
+    #[error("{path} is outside the repository's working tree")]
+    Outside { path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// Who made a change, as a commit's author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+/// The office repository; one commit at a time.
+pub struct Repo {
+    repo: Mutex<Repository>,
+    workdir: PathBuf,
+}
+
+impl std::fmt::Debug for Repo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repo").field("workdir", &self.workdir).finish()
+    }
+}
+
+impl Repo {
+    /// The repository holding `root` (the project may be one of its folders).
+    pub fn open(root: &Path) -> Result<Self, GitError> {
+        let repo =
+            Repository::discover(root).map_err(|_| GitError::NotARepository(root.to_owned()))?;
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| GitError::Bare(root.to_owned()))?
+            .canonicalize()
+            .map_err(|source| GitError::Read { path: root.to_owned(), source })?;
+        Ok(Self { repo: Mutex::new(repo), workdir })
+    }
+
+    /// Commits `paths` (as they are in the working tree now; a missing file
+    /// is a deletion) on top of `HEAD`, and nothing else. `None` when they
+    /// are as committed already.
+    pub fn commit_paths(
+        &self,
+        paths: &[PathBuf],
+        author: &Author,
+        message: &str,
+    ) -> Result<Option<Oid>, GitError> {
+        let repo = self.repo.lock().unwrap_or_else(|e| e.into_inner());
+        let head = match repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(err) if err.code() == git2::ErrorCode::UnbornBranch => None,
+            Err(err) => return Err(err.into()),
+        };
+        // A fresh index from HEAD's tree: the on-disk index (what someone
+        // staged by hand) has no say in what this commit holds.
+        let mut index = git2::Index::new()?;
+        if let Some(head) = &head {
+            index.read_tree(&head.tree()?)?;
+        }
+        let mut relative = Vec::new();
+        for path in paths {
+            let rel = self.relative(path)?;
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let mode = index.get_path(&rel, 0).map_or(0o100644, |e| e.mode);
+                    index.add_frombuffer(&entry(&rel, mode), &bytes)?;
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    let _ = index.remove_path(&rel);
+                }
+                Err(source) => return Err(GitError::Read { path: path.clone(), source }),
+            }
+            relative.push(rel);
+        }
+        let tree_id = index.write_tree_to(&repo)?;
+        if head.as_ref().is_some_and(|h| h.tree_id() == tree_id) {
+            return Ok(None);
+        }
+        let tree = repo.find_tree(tree_id)?;
+        let author = Signature::now(&author.name, &author.email)?;
+        let committer = Signature::now(COMMITTER.0, COMMITTER.1)?;
+        let parents: Vec<&git2::Commit> = head.iter().collect();
+        let oid = repo.commit(Some("HEAD"), &author, &committer, message, &tree, &parents)?;
+        // The on-disk index follows for these paths only, so `git status`
+        // shows them clean and everything else as it was.
+        let mut staged = repo.index()?;
+        for rel in &relative {
+            if self.workdir.join(rel).exists() {
+                staged.add_path(rel)?;
+            } else {
+                let _ = staged.remove_path(rel);
+            }
+        }
+        staged.write()?;
+        Ok(Some(oid))
+    }
+
+    fn relative(&self, path: &Path) -> Result<PathBuf, GitError> {
+        let outside = || GitError::Outside { path: path.to_owned() };
+        let parent = path.parent().ok_or_else(outside)?;
+        let parent = parent.canonicalize().map_err(|_| outside())?;
+        let rel = parent.strip_prefix(&self.workdir).map_err(|_| outside())?;
+        Ok(rel.join(path.file_name().ok_or_else(outside)?))
+    }
+}
+
+fn entry(rel: &Path, mode: u32) -> IndexEntry {
+    let path = rel.to_string_lossy().replace('\\', "/").into_bytes();
+    IndexEntry {
+        ctime: IndexTime::new(0, 0),
+        mtime: IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: Oid::zero(),
+        flags: path.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_holds_only_the_named_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let repo = Repository::init(root).unwrap();
+        std::fs::write(root.join("a.ftl"), "a = 1\n").unwrap();
+        std::fs::write(root.join("b.ftl"), "b = 1\n").unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("a.ftl")).unwrap();
+        index.add_path(Path::new("b.ftl")).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let me = Signature::now("setup", "setup@example.eu").unwrap();
+        repo.commit(Some("HEAD"), &me, &me, "start", &tree, &[]).unwrap();
+
+        std::fs::write(root.join("a.ftl"), "a = 2\n").unwrap();
+        std::fs::write(root.join("b.ftl"), "b = 2, not saved by pressroom\n").unwrap();
+        let ours = Repo::open(root).unwrap();
+        let author = Author { name: "Nigora".into(), email: "nigora@example.eu".into() };
+        let oid = ours.commit_paths(&[root.join("a.ftl")], &author, "tg: a — x").unwrap().unwrap();
+        let commit = repo.find_commit(oid).unwrap();
+        assert_eq!(commit.author().name(), Some("Nigora"));
+        assert_eq!(commit.committer().name(), Some("pressroom"));
+        let tree = commit.tree().unwrap();
+        let blob = |name: &str| {
+            let entry = tree.get_name(name).unwrap();
+            String::from_utf8(repo.find_blob(entry.id()).unwrap().content().to_vec()).unwrap()
+        };
+        assert_eq!(blob("a.ftl"), "a = 2\n");
+        assert_eq!(blob("b.ftl"), "b = 1\n");
+        let statuses = repo.statuses(None).unwrap();
+        let changed: Vec<String> =
+            statuses.iter().map(|s| s.path().unwrap_or_default().to_owned()).collect();
+        assert_eq!(changed, ["b.ftl"]);
+        // Nothing new: no commit.
+        assert_eq!(ours.commit_paths(&[root.join("a.ftl")], &author, "again").unwrap(), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! The team service's own pages (sign-in, the desk), from templates with a
+//! named context each, in the interface language the browser asks for.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use axum::http::HeaderMap;
+use axum::http::header::ACCEPT_LANGUAGE;
+use minijinja::Environment;
+use serde::Serialize;
+
+use super::store::AuditEntry;
+use crate::project::Project;
+
+/// `signin.html`.
+#[derive(Debug, Serialize)]
+struct SigninPage<'a> {
+    lang: &'a str,
+    w: &'a BTreeMap<String, String>,
+}
+
+/// `desk.html`.
+#[derive(Debug, Serialize)]
+struct DeskPage<'a> {
+    lang: &'a str,
+    w: &'a BTreeMap<String, String>,
+    person: &'a str,
+    csrf: &'a str,
+    releases: Vec<String>,
+    audit: Vec<AuditRow>,
+}
+
+/// An audit line as the desk shows it: newest first, in words.
+#[derive(Debug, Serialize)]
+struct AuditRow {
+    /// UTC, `2026-12-07 14:05`.
+    when: String,
+    who: String,
+    what: String,
+    detail: String,
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // Shipped in the binary and checked by the tests: they parse.
+        let _ = env.add_template("signin.html", include_str!("templates/signin.html"));
+        let _ = env.add_template("desk.html", include_str!("templates/desk.html"));
+        env
+    })
+}
+
+fn render(name: &str, context: impl Serialize) -> String {
+    environment().get_template(name).and_then(|t| t.render(context)).unwrap_or_else(|err| {
+        format!(
+            "<!doctype html><title>pressroom</title><p>{}</p>",
+            crate::serve::html_escape(err.to_string())
+        )
+    })
+}
+
+fn words(lang: &str) -> &'static BTreeMap<String, String> {
+    static WORDS: OnceLock<BTreeMap<&'static str, BTreeMap<String, String>>> = OnceLock::new();
+    let all = WORDS.get_or_init(crate::serve::ui_words);
+    all.get(lang).or_else(|| all.get("en")).unwrap_or_else(|| {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        &EMPTY
+    })
+}
+
+/// The interface language the browser prefers (`Accept-Language`, in its
+/// order), of those the interface has; English otherwise.
+pub fn language(headers: &HeaderMap) -> String {
+    let asked = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let all = crate::serve::ui_words();
+    asked
+        .split(',')
+        .filter_map(|part| part.split(';').next())
+        .map(|tag| tag.trim().split('-').next().unwrap_or("").to_ascii_lowercase())
+        .find(|tag| all.contains_key(tag.as_str()))
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+pub fn signin(lang: &str) -> String {
+    render("signin.html", SigninPage { lang, w: words(lang) })
+}
+
+pub fn desk(
+    lang: &str,
+    project: &Project,
+    person: &str,
+    csrf: &str,
+    entries: &[AuditEntry],
+) -> String {
+    let w = words(lang);
+    let releases =
+        project.release_ids().unwrap_or_default().iter().map(|id| id.to_string()).collect();
+    let audit = entries
+        .iter()
+        .rev()
+        .take(200)
+        .map(|entry| {
+            let (date, h, m, _) = crate::date::Timestamp(entry.at).utc();
+            AuditRow {
+                when: format!("{} {h:02}:{m:02}", date.iso()),
+                who: entry.who.clone(),
+                what: w
+                    .get(&format!("team-action-{}", entry.action.name()))
+                    .cloned()
+                    .unwrap_or_else(|| entry.action.name().to_owned()),
+                detail: entry.detail.clone(),
+            }
+        })
+        .collect();
+    render("desk.html", DeskPage { lang, w, person, csrf, releases, audit })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_templates_parse() {
+        for name in ["signin.html", "desk.html"] {
+            assert!(super::environment().get_template(name).is_ok(), "{name}");
+        }
+    }
+}
