@@ -62,7 +62,9 @@ pub(super) fn user(project: &Project, command: UserCommand, reporter: &Reporter)
                     return Err(failed(format!("`{email}` {why}")));
                 }
                 let password = password(&name)?;
-                store.add_user(&name, &email, &roles, &password).map_err(|e| failed(e.to_string()))?;
+                store
+                    .add_user(&name, &email, &roles, &password)
+                    .map_err(|e| failed(e.to_string()))?;
                 if !reporter.quiet {
                     let roles: Vec<String> = roles.iter().map(Role::to_string).collect();
                     println!("added {name} <{email}>: {}", roles.join(", "));
@@ -88,11 +90,14 @@ pub(super) fn user(project: &Project, command: UserCommand, reporter: &Reporter)
                 }
             }
             UserCommand::Token { name, scope, days } => {
-                let token = store.add_token(&name, &scope, days).map_err(|e| failed(e.to_string()))?;
+                let token =
+                    store.add_token(&name, &scope, days).map_err(|e| failed(e.to_string()))?;
                 // Shown once: only its digest is kept.
                 println!("{token}");
                 if !reporter.quiet {
-                    eprintln!("an API token for {name}, valid {days} days; send it as `Authorization: Bearer …`. It is not shown again.");
+                    eprintln!(
+                        "an API token for {name}, valid {days} days; send it as `Authorization: Bearer …`. It is not shown again."
+                    );
                 }
             }
         }

@@ -85,7 +85,8 @@ impl Repo {
             match std::fs::read(path) {
                 Ok(bytes) => {
                     let mode = index.get_path(&rel, 0).map_or(0o100644, |e| e.mode);
-                    index.add_frombuffer(&entry(&rel, mode), &bytes)?;
+                    let blob = repo.blob(&bytes)?;
+                    index.add(&entry(&rel, mode, blob, bytes.len()))?;
                 }
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                     let _ = index.remove_path(&rel);
@@ -126,7 +127,7 @@ impl Repo {
     }
 }
 
-fn entry(rel: &Path, mode: u32) -> IndexEntry {
+fn entry(rel: &Path, mode: u32, id: Oid, size: usize) -> IndexEntry {
     let path = rel.to_string_lossy().replace('\\', "/").into_bytes();
     IndexEntry {
         ctime: IndexTime::new(0, 0),
@@ -136,8 +137,8 @@ fn entry(rel: &Path, mode: u32) -> IndexEntry {
         mode,
         uid: 0,
         gid: 0,
-        file_size: 0,
-        id: Oid::zero(),
+        file_size: u32::try_from(size).unwrap_or(u32::MAX),
+        id,
         flags: path.len().min(0xfff) as u16,
         flags_extended: 0,
         path,

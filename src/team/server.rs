@@ -366,11 +366,21 @@ async fn office_publish(
 async fn preview(
     State(team): State<Arc<Team>>,
     Extension(client): Extension<Client>,
-    Extension(caller): Extension<Caller>,
+    caller: Option<Extension<Caller>>,
     request: Request,
 ) -> Response {
     let url = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let context = team.context.clone();
+    // The interface's own files are the only answers for nobody in
+    // particular (the guard lets nothing else through without a caller).
+    let Some(Extension(caller)) = caller else {
+        return match route(&url) {
+            Some(route @ (Route::Asset(_) | Route::UiWords)) => {
+                reply(http::get(route, context).await)
+            }
+            _ => error(StatusCode::UNAUTHORIZED, "signin", "sign in first"),
+        };
+    };
     if request.method() == Method::POST {
         let Some(post) = post_route(&url) else {
             return reply(http::not_found("No such page."));

@@ -17,5 +17,6 @@ mod sign;
 mod signed_pdf;
 mod snapshots;
 mod support;
+mod team;
 mod watch;
 mod xliff;

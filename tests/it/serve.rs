@@ -126,7 +126,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn parse(bytes: &[u8]) -> Self {
+    pub fn parse(bytes: &[u8]) -> Self {
         let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
         let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
         let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
