@@ -16,7 +16,8 @@ fn head(title: &str, body_attrs: &str) -> String {
          <title>{}</title>\n<link rel=\"stylesheet\" href=\"/assets/preview.css\">\n\
          <link rel=\"icon\" href=\"/assets/favicon.svg\">\n\
          <script src=\"/assets/preview.js\" defer></script>\n\
-         <script src=\"/assets/editor.js\" defer></script>\n</head>\n<body{body_attrs}>\n",
+         <script src=\"/assets/editor.js\" defer></script>\n\
+         <script src=\"/assets/team.js\" defer></script>\n</head>\n<body{body_attrs}>\n",
         escape(title)
     )
 }

@@ -334,6 +334,21 @@ fn every_route_checks_the_session_and_the_role() {
 }
 
 #[test]
+fn an_account_whose_roles_were_taken_away_reads_nothing() {
+    let team = Team::start();
+    let vera = team.sign_in("vera");
+    assert_eq!(team.call("GET", "/api/releases", Some(&vera), None).status, 200);
+    team.database()
+        .execute("DELETE FROM roles WHERE user = (SELECT id FROM users WHERE name = 'vera')", [])
+        .unwrap();
+    for path in ["/api/releases", "/web/", "/api/me"] {
+        let reply = team.call("GET", path, Some(&vera), None);
+        assert_eq!(reply.status, 403, "{path}: {}", reply.text());
+        assert!(reply.text().contains("has no role"), "{}", reply.text());
+    }
+}
+
+#[test]
 fn changes_need_the_exact_origin_json_and_the_session_token() {
     let team = Team::start();
     let nigora = team.sign_in("nigora");

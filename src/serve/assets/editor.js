@@ -30,7 +30,8 @@
   const panel = document.getElementById('editor');
   const columns = document.getElementById('columns');
   if (!preview || !panel || !columns) return;
-  const token = () => sessionStorage.getItem('pressroom-token') || '';
+  // The team service puts the session's token in the page instead.
+  const token = () => document.body.dataset.csrf || sessionStorage.getItem('pressroom-token') || '';
   const listButton = document.getElementById('messages');
   // Keystroke to request: just long enough to take a burst of keys (a
   // paste, a held key) as one; a request in flight is never doubled, the
@@ -840,8 +841,10 @@
       editable = false;
       why = t('ui-no-token');
     } else if (!editable) {
-      why =
-        lang === sourceLang
+      // In the team service a person's roles decide, not how serve started.
+      why = document.body.dataset.person
+        ? t('team-not-yours', { lang: languageName(lang) })
+        : lang === sourceLang
           ? t('ui-source-language', { lang: languageName(lang) })
           : t('ui-read-only');
     }

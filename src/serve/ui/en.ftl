@@ -156,6 +156,7 @@ team-password = Password
 team-signin = Sign in
 team-signin-wrong = The name or the password is wrong.
 team-signin-wait = Too many failed attempts. Try again in { $seconds } s.
+team-not-yours = Your role does not include editing this language ({ $lang }): here you can read it.
 team-signout = Sign out
 team-signed-in = Signed in as { $name }
 team-desk = Press office desk

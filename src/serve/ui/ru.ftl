@@ -150,6 +150,7 @@ team-password = Пароль
 team-signin = Войти
 team-signin-wrong = Неверное имя пользователя или пароль.
 team-signin-wait = Слишком много неудачных попыток. Повторите через { $seconds } с.
+team-not-yours = Ваша роль не позволяет редактировать этот язык ({ $lang }): здесь его можно только читать.
 team-signout = Выйти
 team-signed-in = Вы вошли как { $name }
 team-desk = Рабочее место пресс-службы

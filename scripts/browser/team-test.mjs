@@ -1,0 +1,196 @@
+// The office's shared service in a real browser, three people at once, each
+// in their own browser context: the Tajik translator signs in (in Tajik),
+// clicks a Tajik sentence, edits and saves it — a git commit authored by
+// them holding only Tajik files; the Russian translator sees the Tajik text
+// read-only (no Save) and a forged save from their page is refused (403);
+// the press officer builds the finals and publishes from the desk, and sees
+// the others' work in the audit log.
+//
+// usage: node scripts/browser/team-test.mjs <pressroom binary> [artifacts dir]
+
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checks, copyProject, launch, read, REFERENCE, removeProject } from './harness.mjs';
+
+const binary = resolve(process.argv[2] || 'target/debug/pressroom');
+const artifacts = resolve(process.argv[3] || 'ci-artifacts/browser');
+mkdirSync(artifacts, { recursive: true });
+const { check, failed, finish } = checks();
+const PASSWORD = 'a long office password';
+
+const freePort = () =>
+  new Promise((done) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+
+const root = copyProject();
+const state = mkdtempSync(join(tmpdir(), 'pressroom-state-'));
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+appendFileSync(join(root, 'pressroom.toml'), `\n[server]\nlisten = "127.0.0.1:${port}"\nstate = "${state}"\n`);
+writeFileSync(join(root, '.gitignore'), 'out/\n');
+const git = (...args) =>
+  execFileSync('git', ['-c', 'user.name=setup', '-c', 'user.email=setup@example.eu', ...args], { cwd: root, encoding: 'utf8' });
+git('init', '-q');
+git('add', '-A');
+git('commit', '-qm', "the office's sources");
+for (const [name, role] of [['mahbuba', 'office'], ['nigora', 'translator:tg'], ['olga', 'translator:ru']]) {
+  execFileSync(binary, ['--root', root, 'user', 'add', name, '--email', `${name}@example.eu`, '--role', role], {
+    env: { ...process.env, PRESSROOM_PASSWORD: PASSWORD },
+  });
+}
+const server = spawn(binary, ['--root', root, '--color', 'never', 'serve', '--team'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let output = '';
+server.stdout.on('data', (c) => (output += c));
+server.stderr.on('data', (c) => (output += c));
+await new Promise((done, fail) => {
+  const timer = setTimeout(() => fail(new Error(`serve --team did not start:\n${output}`)), 60000);
+  server.stdout.on('data', () => {
+    if (output.includes('watching')) {
+      clearTimeout(timer);
+      done();
+    }
+  });
+});
+
+const browser = await launch();
+const problems = [];
+
+async function person(name, locale) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`${name}: page error: ${error.message}`));
+  await page.goto(`${origin}/release/${REFERENCE}`);
+  check(page.url().startsWith(`${origin}/signin?next=`), `${name}: a page without a session leads to the sign-in`);
+  await page.fill('#name', name);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(`${origin}/release/${REFERENCE}`), page.click('button[type=submit]')]);
+  return page;
+}
+
+async function rendered(page) {
+  await page.waitForFunction(() => window.pressroom && window.pressroom.connected && window.pressroom.editor);
+  await page.waitForFunction(
+    () =>
+      ['en', 'tg'].every((l) => {
+        const o = window.pressroom.output(l);
+        return o && o.pages && o.pages.length && o.pages[0].regions.length;
+      }),
+    null,
+    { timeout: 90000 },
+  );
+  await page.waitForFunction(() => [...document.querySelectorAll('figure.page[data-lang="tg"] img')].every((i) => i.complete));
+}
+
+async function clickTitle(page) {
+  const at = await page.evaluate(() => {
+    const pageData = window.pressroom.output('tg').pages[0];
+    const region = pageData.regions.find((r) => r.msg === 'title');
+    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
+    const box = image.getBoundingClientRect();
+    const [x, y, , h] = region.rects[0];
+    return { x: box.left + ((x + 6) / pageData.width) * box.width, y: box.top + ((y + h / 2) / pageData.height) * box.height };
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => window.pressroom.editor.open && document.querySelector('#editor .fields .flow'));
+}
+
+try {
+  // The sign-in speaks the browser's language.
+  const look = await browser.newPage({ locale: 'tg-TJ' });
+  await look.goto(`${origin}/signin`);
+  check((await look.textContent('h1')) === 'Ворид шудан ба pressroom', 'the sign-in page speaks Tajik to a Tajik browser');
+  await look.fill('#name', 'nigora');
+  await look.fill('#password', 'not the password');
+  await look.click('button[type=submit]');
+  await look.waitForFunction(() => document.getElementById('signin-error').textContent.length > 0);
+  check((await look.textContent('#signin-error')) === 'Номи корбар ё рамз нодуруст аст.', 'a wrong password is said in Tajik');
+  await look.close();
+
+  // The Tajik translator edits and saves.
+  const nigora = await person('nigora', 'tg-TJ');
+  await rendered(nigora);
+  check(
+    (await nigora.textContent('header .person')) === 'Шумо ҳамчун nigora ворид шудед',
+    'the page says who is signed in, in Tajik',
+  );
+  check((await nigora.$('#desk-link')) === null, 'a translator has no desk link');
+  await clickTitle(nigora);
+  check(await nigora.evaluate(() => window.pressroom.editor.open.editable === true), 'the Tajik title is editable for the Tajik translator');
+  await nigora.click('#editor .fields .flow');
+  await nigora.keyboard.press('Control+End');
+  await nigora.keyboard.type(' — санҷиш', { delay: 15 });
+  await nigora.click('#editor button.save');
+  await nigora.waitForFunction(() => window.pressroom.editor.saves.length === 1);
+  const save = await nigora.evaluate(() => window.pressroom.editor.saves[0]);
+  check(save.status === 200 && /^[0-9a-f]{40}$/.test(save.data.commit || ''), `the save is committed (${save.status} ${save.data.commit})`);
+  const [author, subject] = git('log', '-1', '--format=%an <%ae>%n%s').trim().split('\n');
+  check(author === 'nigora <nigora@example.eu>', `the commit's author is the translator (${author})`);
+  check(subject === `tg: title — ${REFERENCE}`, `its message names language, message and release (${subject})`);
+  const files = git('show', '--name-only', '--format=', 'HEAD').trim().split('\n');
+  check(files.every((f) => f.startsWith('locales/tg/')), `it holds only Tajik files (${files.join(', ')})`);
+  check(git('status', '--porcelain').trim() === '', 'the working tree is clean after it');
+  await nigora.screenshot({ path: join(artifacts, 'team-translator.png') });
+
+  // The Russian translator reads Tajik but cannot write it.
+  const olga = await person('olga', 'ru-RU');
+  await rendered(olga);
+  await clickTitle(olga);
+  const readOnly = await olga.evaluate(() => ({
+    editable: window.pressroom.editor.open.editable,
+    save: !!document.querySelector('#editor button.save'),
+    why: document.querySelector('#editor .readonly')?.textContent || '',
+  }));
+  check(!readOnly.editable && !readOnly.save, 'the Russian translator gets no Save for Tajik');
+  check(readOnly.why.startsWith('Ваша роль не позволяет'), `and is told why, in Russian (${readOnly.why})`);
+  const forged = await olga.evaluate(async (release) => {
+    const base = (await (await fetch(`/api/release/${release}/tg/message/title`)).json()).base;
+    const answer = await fetch('/api/save', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Pressroom-Token': document.body.dataset.csrf },
+      body: JSON.stringify({ release, lang: 'tg', id: 'title', source: 'title = подделка\n', base }),
+    });
+    return answer.status;
+  }, REFERENCE);
+  check(forged === 403, `a forged Tajik save from the Russian translator's page is refused (${forged})`);
+  check(!read(join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`)).includes('подделка'), 'and writes nothing');
+
+  // The press officer builds and publishes from the desk.
+  const mahbuba = await person('mahbuba', 'en-GB');
+  await mahbuba.waitForSelector('#desk-link');
+  await mahbuba.click('#desk-link');
+  await mahbuba.waitForURL(`${origin}/desk`);
+  await mahbuba.click(`button.build[data-release="${REFERENCE}"]:not([data-sign])`);
+  await mahbuba.waitForSelector('#desk-result .done, #desk-result .refused', { timeout: 180000 });
+  const built = await mahbuba.evaluate(() => ({
+    done: !!document.querySelector('#desk-result .done'),
+    text: document.getElementById('desk-result').textContent,
+  }));
+  check(built.done, `the finals are built from the desk (${built.text.slice(0, 200)})`);
+  check(['en', 'ru', 'tg'].every((l) => existsSync(join(root, 'out', `${REFERENCE}.${l}.pdf`))), 'the three final PDFs are on disk');
+  await mahbuba.click('#publish');
+  await mahbuba.waitForSelector('#desk-result .done, #desk-result .refused', { timeout: 180000 });
+  const published = await mahbuba.evaluate(() => document.getElementById('desk-result').textContent);
+  check(/site\//.test(published) || existsSync(join(root, 'out', 'site')), `the web edition is published from the desk (${published.slice(0, 160)})`);
+  await mahbuba.reload();
+  const audit = await mahbuba.evaluate(() => [...document.querySelectorAll('#audit tbody tr')].map((r) => r.textContent));
+  check(audit.some((r) => r.includes('nigora') && r.includes('saved')), 'the audit log shows the translator’s save');
+  check(audit.some((r) => r.includes('mahbuba') && r.includes('published')), 'and the publication');
+  await mahbuba.screenshot({ path: join(artifacts, 'team-desk.png') });
+  check(problems.length === 0, `no page errors${problems.length ? `:\n    ${problems.join('\n    ')}` : ''}`);
+} catch (error) {
+  failed(error, `\n${output.slice(-2000)}`);
+} finally {
+  await browser.close();
+  server.kill('SIGINT');
+  removeProject(root);
+  removeProject(state);
+}
+finish('team: done');
