@@ -26,6 +26,32 @@ pub enum GitError {
     Git(#[from] git2::Error),
 }
 
+/// Where the office repository stands against its remote after a sync.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum SyncState {
+    /// No `[server] remote`.
+    Off,
+    UpToDate,
+    /// Fast-forwarded to the remote's commits (the press officer's pushes).
+    Pulled {
+        commits: usize,
+    },
+    /// The service's commits sent.
+    Pushed {
+        commits: usize,
+    },
+    /// Both sides hold commits the other lacks: nothing merged, nothing
+    /// lost; someone merges with git.
+    Diverged {
+        ours: usize,
+        theirs: usize,
+    },
+    Failed {
+        error: String,
+    },
+}
+
 /// Who made a change, as a commit's author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
@@ -118,12 +144,75 @@ impl Repo {
         Ok(Some(oid))
     }
 
+    /// Brings the current branch and `remote`'s together, fast-forward
+    /// only: their new commits are checked out (never over a file changed
+    /// here and not committed), ours are pushed; diverged histories are
+    /// left as they are, and said.
+    pub fn sync(&self, remote: &str) -> SyncState {
+        match self.try_sync(remote) {
+            Ok(state) => state,
+            Err(err) => SyncState::Failed { error: err.to_string() },
+        }
+    }
+
+    fn try_sync(&self, name: &str) -> Result<SyncState, GitError> {
+        let repo = self.repo.lock().unwrap_or_else(|e| e.into_inner());
+        let head = repo.head()?;
+        let refname = head.name().unwrap_or("HEAD").to_owned();
+        let ours = head.peel_to_commit()?.id();
+        let mut remote = repo.find_remote(name).or_else(|_| repo.remote_anonymous(name))?;
+        remote.fetch(&[refname.as_str()], None, None)?;
+        let theirs = repo.find_reference("FETCH_HEAD")?.peel_to_commit()?.id();
+        let (ahead, behind) =
+            if theirs == ours { (0, 0) } else { repo.graph_ahead_behind(ours, theirs)? };
+        match (ahead, behind) {
+            (0, 0) => Ok(SyncState::UpToDate),
+            (0, behind) => {
+                let commit = repo.find_commit(theirs)?;
+                let mut checkout = git2::build::CheckoutBuilder::new();
+                checkout.safe();
+                repo.checkout_tree(commit.as_object(), Some(&mut checkout))?;
+                repo.find_reference(&refname)?
+                    .set_target(theirs, "pressroom: fast-forward to the remote")?;
+                Ok(SyncState::Pulled { commits: behind })
+            }
+            (ahead, 0) => {
+                push(&mut remote, &refname)?;
+                Ok(SyncState::Pushed { commits: ahead })
+            }
+            (ours, theirs) => Ok(SyncState::Diverged { ours, theirs }),
+        }
+    }
+
     fn relative(&self, path: &Path) -> Result<PathBuf, GitError> {
         let outside = || GitError::Outside { path: path.to_owned() };
         let parent = path.parent().ok_or_else(outside)?;
         let parent = parent.canonicalize().map_err(|_| outside())?;
         let rel = parent.strip_prefix(&self.workdir).map_err(|_| outside())?;
         Ok(rel.join(path.file_name().ok_or_else(outside)?))
+    }
+}
+
+/// Pushes `refname` to the same name; a refusal the remote gives for that
+/// reference (not fast-forward, protected) is an error, not a silent no.
+fn push(remote: &mut git2::Remote<'_>, refname: &str) -> Result<(), GitError> {
+    let refused = std::cell::RefCell::new(None::<String>);
+    let mut callbacks = git2::RemoteCallbacks::new();
+    callbacks.push_update_reference(|reference, status| {
+        if let Some(status) = status {
+            *refused.borrow_mut() = Some(format!("{reference}: {status}"));
+        }
+        Ok(())
+    });
+    let mut options = git2::PushOptions::new();
+    options.remote_callbacks(callbacks);
+    remote.push(&[format!("{refname}:{refname}")], Some(&mut options))?;
+    drop(options);
+    match refused.into_inner() {
+        Some(why) => {
+            Err(GitError::Git(git2::Error::from_str(&format!("the remote refused {why}"))))
+        }
+        None => Ok(()),
     }
 }
 
@@ -185,5 +274,66 @@ mod tests {
         assert_eq!(changed, ["b.ftl"]);
         // Nothing new: no commit.
         assert_eq!(ours.commit_paths(&[root.join("a.ftl")], &author, "again").unwrap(), None);
+    }
+
+    fn commit_file(repo: &Repository, name: &str, text: &str, message: &str) {
+        let root = repo.workdir().unwrap();
+        std::fs::write(root.join(name), text).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(name)).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let me = Signature::now("office", "office@example.eu").unwrap();
+        let parents: Vec<git2::Commit> =
+            repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &me, &me, message, &tree, &parents).unwrap();
+    }
+
+    fn push_head(repo: &Repository) {
+        let head = repo.head().unwrap().name().unwrap().to_owned();
+        let mut remote = repo.find_remote("origin").unwrap();
+        push(&mut remote, &head).unwrap();
+    }
+
+    #[test]
+    fn sync_pulls_fast_forward_pushes_ours_and_says_when_histories_diverge() {
+        let dir = tempfile::tempdir().unwrap();
+        let bare = dir.path().join("office.git");
+        Repository::init_bare(&bare).unwrap();
+        let service = Repository::init(dir.path().join("service")).unwrap();
+        commit_file(&service, "en.ftl", "title = One\n", "start");
+        service.remote("origin", bare.to_str().unwrap()).unwrap();
+        push_head(&service);
+        let ours = Repo::open(service.workdir().unwrap()).unwrap();
+        assert_eq!(ours.sync("origin"), SyncState::UpToDate);
+
+        // The press officer pushes new English: it arrives.
+        let officer =
+            Repository::clone(bare.to_str().unwrap(), dir.path().join("officer")).unwrap();
+        commit_file(&officer, "en.ftl", "title = Two\n", "en: title");
+        push_head(&officer);
+        assert_eq!(ours.sync("origin"), SyncState::Pulled { commits: 1 });
+        let workdir = service.workdir().unwrap().to_owned();
+        assert_eq!(std::fs::read_to_string(workdir.join("en.ftl")).unwrap(), "title = Two\n");
+
+        // A save here is pushed.
+        std::fs::write(workdir.join("tg.ftl"), "title = Ду\n").unwrap();
+        let author = Author { name: "nigora".into(), email: "nigora@example.eu".into() };
+        ours.commit_paths(&[workdir.join("tg.ftl")], &author, "tg: title — x").unwrap();
+        assert_eq!(ours.sync("origin"), SyncState::Pushed { commits: 1 });
+        let remote_head = Repository::open_bare(&bare).unwrap().head().unwrap().target().unwrap();
+        assert_eq!(remote_head, service.head().unwrap().target().unwrap());
+
+        // Both sides commit: neither is lost, and it is said.
+        std::fs::write(workdir.join("tg.ftl"), "title = Се\n").unwrap();
+        ours.commit_paths(&[workdir.join("tg.ftl")], &author, "tg: title — x").unwrap();
+        let other = Repository::clone(bare.to_str().unwrap(), dir.path().join("other")).unwrap();
+        commit_file(&other, "en.ftl", "title = Three\n", "en: title");
+        push_head(&other);
+        let ahead = service.head().unwrap().target().unwrap();
+        assert_eq!(ours.sync("origin"), SyncState::Diverged { ours: 1, theirs: 1 });
+        assert_eq!(service.head().unwrap().target().unwrap(), ahead, "ours kept");
+        assert_eq!(std::fs::read_to_string(workdir.join("tg.ftl")).unwrap(), "title = Се\n");
     }
 }

@@ -58,7 +58,8 @@ enum Need {
 fn need(method: &Method, path: &str) -> Need {
     match (method, path) {
         (&Method::GET | &Method::HEAD, "/signin") | (&Method::POST, "/api/signin") => Need::Nobody,
-        (_, "/desk" | "/api/audit" | "/api/office/build" | "/api/office/publish") => Need::Office,
+        (_, "/desk" | "/api/audit") => Need::Office,
+        (_, path) if path.starts_with("/api/office/") => Need::Office,
         (&Method::POST, _) if post_route(path).is_some() => {
             Need::Editor(post_route(path).unwrap_or(Post::Draft))
         }

@@ -36,6 +36,9 @@ use crate::project::Project;
 use crate::serve::{EditOptions, ServeOptions};
 use crate::watch::Report;
 
+/// Seconds between pulls from `[server] remote` when it does not say.
+pub const DEFAULT_PULL_INTERVAL: u32 = 60;
+
 /// The state folder `[server] state` names, made absolute; refused inside
 /// the project (accounts are never among the tracked sources).
 pub fn state_folder(project: &Project) -> Result<PathBuf, Diagnostic> {
@@ -87,6 +90,12 @@ pub fn serve(
         .map_err(|err| Diagnostic::error("server", err.to_string()))?;
     // What each person may write is their roles' to say, request by request.
     options.edit = EditOptions { read_only: false, edit_source: true };
-    let front = server::TeamFront { listen, store: Arc::new(store), repo: Arc::new(repo) };
+    let front = server::TeamFront {
+        listen,
+        store: Arc::new(store),
+        repo: Arc::new(repo),
+        remote: project.config.server.remote.clone(),
+        pull_interval: project.config.server.pull_interval.unwrap_or(DEFAULT_PULL_INTERVAL),
+    };
     crate::serve::run_with(project, options, Box::new(front), stop, ready, report)
 }

@@ -9,6 +9,8 @@ use axum::http::header::ACCEPT_LANGUAGE;
 use minijinja::Environment;
 use serde::Serialize;
 
+use super::git::SyncState;
+use super::server::SyncView;
 use super::store::AuditEntry;
 use crate::project::Project;
 
@@ -28,6 +30,9 @@ struct DeskPage<'a> {
     csrf: &'a str,
     releases: Vec<String>,
     audit: Vec<AuditRow>,
+    /// Where the repository stands against its remote, in words; `None`
+    /// without a remote.
+    sync: Option<String>,
 }
 
 /// An audit line as the desk shows it: newest first, in words.
@@ -86,12 +91,34 @@ pub fn signin(lang: &str) -> String {
     render("signin.html", SigninPage { lang, w: words(lang) })
 }
 
+/// The sync state in words, its variables filled.
+fn sync_words(w: &BTreeMap<String, String>, sync: &SyncView) -> Option<String> {
+    let remote = sync.remote.as_deref()?;
+    let (key, fill): (&str, Vec<(&str, String)>) = match &sync.state {
+        SyncState::Off => ("team-sync-never", vec![]),
+        SyncState::UpToDate => ("team-sync-up-to-date", vec![]),
+        SyncState::Pulled { commits } => ("team-sync-pulled", vec![("count", commits.to_string())]),
+        SyncState::Pushed { commits } => ("team-sync-pushed", vec![("count", commits.to_string())]),
+        SyncState::Diverged { ours, theirs } => {
+            ("team-sync-diverged", vec![("ours", ours.to_string()), ("theirs", theirs.to_string())])
+        }
+        SyncState::Failed { error } => ("team-sync-failed", vec![("error", error.clone())]),
+    };
+    let mut text =
+        w.get(key).cloned().unwrap_or_else(|| key.to_owned()).replace("{$remote}", remote);
+    for (name, value) in fill {
+        text = text.replace(&format!("{{${name}}}"), &value);
+    }
+    Some(text)
+}
+
 pub fn desk(
     lang: &str,
     project: &Project,
     person: &str,
     csrf: &str,
     entries: &[AuditEntry],
+    sync: &SyncView,
 ) -> String {
     let w = words(lang);
     let releases =
@@ -113,7 +140,8 @@ pub fn desk(
             }
         })
         .collect();
-    render("desk.html", DeskPage { lang, w, person, csrf, releases, audit })
+    let sync = sync_words(w, sync);
+    render("desk.html", DeskPage { lang, w, person, csrf, releases, audit, sync })
 }
 
 #[cfg(test)]

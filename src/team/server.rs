@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::git::{Author, Repo};
+use super::git::{Author, Repo, SyncState};
 use super::guard::{Caller, Client, Via, cookie_name};
 use super::listen::Listen;
 use super::pages;
@@ -35,6 +35,9 @@ pub struct Team {
     pub repo: Arc<Repo>,
     pub throttle: Throttle,
     pub listen: Listen,
+    /// `[server] remote`, and where the repository stood at the last sync.
+    pub remote: Option<String>,
+    pub sync: std::sync::Mutex<SyncState>,
 }
 
 /// A refusal or failure, as every JSON answer of the service gives it:
@@ -104,6 +107,15 @@ pub struct DeskReport {
     pub problems: Vec<String>,
 }
 
+/// Where the repository stands against `[server] remote`
+/// (`POST /api/office/sync` syncs first).
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncView {
+    pub remote: Option<String>,
+    #[serde(flatten)]
+    pub state: SyncState,
+}
+
 /// `GET /api/audit?since=…` (seconds since 1970).
 #[derive(Debug, Deserialize)]
 struct AuditQuery {
@@ -163,6 +175,35 @@ impl Team {
         }
     }
 
+    /// Pulls (fast-forward) and pushes `[server] remote` now; the audit
+    /// log records what came and went.
+    pub fn sync_now(&self, who: &str, client: &Client) -> SyncState {
+        let Some(remote) = &self.remote else { return SyncState::Off };
+        let state = self.repo.sync(remote);
+        match &state {
+            SyncState::Pulled { commits } => self.audit(
+                who,
+                AuditAction::Pull,
+                format!("{commits} commit(s) from {remote}"),
+                client,
+            ),
+            SyncState::Pushed { commits } => self.audit(
+                who,
+                AuditAction::Push,
+                format!("{commits} commit(s) to {remote}"),
+                client,
+            ),
+            _ => {}
+        }
+        let mut last = self.sync.lock().unwrap_or_else(|e| e.into_inner());
+        if *last != state && matches!(state, SyncState::Diverged { .. } | SyncState::Failed { .. })
+        {
+            eprintln!("pressroom: {remote}: {state:?}");
+        }
+        *last = state.clone();
+        state
+    }
+
     fn set_cookie(&self, value: &str, max_age: Option<u32>) -> HeaderValue {
         let name = cookie_name(self.listen.https);
         let secure = if self.listen.https { "; Secure" } else { "" };
@@ -185,6 +226,7 @@ pub fn router(team: Arc<Team>) -> Router {
         .route("/api/audit", get(audit_log))
         .route("/api/office/build", post(office_build))
         .route("/api/office/publish", post(office_publish))
+        .route("/api/office/sync", post(office_sync))
         .fallback(preview)
         .layer(axum::middleware::from_fn_with_state(team.clone(), super::guard::guard))
         .with_state(team)
@@ -292,7 +334,12 @@ async fn desk_page(
         Via::Token => String::new(),
     };
     let entries = team.store.audit_log(now() - 30 * 86_400).unwrap_or_default();
-    reply(http::html(pages::desk(&lang, &team.project(), &caller.person.name, &csrf, &entries)))
+    let sync = SyncView {
+        remote: team.remote.clone(),
+        state: team.sync.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+    };
+    let page = pages::desk(&lang, &team.project(), &caller.person.name, &csrf, &entries, &sync);
+    reply(http::html(page))
 }
 
 async fn audit_log(State(team): State<Arc<Team>>, Query(query): Query<AuditQuery>) -> Response {
@@ -359,6 +406,20 @@ async fn office_publish(
     );
     team.audit(&caller.person.name, AuditAction::Publish, detail, &client);
     Json(report).into_response()
+}
+
+async fn office_sync(
+    State(team): State<Arc<Team>>,
+    Extension(client): Extension<Client>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
+    let remote = team.remote.clone();
+    let who = caller.person.name.clone();
+    let done = tokio::task::spawn_blocking(move || team.sync_now(&who, &client)).await;
+    match done {
+        Ok(state) => Json(SyncView { remote, state }).into_response(),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "server", "the sync failed"),
+    }
 }
 
 /// serve's own routes: pages and reads for anyone signed in; editor
@@ -445,7 +506,7 @@ async fn preview(
 }
 
 /// A save or an accept, then its commit and audit line.
-fn change(team: &Team, post: Post, body: &[u8], caller: &Caller, client: &Client) -> Response {
+fn change(team: &Arc<Team>, post: Post, body: &[u8], caller: &Caller, client: &Client) -> Response {
     let project = team.project();
     let editor = &team.context.editor;
     let (release, lang, id, file, answer, action) = match post {
@@ -496,6 +557,11 @@ fn change(team: &Team, post: Post, body: &[u8], caller: &Caller, client: &Client
         .as_deref()
         .map_or("no commit".to_owned(), |c| format!("commit {}", &c[..c.len().min(10)]));
     team.audit(&caller.person.name, action, format!("{release} {lang} {id} ({short})"), client);
+    if commit.is_some() && team.remote.is_some() {
+        // Pushed in the background: a slow remote never holds up a save.
+        let (team, who, client) = (team.clone(), caller.person.name.clone(), *client);
+        std::thread::spawn(move || team.sync_now(&who, &client));
+    }
     match answer {
         Ok(saved) => Json(SavedView { saved, commit, commit_error }).into_response(),
         Err(accepted) => Json(accepted).into_response(),
@@ -507,6 +573,9 @@ pub struct TeamFront {
     pub listen: Listen,
     pub store: Arc<Store>,
     pub repo: Arc<Repo>,
+    pub remote: Option<String>,
+    /// Seconds between pulls from the remote.
+    pub pull_interval: u32,
 }
 
 impl Front for TeamFront {
@@ -539,7 +608,22 @@ impl Front for TeamFront {
             repo: self.repo,
             throttle: Throttle::default(),
             listen: self.listen,
+            remote: self.remote,
+            sync: std::sync::Mutex::new(SyncState::Off),
         });
+        if team.remote.is_some() {
+            let (team, every) = (team.clone(), u64::from(self.pull_interval.max(5)));
+            runtime.spawn(async move {
+                let mut ticks = tokio::time::interval(std::time::Duration::from_secs(every));
+                loop {
+                    ticks.tick().await;
+                    let team = team.clone();
+                    let local = Client(std::net::IpAddr::from([127, 0, 0, 1]));
+                    let _ = tokio::task::spawn_blocking(move || team.sync_now("pressroom", &local))
+                        .await;
+                }
+            });
+        }
         runtime.spawn(super::transport::serve(listener, tls, router(team)));
         Ok(origin)
     }

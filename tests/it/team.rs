@@ -65,9 +65,16 @@ impl Team {
     }
 
     fn start() -> Self {
-        let (project, state, port) = Self::configured("");
+        Self::start_with("", |_| {})
+    }
+
+    /// With `extra` lines in `[server]`, and `prepare` run on the committed
+    /// repository before the service starts.
+    fn start_with(extra: &str, prepare: impl FnOnce(&Path)) -> Self {
+        let (project, state, port) = Self::configured(extra);
         std::fs::write(project.file(".gitignore"), "out/\n").unwrap();
         commit_all(project.path());
+        prepare(project.path());
         for (name, role) in PEOPLE {
             let run = user(
                 &project,
@@ -403,12 +410,8 @@ fn changes_need_the_exact_origin_json_and_the_session_token() {
         assert!(reply.text().contains(&format!("\"code\":\"{code}\"")), "{what}: {}", reply.text());
         assert!(reply.header("access-control-allow-origin").is_none());
     }
-    assert_eq!(
-        team.project
-            .read(&format!("locales/tg/releases/{REFERENCE}.ftl"))
-            .contains("title = Душанбе\n"),
-        false
-    );
+    let file = team.project.read(&format!("locales/tg/releases/{REFERENCE}.ftl"));
+    assert!(!file.contains("title = Душанбе\n"), "a refused change wrote: {file}");
     // All in order: saved.
     let reply = team.send(raw(Some(&ours), "application/json", &nigora.csrf, &host).as_bytes());
     assert_eq!(reply.status, 200, "{}", reply.text());
@@ -601,4 +604,74 @@ fn behind_a_proxy_cookies_are_secure_and_host_bound() {
     );
     assert!(reply.header("strict-transport-security").is_some());
     running.stop();
+}
+
+/// Pushes the current branch of `repo` to its `origin`.
+fn push(repo: &git2::Repository) {
+    let head = repo.head().unwrap().name().unwrap().to_owned();
+    repo.find_remote("origin").unwrap().push(&[format!("{head}:{head}")], None).unwrap();
+}
+
+#[test]
+fn the_office_pushes_english_and_the_service_pulls_it_and_pushes_saves() {
+    let remote = tempfile::tempdir().unwrap();
+    let bare = remote.path().join("office.git");
+    git2::Repository::init_bare(&bare).unwrap();
+    let team = Team::start_with("remote = \"origin\"\npull-interval = 3600\n", |root| {
+        let repo = git2::Repository::open(root).unwrap();
+        repo.remote("origin", bare.to_str().unwrap()).unwrap();
+        push(&repo);
+    });
+    // The press officer, at their own machine, changes the English title.
+    let officer =
+        git2::Repository::clone(bare.to_str().unwrap(), remote.path().join("officer")).unwrap();
+    let en = format!("locales/en/releases/{REFERENCE}.ftl");
+    let path = officer.workdir().unwrap().join(&en);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title = ")).unwrap().to_owned();
+    std::fs::write(&path, text.replace(&title, "title = Dushanbe hosts the Dialogue")).unwrap();
+    let mut index = officer.index().unwrap();
+    index.add_path(Path::new(&en)).unwrap();
+    index.write().unwrap();
+    let tree = officer.find_tree(index.write_tree().unwrap()).unwrap();
+    let me = git2::Signature::now("Mahbuba", "mahbuba@example.eu").unwrap();
+    let parent = officer.head().unwrap().peel_to_commit().unwrap();
+    officer.commit(Some("HEAD"), &me, &me, "en: title", &tree, &[&parent]).unwrap();
+    push(&officer);
+
+    let mahbuba = team.sign_in("mahbuba");
+    let synced = team.call("POST", "/api/office/sync", Some(&mahbuba), Some("{}"));
+    assert_eq!(synced.status, 200, "{}", synced.text());
+    assert_eq!(synced.json()["state"], "pulled", "{}", synced.text());
+    assert!(team.project.read(&en).contains("title = Dushanbe hosts the Dialogue"));
+    // The Tajik title is now stale for the translator.
+    let nigora = team.sign_in("nigora");
+    let message = team.call(
+        "GET",
+        &format!("/api/release/{REFERENCE}/tg/message/title"),
+        Some(&nigora),
+        None,
+    );
+    assert_eq!(message.json()["state"], "stale", "{}", message.text());
+
+    // A save is pushed to the office's repository by itself.
+    let base = team.base(&nigora, "tg", "title");
+    let body = save_body("tg", "title", "Душанбе Муколамаро баргузор мекунад", &base);
+    let saved = team.call("POST", "/api/save", Some(&nigora), Some(&body));
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    let commit = saved.json()["commit"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let remote_head = || {
+        git2::Repository::open_bare(&bare).unwrap().head().unwrap().target().unwrap().to_string()
+    };
+    while remote_head() != commit {
+        assert!(std::time::Instant::now() < deadline, "the save never reached the remote");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = team.project.run(&["audit"]).stdout();
+    assert!(log.contains("\tmahbuba\tpull\t1 commit(s) from origin"), "{log}");
+    assert!(log.contains("\tnigora\tpush\t1 commit(s) to origin"), "{log}");
+    // The desk says where things stand.
+    let desk = team.call("GET", "/desk", Some(&mahbuba), None).text();
+    assert!(desk.contains("Sent 1 commit(s) to origin."), "{desk}");
 }

@@ -114,6 +114,14 @@
       act('/api/office/publish', { email: document.getElementById('publish-email').checked }),
     );
     document.getElementById('signout').addEventListener('click', signOut);
+    const syncNow = document.getElementById('sync-now');
+    if (syncNow) {
+      syncNow.addEventListener('click', async () => {
+        syncNow.disabled = true;
+        await send('/api/office/sync', {});
+        location.reload();
+      });
+    }
     return;
   }
 
