@@ -675,3 +675,77 @@ fn the_office_pushes_english_and_the_service_pulls_it_and_pushes_saves() {
     let desk = team.call("GET", "/desk", Some(&mahbuba), None).text();
     assert!(desk.contains("Sent 1 commit(s) to origin."), "{desk}");
 }
+
+/// A request over TLS, trusting only the test certificate.
+fn over_tls(port: u16, raw: &str) -> Reply {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    let cert = crate::support::repo().join("tests/tls/ca.pem");
+    roots.add(rustls::pki_types::CertificateDer::from_pem_file(cert).unwrap()).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let connection = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut tls = rustls::StreamOwned::new(connection, stream);
+    tls.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = tls.read_to_end(&mut bytes);
+    Reply::parse(&bytes)
+}
+
+#[test]
+fn with_its_own_certificate_it_serves_tls_beyond_this_machine() {
+    let (project, _state, port) = Team::configured("");
+    let tls = crate::support::repo().join("tests/tls");
+    let config = project.read("pressroom.toml").replace(
+        &format!("listen = \"127.0.0.1:{port}\""),
+        &format!(
+            "listen = \"0.0.0.0:{port}\"\norigin = \"https://127.0.0.1:{port}\"\ncert = \"{}\"\nkey = \"{}\"",
+            tls.join("cert.pem").display(),
+            tls.join("key.pem").display()
+        ),
+    );
+    project.write("pressroom.toml", &config);
+    commit_all(project.path());
+    assert!(
+        user(&project, &["add", "vera", "--email", "vera@example.eu", "--role", "viewer"])
+            .status
+            .success()
+    );
+    let running = Running::start(&project, &["serve", "--team"]);
+    running.expect(|l| l.starts_with("watching"));
+
+    let body = format!("{{\"name\": \"vera\", \"password\": \"{PASSWORD}\"}}");
+    let signin = format!(
+        "POST /api/signin HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nOrigin: https://127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let reply = over_tls(port, &signin);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let cookie = reply.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("__Host-pressroom=") && cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(reply.header("strict-transport-security"), Some("max-age=31536000"));
+    // Plain HTTP on the TLS port gets no page.
+    let mut plain = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    plain.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    plain
+        .write_all(format!("GET /signin HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut bytes = Vec::new();
+    let _ = plain.read_to_end(&mut bytes);
+    assert!(!String::from_utf8_lossy(&bytes).contains("<form"), "a page over plain HTTP");
+    running.stop();
+
+    // A key that is not there: said, and nothing listens.
+    let config = project.read("pressroom.toml").replace("key.pem", "missing.pem");
+    project.write("pressroom.toml", &config);
+    let run = project.run(&["serve", "--team"]);
+    assert_eq!(run.0.status.code(), Some(1));
+    assert!(run.stderr().contains("missing.pem for TLS"), "{}", run.stderr());
+}
