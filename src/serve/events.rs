@@ -13,8 +13,9 @@ use tokio::sync::mpsc::{self, Receiver, Sender, error::TrySendError};
 
 /// Events queued for one tab before it counts as gone.
 const QUEUE: usize = 64;
-/// Tabs served at once.
-const MAX_CLIENTS: usize = 64;
+/// Event streams served at once: an office's people with a few tabs each
+/// (the team service), well under a process's usual 1024 descriptors.
+pub const MAX_STREAMS: usize = 512;
 /// Sent first: reconnect quickly after a restart.
 const HELLO: &str = "retry: 300\n\n";
 
@@ -40,7 +41,7 @@ impl Hub {
     pub fn is_full(&self) -> bool {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.retain(|(_, tx)| !tx.is_closed());
-        clients.len() >= MAX_CLIENTS
+        clients.len() >= MAX_STREAMS
     }
 
     /// A new tab's event stream, or `None` when too many tabs are open.
@@ -48,7 +49,7 @@ impl Hub {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         // Tabs gone first: their places are free.
         clients.retain(|(_, tx)| !tx.is_closed());
-        if clients.len() >= MAX_CLIENTS {
+        if clients.len() >= MAX_STREAMS {
             return None;
         }
         let (tx, rx) = mpsc::channel(QUEUE);

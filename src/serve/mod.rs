@@ -23,6 +23,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
 
 pub use editor::{Edit, EditOptions, MessageRef};
+pub use events::MAX_STREAMS;
 pub use guard::TOKEN_HEADER;
 pub use html::escape as html_escape;
 pub use preview::Preview;
