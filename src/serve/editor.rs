@@ -78,8 +78,9 @@ pub struct Edit {
     pub fields: Option<Fields>,
     #[serde(default)]
     pub source: Option<String>,
-    /// The file's version the editor loaded ([`file_version`]): a save is
-    /// refused when the file on disk is another.
+    /// The message's version the editor loaded ([`message_version`]): a
+    /// save is refused when the message on disk is another (someone saved
+    /// it meanwhile); other messages of the file may change freely.
     #[serde(default)]
     pub base: Option<String>,
 }
@@ -126,13 +127,12 @@ pub struct Editor {
     pub options: EditOptions,
 }
 
-/// A file's version: a hash of its bytes, `absent` for no file.
-pub fn file_version(bytes: Option<&[u8]>) -> String {
-    match bytes {
-        Some(bytes) => {
-            let digest = Sha256::digest(bytes);
-            digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
-        }
+/// A message's version: a hash of its entry's text in its file, `absent`
+/// when the file has no such entry. Saves are message-exact: two people
+/// saving different messages of one file never conflict.
+pub fn message_version(entry: Option<&str>) -> String {
+    match entry {
+        Some(text) => crate::freshness::hex(&Sha256::digest(text.as_bytes())[..12]),
         None => "absent".to_owned(),
     }
 }
@@ -335,7 +335,7 @@ impl Editor {
         } else {
             project.release_ftl(lang, release)
         };
-        let version = file_version(read_bytes(&path)?.as_deref());
+        let version = message_version(text);
         let findings = match (target_file, text) {
             (Some(file), Some(_)) => findings(catalog, lang, key, file, message),
             _ => Vec::new(),
@@ -493,9 +493,9 @@ impl Editor {
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
         Self::confined(&project, &place, &edit.lang)?;
         let disk = read_bytes(&place.path)?;
-        let version = file_version(disk.as_deref());
-        let mut entry = Self::entry_source(edit)?;
         let current = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
+        let version = message_version(current);
+        let mut entry = Self::entry_source(edit)?;
         // Fields as they were read: the entry stays byte for byte as it is.
         if let (Some(fields), Some(current)) = (&edit.fields, current)
             && Fields::parse(current).map(|f| f.for_language(&edit.lang)).as_ref() == Ok(fields)
@@ -510,8 +510,9 @@ impl Editor {
         if edit.base.as_deref() != Some(version.as_str()) {
             let on_disk = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
             return Err(EditError::Conflict(Box::new(Conflict {
-                error: "the file changed on disk since the editor loaded it: nothing was written"
-                    .to_owned(),
+                error:
+                    "the message changed on disk since the editor loaded it: nothing was written"
+                        .to_owned(),
                 file: project.relative(&place.path).display().to_string(),
                 disk: on_disk.map(str::to_owned),
                 yours: entry,
@@ -557,15 +558,21 @@ impl Editor {
             })?;
             // The translation is now made from today's source: the state
             // says so, as `check` or `build` would record it.
-            let (_, problems) = Catalog::load_and_record(&project, std::slice::from_ref(&id));
+            let (catalog, problems) = Catalog::load_and_record(&project, std::slice::from_ref(&id));
             if let Some(problem) = problems.iter().find(|d| d.code == "l10n-state") {
                 return Err(EditError::Io(problem.message.clone()));
             }
+            let saved = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
+            return Ok(Saved {
+                saved: true,
+                file: project.relative(&place.path).display().to_string(),
+                base: message_version(saved),
+            });
         }
         Ok(Saved {
             saved: true,
             file: project.relative(&place.path).display().to_string(),
-            base: file_version(Some(new.as_bytes())),
+            base: version,
         })
     }
 

@@ -82,7 +82,7 @@ pub struct MessagesView {
 pub struct Saved {
     pub saved: bool,
     pub file: String,
-    /// The file's new version.
+    /// The message's new version, to send with its next save.
     pub base: String,
 }
 

@@ -749,3 +749,52 @@ fn with_its_own_certificate_it_serves_tls_beyond_this_machine() {
     assert_eq!(run.0.status.code(), Some(1));
     assert!(run.stderr().contains("missing.pem for TLS"), "{}", run.stderr());
 }
+
+#[test]
+fn two_people_saving_different_messages_of_one_file_never_conflict() {
+    let team = Team::start();
+    let nigora = team.sign_in("nigora");
+    let token = {
+        let out = user(&team.project, &["token", "nigora", "--days", "1"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    // Both open their message before either saves.
+    let title = team.base(&nigora, "tg", "title");
+    let body_base = team.base(&nigora, "tg", "background");
+    let first = team.call(
+        "POST",
+        "/api/save",
+        Some(&nigora),
+        Some(&save_body("tg", "title", "Сарлавҳаи нав", &title)),
+    );
+    assert_eq!(first.status, 200, "{}", first.text());
+    let raw = |body: &str| {
+        format!(
+            "POST /api/save HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            team.port,
+            body.len()
+        )
+    };
+    let second =
+        team.send(raw(&save_body("tg", "background", "Маълумоти нав", &body_base)).as_bytes());
+    assert_eq!(second.status, 200, "another message of the same file: {}", second.text());
+    let file = team.project.read(&format!("locales/tg/releases/{REFERENCE}.ftl"));
+    assert!(
+        file.contains("title = Сарлавҳаи нав\n") && file.contains("background = Маълумоти нав\n"),
+        "{file}"
+    );
+    // The same message, from a version someone else has saved over: the
+    // conflict, with both texts, and nothing written.
+    let third = team.send(raw(&save_body("tg", "title", "Сарлавҳаи дигар", &title)).as_bytes());
+    assert_eq!(third.status, 409, "{}", third.text());
+    assert_eq!(third.json()["disk"], "title = Сарлавҳаи нав\n");
+    assert!(
+        team.project
+            .read(&format!("locales/tg/releases/{REFERENCE}.ftl"))
+            .contains("title = Сарлавҳаи нав\n")
+    );
+    let repo = git2::Repository::open(team.project.path()).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    assert_eq!(walk.count(), 3, "two saves, two commits");
+}
