@@ -216,7 +216,7 @@ def main():
     parser.add_argument("--keystroke-ms", type=float, default=200)
     args = parser.parse_args()
     keystroke = args.keystroke_ms / 1000
-    print(f"pressroom serve --team, {os.path.relpath(args.pressroom)}; {os.cpu_count()} cores; "
+    print(f"pressroom serve --team ({args.pressroom}); {os.cpu_count()} cores; "
           f"a key every {args.keystroke_ms:.0f} ms for {args.seconds:.0f} s")
     base = run(args.pressroom, 1, 0, args.seconds / 2, keystroke)
     load = run(args.pressroom, args.translators, args.idle, args.seconds, keystroke)
@@ -224,10 +224,10 @@ def main():
     for key, label, unit in [("keys", "keystrokes drawn", ""), ("p50", "keystroke → page, p50", " ms"),
                              ("p90", "keystroke → page, p90", " ms"), ("errors", "errors", ""),
                              ("memory", "peak memory", " MiB")]:
-        ratio = load[key] / base[key] if base[key] else float("nan")
+        ratio = f"{load[key] / base[key]:.1f}×" if base[key] else "—"
         b = f"{base[key]:.0f}{unit}"
         l = f"{load[key]:.0f}{unit}"
-        print(f"{label:28} {b:>14} {l:>18} {ratio:>6.1f}×")
+        print(f"{label:28} {b:>14} {l:>18} {ratio:>7}")
     return 1 if load["errors"] else 0
 
 
