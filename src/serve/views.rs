@@ -1,5 +1,6 @@
 //! The editor API's answers, each a named type: what `editor.js` reads and
-//! the README documents. A field renamed here is renamed for both.
+//! the guide documents (guide/src/office-it/api.md). A field renamed here
+//! is renamed for both.
 
 use serde::Serialize;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 // field per value and attribute (placeables as chips that cannot be typed
 // into, a field per plural category of the language), draws the pages from
 // the unsaved text as one types, and saves only that message. Everything
-// goes through the JSON API the README documents; text from the server goes
+// goes through the JSON API the guide documents (guide/src/office-it/api.md); text from the server goes
 // in with textContent only.
 'use strict';
 
