@@ -570,6 +570,12 @@ fn it_will_not_listen_beyond_this_machine_without_tls_or_a_proxy_origin() {
     let run = project.run(&["user", "list"]);
     assert_eq!(run.0.status.code(), Some(1));
     assert!(run.stderr().contains("inside the project"), "{}", run.stderr());
+
+    // Not a git repository: no service that could not commit a save.
+    let (project, _state, _) = Team::configured("");
+    let run = project.run(&["serve", "--team"]);
+    assert_eq!(run.0.status.code(), Some(1));
+    assert!(run.stderr().contains("is not in a git repository"), "{}", run.stderr());
 }
 
 #[test]
