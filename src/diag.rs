@@ -11,6 +11,28 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor};
 use serde::Serialize;
 
+/// A finding as `check --format json`, the editor and the preview give it.
+/// Fields in alphabetical order: the JSON `check` has always printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiagnosticView {
+    pub code: &'static str,
+    /// 1-based.
+    pub column: Option<usize>,
+    /// Its file, relative to the project where it is in the project.
+    pub file: Option<String>,
+    pub hints: Vec<String>,
+    pub language: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+    /// The interface's phrase for it (the code where there is none).
+    pub phrase: &'static str,
+    pub release: Option<String>,
+    pub severity: Severity,
+    /// The rendered text, for pages; absent in `check --format json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
 /// How bad a finding is: errors fail the run, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -183,21 +205,28 @@ impl Diagnostic {
         }
     }
 
-    /// `{severity, code, file, line, column, message, language, release}`.
-    pub fn to_json(&self) -> serde_json::Value {
+    /// As `check --format json` gives it.
+    pub fn view(&self) -> DiagnosticView {
         let (line, column) = self.line_col().unzip();
-        serde_json::json!({
-            "severity": self.severity,
-            "code": self.code,
-            "file": self.file_path().map(|p| p.display().to_string()),
-            "line": line,
-            "column": column,
-            "message": self.message,
-            "hints": self.hints,
-            "language": self.language,
-            "release": self.release,
-            "phrase": self.phrase.unwrap_or(self.code),
-        })
+        DiagnosticView {
+            severity: self.severity,
+            code: self.code,
+            file: self.file_path().map(|p| p.display().to_string()),
+            line,
+            column,
+            message: self.message.clone(),
+            hints: self.hints.clone(),
+            language: self.language.clone(),
+            release: self.release.clone(),
+            phrase: self.phrase.unwrap_or(self.code),
+            text: None,
+        }
+    }
+
+    /// [`Self::view`] with the rendered text (the offending line
+    /// underlined, as the terminal shows it): what a page shows.
+    pub fn view_with_text(&self) -> DiagnosticView {
+        DiagnosticView { text: Some(self.to_plain_string()), ..self.view() }
     }
 
     /// The rendered diagnostic without colours, as a string (for tests and logs).
@@ -259,9 +288,9 @@ impl Diagnostics {
         )
     }
 
-    /// One JSON object per finding, for editors and CI.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Array(self.0.iter().map(Diagnostic::to_json).collect())
+    /// One object per finding, for editors and CI (`check --format json`).
+    pub fn views(&self) -> Vec<DiagnosticView> {
+        self.0.iter().map(Diagnostic::view).collect()
     }
 
     /// Folds findings that differ only in their language into one naming

@@ -131,7 +131,7 @@ pub(super) fn accept(
 pub(super) fn check(project: &Project, format: Format, reporter: &Reporter) -> ExitCode {
     let diags = pressroom::check::check(project);
     if format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&diags.to_json()).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&diags.views()).unwrap_or_default());
         return super::report::exit_code(&diags);
     }
     let diags = diags.merge_languages();

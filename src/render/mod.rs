@@ -17,7 +17,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::Fonts;
 pub use glyphs::{Fallback, GlyphAudit, face_name};
-pub use preview::PageImage;
+pub use preview::{PageImage, Region};
 pub use world::{DATA_PATH, LayoutWorld, Sandbox};
 
 use crate::date::Date;

@@ -11,13 +11,12 @@ use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
 use serde::Deserialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::views::{
     Accepted, Conflict, MessageState, MessageView, MessagesView, Saved, WordOp, WordRun,
 };
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::{office_key, release_key};
 use crate::l10n::fields::Fields;
 use crate::l10n::{Catalog, FtlFile, compare, typography};
@@ -97,11 +96,11 @@ pub struct MessageRef {
 /// An edit drawn from unsaved text.
 pub struct Draft {
     /// `check`'s findings about the message, as the page shows them.
-    pub findings: Vec<Value>,
+    pub findings: Vec<DiagnosticView>,
     /// The output, when it builds.
     pub rendered: Option<Rendered>,
     /// Why it does not build.
-    pub errors: Vec<Value>,
+    pub errors: Vec<DiagnosticView>,
 }
 
 /// A file with an edit in place.
@@ -110,7 +109,7 @@ struct Edited {
     file: FtlFile,
     syntax: Diagnostics,
     /// The syntax errors of the edited entry, as the page shows them.
-    entry_errors: Vec<Value>,
+    entry_errors: Vec<DiagnosticView>,
 }
 
 /// Where a message lives: its language folder's file.
@@ -449,9 +448,8 @@ impl Editor {
         let mut findings = edited.entry_errors;
         if let Some(file) = catalog.file(&edit.lang, &place.key) {
             for finding in self::findings(&catalog, &edit.lang, &place.key, file, &edit.id) {
-                let repeated = findings
-                    .iter()
-                    .any(|f| f["message"] == finding["message"] && f["line"] == finding["line"]);
+                let repeated =
+                    findings.iter().any(|f| f.message == finding.message && f.line == finding.line);
                 if !repeated {
                     findings.push(finding);
                 }
@@ -521,7 +519,7 @@ impl Editor {
         }
         let Edited { file, syntax, .. } =
             Self::edited(&project, &catalog, &place, &edit.lang, edit)?;
-        let errors: Vec<Value> =
+        let errors: Vec<DiagnosticView> =
             syntax.iter().filter(|d| d.is_error()).map(super::preview::error_view).collect();
         if !errors.is_empty() || !file.entries.contains_key(&edit.id) {
             return Err(EditError::Invalid(format!(
@@ -674,7 +672,13 @@ fn word_diff(old: &str, new: &str) -> Vec<WordRun> {
 }
 
 /// `check`'s findings about message `id` of a file, as the page shows them.
-fn findings(catalog: &Catalog, lang: &str, key: &str, file: &FtlFile, id: &str) -> Vec<Value> {
+fn findings(
+    catalog: &Catalog,
+    lang: &str,
+    key: &str,
+    file: &FtlFile,
+    id: &str,
+) -> Vec<DiagnosticView> {
     let Some(range) =
         file.entries.get(id).map(|r| crate::l10n::ftl::entry_range(&file.source.text, r.start))
     else {

@@ -60,7 +60,8 @@ impl Hub {
     }
 
     /// Sends `event` with JSON `data` to every tab.
-    pub fn broadcast(&self, event: &str, data: &serde_json::Value) {
+    pub fn broadcast(&self, event: &str, data: &impl serde::Serialize) {
+        let data = serde_json::to_string(data).unwrap_or_else(|_| "null".to_owned());
         self.send(Bytes::from(format!("event: {event}\ndata: {data}\n\n")));
     }
 

@@ -148,7 +148,9 @@ pub fn release(preview: &Preview, id: &str) -> String {
     // clicked.
     html.push_str("<aside id=\"editor\" aria-label=\"Message editor\" hidden></aside>\n");
     // The page's data for the script, as JSON that HTML cannot misread.
-    let state = preview.release_json(id).to_string().replace('<', "\\u003c");
+    let state = serde_json::to_string(&preview.release_state(id))
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
     let _ = writeln!(html, "<script type=\"application/json\" id=\"state\">{state}</script>");
     html.push_str("</body>\n</html>\n");
     html

@@ -9,13 +9,13 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited, combinators::BoxBody};
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
-use serde_json::{Value, json};
 
 use super::editor::{Draft, Edit, EditError, Editor, MessageRef};
 use super::events::Hub;
 use super::html;
 use super::preview::Preview;
 use super::route::{ASSETS, Post, Route};
+use super::views::{DraftView, ReleasesView};
 use crate::l10n::Fallback;
 use crate::project::Project;
 use crate::publish::{WebFile, WebPath, web_file};
@@ -84,12 +84,13 @@ pub fn plain(status: StatusCode, text: &'static str) -> Reply {
     reply(status, "text/plain; charset=utf-8", NO_CACHE, Bytes::from_static(text.as_bytes()))
 }
 
-pub fn json_reply(status: StatusCode, value: &Value) -> Reply {
-    reply(status, "application/json", NO_CACHE, Bytes::from(value.to_string()))
+pub fn json_reply(status: StatusCode, value: &impl serde::Serialize) -> Reply {
+    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
+    reply(status, "application/json", NO_CACHE, Bytes::from(body))
 }
 
 pub fn json_error(status: StatusCode, message: impl Into<String>) -> Reply {
-    json_reply(status, &json!({ "error": message.into() }))
+    json_reply(status, &super::views::ErrorView { error: message.into() })
 }
 
 /// `/web/…`: made from the sources, with the preview read only for what
@@ -210,9 +211,7 @@ pub fn edit_error(error: EditError) -> Reply {
         EditError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, message),
         EditError::BadRequest(message) => json_error(StatusCode::BAD_REQUEST, message),
         EditError::Invalid(message) => json_error(StatusCode::UNPROCESSABLE_ENTITY, message),
-        EditError::Conflict(conflict) => {
-            json_reply(StatusCode::CONFLICT, &serde_json::to_value(conflict).unwrap_or_default())
-        }
+        EditError::Conflict(conflict) => json_reply(StatusCode::CONFLICT, &conflict),
         EditError::Io(message) => json_error(StatusCode::INTERNAL_SERVER_ERROR, message),
     }
 }
@@ -234,12 +233,9 @@ where
 /// An editor action (draft, save or accept) on a body a guard let in.
 pub async fn post(post: Post, body: Bytes, context: Arc<Context>) -> Reply {
     // Rendering and writing files block: off the threads that answer.
-    let done = tokio::task::spawn_blocking(move || act(post, &body, &context)).await;
-    match done {
-        Ok(Ok(value)) => json_reply(StatusCode::OK, &value),
-        Ok(Err(error)) => edit_error(error),
-        Err(_) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "the editor failed"),
-    }
+    tokio::task::spawn_blocking(move || act(post, &body, &context))
+        .await
+        .unwrap_or_else(|_| json_error(StatusCode::INTERNAL_SERVER_ERROR, "the editor failed"))
 }
 
 /// A read a guard let in.
@@ -282,40 +278,47 @@ pub fn mark_page(mut page: Reply, attributes: String) -> Reply {
     page
 }
 
-/// A typed answer as the JSON the page reads.
-fn as_json<T: serde::Serialize>(view: T) -> Result<Value, EditError> {
-    serde_json::to_value(view).map_err(|err| EditError::Io(format!("cannot answer: {err}")))
+/// A typed answer as the JSON the page reads, or why not.
+fn answered<T: serde::Serialize>(answer: Result<T, EditError>) -> Reply {
+    match answer {
+        Ok(view) => json_reply(StatusCode::OK, &view),
+        Err(error) => edit_error(error),
+    }
 }
 
 pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError> {
     serde_json::from_slice(body).map_err(|err| EditError::BadRequest(format!("bad request: {err}")))
 }
 
-fn act(post: Post, body: &[u8], context: &Context) -> Result<Value, EditError> {
+fn act(post: Post, body: &[u8], context: &Context) -> Reply {
     match post {
-        Post::Draft => {
-            let edit: Edit = parse(body)?;
-            let (entry, fields) = context.editor.entry(&edit)?;
-            let Draft { findings, rendered, errors } = context.editor.draft(&edit)?;
-            let pages = rendered.map(|rendered| {
-                let mut preview = context.preview.write().unwrap_or_else(|e| e.into_inner());
-                preview.draft(&edit.release, &edit.lang, rendered.images)
-            });
-            Ok(json!({
-                "release": edit.release,
-                "lang": edit.lang,
-                "id": edit.id,
-                "unsaved": true,
-                "entry": entry,
-                "fields": fields,
-                "findings": findings,
-                "errors": errors,
-                "pages": pages,
-            }))
+        Post::Draft => answered(parse::<Edit>(body).and_then(|edit| draft(&edit, context))),
+        Post::Save => answered(parse::<Edit>(body).and_then(|edit| context.editor.save(&edit))),
+        Post::Accept => {
+            answered(parse::<MessageRef>(body).and_then(|target| context.editor.accept(&target)))
         }
-        Post::Save => context.editor.save(&parse::<Edit>(body)?).and_then(as_json),
-        Post::Accept => context.editor.accept(&parse::<MessageRef>(body)?).and_then(as_json),
     }
+}
+
+/// Unsaved text drawn as a save would draw it, with its findings.
+fn draft(edit: &Edit, context: &Context) -> Result<DraftView, EditError> {
+    let (entry, fields) = context.editor.entry(edit)?;
+    let Draft { findings, rendered, errors } = context.editor.draft(edit)?;
+    let pages = rendered.map(|rendered| {
+        let mut preview = context.preview.write().unwrap_or_else(|e| e.into_inner());
+        preview.draft(&edit.release, &edit.lang, rendered.images)
+    });
+    Ok(DraftView {
+        release: edit.release.clone(),
+        lang: edit.lang.clone(),
+        id: edit.id.clone(),
+        unsaved: true,
+        entry,
+        fields,
+        findings,
+        errors,
+        pages,
+    })
 }
 
 pub fn answer(route: Route, context: &Context) -> Reply {
@@ -355,7 +358,8 @@ pub fn answer(route: Route, context: &Context) -> Reply {
         Route::Index => html(html::index(&preview)),
         Route::Release(id) if preview.has_release(&id) => html(html::release(&preview, &id)),
         Route::ReleaseState(id) if preview.has_release(&id) => {
-            let body = Bytes::from(preview.release_json(&id).to_string());
+            let body =
+                Bytes::from(serde_json::to_vec(&preview.release_state(&id)).unwrap_or_default());
             reply(StatusCode::OK, "application/json", NO_CACHE, body)
         }
         Route::Release(id) | Route::ReleaseState(id) => {
@@ -407,27 +411,21 @@ pub fn answer(route: Route, context: &Context) -> Reply {
         Route::Events(_) => not_found("No such page."),
         Route::ApiReleases => json_reply(
             StatusCode::OK,
-            &json!({
-                "releases": preview.releases(),
-                "languages": preview.languages,
-                "source_language": preview.source_language,
-                "status": preview.status_json(),
-                "editing": context.editor.options.editing(),
-            }),
+            &ReleasesView {
+                releases: preview.releases().to_vec(),
+                languages: preview.languages.clone(),
+                source_language: preview.source_language.clone(),
+                status: preview.status_views(),
+                editing: context.editor.options.editing(),
+            },
         ),
         Route::ApiMessages { release, lang } => {
             drop(preview);
-            match context.editor.messages(&release, &lang).and_then(as_json) {
-                Ok(value) => json_reply(StatusCode::OK, &value),
-                Err(error) => edit_error(error),
-            }
+            answered(context.editor.messages(&release, &lang))
         }
         Route::ApiMessage { release, lang, id } => {
             drop(preview);
-            match context.editor.message(&release, &lang, &id).and_then(as_json) {
-                Ok(value) => json_reply(StatusCode::OK, &value),
-                Err(error) => edit_error(error),
-            }
+            answered(context.editor.message(&release, &lang, &id))
         }
     }
 }

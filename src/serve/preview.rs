@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use serde_json::{Value, json};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use super::views::{OutputState, PageView, ReleaseState, SettledEvent, StatusView};
+use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::render::PageImage;
 use crate::status::StatusRow;
 
@@ -24,7 +24,7 @@ pub struct OutputView {
     /// Changes with every good build, so the PDF link changes with it.
     pub pdf_version: u64,
     /// Errors of the last build, when it failed; empty when it succeeded.
-    pub errors: Vec<Value>,
+    pub errors: Vec<DiagnosticView>,
     /// Grows with every build of this output, good or bad: a tab keeps the
     /// newest it has seen, whichever way (event or resync) it came.
     version: u64,
@@ -43,8 +43,8 @@ pub struct Preview {
     drafts: BTreeMap<(String, String), Vec<Arc<PageImage>>>,
     /// Errors not tied to one output (a release TOML that does not load, a
     /// broken pressroom.toml), from the last batch.
-    problems: Vec<Value>,
-    batch_problems: Vec<Value>,
+    problems: Vec<DiagnosticView>,
+    batch_problems: Vec<DiagnosticView>,
     /// Translation status, a row per (release or office, language).
     status: Vec<StatusRow>,
     /// The releases followed, in order.
@@ -54,15 +54,13 @@ pub struct Preview {
     changes: u64,
 }
 
-/// A diagnostic for the page: its JSON fields plus the rendered text (the
+/// A diagnostic for the page: its fields plus the rendered text (the
 /// offending line underlined), as the terminal shows it.
-pub fn error_view(diag: &Diagnostic) -> Value {
-    let mut value = diag.to_json();
-    value["text"] = Value::String(diag.to_plain_string());
-    value
+pub fn error_view(diag: &Diagnostic) -> DiagnosticView {
+    diag.view_with_text()
 }
 
-fn errors_of(diagnostics: &Diagnostics) -> Vec<Value> {
+fn errors_of(diagnostics: &Diagnostics) -> Vec<DiagnosticView> {
     diagnostics.iter().filter(|d| d.is_error()).map(error_view).collect()
 }
 
@@ -79,7 +77,7 @@ impl Preview {
         lang: &str,
         images: Vec<Arc<PageImage>>,
         pdf: Vec<u8>,
-    ) -> Value {
+    ) -> OutputState {
         self.builds += 1;
         let version = self.builds;
         let key = (release.to_owned(), lang.to_owned());
@@ -92,17 +90,17 @@ impl Preview {
         output.version = self.changes;
         self.drafts.remove(&(release.to_owned(), lang.to_owned()));
         self.collect_pages();
-        self.output_json(release, lang)
+        self.output_state(release, lang)
     }
 
     /// A failed build: the last good pages stay, with its errors.
-    pub fn failed(&mut self, release: &str, lang: &str, diagnostics: &Diagnostics) -> Value {
+    pub fn failed(&mut self, release: &str, lang: &str, diagnostics: &Diagnostics) -> OutputState {
         let key = (release.to_owned(), lang.to_owned());
         let output = self.outputs.entry(key).or_default();
         output.errors = errors_of(diagnostics);
         self.changes += 1;
         output.version = self.changes;
-        self.output_json(release, lang)
+        self.output_state(release, lang)
     }
 
     /// A release nobody looks at any more: its pages and PDFs go (a tab
@@ -120,7 +118,7 @@ impl Preview {
 
     /// A batch is done: its problems replace the last batch's, and the
     /// status is the one given. Returns the `settled` event.
-    pub fn settled(&mut self, status: Option<(Vec<StatusRow>, Vec<String>)>) -> Value {
+    pub fn settled(&mut self, status: Option<(Vec<StatusRow>, Vec<String>)>) -> SettledEvent {
         self.problems = std::mem::take(&mut self.batch_problems);
         if let Some((rows, releases)) = status {
             // A deleted release's pages go with it.
@@ -129,7 +127,7 @@ impl Preview {
             self.status = rows;
             self.releases = releases;
         }
-        json!({ "problems": self.problems, "status": self.status_json() })
+        SettledEvent { problems: self.problems.clone(), status: self.status_views() }
     }
 
     /// Keeps only the pages some output shows now or showed just before,
@@ -165,79 +163,79 @@ impl Preview {
     }
 
     /// The status rows of the languages shown.
-    pub fn status_json(&self) -> Vec<Value> {
+    pub fn status_views(&self) -> Vec<StatusView> {
         self.status
             .iter()
             .filter(|row| self.languages.contains(&row.language))
-            .map(|row| {
-                json!({
-                    "release": row.release,
-                    "language": row.language,
-                    "label": row.label(&self.source_language),
-                    "done": row.is_done(),
-                })
+            .map(|row| StatusView {
+                release: row.release.clone(),
+                lang: row.language.clone(),
+                label: row.label(&self.source_language),
+                done: row.is_done(),
             })
             .collect()
     }
 
     /// The problems that concern a release: its own and everyone's.
-    pub fn problems_for(&self, release: &str) -> Vec<Value> {
+    pub fn problems_for(&self, release: &str) -> Vec<DiagnosticView> {
         self.problems
             .iter()
-            .filter(|p| p["release"].as_str().is_none_or(|r| r == release))
+            .filter(|p| p.release.as_deref().is_none_or(|r| r == release))
             .cloned()
             .collect()
     }
 
     /// What the browser needs to show an output: its pages, its PDF, its
     /// errors.
-    pub fn output_json(&self, release: &str, lang: &str) -> Value {
+    pub fn output_state(&self, release: &str, lang: &str) -> OutputState {
         let Some(output) = self.output(release, lang) else {
-            return json!({
-                "release": release, "lang": lang, "version": 0, "pages": [], "pdf": null, "errors": [],
-            });
+            return OutputState {
+                release: release.to_owned(),
+                lang: lang.to_owned(),
+                version: 0,
+                pages: Vec::new(),
+                pdf: None,
+                errors: Vec::new(),
+            };
         };
-        json!({
-            "release": release,
-            "lang": lang,
-            "version": output.version,
-            "pages": pages_json(&output.pages),
-            "pdf": output.pdf.as_ref().map(|_| pdf_url(release, lang, output.pdf_version)),
-            "errors": output.errors,
-        })
+        OutputState {
+            release: release.to_owned(),
+            lang: lang.to_owned(),
+            version: output.version,
+            pages: page_views(&output.pages),
+            pdf: output.pdf.as_ref().map(|_| pdf_url(release, lang, output.pdf_version)),
+            errors: output.errors.clone(),
+        }
     }
 
     /// A release page's whole state, for a browser that (re)connects.
-    pub fn release_json(&self, release: &str) -> Value {
-        let outputs: serde_json::Map<String, Value> = self
-            .languages
-            .iter()
-            .map(|lang| (lang.clone(), self.output_json(release, lang)))
-            .collect();
-        json!({
-            "release": release,
-            "languages": self.languages,
-            "outputs": outputs,
-            "problems": self.problems_for(release),
-            "status": self.status_json(),
-        })
+    pub fn release_state(&self, release: &str) -> ReleaseState {
+        ReleaseState {
+            release: release.to_owned(),
+            languages: self.languages.clone(),
+            outputs: self
+                .languages
+                .iter()
+                .map(|lang| (lang.clone(), self.output_state(release, lang)))
+                .collect(),
+            problems: self.problems_for(release),
+            status: self.status_views(),
+        }
     }
 }
 
 /// Pages as the browser needs them: where to fetch each, its size, text
 /// and message regions.
-fn pages_json(pages: &[Arc<PageImage>]) -> Vec<Value> {
+fn page_views(pages: &[Arc<PageImage>]) -> Vec<PageView> {
     pages
         .iter()
-        .map(|p| {
-            json!({
-                "src": page_url(&p.hash),
-                "raster": format!("/page/{}.bmp", p.hash),
-                "width": p.width,
-                "height": p.height,
-                "text": p.text,
-                "regions": p.regions,
-            })
+        .map(|p| PageView {
+            src: page_url(&p.hash),
+            raster: format!("/page/{}.bmp", p.hash),
+            width: p.width,
+            height: p.height,
+            text: p.text.clone(),
+            regions: p.regions.clone(),
         })
         .collect()
 }
@@ -246,8 +244,13 @@ impl Preview {
     /// The editor drew an output from unsaved text: its pages are served
     /// until the next build of that output. Returns them as the browser
     /// needs them.
-    pub fn draft(&mut self, release: &str, lang: &str, images: Vec<Arc<PageImage>>) -> Vec<Value> {
-        let pages = pages_json(&images);
+    pub fn draft(
+        &mut self,
+        release: &str,
+        lang: &str,
+        images: Vec<Arc<PageImage>>,
+    ) -> Vec<PageView> {
+        let pages = page_views(&images);
         self.drafts.insert((release.to_owned(), lang.to_owned()), images);
         // Only a bounded number of drafts: one per output shown.
         while self.drafts.len() > 16 {

@@ -2,10 +2,13 @@
 //! the guide documents (guide/src/office-it/api.md). A field renamed here
 //! is renamed for both.
 
-use serde::Serialize;
-use serde_json::Value;
+use std::collections::BTreeMap;
 
+use serde::Serialize;
+
+use crate::diag::DiagnosticView;
 use crate::l10n::fields::Fields;
+use crate::render::Region;
 
 /// Where a translation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,7 +46,7 @@ pub struct MessageView {
     /// The entry as fields; `None` when only its source can show it.
     pub fields: Option<Fields>,
     /// `check`'s findings about it, as `check --format json` gives them.
-    pub findings: Vec<Value>,
+    pub findings: Vec<DiagnosticView>,
     /// For a stale translation: the source text it was made from, and what
     /// changed since, word by word.
     pub made_from: Option<String>,
@@ -102,4 +105,97 @@ pub struct Conflict {
 #[derive(Debug, Clone, Serialize)]
 pub struct Accepted {
     pub accepted: bool,
+}
+
+/// The findings and pages of unsaved text (`POST /api/draft`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftView {
+    pub release: String,
+    pub lang: String,
+    pub id: String,
+    /// Always `true`: these pages are not what is saved.
+    pub unsaved: bool,
+    /// The entry as a save would write it, and as fields.
+    pub entry: String,
+    pub fields: Option<Fields>,
+    pub findings: Vec<DiagnosticView>,
+    pub errors: Vec<DiagnosticView>,
+    /// The output drawn from it; `None` when it could not be drawn.
+    pub pages: Option<Vec<PageView>>,
+}
+
+/// The releases and their translation status (`GET /api/releases`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleasesView {
+    pub releases: Vec<String>,
+    pub languages: Vec<String>,
+    pub source_language: String,
+    pub status: Vec<StatusView>,
+    /// What the editor may write: `translations`, `all languages`, `off`.
+    pub editing: &'static str,
+}
+
+/// A refusal or failure of the editor API: `{error}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    pub error: String,
+}
+
+/// A translation status cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusView {
+    /// A release id, or `office` for office.ftl's row.
+    pub release: String,
+    pub lang: String,
+    /// `done`, `missing 3`, `stale 1`, … in English.
+    pub label: String,
+    pub done: bool,
+}
+
+/// One page of an output, as the browser fetches and shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageView {
+    /// `/page/<hash>.svg`, and the bitmap to show first.
+    pub src: String,
+    pub raster: String,
+    /// In points.
+    pub width: f64,
+    pub height: f64,
+    /// The page's text, for the image's alternative text.
+    pub text: String,
+    /// Where each message prints on it.
+    pub regions: Vec<Region>,
+}
+
+/// An output (release × language) as a tab shows it: the `output` event,
+/// and each entry of [`ReleaseState::outputs`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutputState {
+    pub release: String,
+    pub lang: String,
+    /// Grows with every build: a tab keeps the newest it has seen.
+    pub version: u64,
+    pub pages: Vec<PageView>,
+    /// The last good PDF's URL.
+    pub pdf: Option<String>,
+    /// The last build's errors; empty when it succeeded.
+    pub errors: Vec<DiagnosticView>,
+}
+
+/// A release page's whole state (`GET /release/<id>/state.json`, and in
+/// the page itself).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseState {
+    pub release: String,
+    pub languages: Vec<String>,
+    pub outputs: BTreeMap<String, OutputState>,
+    pub problems: Vec<DiagnosticView>,
+    pub status: Vec<StatusView>,
+}
+
+/// The `settled` event: a batch of rebuilds is done.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettledEvent {
+    pub problems: Vec<DiagnosticView>,
+    pub status: Vec<StatusView>,
 }

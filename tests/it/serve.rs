@@ -374,7 +374,7 @@ fn a_save_sends_the_changed_pages_and_errors_show_until_fixed() {
     assert_eq!(svg.status, 200);
     assert!(svg.text().starts_with("<svg"));
     let settled = next_event(&events, "settled", |_| true);
-    assert!(settled["status"].as_array().unwrap().iter().any(|r| r["language"] == "tg"));
+    assert!(settled["status"].as_array().unwrap().iter().any(|r| r["lang"] == "tg"));
 
     // A syntax error: an event names the file and line; the last good
     // pages stay.
@@ -474,7 +474,7 @@ fn an_untranslated_message_shows_the_source_marked_and_counts_as_missing() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["release"] == REFERENCE && r["language"] == "tg")
+        .find(|r| r["release"] == REFERENCE && r["lang"] == "tg")
         .unwrap()
         .clone();
     assert_eq!(row["label"], "missing 1", "{row}");

@@ -104,7 +104,7 @@
   function relabelPage() {
     preview.say = (key) => t(key);
     preview.statusLabel = (row) => {
-      if (row.language === preview.languages[0]) return t('status-source');
+      if (row.lang === preview.languages[0]) return t('status-source');
       if (row.done) return t('status-done');
       const parts = [];
       if (row.missing > 0) parts.push(t('status-missing', { count: row.missing }));

@@ -15,7 +15,7 @@
   let lastRows = [];
   function applyStatus(rows) {
     lastRows = rows;
-    const byKey = new Map(rows.map((row) => [`${row.release}/${row.language}`, row]));
+    const byKey = new Map(rows.map((row) => [`${row.release}/${row.lang}`, row]));
     for (const cell of document.querySelectorAll('[data-status]')) {
       const row = byKey.get(cell.dataset.status);
       if (!row) continue;
