@@ -8,7 +8,7 @@ use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::raw::Raw;
 use mail_builder::mime::{BodyPart, MimePart};
-use serde_json::json;
+
 use sha2::{Digest, Sha256};
 
 use std::collections::BTreeMap;
@@ -143,20 +143,19 @@ fn message(site: &Site<'_>, edition: &Edition, date: Timestamp) -> Result<Vec<u8
         .under_embargo
         .map(|_| doc.embargo.as_ref().map(|t| t.value.clone()).unwrap_or_default());
     let url = embargo.is_none().then(|| site.canonical(&release_page(edition)));
-    let context = json!({
-        "lang": { "tag": edition.lang, "dir": doc.dir },
-        "doc": doc,
-        "office": office,
-        "words": words_of(doc),
-        "release": {
-            // The site's faces, for mail clients that load web fonts.
-            "fonts": site.canonical("fonts.css"),
-            "id": edition.id.as_str(),
-            "date": edition.date.iso(),
-            "url": url,
-            "embargo": embargo,
+    let context = super::ser::EmailContext {
+        lang: super::ser::LangContext { tag: edition.lang.clone(), dir: doc.dir.clone() },
+        doc,
+        office,
+        words: words_of(doc),
+        release: super::ser::EmailRelease {
+            fonts: site.canonical("fonts.css"),
+            id: edition.id.to_string(),
+            date: edition.date.iso(),
+            url,
+            embargo: embargo.clone(),
         },
-    });
+    };
     let templates = site.templates_for(edition.id.as_str());
     let html = templates.render("email.html", &context)?;
     let text = templates.render("email.txt", &context)?;

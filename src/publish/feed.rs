@@ -5,7 +5,6 @@
 use atom_syndication::{
     Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text, TextType, WriteConfig,
 };
-use serde_json::json;
 
 use super::Edition;
 use super::site::{Site, office_of, pdf_name, release_page, words_of};
@@ -42,7 +41,7 @@ pub fn atom(site: &Site<'_>, lang: &str, editions: &[&Edition]) -> Result<String
     for edition in editions.iter().take(ENTRIES) {
         let page = site.canonical(&release_page(edition));
         let doc = edition.doc()?;
-        let context = json!({ "doc": doc });
+        let context = super::ser::ArticleContext { doc };
         let html = site.templates_for(edition.id.as_str()).render("article.html", &context)?;
         let summary = summary(doc);
         entries.push(Entry {
@@ -70,7 +69,7 @@ pub fn atom(site: &Site<'_>, lang: &str, editions: &[&Edition]) -> Result<String
             ..Entry::default()
         });
     }
-    let title = format!("{} — {}", words["archive"].as_str().unwrap_or_default(), office.name);
+    let title = format!("{} — {}", words.get("archive").map_or("", String::as_str), office.name);
     let feed = Feed {
         title: Text { value: title, r#type: TextType::Text, ..Text::default() },
         id: site.canonical(&format!("{lang}/feed.xml")),

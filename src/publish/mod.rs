@@ -21,6 +21,7 @@ mod templates;
 mod webfonts;
 
 mod register;
+pub mod ser;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,8 +6,11 @@
 
 use std::collections::BTreeMap;
 
+use super::ser::{
+    ArchiveContext, ArchiveItem, ArchivePage, ArticleContext, LangContext, PageContext, PageLinks,
+    PdfContext, ReleaseContext, ReleasePage,
+};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use sha2::{Digest, Sha256};
 
@@ -36,8 +39,8 @@ pub struct Site<'a> {
 }
 
 /// A language version of a page, for the switcher and `<link hreflang>`.
-#[derive(Serialize)]
-struct Alternate {
+#[derive(Debug, Serialize)]
+pub struct Alternate {
     tag: String,
     dir: String,
     /// The language's name in itself.
@@ -52,7 +55,7 @@ struct Alternate {
     locale: String,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct OfficeView {
     pub emblem: String,
     pub name: String,
@@ -70,15 +73,14 @@ pub fn office_of(doc: &Document) -> OfficeView {
 }
 
 /// The web words as plain strings: `words.archive`.
-pub fn words_of(doc: &Document) -> Value {
-    let Some(web) = &doc.web else { return json!({}) };
-    let mut words = serde_json::to_value(web).unwrap_or_default();
-    if let Value::Object(map) = &mut words {
-        for value in map.values_mut() {
-            *value = value["value"].clone();
-        }
-    }
-    words
+pub fn words_of(doc: &Document) -> BTreeMap<String, String> {
+    let Some(web) = &doc.web else { return BTreeMap::new() };
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(web) else {
+        return BTreeMap::new();
+    };
+    map.into_iter()
+        .filter_map(|(key, word)| Some((key, word["value"].as_str()?.to_owned())))
+        .collect()
 }
 
 pub fn release_page(edition: &Edition) -> String {
@@ -484,22 +486,39 @@ impl<'a> Site<'a> {
 
     /// The links of page `rel` in a language's folder: to itself (absolute)
     /// and, relative, to the style sheet, feed, archive and front door.
-    fn language_page(&self, rel: &str) -> Value {
-        json!({
-            "canonical": self.canonical(rel),
-            "css": "../style.css",
-            "feed": "feed.xml",
-            "archive": "index.html",
-            "home": "../index.html",
-            "emblem": "../emblem.svg",
-            "fonts": "../fonts.css",
-        })
+    fn language_page(&self, rel: &str) -> PageLinks {
+        PageLinks {
+            canonical: self.canonical(rel),
+            css: "../style.css".into(),
+            feed: "feed.xml".into(),
+            archive: "index.html".into(),
+            home: "../index.html".into(),
+            emblem: "../emblem.svg".into(),
+            fonts: "../fonts.css".into(),
+        }
+    }
+
+    /// What every page is given, for a page in `lang` shown from `doc`.
+    fn page_context(
+        &self,
+        lang: &str,
+        doc: &Document,
+        alternates: Vec<Alternate>,
+        page: PageLinks,
+    ) -> PageContext {
+        PageContext {
+            lang: LangContext { tag: lang.to_owned(), dir: doc.dir.clone() },
+            office: office_of(doc),
+            words: words_of(doc),
+            alternates,
+            page,
+        }
     }
 
     /// A release's page and its ninjs document.
     fn release_files(&self, edition: &Edition) -> Result<(String, String), Diagnostic> {
         let page = self.release_html(edition)?;
-        let context = json!({ "doc": edition.doc()? });
+        let context = ArticleContext { doc: edition.doc()? };
         let article = self.templates_for(edition.id.as_str()).render("article.html", &context)?;
         Ok((page, self.ninjs(edition, article)?))
     }
@@ -513,26 +532,22 @@ impl<'a> Site<'a> {
             .filter(|e| e.id == edition.id)
             .map(|e| self.alternate(e, release_page(e), false, e.lang == edition.lang))
             .collect();
-        let context = json!({
-            "lang": { "tag": edition.lang, "dir": doc.dir },
-            "doc": doc,
-            "office": office_of(doc),
-            "words": words_of(doc),
-            "alternates": alternates,
-            "page": self.language_page(&rel),
-            "article": self.news_article(edition)?,
-            "release": {
-                "id": edition.id.as_str(),
-                "date": edition.date.iso(),
-                "url": self.canonical(&rel),
-                "pdf": {
-                    "url": pdf_name(edition),
-                    "bytes": edition.pdf_size,
-                    "size": self.size_words(doc, &edition.lang, edition.pdf_size),
-                    "signature": edition.signature,
+        let context = ReleasePage {
+            page: self.page_context(&edition.lang, doc, alternates, self.language_page(&rel)),
+            doc,
+            article: self.news_article(edition)?,
+            release: ReleaseContext {
+                id: edition.id.to_string(),
+                date: edition.date.iso(),
+                url: self.canonical(&rel),
+                pdf: PdfContext {
+                    url: pdf_name(edition),
+                    bytes: edition.pdf_size,
+                    size: self.size_words(doc, &edition.lang, edition.pdf_size),
+                    signature: edition.signature.clone(),
                 },
             },
-        });
+        };
         self.templates_for(edition.id.as_str()).render("release.html", &context)
     }
 
@@ -553,39 +568,33 @@ impl<'a> Site<'a> {
             .map(|e| self.alternate(e, archive_page(&e.lang, 1), false, e.lang == lang))
             .collect();
         let start = (page - 1) * self.per_page;
-        let items: Vec<Value> = editions
+        let items: Vec<ArchiveItem> = editions
             .iter()
             .skip(start)
             .take(self.per_page)
-            .map(|e| {
-                json!({
-                    "url": format!("{}.html", e.id),
-                    "title": e.listing.title,
-                    "kind": e.listing.kind,
-                    "date": e.date.iso(),
-                    "dateline": e.listing.dateline,
-                    "place": e.listing.place,
-                })
+            .map(|e| ArchiveItem {
+                url: format!("{}.html", e.id),
+                title: e.listing.title.clone(),
+                kind: e.listing.kind.clone(),
+                date: e.date.iso(),
+                dateline: e.listing.dateline.clone(),
+                place: e.listing.place.clone(),
             })
             .collect();
         let link = |page: usize| {
             let rel = archive_page(lang, page);
             rel.strip_prefix(&format!("{lang}/")).unwrap_or(&rel).to_owned()
         };
-        let context = json!({
-            "lang": { "tag": lang, "dir": first.dir },
-            "office": office_of(first),
-            "words": words_of(first),
-            "alternates": alternates,
-            "page": self.language_page(&rel),
-            "archive": {
-                "page": page,
-                "pages": pages,
-                "releases": items,
-                "newer": (page > 1).then(|| link(page - 1)),
-                "older": (page < pages).then(|| link(page + 1)),
+        let context = ArchivePage {
+            page: self.page_context(lang, first, alternates, self.language_page(&rel)),
+            archive: ArchiveContext {
+                page,
+                pages,
+                releases: items,
+                newer: (page > 1).then(|| link(page - 1)),
+                older: (page < pages).then(|| link(page + 1)),
             },
-        });
+        };
         self.default_templates().render("archive.html", &context)
     }
 
@@ -603,21 +612,16 @@ impl<'a> Site<'a> {
             .filter_map(|l| self.representative(l))
             .map(|e| self.alternate(e, archive_page(&e.lang, 1), true, false))
             .collect();
-        let context = json!({
-            "lang": { "tag": lang, "dir": first.dir },
-            "office": office_of(first),
-            "words": words_of(first),
-            "alternates": alternates,
-            "page": {
-                "canonical": self.base_url,
-                "css": "style.css",
-                "feed": format!("{lang}/feed.xml"),
-                "archive": format!("{lang}/index.html"),
-                "home": "index.html",
-                "emblem": "emblem.svg",
-                "fonts": "fonts.css",
-            },
-        });
+        let links = PageLinks {
+            canonical: self.base_url.to_owned(),
+            css: "style.css".into(),
+            feed: format!("{lang}/feed.xml"),
+            archive: format!("{lang}/index.html"),
+            home: "index.html".into(),
+            emblem: "emblem.svg".into(),
+            fonts: "fonts.css".into(),
+        };
+        let context = self.page_context(lang, first, alternates, links);
         Some(self.default_templates().render("home.html", &context))
     }
 
