@@ -17,12 +17,8 @@ printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level 
 export SOFTHSM2_CONF="$dir/softhsm2.conf"
 softhsm2-util --init-token --free --label "Press Office" --so-pin 87654321 --pin 123456 >/dev/null
 p11() { pkcs11-tool --module "$module" --token-label "Press Office" --login --pin 123456 "$@"; }
-cat > "$dir/ext.cnf" <<'CNF'
-[signer_ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,nonRepudiation
-subjectKeyIdentifier = hash
-CNF
+# The extensions: tests/keys/test-ca.cnf's, as tests/keys/make.sh issues them.
+export PRESSROOM_CA_DIR="$dir" PRESSROOM_OCSP_PORT=0 PRESSROOM_CRL_PORT=0
 for kind in rsa ec always; do
   always=()
   case $kind in
@@ -36,7 +32,7 @@ for kind in rsa ec always; do
   openssl pkey -pubin -inform DER -in "$dir/$kind.pub.der" -out "$dir/$kind.pub.pem"
   openssl x509 -new -subj "/CN=Mahbuba Abdullaeva (TOKEN TEST)/O=pressroom tests" \
     -force_pubkey "$dir/$kind.pub.pem" -CA tests/keys/ca.pem -CAkey tests/keys/ca.key.pem \
-    -set_serial "0x70$id" -days 3650 -extfile "$dir/ext.cnf" -extensions signer_ext \
+    -set_serial "0x70$id" -days 3650 -extfile tests/keys/test-ca.cnf -extensions signer_ext \
     -outform DER -out "$dir/$kind.cert.der" 2>/dev/null
   p11 --write-object "$dir/$kind.cert.der" --type cert --id "$id" --label "$label" >/dev/null
 done

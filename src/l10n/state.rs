@@ -227,33 +227,38 @@ impl TranslationState {
 
 /// A short, stable fingerprint of an entry's text.
 fn fingerprint(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    crate::freshness::hex(&Sha256::digest(text.as_bytes())[..6])
 }
 
-/// `text` as a one-line TOML basic string.
+/// `text` as a one-line TOML basic string (never multi-line: one line per
+/// message keeps merges easy).
 fn toml_string(text: &str) -> String {
+    use toml_writer::TomlWrite;
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    // Writing into a String cannot fail.
+    let _ = out.value(toml_writer::TomlStringBuilder::new(text).as_basic());
     out
 }
 
+/// A key bare where TOML allows, quoted where it must be.
 fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        key.to_owned()
-    } else {
-        format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+    use toml_writer::TomlWrite;
+    let mut out = String::with_capacity(key.len() + 2);
+    let _ = out.key(toml_writer::TomlKeyBuilder::new(key).as_default());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_and_keys_stay_on_one_line_and_read_back() {
+        for text in ["a = \"b\"", "line\nnext \\ end", "tab\tq'x", "\u{7}bell", "Душанбе { -eu }"] {
+            let written = super::toml_string(text);
+            assert!(!written.contains('\n'), "{written}");
+            let table: toml::Table = format!("k = {written}").parse().unwrap();
+            assert_eq!(table["k"].as_str(), Some(text));
+        }
+        assert_eq!(super::toml_key("title"), "title");
+        assert_eq!(super::toml_key("releases/x.ftl"), "\"releases/x.ftl\"");
     }
 }

@@ -6,49 +6,18 @@ cd "$(dirname "$0")"
 rm -f ./*.pem ./*.p12
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 touch "$work/index.txt"
-cat > "$work/ca.cnf" <<CNF
-[ca]
-default_ca = test
-[test]
-database = $work/index.txt
-new_certs_dir = $work
-serial = $work/serial
-default_md = sha256
-policy = any
-unique_subject = no
-copy_extensions = none
-[any]
-commonName = supplied
-organizationName = optional
-[ca_ext]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[signer_ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,nonRepudiation
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[tsa_ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = critical,timeStamping
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[encipher_ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,keyEncipherment
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-CNF
+mkdir -p "$work/new"
+# The CA's settings: test-ca.cnf, shared with scripts/test-pki.sh.
+export PRESSROOM_CA_DIR="$work" PRESSROOM_OCSP_PORT=0 PRESSROOM_CRL_PORT=0
+cnf="$PWD/test-ca.cnf"
 issue() { # out, key, subject, extensions, start, end, [selfsign]
   openssl rand -hex 8 > "$work/serial"
   openssl req -new -key "$2" -subj "$3" -out "$work/req.csr"
   if [ "${7:-}" = self ]; then
-    openssl ca -batch -config "$work/ca.cnf" -selfsign -keyfile "$2" -in "$work/req.csr" \
+    openssl ca -batch -config "$cnf" -selfsign -keyfile "$2" -in "$work/req.csr" \
       -extensions "$4" -startdate "$5" -enddate "$6" -notext -out "$1" 2>/dev/null
   else
-    openssl ca -batch -config "$work/ca.cnf" -cert ca.pem -keyfile ca.key.pem -in "$work/req.csr" \
+    openssl ca -batch -config "$cnf" -cert ca.pem -keyfile ca.key.pem -in "$work/req.csr" \
       -extensions "$4" -startdate "$5" -enddate "$6" -notext -out "$1" 2>/dev/null
   fi
 }
@@ -81,23 +50,23 @@ key other.key.pem
 openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out forged.key.pem
 openssl req -new -key forged.key.pem -subj "$signer" -out "$work/forged.csr"
 openssl x509 -req -in "$work/forged.csr" -CA signer.pem -CAkey signer.key.pem -set_serial 0x5eed01 \
-  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out forged.pem 2>/dev/null
+  -days 9000 -extfile "$cnf" -extensions signer_ext -out forged.pem 2>/dev/null
 # An ECDSA P-384 signer (signs with SHA-384), issued by the same CA.
 openssl ecparam -name secp384r1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out p384.key.pem
 openssl req -new -key p384.key.pem -subj "$signer" -out "$work/p384.csr"
 openssl x509 -req -in "$work/p384.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x384384 \
-  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out p384.pem 2>/dev/null
+  -days 9000 -extfile "$cnf" -extensions signer_ext -out p384.pem 2>/dev/null
 # An RSA-PSS signer: the key's own algorithm is RSASSA-PSS, so pressroom signs
 # with PSS (SHA-256, MGF1 SHA-256, 32-byte salt), issued by the same CA.
 openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out pss.key.pem 2>/dev/null
 openssl req -new -key pss.key.pem -subj "$signer" -out "$work/pss.csr"
 openssl x509 -req -in "$work/pss.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x955955 \
-  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -out pss.pem 2>/dev/null
+  -days 9000 -extfile "$cnf" -extensions signer_ext -out pss.pem 2>/dev/null
 # The same PSS key certified as rsaEncryption (how many tokens and CAs issue
 # them): pressroom still signs PSS, chosen from the key. NSS (pdfsig) verifies
 # this shape; it does not verify PSS under an rsassaPss certificate.
 openssl rsa -in pss.key.pem -RSAPublicKey_out 2>/dev/null | sed 's/RSA-PSS PUBLIC/RSA PUBLIC/' |
   openssl rsa -RSAPublicKey_in -pubout -out "$work/pss-rsaenc.pub.pem" 2>/dev/null
 openssl x509 -req -in "$work/pss.csr" -CA ca.pem -CAkey ca.key.pem -set_serial 0x955956 \
-  -days 9000 -extfile "$work/ca.cnf" -extensions signer_ext -force_pubkey "$work/pss-rsaenc.pub.pem" \
+  -days 9000 -extfile "$cnf" -extensions signer_ext -force_pubkey "$work/pss-rsaenc.pub.pem" \
   -out pss-rsaenc.pem 2>/dev/null
