@@ -5,8 +5,8 @@
 //!
 //! ```text
 //! diag, names, date, toml_reader, atomic,  the ground floor: diagnostics, ids and
-//! secret                                   name rules, dates and the clock, the one
-//!                                          TOML reader, atomic writes, secrets
+//! secret, locks                            name rules, dates and the clock, the one
+//!                                          TOML reader, atomic writes, secrets, locks
 //! project                                  the root and pressroom.toml
 //! release                                  one release's facts, validated
 //! l10n, markup                             Fluent catalogs, staleness, dates per
@@ -35,6 +35,7 @@ pub mod document;
 pub mod fonts;
 pub mod freshness;
 pub mod l10n;
+pub mod locks;
 pub mod markup;
 pub mod names;
 pub mod pipeline;

@@ -252,7 +252,8 @@ fn toml_key(key: &str) -> String {
 mod tests {
     #[test]
     fn strings_and_keys_stay_on_one_line_and_read_back() {
-        for text in ["a = \"b\"", "line\nnext \\ end", "tab\tq'x", "\u{7}bell", "Душанбе { -eu }"] {
+        for text in ["a = \"b\"", "line\nnext \\ end", "tab\tq'x", "\u{7}bell", "Душанбе { -eu }"]
+        {
             let written = super::toml_string(text);
             assert!(!written.contains('\n'), "{written}");
             let table: toml::Table = format!("k = {written}").parse().unwrap();

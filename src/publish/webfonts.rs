@@ -39,7 +39,7 @@ impl WebFont {
 pub fn web_fonts(languages: &[String], fonts_dir: &Path) -> (Vec<WebFont>, String) {
     let key = cache_key(languages, fonts_dir);
     static CACHE: std::sync::Mutex<Option<(String, Vec<WebFont>)>> = std::sync::Mutex::new(None);
-    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = crate::locks::lock(&CACHE);
     let fonts = match cache.as_ref() {
         Some((cached, fonts)) if *cached == key => fonts.clone(),
         _ => {

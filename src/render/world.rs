@@ -188,7 +188,7 @@ impl World for LayoutWorld {
         // and share the syntax tree between worlds (and threads).
         let bytes = self.files.file(id)?;
         let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-        let mut cache = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cache = crate::locks::lock(&self.sources);
         if let Some(source) = cache.get(&id)
             && source.text().as_bytes() == text
         {

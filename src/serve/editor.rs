@@ -45,6 +45,13 @@ impl EditOptions {
     }
 }
 
+/// Whether a request only reads or also writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
 /// Why an editor request is refused, as the HTTP answer says it.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -156,11 +163,29 @@ impl Editor {
 
     /// The project as it now stands (after a change of pressroom.toml).
     pub fn update(&self, project: &Project) {
-        *self.project.write().unwrap_or_else(|e| e.into_inner()) = project.clone();
+        *crate::locks::write(&self.project) = project.clone();
     }
 
     pub fn project(&self) -> Project {
-        self.project.read().unwrap_or_else(|e| e.into_inner()).clone()
+        crate::locks::read(&self.project).clone()
+    }
+
+    /// What every request starts with: the project as it stands, the
+    /// release it names, its language checked, and for a change that the
+    /// language may be written here.
+    fn open(
+        &self,
+        release: &str,
+        lang: &str,
+        access: Access,
+    ) -> Result<(Project, ReleaseId), EditError> {
+        let project = self.project();
+        let id = Self::release_id(&project, release)?;
+        Self::language(&project, lang)?;
+        if access == Access::Write {
+            self.writable(&project, lang)?;
+        }
+        Ok((project, id))
     }
 
     fn release_id(project: &Project, release: &str) -> Result<ReleaseId, EditError> {
@@ -242,9 +267,7 @@ impl Editor {
     /// Every message a release shows in `lang`: its own, then the office's,
     /// each as the editor needs it.
     pub fn messages(&self, release: &str, lang: &str) -> Result<MessagesView, EditError> {
-        let project = self.project();
-        let id = Self::release_id(&project, release)?;
-        Self::language(&project, lang)?;
+        let (project, id) = self.open(release, lang, Access::Read)?;
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let mut messages = Vec::new();
         for key in [release_key(&id), office_key()] {
@@ -290,9 +313,7 @@ impl Editor {
         lang: &str,
         message: &str,
     ) -> Result<MessageView, EditError> {
-        let project = self.project();
-        let id = Self::release_id(&project, release)?;
-        Self::language(&project, lang)?;
+        let (project, id) = self.open(release, lang, Access::Read)?;
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, lang, message)?;
         self.message_view(&project, &catalog, &id, lang, &place.key, message)
@@ -435,9 +456,7 @@ impl Editor {
 
     /// The findings of an edit, and its output drawn from the unsaved text.
     pub fn draft(&self, edit: &Edit) -> Result<Draft, EditError> {
-        let project = self.project();
-        let id = Self::release_id(&project, &edit.release)?;
-        Self::language(&project, &edit.lang)?;
+        let (project, id) = self.open(&edit.release, &edit.lang, Access::Read)?;
         let ids = std::slice::from_ref(&id);
         let (catalog, _) = Catalog::load(&project, ids);
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
@@ -455,7 +474,7 @@ impl Editor {
                 }
             }
         }
-        let mut renderer = self.renderer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut renderer = crate::locks::lock(&self.renderer);
         let renderer = renderer.get_or_insert_with(|| Renderer::new(&project));
         let settings = Settings { mode: Mode::Preview { images: true }, ..Settings::default() };
         let mut rendered = None;
@@ -482,11 +501,8 @@ impl Editor {
     /// Writes the edit into its file, only if the file is as the editor
     /// loaded it; every other byte of the file stays as it was.
     pub fn save(&self, edit: &Edit) -> Result<Saved, EditError> {
-        let project = self.project();
-        let id = Self::release_id(&project, &edit.release)?;
-        Self::language(&project, &edit.lang)?;
-        self.writable(&project, &edit.lang)?;
-        let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let (project, id) = self.open(&edit.release, &edit.lang, Access::Write)?;
+        let _one = crate::locks::lock(&self.saving);
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, &edit.lang, &edit.id)?;
         Self::confined(&project, &place, &edit.lang)?;
@@ -576,14 +592,11 @@ impl Editor {
 
     /// Marks a stale translation up to date as it is.
     pub fn accept(&self, request: &MessageRef) -> Result<Accepted, EditError> {
-        let project = self.project();
-        let id = Self::release_id(&project, &request.release)?;
-        Self::language(&project, &request.lang)?;
-        self.writable(&project, &request.lang)?;
+        let (project, id) = self.open(&request.release, &request.lang, Access::Write)?;
         if request.lang == project.source_language() {
             return Err(EditError::Invalid("the source language is never stale".into()));
         }
-        let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = crate::locks::lock(&self.saving);
         let (mut catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, &request.lang, &request.id)?;
         Self::confined(&project, &place, &request.lang)?;

@@ -28,7 +28,7 @@ pub struct Hub {
 impl Hub {
     /// The releases some open tab shows now.
     pub fn viewed(&self) -> std::collections::BTreeSet<String> {
-        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let clients = crate::locks::lock(&self.clients);
         clients
             .iter()
             .filter(|(_, tx)| !tx.is_closed())
@@ -39,14 +39,14 @@ impl Hub {
     /// Whether as many tabs as are served at once are open (closed ones
     /// that were never written to since count until they are).
     pub fn is_full(&self) -> bool {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let mut clients = crate::locks::lock(&self.clients);
         clients.retain(|(_, tx)| !tx.is_closed());
         clients.len() >= MAX_STREAMS
     }
 
     /// A new tab's event stream, or `None` when too many tabs are open.
     pub fn subscribe(&self, release: Option<String>) -> Option<EventStream> {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let mut clients = crate::locks::lock(&self.clients);
         // Tabs gone first: their places are free.
         clients.retain(|(_, tx)| !tx.is_closed());
         if clients.len() >= MAX_STREAMS {
@@ -71,7 +71,7 @@ impl Hub {
     }
 
     fn send(&self, message: Bytes) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let mut clients = crate::locks::lock(&self.clients);
         clients.retain(|(_, client)| match client.try_send(message.clone()) {
             Ok(()) => true,
             Err(TrySendError::Full(_) | TrySendError::Closed(_)) => false,

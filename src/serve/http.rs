@@ -97,7 +97,7 @@ pub fn json_error(status: StatusCode, message: impl Into<String>) -> Reply {
 /// it holds (releases shown, PDF sizes), so a rebuild never waits on it.
 fn web_route(path: &WebPath, context: &Context) -> Reply {
     let sizes: std::collections::HashMap<(String, String), u64> = {
-        let preview = context.preview.read().unwrap_or_else(|e| e.into_inner());
+        let preview = crate::locks::read(&context.preview);
         if let WebPath::Release { id, .. } = path
             && !preview.has_release(id)
         {
@@ -305,7 +305,7 @@ fn draft(edit: &Edit, context: &Context) -> Result<DraftView, EditError> {
     let (entry, fields) = context.editor.entry(edit)?;
     let Draft { findings, rendered, errors } = context.editor.draft(edit)?;
     let pages = rendered.map(|rendered| {
-        let mut preview = context.preview.write().unwrap_or_else(|e| e.into_inner());
+        let mut preview = crate::locks::write(&context.preview);
         preview.draft(&edit.release, &edit.lang, rendered.images)
     });
     Ok(DraftView {
@@ -353,7 +353,7 @@ pub fn answer(route: Route, context: &Context) -> Reply {
     {
         return web_route(path, context);
     }
-    let preview = context.preview.read().unwrap_or_else(|e| e.into_inner());
+    let preview = crate::locks::read(&context.preview);
     match route {
         Route::Index => html(html::index(&preview)),
         Route::Release(id) if preview.has_release(&id) => html(html::release(&preview, &id)),

@@ -75,7 +75,7 @@ pub struct Presence {
 impl Presence {
     /// A request for a release's page, state or PDF.
     pub fn ask(&self, release: &str) {
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let mut recent = crate::locks::lock(&self.recent);
         recent.retain(|r| r != release);
         recent.push_front(release.to_owned());
         recent.truncate(KEPT + 64);
@@ -85,7 +85,7 @@ impl Presence {
 impl watch::Demand for Presence {
     fn wanted(&self) -> std::collections::BTreeSet<String> {
         let viewed = self.hub.viewed();
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let mut recent = crate::locks::lock(&self.recent);
         for release in &viewed {
             recent.retain(|r| r != release);
             recent.push_front(release.clone());
@@ -259,7 +259,7 @@ pub fn run_with(
         images: true,
         demand: Some(presence),
     };
-    let write = || preview.write().unwrap_or_else(|e| e.into_inner());
+    let write = || crate::locks::write(&preview);
     let result = watch::run(project, watch_options, stop, |mut event| {
         match &mut event {
             Report::Built { output, rendered, .. } => {

@@ -224,7 +224,7 @@ impl TokenKey {
     /// The token signs `message`; the signature as CMS carries it (ECDSA as
     /// DER, where PKCS#11 gives r‖s).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let session = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let session = crate::locks::lock(&self.session);
         let raw = match &self.pin_per_signature {
             Some(pin) => self.sign_with_login(&session, pin, message),
             None => {

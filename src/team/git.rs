@@ -93,7 +93,7 @@ impl Repo {
         author: &Author,
         message: &str,
     ) -> Result<Option<Oid>, GitError> {
-        let repo = self.repo.lock().unwrap_or_else(|e| e.into_inner());
+        let repo = crate::locks::lock(&self.repo);
         let head = match repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(err) if err.code() == git2::ErrorCode::UnbornBranch => None,
@@ -156,7 +156,7 @@ impl Repo {
     }
 
     fn try_sync(&self, name: &str) -> Result<SyncState, GitError> {
-        let repo = self.repo.lock().unwrap_or_else(|e| e.into_inner());
+        let repo = crate::locks::lock(&self.repo);
         let head = repo.head()?;
         let refname = head.name().unwrap_or("HEAD").to_owned();
         let ours = head.peel_to_commit()?.id();

@@ -195,7 +195,7 @@ impl Team {
             ),
             _ => {}
         }
-        let mut last = self.sync.lock().unwrap_or_else(|e| e.into_inner());
+        let mut last = crate::locks::lock(&self.sync);
         if *last != state && matches!(state, SyncState::Diverged { .. } | SyncState::Failed { .. })
         {
             eprintln!("pressroom: {remote}: {state:?}");
@@ -334,10 +334,8 @@ async fn desk_page(
         Via::Token => String::new(),
     };
     let entries = team.store.audit_log(now() - 30 * 86_400).unwrap_or_default();
-    let sync = SyncView {
-        remote: team.remote.clone(),
-        state: team.sync.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-    };
+    let sync =
+        SyncView { remote: team.remote.clone(), state: crate::locks::lock(&team.sync).clone() };
     let page = pages::desk(&lang, &team.project(), &caller.person.name, &csrf, &entries, &sync);
     reply(http::html(page))
 }

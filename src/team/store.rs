@@ -222,7 +222,7 @@ impl Store {
         &self,
         work: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
-        let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
+        let mut connection = crate::locks::lock(&self.connection);
         work(&mut connection)
             .map_err(|source| StoreError::Database { path: self.path.clone(), source })
     }

@@ -36,7 +36,7 @@ fn wait<K: std::hash::Hash + Eq>(
     free: u32,
     now: Instant,
 ) -> Option<Duration> {
-    let map = map.lock().unwrap_or_else(|e| e.into_inner());
+    let map = crate::locks::lock(map);
     let failures = map.get(key)?;
     if failures.count < free || now.duration_since(failures.last) > MEMORY {
         return None;
@@ -48,7 +48,7 @@ fn wait<K: std::hash::Hash + Eq>(
 }
 
 fn fail<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Failures>>, key: K, now: Instant) {
-    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    let mut map = crate::locks::lock(map);
     if map.len() >= SWEEP_AT {
         map.retain(|_, f| now.duration_since(f.last) <= MEMORY);
     }
@@ -75,7 +75,7 @@ impl Throttle {
 
     /// A sign-in that worked clears its name's failures (not its address's).
     pub fn succeeded(&self, name: &str) {
-        self.names.lock().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase());
+        crate::locks::lock(&self.names).remove(&name.to_lowercase());
     }
 }
 
