@@ -12,7 +12,7 @@ use crate::freshness::{Fingerprints, Kind, Manifest};
 use crate::l10n::Catalog;
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings};
-use crate::project::Project;
+use crate::project::{Project, Selection};
 use crate::release::Release;
 use crate::render::{Engine, Rendered};
 use crate::sign::Signing;
@@ -23,10 +23,8 @@ pub const DRAFTS_DIR: &str = "drafts";
 /// What to build.
 #[derive(Clone, Default)]
 pub struct BuildOptions {
-    /// Release ids; empty means all.
-    pub releases: Vec<String>,
-    /// Languages; empty means each release's own.
-    pub languages: Vec<String>,
+    /// Which releases, in which languages (none named: each release's own).
+    pub selection: Selection,
     /// Output folder; `out/` under the root by default.
     pub out: Option<PathBuf>,
     /// Also write each output's document model as JSON beside its PDF.
@@ -108,8 +106,8 @@ pub fn build_loaded(
     // are fingerprinted.
     let fonts_dir = project.fonts_dir();
     let engine = std::thread::spawn(move || Engine::new(Some(&fonts_dir)));
-    let ids = project.select_releases(&options.releases)?;
-    let languages = project.select_languages(&options.languages)?;
+    let ids = options.selection.release_ids(project)?;
+    let languages = options.selection.checked_languages(project)?;
     let wanted = |lang: &str| languages.is_empty() || languages.iter().any(|l| l == lang);
 
     // The translation state is the build's own bookkeeping: bring it up to

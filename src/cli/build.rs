@@ -14,8 +14,7 @@ use super::sign::load_signer;
 
 /// What `pressroom build` was asked for.
 pub(super) struct BuildArgs {
-    pub ids: Vec<String>,
-    pub languages: Vec<String>,
+    pub selection: pressroom::project::Selection,
     pub draft: bool,
     pub out: Option<PathBuf>,
     pub emit_model: bool,
@@ -40,8 +39,7 @@ pub(super) fn run(
         Err(diag) => return reporter.finish(&diag.into()),
     };
     let options = BuildOptions {
-        releases: args.ids,
-        languages: args.languages,
+        selection: args.selection,
         out: args.out,
         emit_model: args.emit_model,
         force: args.force,

@@ -114,6 +114,23 @@ enum L10nCommand {
     },
 }
 
+/// `[ID…] --lang L…`: which releases, in which languages (build, publish,
+/// watch and serve alike).
+#[derive(Debug, Clone, clap::Args)]
+struct SelectionArgs {
+    /// Release ids, the stems of releases/<id>.toml (default: all).
+    ids: Vec<String>,
+    /// Only these languages (default: all; the source language always shows in serve).
+    #[arg(long = "lang", value_name = "L")]
+    languages: Vec<String>,
+}
+
+impl From<SelectionArgs> for pressroom::project::Selection {
+    fn from(args: SelectionArgs) -> Self {
+        Self { releases: args.ids, languages: args.languages }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     Text,
@@ -131,11 +148,8 @@ enum Color {
 enum Command {
     /// Build all releases (or the named ones) in all their languages.
     Build {
-        /// Release ids (the stems of releases/<id>.toml).
-        ids: Vec<String>,
-        /// Only these languages.
-        #[arg(long = "lang", value_name = "L")]
-        languages: Vec<String>,
+        #[command(flatten)]
+        selection: SelectionArgs,
         /// Build even with missing translations: the source text stands in, marked, under a DRAFT mark.
         #[arg(long)]
         draft: bool,
@@ -157,11 +171,8 @@ enum Command {
     },
     /// The web edition (pages, archive, Atom feeds, sitemap) and, with --email, the e-mails.
     Publish {
-        /// Release ids (default: all).
-        ids: Vec<String>,
-        /// Only these languages.
-        #[arg(long = "lang", value_name = "L")]
-        languages: Vec<String>,
+        #[command(flatten)]
+        selection: SelectionArgs,
         /// Also write an .eml per release and language, to out/email/.
         #[arg(long)]
         email: bool,
@@ -175,11 +186,8 @@ enum Command {
     },
     /// Build drafts, then rebuild what each saved change touches, until Ctrl-C.
     Watch {
-        /// Release ids (default: all, including ones added while watching).
-        ids: Vec<String>,
-        /// Only these languages.
-        #[arg(long = "lang", value_name = "L")]
-        languages: Vec<String>,
+        #[command(flatten)]
+        selection: SelectionArgs,
         /// Write the PDFs here instead of out/.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -189,11 +197,8 @@ enum Command {
     },
     /// Preview drafts in a browser, languages side by side, updated on every save.
     Serve {
-        /// Release ids (default: all, including ones added while serving).
-        ids: Vec<String>,
-        /// Show only these languages beside the source language.
-        #[arg(long = "lang", value_name = "L")]
-        languages: Vec<String>,
+        #[command(flatten)]
+        selection: SelectionArgs,
         /// The port on 127.0.0.1 (default: the first free from 3000; 0: any free port).
         #[arg(long, value_name = "N")]
         port: Option<u16>,
@@ -319,13 +324,13 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let quiet = cli.quiet;
     match cli.command {
-        Command::Build { ids, languages, draft, out, emit_model, sign, level, force } => {
-            let args =
-                build::BuildArgs { ids, languages, draft, out, emit_model, sign, level, force };
+        Command::Build { selection, draft, out, emit_model, sign, level, force } => {
+            let selection = selection.into();
+            let args = build::BuildArgs { selection, draft, out, emit_model, sign, level, force };
             build::run(&project, args, &reporter, cli.verbose)
         }
-        Command::Publish { ids, languages, email, out, now } => {
-            let args = publish::PublishArgs { ids, languages, email, out, now };
+        Command::Publish { selection, email, out, now } => {
+            let args = publish::PublishArgs { selection: selection.into(), email, out, now };
             publish::run(&project, args, &reporter, cli.verbose)
         }
         Command::Fonts { all } => fonts::print_fonts(&project, all, &reporter),
@@ -333,10 +338,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify { .. } => unreachable!("handled before the project is opened"),
         Command::Check { format } => translate::check(&project, format, &reporter),
         Command::Status { format } => translate::print_status(&project, format, &reporter),
-        Command::Watch { ids, languages, out, poll } => {
+        Command::Watch { selection, out, poll } => {
             let options = pressroom::watch::WatchOptions {
-                releases: ids,
-                languages,
+                selection: selection.into(),
                 out,
                 poll,
                 images: false,
@@ -344,10 +348,10 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             live::watch(project, options, &reporter, quiet)
         }
-        Command::Serve { ids, languages, port, open, out, poll, read_only, edit_source, team } => {
+        Command::Serve { selection, port, open, out, poll, read_only, edit_source, team } => {
             let edit = pressroom::serve::EditOptions { read_only, edit_source };
-            let options =
-                pressroom::serve::ServeOptions { releases: ids, languages, port, out, poll, edit };
+            let selection = selection.into();
+            let options = pressroom::serve::ServeOptions { selection, port, out, poll, edit };
             if team {
                 live::serve_team(project, options, &reporter, quiet)
             } else {

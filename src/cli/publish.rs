@@ -14,8 +14,7 @@ use super::sign::load_signer;
 
 /// What `pressroom publish` was asked for.
 pub(super) struct PublishArgs {
-    pub ids: Vec<String>,
-    pub languages: Vec<String>,
+    pub selection: pressroom::project::Selection,
     pub email: bool,
     pub out: Option<PathBuf>,
     pub now: Option<String>,
@@ -47,8 +46,7 @@ pub(super) fn run(
         None => None,
     };
     let options = PublishOptions {
-        releases: args.ids,
-        languages: args.languages,
+        selection: args.selection,
         out: args.out,
         email: args.email,
         source_date_epoch,

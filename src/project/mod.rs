@@ -3,6 +3,7 @@
 
 mod config;
 mod pkcs11;
+mod selection;
 pub mod values;
 
 use std::fs;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{Config, Contact, Office, SignatureLevel, SigningConfig};
 pub use pkcs11::TokenConfig;
+pub use selection::Selection;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::names::{ReleaseId, is_name};

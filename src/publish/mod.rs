@@ -34,7 +34,7 @@ use crate::document::{self, Document, Sources};
 use crate::l10n::{Catalog, DateFormat};
 use crate::names::ReleaseId;
 use crate::pipeline::{Loaded, Mode, Settings, SignatureLine, load_releases};
-use crate::project::Project;
+use crate::project::{Project, Selection};
 use crate::release::Release;
 use crate::sign::Signing;
 
@@ -47,10 +47,8 @@ pub use templates::Templates;
 /// What to publish.
 #[derive(Default)]
 pub struct PublishOptions {
-    /// Release ids; empty means all.
-    pub releases: Vec<String>,
-    /// Languages; empty means every one.
-    pub languages: Vec<String>,
+    /// Which releases, in which languages (none named: every one).
+    pub selection: Selection,
     /// The site's folder; `out/site/` by default.
     pub out: Option<PathBuf>,
     /// Also the e-mail edition, in `out/email/`.
@@ -221,10 +219,10 @@ pub fn publish(
 ) -> Result<PublishReport, Diagnostics> {
     let base_url = base_url(project)?;
     let now = options.now.unwrap_or_else(Timestamp::clock);
-    let ids = project.select_releases(&options.releases)?;
+    let ids = options.selection.release_ids(project)?;
     let on_disk = project.release_ids()?;
     let office_languages = project.languages();
-    let languages = match project.select_languages(&options.languages)? {
+    let languages = match options.selection.checked_languages(project)? {
         chosen if chosen.is_empty() => office_languages.clone(),
         chosen => chosen,
     };
@@ -235,8 +233,7 @@ pub fn publish(
     // The PDFs, as `build` makes them.
     let signature = options.signing.as_ref().map(|s| format!("PAdES {}", s.signer.level.name()));
     let build_options = BuildOptions {
-        releases: options.releases.clone(),
-        languages: options.languages.clone(),
+        selection: options.selection.clone(),
         out: None,
         emit_model: false,
         force: false,

@@ -31,7 +31,7 @@ pub use route::{Route, route};
 pub use ui::words as ui_words;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::project::Project;
+use crate::project::{Project, Selection};
 use crate::status::{self, StatusRow};
 use crate::watch::{self, Report, WatchOptions};
 use events::Hub;
@@ -48,9 +48,9 @@ const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
-    pub releases: Vec<String>,
-    /// Languages to show beside the source language; empty means all.
-    pub languages: Vec<String>,
+    /// Which releases (none named: all), and the languages to show beside
+    /// the source language (none named: all).
+    pub selection: Selection,
     /// `None`: the first free port from [`DEFAULT_PORT`]; `Some(0)`: any.
     pub port: Option<u16>,
     pub out: Option<PathBuf>,
@@ -218,12 +218,11 @@ pub fn run_with(
     ready: impl FnOnce(&str),
     mut report: impl FnMut(Report),
 ) -> Result<(), Diagnostics> {
-    project.select_releases(&options.releases)?;
-    project.select_languages(&options.languages)?;
-    let languages = shown_languages(&project, &options.languages);
+    options.selection.check(&project)?;
+    let languages = shown_languages(&project, &options.selection.languages);
 
     let mut initial = Preview::new(languages.clone(), project.source_language());
-    initial.settled(current_status(&project, &options.releases));
+    initial.settled(current_status(&project, &options.selection.releases));
     let preview = Arc::new(RwLock::new(initial));
     let hub = Arc::new(Hub::default());
     let editor = Arc::new(editor::Editor::new(project.clone(), options.edit));
@@ -252,8 +251,7 @@ pub fn run_with(
     ready(&url);
 
     let watch_options = WatchOptions {
-        releases: options.releases.clone(),
-        languages,
+        selection: Selection { releases: options.selection.releases.clone(), languages },
         out: options.out,
         poll: options.poll,
         images: true,
@@ -275,7 +273,7 @@ pub fn run_with(
             Report::Problems(diagnostics) => write().problems(diagnostics),
             Report::Settled(project) => {
                 editor.update(project);
-                let status = current_status(project, &options.releases);
+                let status = current_status(project, &options.selection.releases);
                 let data = write().settled(status);
                 hub.broadcast("settled", &data);
             }

@@ -7,7 +7,7 @@ use crate::build::{self, BuildOptions};
 use crate::diag::Diagnostics;
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Settings};
-use crate::project::Project;
+use crate::project::{Project, Selection};
 use crate::publish::{self, PublishOptions};
 use crate::sign::Signing;
 
@@ -45,8 +45,7 @@ pub fn build(project: &Project, release: &ReleaseId, sign: bool) -> DeskReport {
         Err(report) => return report,
     };
     let options = BuildOptions {
-        releases: vec![release.to_string()],
-        languages: Vec::new(),
+        selection: Selection::release(release),
         out: None,
         emit_model: false,
         force: sign,
@@ -89,8 +88,7 @@ pub fn publish(project: &Project, email: bool) -> DeskReport {
         Err(report) => return report,
     };
     let options = PublishOptions {
-        releases: Vec::new(),
-        languages: Vec::new(),
+        selection: Selection::all(),
         out: None,
         email,
         source_date_epoch,

@@ -22,7 +22,7 @@ pub use session::Session;
 
 use crate::build::Output;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::project::Project;
+use crate::project::{Project, Selection};
 use crate::render::Rendered;
 
 /// How long the file system must stay quiet before a batch is rebuilt.
@@ -41,8 +41,9 @@ pub trait Demand: Send + Sync + std::fmt::Debug {
 
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
-    pub releases: Vec<String>,
-    pub languages: Vec<String>,
+    /// Which releases (none named: all, those added later too), in which
+    /// languages.
+    pub selection: Selection,
     pub out: Option<PathBuf>,
     /// Poll the file system instead of relying on native events.
     pub poll: bool,

@@ -41,8 +41,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(project: Project, options: WatchOptions) -> Result<Self, Diagnostics> {
-        project.select_releases(&options.releases)?;
-        project.select_languages(&options.languages)?;
+        options.selection.check(&project)?;
         // Drafts go to their own folder, never over a final.
         let out_dir = build::output_dir(&project, options.out.as_deref(), Mode::Draft);
         let renderer = Renderer::new(&project);
@@ -107,10 +106,10 @@ impl Session {
     /// files start being built, deleted ones stop); with a demand, only the
     /// wanted ones among them.
     fn releases(&self) -> Result<Vec<ReleaseId>, Diagnostics> {
-        let all = if self.options.releases.is_empty() {
+        let all = if self.options.selection.releases.is_empty() {
             self.project.release_ids()?
         } else {
-            self.project.select_releases(&self.options.releases)?
+            self.options.selection.release_ids(&self.project)?
         };
         Ok(match &self.options.demand {
             Some(demand) => {
@@ -144,7 +143,7 @@ impl Session {
     }
 
     fn language_wanted(&self, lang: &str) -> bool {
-        self.options.languages.is_empty() || self.options.languages.iter().any(|l| l == lang)
+        self.options.selection.wants_language(lang)
     }
 
     /// Follows every output whose draft is not up to date (the first
