@@ -4,7 +4,7 @@
 
 use super::server::DeskReport;
 use crate::build::{self, BuildOptions};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Settings};
 use crate::project::{Project, Selection};
@@ -20,25 +20,20 @@ fn no_prompt(_: &str) -> Option<String> {
     None
 }
 
+/// Nothing done, and why.
+fn refused(why: &Diagnostic) -> DeskReport {
+    DeskReport { ok: false, written: Vec::new(), problems: vec![why.to_plain_string()] }
+}
+
 fn signing(project: &Project) -> Result<Signing, DeskReport> {
-    crate::sign::load_signing(project, None, &no_prompt).map_err(|d| DeskReport {
-        ok: false,
-        written: Vec::new(),
-        problems: vec![d.to_plain_string()],
-    })
+    crate::sign::load_signing(project, None, &no_prompt).map_err(|d| refused(&d))
 }
 
 /// The finals of `release` in each of its languages, signed if `sign`.
 pub fn build(project: &Project, release: &ReleaseId, sign: bool) -> DeskReport {
     let source_date_epoch = match crate::date::source_date_epoch() {
         Ok(epoch) => epoch.map(|t| t.0),
-        Err(d) => {
-            return DeskReport {
-                ok: false,
-                written: Vec::new(),
-                problems: vec![d.to_plain_string()],
-            };
-        }
+        Err(d) => return refused(&d),
     };
     let signing = match sign.then(|| signing(project)).transpose() {
         Ok(signing) => signing,
@@ -75,13 +70,7 @@ pub fn build(project: &Project, release: &ReleaseId, sign: bool) -> DeskReport {
 pub fn publish(project: &Project, email: bool) -> DeskReport {
     let source_date_epoch = match crate::date::source_date_epoch() {
         Ok(epoch) => epoch.map(|t| t.0),
-        Err(d) => {
-            return DeskReport {
-                ok: false,
-                written: Vec::new(),
-                problems: vec![d.to_plain_string()],
-            };
-        }
+        Err(d) => return refused(&d),
     };
     let signing = match project.config.signing.is_some().then(|| signing(project)).transpose() {
         Ok(signing) => signing,

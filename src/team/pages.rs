@@ -50,6 +50,7 @@ fn environment() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         // Shipped in the binary and checked by the tests: they parse.
+        let _ = env.add_template("page.html", include_str!("templates/page.html"));
         let _ = env.add_template("signin.html", include_str!("templates/signin.html"));
         let _ = env.add_template("desk.html", include_str!("templates/desk.html"));
         env

@@ -581,14 +581,7 @@ fn it_will_not_listen_beyond_this_machine_without_tls_or_a_proxy_origin() {
 #[test]
 fn behind_a_proxy_cookies_are_secure_and_host_bound() {
     let (project, _state, port) = Team::configured("origin = \"https://press.example.eu\"\n");
-    commit_all(project.path());
-    assert!(
-        user(&project, &["add", "vera", "--email", "vera@example.eu", "--role", "viewer"])
-            .status
-            .success()
-    );
-    let running = Running::start(&project, &["serve", "--team"]);
-    running.expect(|l| l.starts_with("watching"));
+    let running = serve_for_vera(&project);
     let body = format!("{{\"name\": \"vera\", \"password\": \"{PASSWORD}\"}}");
     let raw = format!(
         "POST /api/signin HTTP/1.0\r\nHost: press.example.eu\r\nOrigin: https://press.example.eu\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -610,6 +603,17 @@ fn behind_a_proxy_cookies_are_secure_and_host_bound() {
     );
     assert!(reply.header("strict-transport-security").is_some());
     running.stop();
+}
+
+/// The service on `project` (committed first) with one account, vera, a
+/// viewer: for the tests of how it is reached.
+fn serve_for_vera(project: &Project) -> Running {
+    commit_all(project.path());
+    let add = user(project, &["add", "vera", "--email", "vera@example.eu", "--role", "viewer"]);
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let running = Running::start(project, &["serve", "--team"]);
+    running.expect(|l| l.starts_with("watching"));
+    running
 }
 
 /// Pushes the current branch of `repo` to its `origin`.
@@ -718,14 +722,7 @@ fn with_its_own_certificate_it_serves_tls_beyond_this_machine() {
         ),
     );
     project.write("pressroom.toml", &config);
-    commit_all(project.path());
-    assert!(
-        user(&project, &["add", "vera", "--email", "vera@example.eu", "--role", "viewer"])
-            .status
-            .success()
-    );
-    let running = Running::start(&project, &["serve", "--team"]);
-    running.expect(|l| l.starts_with("watching"));
+    let running = serve_for_vera(&project);
 
     let body = format!("{{\"name\": \"vera\", \"password\": \"{PASSWORD}\"}}");
     let signin = format!(
