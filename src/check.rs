@@ -3,9 +3,8 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{self, Sources};
-use crate::l10n::catalog::{office_key, release_key};
+use crate::l10n::catalog::FtlKey;
 use crate::l10n::{Catalog, DateFormat, Localizer, compare, dates, typography};
-use crate::names::ReleaseId;
 use crate::project::Project;
 use crate::release::Release;
 
@@ -25,14 +24,12 @@ pub fn check(project: &Project) -> Diagnostics {
     let (catalog, found) = Catalog::load_and_record(project, &ids);
     diags.extend(found);
 
-    let keys: Vec<(String, Option<&ReleaseId>)> = std::iter::once((office_key(), None))
-        .chain(ids.iter().map(|id| (release_key(id), Some(id))))
-        .collect();
+    let keys = FtlKey::all(&ids);
     for lang in &catalog.languages {
-        for (key, id) in &keys {
-            let tag = |d: Diagnostic| match id {
-                Some(id) => d.language(lang).release(id.as_str()),
-                None => d.language(lang),
+        for key in &keys {
+            let tag = |d: Diagnostic| match key {
+                FtlKey::Release(id) => d.language(lang).release(id.as_str()),
+                FtlKey::Office => d.language(lang),
             };
             let source = catalog.file(&catalog.source_lang, key);
             let target = catalog.file(lang, key);
@@ -54,7 +51,10 @@ pub fn check(project: &Project) -> Diagnostics {
                         )
                         .hint(format!(
                             "update it, or run `pressroom l10n accept {lang}{}` if it still says the same",
-                            id.map(|id| format!(" {id}")).unwrap_or_default()
+                            match key {
+                                FtlKey::Release(id) => format!(" {id}"),
+                                FtlKey::Office => String::new(),
+                            }
                         ));
                         if let Some(span) = target.span_of(&stale) {
                             d = d.at(&target.source, span);
@@ -63,11 +63,7 @@ pub fn check(project: &Project) -> Diagnostics {
                     }
                 }
                 (Some(source), None) => {
-                    let path = match id {
-                        Some(id) => project.release_ftl(lang, id),
-                        None => project.office_ftl(lang),
-                    };
-                    let path = project.relative(&path);
+                    let path = project.relative(&key.path(project, lang));
                     let count = source.entries.keys().filter(|k| !k.starts_with('-')).count();
                     diags.push(tag(Diagnostic::warning(
                         "missing-file",
@@ -89,7 +85,7 @@ pub fn check(project: &Project) -> Diagnostics {
     // Each language's own way of writing dates, tried on every month.
     for lang in &catalog.languages {
         let Ok(cldr) = DateFormat::new(&project.date_locale(lang)) else { continue };
-        let office = catalog.file(lang, &office_key()).cloned();
+        let office = catalog.file(lang, &FtlKey::Office).cloned();
         let (localizer, _) = Localizer::new(lang, office, None, Default::default());
         diags.extend(dates::check(&localizer, &cldr));
     }

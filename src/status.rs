@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::diag::Diagnostics;
 use crate::l10n::Catalog;
-use crate::l10n::catalog::{office_key, release_key};
+use crate::l10n::catalog::FtlKey;
 use crate::project::Project;
 
 /// The row name of `office.ftl`: parentheses never occur in a release id.
@@ -62,8 +62,8 @@ pub fn status_and_record(project: &Project) -> Result<(Vec<StatusRow>, Diagnosti
 fn rows(catalog: &Catalog, ids: &[crate::names::ReleaseId]) -> Vec<StatusRow> {
     let keys = ids
         .iter()
-        .map(|id| (id.to_string(), release_key(id)))
-        .chain(std::iter::once((OFFICE_ROW.to_owned(), office_key())));
+        .map(|id| (id.to_string(), FtlKey::Release(id.clone())))
+        .chain(std::iter::once((OFFICE_ROW.to_owned(), FtlKey::Office)));
     let mut rows = Vec::new();
     for (row, key) in keys {
         let source: Vec<String> = catalog

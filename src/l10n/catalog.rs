@@ -9,13 +9,44 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::names::ReleaseId;
 use crate::project::Project;
 
-/// A file's key within its language folder.
-pub fn office_key() -> String {
-    "office.ftl".to_owned()
+/// Which Fluent file, in any language: the office's shared words or a
+/// release's text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FtlKey {
+    /// `locales/<lang>/office.ftl`.
+    Office,
+    /// `locales/<lang>/releases/<id>.ftl`.
+    Release(ReleaseId),
 }
 
-pub fn release_key(id: &ReleaseId) -> String {
-    format!("releases/{id}.ftl")
+impl FtlKey {
+    /// Its path within a language folder (`office.ftl`,
+    /// `releases/<id>.ftl`): how the translation state names it.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Office => "office.ftl".to_owned(),
+            Self::Release(id) => format!("releases/{id}.ftl"),
+        }
+    }
+
+    /// The file in `lang`.
+    pub fn path(&self, project: &Project, lang: &str) -> std::path::PathBuf {
+        match self {
+            Self::Office => project.office_ftl(lang),
+            Self::Release(id) => project.release_ftl(lang, id),
+        }
+    }
+
+    /// The office file, then each release's.
+    pub fn all(releases: &[ReleaseId]) -> Vec<Self> {
+        std::iter::once(Self::Office).chain(releases.iter().cloned().map(Self::Release)).collect()
+    }
+}
+
+impl std::fmt::Display for FtlKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
 }
 
 /// The localizers one output needs: the source language's (for draft
@@ -35,8 +66,8 @@ impl Localizers {
 pub struct Catalog {
     pub source_lang: String,
     pub languages: Vec<String>,
-    /// (language, key) -> the parsed file, for the files that exist.
-    files: BTreeMap<(String, String), FtlFile>,
+    /// (language, file) -> the parsed file, for the files that exist.
+    files: BTreeMap<(String, FtlKey), FtlFile>,
     /// language -> key -> stale message ids.
     stale: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     /// (language, key, id) -> the source text a stale translation was made
@@ -71,7 +102,7 @@ impl Catalog {
     pub fn load_with(
         project: &Project,
         releases: &[ReleaseId],
-        unsaved: (&str, &str, &str),
+        unsaved: (&str, &FtlKey, &str),
     ) -> (Self, Diagnostics) {
         Self::read(project, releases, State::InMemory, Some(unsaved))
     }
@@ -80,22 +111,17 @@ impl Catalog {
         project: &Project,
         releases: &[ReleaseId],
         state: State,
-        unsaved: Option<(&str, &str, &str)>,
+        unsaved: Option<(&str, &FtlKey, &str)>,
     ) -> (Self, Diagnostics) {
         let persist = state == State::Recorded && unsaved.is_none();
         let mut diags = Diagnostics::default();
         let source_lang = project.source_language();
         let languages = project.languages();
         let mut files = BTreeMap::new();
-        let keys: Vec<(String, Option<&ReleaseId>)> = std::iter::once((office_key(), None))
-            .chain(releases.iter().map(|id| (release_key(id), Some(id))))
-            .collect();
+        let keys = FtlKey::all(releases);
         for lang in &languages {
-            for (key, id) in &keys {
-                let path = match id {
-                    None => project.office_ftl(lang),
-                    Some(id) => project.release_ftl(lang, id),
-                };
+            for key in &keys {
+                let path = key.path(project, lang);
                 let read = match unsaved {
                     Some((l, k, text)) if l == lang && k == key => {
                         let source = crate::diag::SourceFile::new(project.relative(&path), text);
@@ -131,12 +157,12 @@ impl Catalog {
         (catalog, diags)
     }
 
-    fn pairs(&self, lang: &str, keys: &[(String, Option<&ReleaseId>)]) -> Vec<FilePair<'_>> {
+    fn pairs(&self, lang: &str, keys: &[FtlKey]) -> Vec<FilePair<'_>> {
         keys.iter()
-            .filter_map(|(key, _)| {
-                let source = self.files.get(&(self.source_lang.clone(), key.clone()))?;
-                let translation = self.files.get(&(lang.to_owned(), key.clone()))?;
-                Some(FilePair { key: key.clone(), source, translation })
+            .filter_map(|key| {
+                let source = self.file(&self.source_lang, key)?;
+                let translation = self.file(lang, key)?;
+                Some(FilePair { key: key.name(), source, translation })
             })
             .collect()
     }
@@ -145,7 +171,7 @@ impl Catalog {
         &mut self,
         project: &Project,
         lang: &str,
-        keys: &[(String, Option<&ReleaseId>)],
+        keys: &[FtlKey],
         persist: bool,
     ) -> Result<(), Diagnostic> {
         let mut state = TranslationState::load(project, lang)?;
@@ -167,8 +193,8 @@ impl Catalog {
 
     /// The source text stale message `id` of `lang` was translated from,
     /// when the translation state kept it.
-    pub fn made_from(&self, lang: &str, key: &str, id: &str) -> Option<&str> {
-        self.made_from.get(&(lang.to_owned(), key.to_owned(), id.to_owned())).map(String::as_str)
+    pub fn made_from(&self, lang: &str, key: &FtlKey, id: &str) -> Option<&str> {
+        self.made_from.get(&(lang.to_owned(), key.name(), id.to_owned())).map(String::as_str)
     }
 
     /// Marks the stale translations of `lang` in the given files as up to
@@ -180,10 +206,10 @@ impl Catalog {
         releases: &[ReleaseId],
         include_office: bool,
     ) -> Result<usize, Diagnostic> {
-        let keys: Vec<(String, Option<&ReleaseId>)> = include_office
-            .then(|| (office_key(), None))
+        let keys: Vec<FtlKey> = include_office
+            .then_some(FtlKey::Office)
             .into_iter()
-            .chain(releases.iter().map(|id| (release_key(id), Some(id))))
+            .chain(releases.iter().cloned().map(FtlKey::Release))
             .collect();
         let mut state = TranslationState::load(project, lang)?;
         let pairs = self.pairs(lang, &keys);
@@ -191,8 +217,8 @@ impl Catalog {
         let accepted = state.accept(&pairs);
         state.save(project)?;
         if let Some(stale) = self.stale.get_mut(lang) {
-            for (key, _) in &keys {
-                stale.remove(key);
+            for key in &keys {
+                stale.remove(&key.name());
             }
         }
         Ok(accepted)
@@ -204,34 +230,33 @@ impl Catalog {
         &mut self,
         project: &Project,
         lang: &str,
-        key: &str,
+        key: &FtlKey,
         id: &str,
     ) -> Result<bool, Diagnostic> {
         let mut state = TranslationState::load(project, lang)?;
-        let keys = [(key.to_owned(), None)];
-        let pairs = self.pairs(lang, &keys);
+        let pairs = self.pairs(lang, std::slice::from_ref(key));
         state.reconcile(&pairs);
-        let accepted = state.accept_one(&pairs, key, id);
+        let accepted = state.accept_one(&pairs, &key.name(), id);
         state.save(project)?;
-        if let Some(stale) = self.stale.get_mut(lang).and_then(|s| s.get_mut(key)) {
+        if let Some(stale) = self.stale.get_mut(lang).and_then(|s| s.get_mut(&key.name())) {
             stale.remove(id);
         }
         Ok(accepted)
     }
 
-    pub fn file(&self, lang: &str, key: &str) -> Option<&FtlFile> {
-        self.files.get(&(lang.to_owned(), key.to_owned()))
+    pub fn file(&self, lang: &str, key: &FtlKey) -> Option<&FtlFile> {
+        self.files.get(&(lang.to_owned(), key.clone()))
     }
 
     /// The stale message ids of `lang` in file `key`.
-    pub fn stale(&self, lang: &str, key: &str) -> BTreeSet<String> {
-        self.stale.get(lang).and_then(|s| s.get(key)).cloned().unwrap_or_default()
+    pub fn stale(&self, lang: &str, key: &FtlKey) -> BTreeSet<String> {
+        self.stale.get(lang).and_then(|s| s.get(&key.name())).cloned().unwrap_or_default()
     }
 
     /// Every stale message one output shows, as `file#message`: all an
     /// output depends on from the translation state.
     pub fn stale_for(&self, lang: &str, id: &ReleaseId) -> Vec<String> {
-        [office_key(), release_key(id)]
+        [FtlKey::Office, FtlKey::Release(id.clone())]
             .iter()
             .flat_map(|key| self.stale(lang, key).into_iter().map(move |m| format!("{key}#{m}")))
             .collect()
@@ -251,13 +276,13 @@ impl Catalog {
     /// The office's texts alone in one language (no release): for words
     /// that belong to no release, such as a later signature's line.
     pub fn office_localizer(&self, lang: &str) -> (Localizer, Diagnostics) {
-        let office = office_key();
+        let office = FtlKey::Office;
         Localizer::new(lang, self.file(lang, &office).cloned(), None, self.stale(lang, &office))
     }
 
     /// The localizer of one release in one language, stale ids included.
     pub fn localizer(&self, lang: &str, id: &ReleaseId) -> (Localizer, Diagnostics) {
-        let (office, release) = (office_key(), release_key(id));
+        let (office, release) = (FtlKey::Office, FtlKey::Release(id.clone()));
         let mut stale = self.stale(lang, &office);
         stale.extend(self.stale(lang, &release));
         Localizer::new(

@@ -407,7 +407,7 @@ fn web_words_missing(
     languages: &[String],
     built: &Diagnostics,
 ) -> Diagnostics {
-    let office = crate::l10n::catalog::office_key();
+    let office = crate::l10n::catalog::FtlKey::Office;
     let source = project.source_language();
     let mut found = Diagnostics::default();
     let Some(words) = catalog.file(&source, &office) else { return found };

@@ -17,7 +17,7 @@ use super::views::{
     Accepted, Conflict, MessageState, MessageView, MessagesView, Saved, WordOp, WordRun,
 };
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
-use crate::l10n::catalog::{office_key, release_key};
+use crate::l10n::catalog::FtlKey;
 use crate::l10n::fields::Fields;
 use crate::l10n::{Catalog, FtlFile, compare, typography};
 use crate::names::ReleaseId;
@@ -121,7 +121,7 @@ struct Edited {
 
 /// Where a message lives: its language folder's file.
 struct Place {
-    key: String,
+    key: FtlKey,
     path: PathBuf,
 }
 
@@ -248,7 +248,7 @@ impl Editor {
         id: &str,
     ) -> Result<Place, EditError> {
         let source = &catalog.source_lang;
-        let keys = [release_key(release), office_key()];
+        let keys = [FtlKey::Release(release.clone()), FtlKey::Office];
         let key = keys
             .iter()
             .find(|key| catalog.file(source, key).is_some_and(|f| f.has(id)))
@@ -256,12 +256,7 @@ impl Editor {
             .ok_or_else(|| {
                 EditError::NotFound(format!("release {release} has no message `{id}`"))
             })?;
-        let path = if *key == office_key() {
-            project.office_ftl(lang)
-        } else {
-            project.release_ftl(lang, release)
-        };
-        Ok(Place { key: key.clone(), path })
+        Ok(Place { key: key.clone(), path: key.path(project, lang) })
     }
 
     /// Every message a release shows in `lang`: its own, then the office's,
@@ -270,28 +265,27 @@ impl Editor {
         let (project, id) = self.open(release, lang, Access::Read)?;
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let mut messages = Vec::new();
-        for key in [release_key(&id), office_key()] {
+        for key in [FtlKey::Release(id.clone()), FtlKey::Office] {
             let Some(source) = catalog.file(&catalog.source_lang, &key) else { continue };
             let mut ids: Vec<(&String, usize)> =
                 source.entries.iter().map(|(id, span)| (id, span.start)).collect();
             ids.sort_by_key(|(_, start)| *start);
             for (message, _) in ids {
-                messages.push(self.message_view(&project, &catalog, &id, lang, &key, message)?);
+                messages.push(self.message_view(&project, &catalog, lang, &key, message)?);
             }
         }
         // A language's own ways of writing dates (`date-long`, `date-time`):
         // its office words the source language may not have.
-        if let Some(office) = catalog.file(lang, &office_key()) {
+        if let Some(office) = catalog.file(lang, &FtlKey::Office) {
             for own in [crate::l10n::dates::DATE, crate::l10n::dates::DATE_TIME] {
                 let in_source =
-                    catalog.file(&catalog.source_lang, &office_key()).is_some_and(|f| f.has(own));
+                    catalog.file(&catalog.source_lang, &FtlKey::Office).is_some_and(|f| f.has(own));
                 if office.has(own) && !in_source {
                     messages.push(self.message_view(
                         &project,
                         &catalog,
-                        &id,
                         lang,
-                        &office_key(),
+                        &FtlKey::Office,
                         own,
                     )?);
                 }
@@ -316,16 +310,15 @@ impl Editor {
         let (project, id) = self.open(release, lang, Access::Read)?;
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, lang, message)?;
-        self.message_view(&project, &catalog, &id, lang, &place.key, message)
+        self.message_view(&project, &catalog, lang, &place.key, message)
     }
 
     fn message_view(
         &self,
         project: &Project,
         catalog: &Catalog,
-        release: &ReleaseId,
         lang: &str,
-        key: &str,
+        key: &FtlKey,
         message: &str,
     ) -> Result<MessageView, EditError> {
         let source_file = catalog.file(&catalog.source_lang, key);
@@ -350,11 +343,7 @@ impl Editor {
             None => source.and_then(|s| Fields::parse(s).ok()).map(|f| f.emptied()),
         }
         .map(|f| f.for_language(lang));
-        let path = if key == office_key() {
-            project.office_ftl(lang)
-        } else {
-            project.release_ftl(lang, release)
-        };
+        let path = key.path(project, lang);
         let version = message_version(text);
         let findings = match (target_file, text) {
             (Some(file), Some(_)) => findings(catalog, lang, key, file, message),
@@ -369,7 +358,7 @@ impl Editor {
             (Some(old), Some(new)) => Some(word_diff(value_of(old), value_of(new.trim_end()))),
             _ => None,
         };
-        let (label, kind, name, shows) = describe_message(message, key == office_key());
+        let (label, kind, name, shows) = describe_message(message, *key == FtlKey::Office);
         Ok(MessageView {
             id: message.to_owned(),
             label,
@@ -688,7 +677,7 @@ fn word_diff(old: &str, new: &str) -> Vec<WordRun> {
 fn findings(
     catalog: &Catalog,
     lang: &str,
-    key: &str,
+    key: &FtlKey,
     file: &FtlFile,
     id: &str,
 ) -> Vec<DiagnosticView> {

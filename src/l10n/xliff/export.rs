@@ -8,7 +8,7 @@ use super::inline::{self, Inline};
 use super::{NAMESPACE, State, comments, keys, messages, term_forms, xml};
 use crate::diag::Diagnostics;
 use crate::l10n::Catalog;
-use crate::l10n::catalog::office_key;
+use crate::l10n::catalog::FtlKey;
 use crate::names::ReleaseId;
 use crate::project::Project;
 
@@ -35,13 +35,13 @@ pub fn export(
         return Err(problems);
     }
     let source_lang = catalog.source_lang.clone();
-    let source_terms = term_forms(catalog.file(&source_lang, &office_key()));
-    let target_terms = term_forms(catalog.file(lang, &office_key()));
+    let source_terms = term_forms(catalog.file(&source_lang, &FtlKey::Office));
+    let target_terms = term_forms(catalog.file(lang, &FtlKey::Office));
     let mut out = Exported::default();
     let mut xliff = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\n"
     );
-    for (key, id) in keys(ids) {
+    for key in keys(ids) {
         let Some(source) = catalog.file(&source_lang, &key) else { continue };
         let target = catalog.file(lang, &key);
         let theirs: BTreeMap<String, Parts> =
@@ -103,9 +103,9 @@ pub fn export(
                         xml::escape(note)
                     ));
                 }
-                let place = match &id {
-                    Some(id) => format!("Release {id}, message {unit_id}"),
-                    None => format!("Office words (office.ftl), message {unit_id}"),
+                let place = match &key {
+                    FtlKey::Release(id) => format!("Release {id}, message {unit_id}"),
+                    FtlKey::Office => format!("Office words (office.ftl), message {unit_id}"),
                 };
                 units.push_str(&format!(
                     "        <note from=\"pressroom\">{}</note>\n",
@@ -131,7 +131,7 @@ pub fn export(
         }
         xliff.push_str(&format!(
             "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\">\n    <body>\n{units}    </body>\n  </file>\n",
-            xml::escape(&key),
+            xml::escape(key.name()),
             xml::escape(&source_lang),
             xml::escape(lang)
         ));

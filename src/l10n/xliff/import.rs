@@ -9,7 +9,7 @@ use super::entry::{self, Parts};
 use super::{fluent, inline, messages, term_forms, xml};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::l10n::Catalog;
-use crate::l10n::catalog::office_key;
+use crate::l10n::catalog::FtlKey;
 use crate::names::ReleaseId;
 use crate::project::Project;
 
@@ -85,7 +85,7 @@ pub fn import(project: &Project, path: &std::path::Path, text: String) -> Import
                     continue;
                 }
             },
-            None if original == office_key() => None,
+            None if original == FtlKey::Office.name() => None,
             None => {
                 refuse(
                     &mut done.diagnostics,
@@ -98,14 +98,14 @@ pub fn import(project: &Project, path: &std::path::Path, text: String) -> Import
         };
         let ids: Vec<ReleaseId> = release.iter().cloned().collect();
         let (catalog, problems) = Catalog::load(project, &ids);
-        let key = original.clone();
+        let key = release.clone().map_or(FtlKey::Office, FtlKey::Release);
         let Some(source) = catalog.file(&source_lang, &key) else {
             done.diagnostics.extend(problems);
             continue;
         };
-        let source_terms = term_forms(catalog.file(&source_lang, &office_key()));
+        let source_terms = term_forms(catalog.file(&source_lang, &FtlKey::Office));
         let target_terms = term_forms(
-            catalog.file(&lang, &office_key()).into_iter().chain(catalog.file(&lang, &key)),
+            catalog.file(&lang, &FtlKey::Office).into_iter().chain(catalog.file(&lang, &key)),
         );
         let english: BTreeMap<String, Parts> = messages(source).into_iter().collect();
         let target_path = match &release {

@@ -24,7 +24,7 @@ use entry::Parts;
 use inline::TermForms;
 
 use super::FtlFile;
-use super::catalog::{office_key, release_key};
+use super::catalog::FtlKey;
 use crate::names::ReleaseId;
 
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
@@ -124,8 +124,6 @@ pub(super) fn messages(file: &FtlFile) -> Vec<(String, Parts)> {
 
 /// The files of `lang` an export or import concerns: office.ftl and the
 /// releases (all when `ids` is empty).
-pub(super) fn keys(ids: &[ReleaseId]) -> Vec<(String, Option<ReleaseId>)> {
-    std::iter::once((office_key(), None))
-        .chain(ids.iter().map(|id| (release_key(id), Some(id.clone()))))
-        .collect()
+pub(super) fn keys(ids: &[ReleaseId]) -> Vec<FtlKey> {
+    FtlKey::all(ids)
 }
