@@ -501,3 +501,62 @@ fn a_source_save_is_exactly_the_one_entry_named_and_a_stub_is_replaced() {
     assert!(saved.contains("# body ="), "the other stubs stay: {saved}");
     assert_eq!(serve.running.stop(), 0);
 }
+
+/// Every field the editor API answers with is named in the guide's API
+/// page: the types and the documentation cannot drift apart unseen.
+#[test]
+fn the_guide_names_every_field_the_api_answers_with() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let guide =
+        std::fs::read_to_string(crate::support::repo().join("guide/src/office-it/api.md")).unwrap();
+    let mut answers: Vec<(String, Value)> = Vec::new();
+    for path in [
+        "/api/releases".to_owned(),
+        format!("/api/release/{REFERENCE}/tg/messages"),
+        format!("/api/release/{REFERENCE}/tg/message/title"),
+    ] {
+        answers.push((path.clone(), serve.get(&path).json()));
+    }
+    let message = serve.message("tg", "title");
+    let draft =
+        json!({"release": REFERENCE, "lang": "tg", "id": "title", "source": "title = Муколама"});
+    answers.push(("/api/draft".into(), serve.api("/api/draft", &draft).json()));
+    let save = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "source": "title = Муколама", "base": message["base"]});
+    answers.push(("/api/save".into(), serve.api("/api/save", &save).json()));
+    let stale = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                       "source": "title = Бори дигар", "base": message["base"]});
+    answers.push(("409 /api/save".into(), serve.api("/api/save", &stale).json()));
+    fn keys(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    out.insert(key.clone());
+                    // A release's outputs are keyed by language, not field names.
+                    if key != "outputs" {
+                        keys(inner, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+            _ => {}
+        }
+    }
+    for (path, answer) in &answers {
+        let mut found = std::collections::BTreeSet::new();
+        keys(answer, &mut found);
+        assert!(!found.is_empty(), "{path}: {answer}");
+        for key in found {
+            let named = guide.contains(&format!("{key},"))
+                || guide.contains(&format!("{key}}}"))
+                || guide.contains(&format!("{{{key}"))
+                || guide.contains(&format!("`{key}`"))
+                || guide.contains(&format!(" {key}:"));
+            assert!(
+                named,
+                "{path} answers with `{key}`, which guide/src/office-it/api.md never names"
+            );
+        }
+    }
+}
