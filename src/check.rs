@@ -61,6 +61,26 @@ pub fn check(project: &Project) -> Diagnostics {
                         }
                         diags.push(tag(d));
                     }
+                    if catalog.review.required {
+                        let stale = catalog.stale(lang, key);
+                        for id in catalog.unapproved(lang, key).difference(&stale) {
+                            let mut d = Diagnostic::warning(
+                                "unreviewed-translation",
+                                format!("the translation of `{id}` is not approved yet: finals refuse it ([review] required)"),
+                            )
+                            .hint(format!(
+                                "a reviewer of {lang} approves it in the editor, or runs `pressroom l10n approve {lang}{}`",
+                                match key {
+                                    FtlKey::Release(id) => format!(" {id}"),
+                                    FtlKey::Office => String::new(),
+                                }
+                            ));
+                            if let Some(span) = target.span_of(id) {
+                                d = d.at(&target.source, span);
+                            }
+                            diags.push(tag(d));
+                        }
+                    }
                 }
                 (Some(source), None) => {
                     let path = project.relative(&key.path(project, lang));

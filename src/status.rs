@@ -11,7 +11,7 @@ use crate::project::Project;
 /// The row name of `office.ftl`: parentheses never occur in a release id.
 pub const OFFICE_ROW: &str = "(office)";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct StatusRow {
     pub release: String,
     pub language: String,
@@ -19,11 +19,13 @@ pub struct StatusRow {
     pub messages: usize,
     pub missing: usize,
     pub stale: usize,
+    /// Translated, not yet approved (counted where `[review] required`).
+    pub unreviewed: usize,
 }
 
 impl StatusRow {
     pub fn is_done(&self) -> bool {
-        self.missing == 0 && self.stale == 0
+        self.missing == 0 && self.stale == 0 && self.unreviewed == 0
     }
 
     /// `done`, `missing 3`, `stale 1`, `missing 3, stale 1`; `source` for
@@ -38,6 +40,9 @@ impl StatusRow {
         }
         if self.stale > 0 {
             parts.push(format!("stale {}", self.stale));
+        }
+        if self.unreviewed > 0 {
+            parts.push(format!("to review {}", self.unreviewed));
         }
         if parts.is_empty() { "done".to_owned() } else { parts.join(", ") }
     }
@@ -73,13 +78,21 @@ fn rows(catalog: &Catalog, ids: &[crate::names::ReleaseId]) -> Vec<StatusRow> {
         for lang in &catalog.languages {
             let translated = catalog.file(lang, &key);
             let missing = source.iter().filter(|id| !translated.is_some_and(|f| f.has(id))).count();
-            let stale = catalog.stale(lang, &key).len();
+            let stale_ids = catalog.stale(lang, &key);
+            let stale = stale_ids.len();
+            // Terms (`-eu`) count as translations to review too: they print.
+            let unreviewed = if catalog.review.required && *lang != catalog.source_lang {
+                catalog.unapproved(lang, &key).difference(&stale_ids).count()
+            } else {
+                0
+            };
             rows.push(StatusRow {
                 release: row.clone(),
                 language: lang.clone(),
                 messages: source.len(),
                 missing,
                 stale,
+                unreviewed,
             });
         }
     }

@@ -200,6 +200,19 @@ impl<'a> Fields<'a> {
         Some(out)
     }
 
+    /// `true` or `false`.
+    pub fn boolean(&mut self, key: &str) -> Option<Spanned<bool>> {
+        let value = self.value(key, false)?;
+        match value.get_ref() {
+            _ if self.is_broken(&value) => None,
+            DeValue::Boolean(b) => Some(Spanned::new(value.span(), *b)),
+            _ => {
+                self.wrong_type(key, "true or false", &value);
+                None
+            }
+        }
+    }
+
     /// A whole number from 0 to `max`.
     pub fn count(&mut self, key: &str, max: u32) -> Option<Spanned<u32>> {
         let value = self.value(key, false)?;

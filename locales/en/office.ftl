@@ -30,6 +30,7 @@ label-embargo = Embargoed until { $datetime }
 label-draft = Draft
 label-untranslated = Not yet translated
 label-stale = Translation out of date
+label-unreviewed = Not yet approved
 # The visible signature line of a signed PDF.
 signed-by = Signed electronically by { $name }, { $role }, on { $date }.
 # What a screen reader says for an empty signature field kept for a later signer

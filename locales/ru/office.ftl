@@ -45,6 +45,7 @@ label-embargo = Не для публикации до { $datetime }
 label-draft = Черновик
 label-untranslated = Перевод отсутствует
 label-stale = Перевод устарел
+label-unreviewed = Перевод не утверждён
 # The visible signature line of a signed PDF.
 # The Russian long date ends in «г.»: no full stop after it.
 signed-by = Подписано электронной подписью: { $name }, { $role }, { $date }

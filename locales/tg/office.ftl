@@ -28,6 +28,7 @@ label-embargo = То { $datetime } нашр карда нашавад
 label-draft = Лоиҳа
 label-untranslated = Тарҷума нашудааст
 label-stale = Тарҷума кӯҳна шудааст
+label-unreviewed = Тарҷума ҳанӯз тасдиқ нашудааст
 # The visible signature line of a signed PDF.
 signed-by = Бо имзои электронӣ тасдиқ шудааст: { $name }, { $role }, { $date }.
 # What a screen reader says for an empty signature field kept for a later signer

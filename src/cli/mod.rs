@@ -87,6 +87,13 @@ enum LangCommand {
 
 #[derive(Debug, Subcommand)]
 enum L10nCommand {
+    /// Approve a language's translations (review before print, [review]), as git's user.name.
+    Approve {
+        /// The language, e.g. tg.
+        lang: String,
+        /// Only these releases (default: every release and office.ftl).
+        ids: Vec<String>,
+    },
     /// Mark a language's stale translations up to date as they are (you checked them).
     Accept {
         /// The language, e.g. ru.
@@ -360,6 +367,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::User { command } => team::user(&project, command, &reporter),
         Command::Audit { since } => team::audit(&project, since.as_deref(), &reporter),
+        Command::L10n { command: L10nCommand::Approve { lang, ids } } => {
+            translate::approve(&project, &lang, &ids, &reporter, quiet)
+        }
         Command::L10n { command: L10nCommand::Accept { lang, ids } } => {
             translate::accept(&project, &lang, &ids, &reporter, quiet)
         }

@@ -36,17 +36,8 @@ pub(super) fn print_status(project: &Project, format: Format, reporter: &Reporte
     let cell = |row: &pressroom::status::StatusRow| {
         if row.language == source {
             format!("source ({})", row.messages)
-        } else if row.is_done() {
-            "done".to_owned()
         } else {
-            let mut parts = Vec::new();
-            if row.missing > 0 {
-                parts.push(format!("missing {}", row.missing));
-            }
-            if row.stale > 0 {
-                parts.push(format!("stale {}", row.stale));
-            }
-            parts.join(", ")
+            row.label(&source)
         }
     };
     let mut releases: Vec<&str> = Vec::new();
@@ -68,14 +59,20 @@ pub(super) fn print_status(project: &Project, format: Format, reporter: &Reporte
     let mut total = vec!["total".to_owned()];
     for lang in &langs {
         let of_lang = rows.iter().filter(|r| r.language == *lang);
-        let (messages, missing, stale) =
-            of_lang.fold((0, 0, 0), |(m, x, s), r| (m + r.messages, x + r.missing, s + r.stale));
+        let sum = of_lang.fold(
+            pressroom::status::StatusRow { language: lang.clone(), ..Default::default() },
+            |mut sum, r| {
+                sum.messages += r.messages;
+                sum.missing += r.missing;
+                sum.stale += r.stale;
+                sum.unreviewed += r.unreviewed;
+                sum
+            },
+        );
         total.push(if *lang == source {
-            format!("{messages} messages")
-        } else if missing + stale == 0 {
-            "done".to_owned()
+            format!("{} messages", sum.messages)
         } else {
-            format!("missing {missing}, stale {stale}")
+            sum.label(&source)
         });
     }
     table.push(total);
@@ -96,20 +93,7 @@ pub(super) fn accept(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    if lang == project.source_language() || !project.languages().iter().any(|l| l == lang) {
-        let diag = Diagnostic::error(
-            "usage",
-            format!("`{lang}` is not a translation language of this office"),
-        )
-        .hint(format!(
-            "translations: {}",
-            project
-                .languages()
-                .into_iter()
-                .filter(|l| *l != project.source_language())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }
     let selected = match project.select_releases(ids) {
@@ -121,6 +105,55 @@ pub(super) fn accept(
         Ok(count) => {
             if !quiet {
                 println!("accepted {count} stale translation(s) in {lang}");
+            }
+            reporter.finish(&diags)
+        }
+        Err(diag) => reporter.finish(&diag.into()),
+    }
+}
+
+/// `l10n approve <lang> [ID…]`: every translated, current message of those
+/// releases (and office.ftl when none is named) approved by the person
+/// `git config user.name` says; with four eyes, never their own.
+pub(super) fn approve(
+    project: &Project,
+    lang: &str,
+    ids: &[String],
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    use pressroom::l10n::catalog::FtlKey;
+    if let Err(diag) = translation_language(project, lang) {
+        return reporter.finish(&diag.into());
+    }
+    let Some(me) = pressroom::team::git::local_author(project.root()) else {
+        let diag = Diagnostic::error("usage", "who is approving? git has no user.name here")
+            .hint("set it: git config user.name \"Your Name\"");
+        return reporter.finish(&diag.into());
+    };
+    let selected = match project.select_releases(ids) {
+        Ok(selected) => selected,
+        Err(diags) => return reporter.finish(&diags),
+    };
+    let mut keys: Vec<FtlKey> = selected.iter().cloned().map(FtlKey::Release).collect();
+    if ids.is_empty() {
+        keys.insert(0, FtlKey::Office);
+    }
+    let (mut catalog, mut diags) = pressroom::l10n::Catalog::load_and_record(project, &selected);
+    match catalog.approve(project, lang, &keys, None, &me.name) {
+        Ok(done) => {
+            for (key, why) in &done.refused {
+                let file = project.relative(&key.path(project, lang));
+                diags.push(
+                    Diagnostic::error("not-approved", why.to_string()).in_file(file).language(lang),
+                );
+            }
+            if !quiet {
+                println!(
+                    "approved {} translation(s) in {lang} as {}",
+                    done.approved.len(),
+                    me.name
+                );
             }
             reporter.finish(&diags)
         }

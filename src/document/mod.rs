@@ -106,6 +106,15 @@ impl Sources<'_> {
     ) -> Option<Text> {
         let is_source = std::ptr::eq(self.target, self.source);
         if let Some(value) = self.target.format(id, attr, args, diags) {
+            if !is_source && !self.target.is_stale(id) && self.target.is_unapproved(id) {
+                // Not approved yet: a draft shows it, marked; a final refuses it.
+                if self.draft {
+                    let fallback = Some(Fallback::Unreviewed);
+                    return Some(Text { value, fallback, msg: self.mark(id) });
+                }
+                diags.push(self.unreviewed(id));
+                return None;
+            }
             if is_source || !self.target.is_stale(id) {
                 return Some(Text { value, fallback: None, msg: self.mark(id) });
             }
@@ -143,6 +152,26 @@ impl Sources<'_> {
         .hint(format!(
             "update the translation, or run `pressroom l10n accept {lang} {}` if it still \
              says the same; --draft builds with the source text in its place",
+            self.release.id
+        ));
+        if let Some((file, span)) = self.target.locate(id) {
+            d = d.at(&file.source, span);
+        }
+        d
+    }
+
+    fn unreviewed(&self, id: &str) -> Diagnostic {
+        let lang = &self.target.lang;
+        let mut d = Diagnostic::error(
+            "unreviewed-translation",
+            format!("the translation of `{id}` is not approved yet ([review] required)"),
+        )
+        .language(lang)
+        .release(self.release.id.as_str())
+        .about_message(id)
+        .hint(format!(
+            "a reviewer of {lang} approves it in the editor, or runs `pressroom l10n approve {lang} {}`; \
+             --draft builds with it marked",
             self.release.id
         ));
         if let Some((file, span)) = self.target.locate(id) {
@@ -352,6 +381,7 @@ pub fn build(
         draft: draft_only("label-draft", &mut diags),
         untranslated: draft_only("label-untranslated", &mut diags),
         stale: draft_only("label-stale", &mut diags),
+        unreviewed: draft_only("label-unreviewed", &mut diags),
     };
     let web = sources.web.then(|| WebWords {
         language: office("web-language", &mut diags),

@@ -125,6 +125,8 @@ pub struct Labels {
     /// Marks a passage shown in the source language: missing, or stale.
     pub untranslated: Text,
     pub stale: Text,
+    /// Marks a translation not yet approved (review before print).
+    pub unreviewed: Text,
 }
 
 /// A piece of a localized pattern: literal text, or a slot the layout fills.

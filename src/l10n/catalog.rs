@@ -49,6 +49,13 @@ impl std::fmt::Display for FtlKey {
     }
 }
 
+/// What an approval did: the messages approved, and those refused with why.
+#[derive(Debug, Default)]
+pub struct Approved {
+    pub approved: Vec<(FtlKey, String)>,
+    pub refused: Vec<(FtlKey, super::state::ApproveError)>,
+}
+
 /// The localizers one output needs: the source language's (for draft
 /// fallbacks) and, for a translation, its own.
 pub struct Localizers {
@@ -73,6 +80,10 @@ pub struct Catalog {
     /// (language, key, id) -> the source text a stale translation was made
     /// from, where the state kept it.
     made_from: BTreeMap<(String, String, String), String>,
+    /// language -> key -> translated messages nobody approved yet.
+    unapproved: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// `[review] required`: only approved translations reach print.
+    pub review: crate::project::ReviewConfig,
 }
 
 /// Whether loading a catalog writes the translation state it reconciles.
@@ -145,6 +156,8 @@ impl Catalog {
             files,
             stale: BTreeMap::new(),
             made_from: BTreeMap::new(),
+            unapproved: BTreeMap::new(),
+            review: project.config.review,
         };
         for lang in catalog.languages.clone() {
             if lang == catalog.source_lang {
@@ -187,8 +200,90 @@ impl Catalog {
                 }
             }
         }
+        let unapproved =
+            keys.iter().map(|key| (key.name(), state.unapproved(&key.name()))).collect();
+        self.unapproved.insert(lang.to_owned(), unapproved);
         self.stale.insert(lang.to_owned(), stale);
         Ok(())
+    }
+
+    /// The translated messages of `lang` in file `key` nobody approved yet.
+    pub fn unapproved(&self, lang: &str, key: &FtlKey) -> BTreeSet<String> {
+        self.unapproved.get(lang).and_then(|u| u.get(&key.name())).cloned().unwrap_or_default()
+    }
+
+    /// Records `author` as who wrote message `id` of `lang`'s file `key`
+    /// as it is now (a save through pressroom).
+    pub fn set_author(
+        &mut self,
+        project: &Project,
+        lang: &str,
+        key: &FtlKey,
+        id: &str,
+        author: &str,
+    ) -> Result<(), Diagnostic> {
+        let mut state = TranslationState::load(project, lang)?;
+        state.reconcile(&self.pairs(lang, std::slice::from_ref(key)));
+        state.set_author(&key.name(), id, author);
+        state.save(project)?;
+        if let Some(unapproved) = self.unapproved.get_mut(lang).and_then(|u| u.get_mut(&key.name()))
+        {
+            unapproved.insert(id.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Approves, as `by`, the given messages of `lang`'s files (every
+    /// translated message of them when `ids` is `None`); the refusals
+    /// (untranslated, stale, four eyes) are returned, the rest approved.
+    pub fn approve(
+        &mut self,
+        project: &Project,
+        lang: &str,
+        keys: &[FtlKey],
+        ids: Option<&[String]>,
+        by: &str,
+    ) -> Result<Approved, Diagnostic> {
+        let mut state = TranslationState::load(project, lang)?;
+        let pairs = self.pairs(lang, keys);
+        let stale = state.reconcile(&pairs);
+        let at = crate::date::Timestamp::clock().rfc3339();
+        let mut done = Approved::default();
+        for key in keys {
+            let name = key.name();
+            let wanted: Vec<String> = match ids {
+                Some(ids) => ids.to_vec(),
+                None => state.unapproved(&name).into_iter().collect(),
+            };
+            for id in wanted {
+                let is_stale = stale.get(&name).is_some_and(|s| s.contains(&id));
+                let approval = super::state::Approval { by: by.to_owned(), at: at.clone() };
+                match state.approve(&name, &id, is_stale, approval, self.review.four_eyes) {
+                    Ok(true) => done.approved.push((key.clone(), id)),
+                    Ok(false) => {}
+                    Err(why) => done.refused.push((key.clone(), why)),
+                }
+            }
+        }
+        state.save(project)?;
+        for (key, id) in &done.approved {
+            if let Some(set) = self.unapproved.get_mut(lang).and_then(|u| u.get_mut(&key.name())) {
+                set.remove(id);
+            }
+        }
+        Ok(done)
+    }
+
+    /// The review of message `id` of `lang`'s file `key`, as recorded.
+    pub fn review(
+        &self,
+        project: &Project,
+        lang: &str,
+        key: &FtlKey,
+        id: &str,
+    ) -> Option<super::state::Review> {
+        let state = TranslationState::load(project, lang).ok()?;
+        state.review(&key.name(), id).cloned()
     }
 
     /// The source text stale message `id` of `lang` was translated from,
@@ -285,11 +380,17 @@ impl Catalog {
         let (office, release) = (FtlKey::Office, FtlKey::Release(id.clone()));
         let mut stale = self.stale(lang, &office);
         stale.extend(self.stale(lang, &release));
-        Localizer::new(
+        let (mut localizer, found) = Localizer::new(
             lang,
             self.file(lang, &office).cloned(),
             self.file(lang, &release).cloned(),
             stale,
-        )
+        );
+        if self.review.required && lang != self.source_lang {
+            let mut unapproved = self.unapproved(lang, &office);
+            unapproved.extend(self.unapproved(lang, &release));
+            localizer.unapproved = unapproved;
+        }
+        (localizer, found)
     }
 }

@@ -34,6 +34,9 @@ pub struct Localizer {
     pub office: Option<FtlFile>,
     pub release: Option<FtlFile>,
     stale: BTreeSet<String>,
+    /// With `[review] required`: translations nobody approved yet, which a
+    /// final refuses and a draft marks.
+    pub unapproved: BTreeSet<String>,
 }
 
 /// A formatted message; in a draft, possibly the source language's text
@@ -62,6 +65,8 @@ impl Text {
 pub enum Fallback {
     Missing,
     Stale,
+    /// The translation itself, not yet approved (review before print).
+    Unreviewed,
 }
 
 impl Localizer {
@@ -101,12 +106,26 @@ impl Localizer {
                 }
             }
         }
-        (Self { lang: lang.to_owned(), bundle, office, release, stale }, diags)
+        (
+            Self {
+                lang: lang.to_owned(),
+                bundle,
+                office,
+                release,
+                stale,
+                unapproved: BTreeSet::new(),
+            },
+            diags,
+        )
     }
 
     /// Whether the translation of `id` predates the current source text.
     pub fn is_stale(&self, id: &str) -> bool {
         self.stale.contains(id)
+    }
+
+    pub fn is_unapproved(&self, id: &str) -> bool {
+        self.unapproved.contains(id)
     }
 
     pub fn has_message(&self, id: &str) -> bool {

@@ -33,22 +33,83 @@ const HEADER: &str = "\
 /// The table of source texts by fingerprint (no file key ends so).
 const SOURCES: &str = "sources";
 
-/// Fingerprints of one message: source text and translation.
+/// Fingerprints of one message: source text and translation; and who last
+/// wrote the translation and who approved it, where known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Record {
     source: String,
     translation: String,
+    review: Review,
+}
+
+/// A translation's review: its last author (saved through pressroom), and
+/// its approval, which holds for exactly this translation (an edit is a new
+/// record, `translated` again).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Review {
+    pub author: Option<String>,
+    pub approved: Option<Approval>,
+}
+
+/// Who approved a translation, and when (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub by: String,
+    pub at: String,
 }
 
 impl Record {
-    fn parse(value: &str) -> Option<Self> {
-        let (source, translation) = value.split_once(' ')?;
-        Some(Self { source: source.to_owned(), translation: translation.to_owned() })
+    /// `"<source> <translation>"`, or an inline table with the review:
+    /// `{ fingerprints = "…", author = "…", approved-by = "…", approved-at = "…" }`.
+    fn parse(value: &toml::Value) -> Option<Self> {
+        let (fingerprints, table) = match value {
+            toml::Value::String(text) => (text.as_str(), None),
+            toml::Value::Table(table) => (table.get("fingerprints")?.as_str()?, Some(table)),
+            _ => return None,
+        };
+        let (source, translation) = fingerprints.split_once(' ')?;
+        let field = |name: &str| {
+            table.and_then(|t| t.get(name)).and_then(toml::Value::as_str).map(str::to_owned)
+        };
+        let approved = match (field("approved-by"), field("approved-at")) {
+            (Some(by), Some(at)) => Some(Approval { by, at }),
+            _ => None,
+        };
+        Some(Self {
+            source: source.to_owned(),
+            translation: translation.to_owned(),
+            review: Review { author: field("author"), approved },
+        })
     }
 
+    /// One line: as before when nothing is known of its review, so the
+    /// files of projects that do not review stay as they were.
     fn render(&self) -> String {
-        format!("{} {}", self.source, self.translation)
+        let fingerprints = toml_string(&format!("{} {}", self.source, self.translation));
+        if self.review == Review::default() {
+            return fingerprints;
+        }
+        let mut fields = vec![format!("fingerprints = {fingerprints}")];
+        if let Some(author) = &self.review.author {
+            fields.push(format!("author = {}", toml_string(author)));
+        }
+        if let Some(approval) = &self.review.approved {
+            fields.push(format!("approved-by = {}", toml_string(&approval.by)));
+            fields.push(format!("approved-at = {}", toml_string(&approval.at)));
+        }
+        format!("{{ {} }}", fields.join(", "))
     }
+}
+
+/// Why an approval was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApproveError {
+    #[error("`{id}` has no translation to approve")]
+    Untranslated { id: String },
+    #[error("`{id}` is stale: update or accept it before approving it")]
+    Stale { id: String },
+    #[error("`{id}` was last written by {author}: another reviewer approves it (four eyes)")]
+    OwnWork { id: String, author: String },
 }
 
 /// The translation state of one language, by file (relative to the
@@ -87,7 +148,7 @@ impl TranslationState {
                     .in_file(project.relative(&path)));
             }
         };
-        let table: BTreeMap<String, BTreeMap<String, String>> =
+        let table: BTreeMap<String, BTreeMap<String, toml::Value>> =
             crate::toml_reader::parse_serde(&source, "l10n-state").map_err(|d| {
                 d.hint(
                     "this file is written by pressroom; delete it to start afresh \
@@ -96,7 +157,10 @@ impl TranslationState {
             })?;
         for (file, messages) in table {
             if file == SOURCES {
-                state.sources = messages;
+                state.sources = messages
+                    .into_iter()
+                    .filter_map(|(fp, text)| Some((fp, text.as_str()?.to_owned())))
+                    .collect();
                 continue;
             }
             let records = messages
@@ -122,11 +186,18 @@ impl TranslationState {
                 else {
                     continue;
                 };
-                let now =
-                    Record { source: fingerprint(&source), translation: fingerprint(&translation) };
+                let now = Record {
+                    source: fingerprint(&source),
+                    translation: fingerprint(&translation),
+                    review: Review::default(),
+                };
                 let record = match records.get(id) {
                     Some(old) if old.source != now.source && old.translation == now.translation => {
                         stale.entry(pair.key.clone()).or_default().insert(id.clone());
+                        old.clone()
+                    }
+                    // The same translation of the same source: its review stands.
+                    Some(old) if *old == Record { review: old.review.clone(), ..now.clone() } => {
                         old.clone()
                     }
                     _ => {
@@ -183,6 +254,63 @@ impl TranslationState {
         true
     }
 
+    /// Records who wrote message `id` of file `key` as it is now (a save
+    /// through pressroom): it is `translated`, to be approved.
+    pub fn set_author(&mut self, key: &str, id: &str, author: &str) {
+        let Some(record) = self.files.get_mut(key).and_then(|r| r.get_mut(id)) else { return };
+        let review = Review { author: Some(author.to_owned()), approved: None };
+        if record.review != review {
+            record.review = review;
+            self.changed = true;
+        }
+    }
+
+    /// Approves message `id` of file `key` as `by` at `at`; with four eyes,
+    /// never its own last author. `Ok(false)` when it was approved already.
+    pub fn approve(
+        &mut self,
+        key: &str,
+        id: &str,
+        stale: bool,
+        approval: Approval,
+        four_eyes: bool,
+    ) -> Result<bool, ApproveError> {
+        let Some(record) = self.files.get_mut(key).and_then(|r| r.get_mut(id)) else {
+            return Err(ApproveError::Untranslated { id: id.to_owned() });
+        };
+        if stale {
+            return Err(ApproveError::Stale { id: id.to_owned() });
+        }
+        if record.review.approved.is_some() {
+            return Ok(false);
+        }
+        if four_eyes && record.review.author.as_deref() == Some(approval.by.as_str()) {
+            return Err(ApproveError::OwnWork { id: id.to_owned(), author: approval.by });
+        }
+        record.review.approved = Some(approval);
+        self.changed = true;
+        Ok(true)
+    }
+
+    /// The translated messages of file `key` nobody has approved yet.
+    pub fn unapproved(&self, key: &str) -> BTreeSet<String> {
+        self.files
+            .get(key)
+            .map(|records| {
+                records
+                    .iter()
+                    .filter(|(_, r)| r.review.approved.is_none())
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The review of message `id` of file `key`, as recorded.
+    pub fn review(&self, key: &str, id: &str) -> Option<&Review> {
+        self.files.get(key)?.get(id).map(|r| &r.review)
+    }
+
     /// The source text message `id` of file `key` was translated from, when
     /// the state has kept it.
     pub fn made_from(&self, key: &str, id: &str) -> Option<&str> {
@@ -202,7 +330,7 @@ impl TranslationState {
             }
             text.push_str(&format!("\n[{}]\n", toml_key(file)));
             for (id, record) in records {
-                text.push_str(&format!("{} = \"{}\"\n", toml_key(id), record.render()));
+                text.push_str(&format!("{} = {}\n", toml_key(id), record.render()));
             }
         }
         // Only the texts some record was made from.

@@ -28,6 +28,23 @@ pub struct Config {
     pub signing: Option<SigningConfig>,
     pub publish: PublishConfig,
     pub server: ServerConfig,
+    pub review: ReviewConfig,
+}
+
+/// `[review]`: review before print.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewConfig {
+    /// Only approved translations reach final PDFs, signatures and the
+    /// published editions.
+    pub required: bool,
+    /// A reviewer never approves their own translation.
+    pub four_eyes: bool,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        Self { required: false, four_eyes: true }
+    }
 }
 
 /// `[server]`: the office's shared service (`pressroom serve --team`).
@@ -173,6 +190,9 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("publish", "[publish]"),
     ("server", "[server]"),
+    ("review", "[review]"),
+    ("review.required", "required = true"),
+    ("review.four-eyes", "four-eyes = true"),
     ("server.listen", "listen = \"127.0.0.1:8443\""),
     ("server.origin", "origin = \"https://press.example.eu\""),
     ("server.cert", "cert = \"/etc/pressroom/tls/cert.pem\""),
@@ -202,7 +222,9 @@ const TOP: &[&str] = &[
     "signing",
     "publish",
     "server",
+    "review",
 ];
+const REVIEW: &[&str] = &["required", "four-eyes"];
 const SERVER: &[&str] = &["listen", "origin", "cert", "key", "state", "remote", "pull-interval"];
 const PUBLISH: &[&str] = &["base-url", "per-page", "list-unsubscribe", "list-unsubscribe-post"];
 const OFFICE: &[&str] = &["telephone", "fax", "email", "website", "websites", "facebook"];
@@ -505,6 +527,22 @@ impl Config {
             }
             None => ServerConfig::default(),
         };
+        let review = match fields.table("review", false) {
+            Some(mut table) => {
+                let defaults = ReviewConfig::default();
+                let review = ReviewConfig {
+                    required: table
+                        .boolean("required")
+                        .map_or(defaults.required, Spanned::into_inner),
+                    four_eyes: table
+                        .boolean("four-eyes")
+                        .map_or(defaults.four_eyes, Spanned::into_inner),
+                };
+                fields.absorb(table.finish(REVIEW));
+                review
+            }
+            None => ReviewConfig::default(),
+        };
         let mut diags = fields.finish(TOP);
 
         let config = Self {
@@ -517,6 +555,7 @@ impl Config {
             signing,
             publish,
             server,
+            review,
         };
         if no_language {
             diags.push(

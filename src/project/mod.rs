@@ -9,7 +9,7 @@ pub mod values;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use config::{Config, Contact, Office, SignatureLevel, SigningConfig};
+pub use config::{Config, Contact, Office, ReviewConfig, SignatureLevel, SigningConfig};
 pub use pkcs11::TokenConfig;
 pub use selection::Selection;
 
@@ -263,4 +263,17 @@ pub fn without_bom(text: String) -> String {
         Some(rest) => rest.to_owned(),
         None => text,
     }
+}
+
+/// The person at this machine as git knows them (`user.name`,
+/// `user.email` of the repository holding `root`, else the user's): who
+/// the local editor saves and approves as. `None` when git has no name.
+pub fn local_person(root: &Path) -> Option<(String, String)> {
+    let config = git2::Repository::discover(root)
+        .and_then(|repo| repo.config())
+        .or_else(|_| git2::Config::open_default())
+        .ok()?;
+    let name = config.get_string("user.name").ok().filter(|n| !n.trim().is_empty())?;
+    let email = config.get_string("user.email").unwrap_or_default();
+    Some((name, email))
 }

@@ -111,6 +111,7 @@ fn untranslated(doc: &crate::document::Document) -> Vec<(String, Fallback)> {
                 let fallback = match map.get("fallback").and_then(|f| f.as_str()) {
                     Some("missing") => Some(Fallback::Missing),
                     Some("stale") => Some(Fallback::Stale),
+                    Some("unreviewed") => Some(Fallback::Unreviewed),
                     _ => None,
                 };
                 let msg = map.get("msg").and_then(|m| m.as_str());

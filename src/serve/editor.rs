@@ -14,7 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::views::{
-    Accepted, Conflict, MessageState, MessageView, MessagesView, Saved, WordOp, WordRun,
+    Accepted, Approved, Conflict, MessageState, MessageView, MessagesView, Saved, WordOp, WordRun,
 };
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::FtlKey;
@@ -487,9 +487,16 @@ impl Editor {
         Ok(Draft { findings, rendered, errors })
     }
 
-    /// Writes the edit into its file, only if the file is as the editor
-    /// loaded it; every other byte of the file stays as it was.
-    pub fn save(&self, edit: &Edit) -> Result<Saved, EditError> {
+    /// The person at this machine (git's user.name): whom the local
+    /// editor saves and approves as.
+    pub fn local_person(&self) -> Option<String> {
+        crate::project::local_person(self.project().root()).map(|(name, _)| name)
+    }
+
+    /// Writes the edit into its file, only if the message is as the editor
+    /// loaded it; every other byte of the file stays as it was. `author`,
+    /// when known, is recorded as the translation's (review before print).
+    pub fn save(&self, edit: &Edit, author: Option<&str>) -> Result<Saved, EditError> {
         let (project, id) = self.open(&edit.release, &edit.lang, Access::Write)?;
         let _one = crate::locks::lock(&self.saving);
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
@@ -561,9 +568,17 @@ impl Editor {
             })?;
             // The translation is now made from today's source: the state
             // says so, as `check` or `build` would record it.
-            let (catalog, problems) = Catalog::load_and_record(&project, std::slice::from_ref(&id));
+            let (mut catalog, problems) =
+                Catalog::load_and_record(&project, std::slice::from_ref(&id));
             if let Some(problem) = problems.iter().find(|d| d.code == "l10n-state") {
                 return Err(EditError::Io(problem.message.clone()));
+            }
+            if let Some(author) = author
+                && edit.lang != project.source_language()
+            {
+                catalog
+                    .set_author(&project, &edit.lang, &place.key, &edit.id, author)
+                    .map_err(|d| EditError::Io(d.message))?;
             }
             let saved = catalog.file(&edit.lang, &place.key).and_then(|f| f.entry_text(&edit.id));
             return Ok(Saved {
@@ -577,6 +592,32 @@ impl Editor {
             file: project.relative(&place.path).display().to_string(),
             base: version,
         })
+    }
+
+    /// Approves a translation as `by` (a reviewer of its language; with
+    /// four eyes, never its last author).
+    pub fn approve(&self, request: &MessageRef, by: &str) -> Result<Approved, EditError> {
+        if self.options.read_only {
+            return Err(EditError::Forbidden(
+                "approving is off: pressroom serve was started with --read-only".into(),
+            ));
+        }
+        let (project, id) = self.open(&request.release, &request.lang, Access::Read)?;
+        if request.lang == project.source_language() {
+            return Err(EditError::Invalid("the source language is not reviewed".into()));
+        }
+        let _one = crate::locks::lock(&self.saving);
+        let (mut catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
+        let place = Self::place(&project, &catalog, &id, &request.lang, &request.id)?;
+        Self::confined(&project, &place, &request.lang)?;
+        let ids = [request.id.clone()];
+        let done = catalog
+            .approve(&project, &request.lang, std::slice::from_ref(&place.key), Some(&ids), by)
+            .map_err(|d: Diagnostic| EditError::Io(d.message))?;
+        if let Some((_, why)) = done.refused.first() {
+            return Err(EditError::Invalid(format!("not approved: {why}")));
+        }
+        Ok(Approved { approved: true, by: by.to_owned() })
     }
 
     /// Marks a stale translation up to date as it is.
@@ -612,7 +653,7 @@ fn describe_message(id: &str, office: bool) -> (String, &'static str, String, Ve
         "notes" => ("notes", String::new(), EVERYWHERE),
         "signed-by" => ("signature", String::new(), &["pdf"]),
         "signature-field-empty" => ("signature-field", String::new(), &["pdf"]),
-        "label-draft" | "label-untranslated" | "label-stale" => {
+        "label-draft" | "label-untranslated" | "label-stale" | "label-unreviewed" => {
             ("draft-mark", rest("label-"), &["draft"])
         }
         "label-embargo" => ("embargo", String::new(), EVERYWHERE),

@@ -179,6 +179,7 @@ fn live_page(project: &Project, file: &WebFile, path: &WebPath) -> String {
                 let why = match why {
                     Fallback::Missing => "missing",
                     Fallback::Stale => "stale: the source changed since",
+                    Fallback::Unreviewed => "not approved yet",
                 };
                 format!("<code>{}</code> ({why})", html::escape(msg))
             })
@@ -293,7 +294,20 @@ pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, EditError
 fn act(post: Post, body: &[u8], context: &Context) -> Reply {
     match post {
         Post::Draft => answered(parse::<Edit>(body).and_then(|edit| draft(&edit, context))),
-        Post::Save => answered(parse::<Edit>(body).and_then(|edit| context.editor.save(&edit))),
+        Post::Save => {
+            let author = context.editor.local_person();
+            answered(parse::<Edit>(body).and_then(|edit| context.editor.save(&edit, author.as_deref())))
+        }
+        Post::Approve => answered(parse::<MessageRef>(body).and_then(|target| {
+            // The local launch approves as the person at this machine.
+            let by = context.editor.local_person().ok_or_else(|| {
+                EditError::Invalid(
+                    "who is approving? git has no user.name here: git config user.name \"Your Name\""
+                        .into(),
+                )
+            })?;
+            context.editor.approve(&target, &by)
+        })),
         Post::Accept => {
             answered(parse::<MessageRef>(body).and_then(|target| context.editor.accept(&target)))
         }

@@ -172,6 +172,9 @@ impl Preview {
                 lang: row.language.clone(),
                 label: row.label(&self.source_language),
                 done: row.is_done(),
+                missing: row.missing,
+                stale: row.stale,
+                unreviewed: row.unreviewed,
             })
             .collect()
     }

@@ -50,6 +50,8 @@ pub enum Post {
     Save,
     /// `/api/accept`: mark a stale translation up to date.
     Accept,
+    /// `/api/approve`: approve a translation (review before print).
+    Approve,
 }
 
 /// The editor action a `POST` URL names, if any.
@@ -58,6 +60,7 @@ pub fn post_route(url: &str) -> Option<Post> {
         "/api/draft" => Some(Post::Draft),
         "/api/save" => Some(Post::Save),
         "/api/accept" => Some(Post::Accept),
+        "/api/approve" => Some(Post::Approve),
         _ => None,
     }
 }

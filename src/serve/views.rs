@@ -101,6 +101,14 @@ pub struct Conflict {
     pub base: String,
 }
 
+/// A translation approved (`POST /api/approve`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Approved {
+    pub approved: bool,
+    /// The reviewer.
+    pub by: String,
+}
+
 /// A stale translation accepted (`POST /api/accept`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Accepted {
@@ -147,9 +155,13 @@ pub struct StatusView {
     /// A release id, or `office` for office.ftl's row.
     pub release: String,
     pub lang: String,
-    /// `done`, `missing 3`, `stale 1`, … in English.
+    /// `done`, `missing 3`, `stale 1`, `to review 2`, … in English; the
+    /// counts for the interface to say it in its language.
     pub label: String,
     pub done: bool,
+    pub missing: usize,
+    pub stale: usize,
+    pub unreviewed: usize,
 }
 
 /// One page of an output, as the browser fetches and shows it.

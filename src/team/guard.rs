@@ -241,6 +241,7 @@ async fn admit(team: &Team, request: &mut Request) -> Result<(), Response> {
             *request.body_mut() = Body::from(bytes);
             match post {
                 Post::Accept => Action::Accept { lang },
+                Post::Approve => Action::Approve { lang },
                 Post::Draft | Post::Save => Action::Edit { lang },
             }
         }

@@ -450,7 +450,7 @@ async fn preview(
         };
         return match post {
             Post::Draft => reply(http::post(post, body, context).await),
-            Post::Save | Post::Accept => {
+            Post::Save | Post::Accept | Post::Approve => {
                 let team = team.clone();
                 tokio::task::spawn_blocking(move || change(&team, post, &body, &caller, &client))
                     .await
@@ -507,16 +507,22 @@ async fn preview(
 fn change(team: &Arc<Team>, post: Post, body: &[u8], caller: &Caller, client: &Client) -> Response {
     let project = team.project();
     let editor = &team.context.editor;
-    let (release, lang, id, file, answer, action) = match post {
+    let who = caller.person.name.as_str();
+    let (target, file, answer, action) = match post {
         Post::Save => {
             let edit: crate::serve::Edit = match http::parse(body) {
                 Ok(edit) => edit,
                 Err(err) => return reply(http::edit_error(err)),
             };
-            match editor.save(&edit) {
+            match editor.save(&edit, Some(who)) {
                 Ok(saved) => {
                     let file = project.root().join(&saved.file);
-                    (edit.release, edit.lang, edit.id, Some(file), Ok(saved), AuditAction::Save)
+                    let target = crate::serve::MessageRef {
+                        release: edit.release,
+                        lang: edit.lang,
+                        id: edit.id,
+                    };
+                    (target, Some(file), Changed::Saved(saved), AuditAction::Save)
                 }
                 Err(err) => return reply(http::edit_error(err)),
             }
@@ -526,24 +532,24 @@ fn change(team: &Arc<Team>, post: Post, body: &[u8], caller: &Caller, client: &C
                 Ok(target) => target,
                 Err(err) => return reply(http::edit_error(err)),
             };
-            match editor.accept(&target) {
-                Ok(accepted) => (
-                    target.release,
-                    target.lang,
-                    target.id,
-                    None,
-                    Err(accepted),
-                    AuditAction::Accept,
-                ),
+            let done = if post == Post::Approve {
+                editor.approve(&target, who).map(|a| (Changed::Approved(a), AuditAction::Approve))
+            } else {
+                editor.accept(&target).map(|a| (Changed::Accepted(a), AuditAction::Accept))
+            };
+            match done {
+                Ok((answer, action)) => (target, None, answer, action),
                 Err(err) => return reply(http::edit_error(err)),
             }
         }
     };
+    let crate::serve::MessageRef { release, lang, id } = target;
     let state = project.locale_dir(&lang).join(crate::l10n::state::STATE_FILE);
     let paths: Vec<_> = file.into_iter().chain([state]).collect();
     let author = Author { name: caller.person.name.clone(), email: caller.person.email.clone() };
     let message = match action {
         AuditAction::Accept => format!("{lang}: {id} — {release} (accepted as up to date)"),
+        AuditAction::Approve => format!("{lang}: {id} — {release} (approved)"),
         _ => format!("{lang}: {id} — {release}"),
     };
     let committed = team.repo.commit_paths(&paths, &author, &message);
@@ -554,16 +560,24 @@ fn change(team: &Arc<Team>, post: Post, body: &[u8], caller: &Caller, client: &C
     let short = commit
         .as_deref()
         .map_or("no commit".to_owned(), |c| format!("commit {}", &c[..c.len().min(10)]));
-    team.audit(&caller.person.name, action, format!("{release} {lang} {id} ({short})"), client);
+    team.audit(who, action, format!("{release} {lang} {id} ({short})"), client);
     if commit.is_some() && team.remote.is_some() {
         // Pushed in the background: a slow remote never holds up a save.
-        let (team, who, client) = (team.clone(), caller.person.name.clone(), *client);
+        let (team, who, client) = (team.clone(), who.to_owned(), *client);
         std::thread::spawn(move || team.sync_now(&who, &client));
     }
     match answer {
-        Ok(saved) => Json(SavedView { saved, commit, commit_error }).into_response(),
-        Err(accepted) => Json(accepted).into_response(),
+        Changed::Saved(saved) => Json(SavedView { saved, commit, commit_error }).into_response(),
+        Changed::Accepted(accepted) => Json(accepted).into_response(),
+        Changed::Approved(approved) => Json(approved).into_response(),
     }
+}
+
+/// What a change answers with, before its commit is added.
+enum Changed {
+    Saved(crate::serve::views::Saved),
+    Accepted(crate::serve::views::Accepted),
+    Approved(crate::serve::views::Approved),
 }
 
 /// The team service as serve's front: it listens as `[server]` says.

@@ -560,3 +560,82 @@ fn the_guide_names_every_field_the_api_answers_with() {
         }
     }
 }
+
+/// A copy of the shipped project under review before print, committed to
+/// git with `name` as the person at this machine.
+fn reviewed(name: &str) -> Project {
+    let project = Project::reference();
+    let config = project.read("pressroom.toml");
+    project.write("pressroom.toml", &format!("{config}\n[review]\nrequired = true\n"));
+    let repo = git2::Repository::init(project.path()).unwrap();
+    repo.config().unwrap().set_str("user.name", name).unwrap();
+    repo.config().unwrap().set_str("user.email", "reviewer@example.eu").unwrap();
+    project
+}
+
+fn be(project: &Project, name: &str) {
+    let repo = git2::Repository::open(project.path()).unwrap();
+    repo.config().unwrap().set_str("user.name", name).unwrap();
+}
+
+#[test]
+fn a_final_waits_for_approval_and_drafts_show_what_is_unapproved() {
+    let project = reviewed("Rustam");
+    let refused = project.run(&["build", "--lang", "tg"]);
+    assert_eq!(refused.0.status.code(), Some(1), "{}", refused.stderr());
+    let err = refused.stderr();
+    assert!(err.contains("unreviewed-translation"), "{err}");
+    assert!(err.contains("the translation of `title` is not approved yet"), "{err}");
+    assert!(err.contains(&format!("locales/tg/releases/{REFERENCE}.ftl")), "{err}");
+    assert!(!project.file(&format!("out/{REFERENCE}.tg.pdf")).exists());
+    // A draft builds, the unapproved text marked as such.
+    assert!(project.run(&["build", "--draft", "--lang", "tg"]).0.status.success());
+    let draft = project.draft(REFERENCE, "tg").text();
+    assert!(draft.contains("Тарҷума ҳанӯз тасдиқ нашудааст"), "the mark: {draft}");
+    let status = project.run(&["status"]).stdout();
+    assert!(status.contains("to review"), "{status}");
+    let check = project.run(&["check", "--format", "json"]).stdout();
+    assert!(check.contains("\"code\": \"unreviewed-translation\""), "{check}");
+
+    let approved = project.run(&["l10n", "approve", "tg"]);
+    assert!(approved.0.status.success(), "{}", approved.stderr());
+    assert!(approved.stdout().contains("as Rustam"), "{}", approved.stdout());
+    let state = project.read("locales/tg/translation-state.toml");
+    assert!(state.contains("approved-by = \"Rustam\""), "{state}");
+    let built = project.run(&["build", "--lang", "tg"]);
+    assert!(built.0.status.success(), "{}", built.stderr());
+    assert!(project.file(&format!("out/{REFERENCE}.tg.pdf")).exists());
+}
+
+#[test]
+fn nobody_approves_their_own_translation_and_an_edit_needs_approval_again() {
+    let project = reviewed("Nigora");
+    // Everything approved by a reviewer first.
+    be(&project, "Rustam");
+    assert!(project.run(&["l10n", "approve", "tg"]).0.status.success());
+    assert!(project.run(&["build", "--lang", "tg"]).0.status.success());
+
+    // Nigora edits the title in the editor: it is hers, to be approved.
+    be(&project, "Nigora");
+    let serve = Serve::start(&project, &[]);
+    let message = serve.message("tg", "title");
+    let save = json!({"release": REFERENCE, "lang": "tg", "id": "title",
+                      "source": "title = Муколамаи амниятӣ дар Душанбе", "base": message["base"]});
+    assert_eq!(serve.api("/api/save", &save).status, 200);
+    let mine = json!({"release": REFERENCE, "lang": "tg", "id": "title"});
+    let refused = serve.api("/api/approve", &mine);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("last written by Nigora"), "{}", refused.text());
+    assert!(serve.running.stop() == 0);
+
+    let again = project.run(&["build", "--lang", "tg"]);
+    assert_eq!(again.0.status.code(), Some(1), "an edited approved message: {}", again.stderr());
+    assert!(again.stderr().contains("`title` is not approved yet"), "{}", again.stderr());
+    // Her own approval from the command line is refused too; Rustam's counts.
+    let own = project.run(&["l10n", "approve", "tg"]);
+    assert_eq!(own.0.status.code(), Some(1));
+    assert!(own.stderr().contains("four eyes"), "{}", own.stderr());
+    be(&project, "Rustam");
+    assert!(project.run(&["l10n", "approve", "tg"]).0.status.success());
+    assert!(project.run(&["build", "--lang", "tg"]).0.status.success());
+}

@@ -109,6 +109,7 @@
       const parts = [];
       if (row.missing > 0) parts.push(t('status-missing', { count: row.missing }));
       if (row.stale > 0) parts.push(t('status-stale', { count: row.stale }));
+      if (row.unreviewed > 0) parts.push(t('status-unreviewed', { count: row.unreviewed }));
       return parts.join(', ');
     };
     for (const node of document.querySelectorAll('[data-ui]')) node.textContent = t(node.dataset.ui);

@@ -62,6 +62,7 @@ status-source = source
 status-done = done
 status-missing = missing { $count }
 status-stale = out of date { $count }
+status-unreviewed = to review { $count }
 ui-line = Line { $line }: { $message }
 
 state-source = source

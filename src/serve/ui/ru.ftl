@@ -61,6 +61,7 @@ status-source = оригинал
 status-done = готово
 status-missing = нет перевода: { $count }
 status-stale = устарело: { $count }
+status-unreviewed = на проверке: { $count }
 ui-line = Строка { $line }: { $message }
 
 state-source = оригинал

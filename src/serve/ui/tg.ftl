@@ -61,6 +61,7 @@ status-source = аслӣ
 status-done = тайёр
 status-missing = тарҷума нашудааст: { $count }
 status-stale = кӯҳна шудааст: { $count }
+status-unreviewed = барои баррасӣ: { $count }
 ui-line = Сатри { $line }: { $message }
 
 state-source = аслӣ

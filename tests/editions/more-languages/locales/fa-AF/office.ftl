@@ -27,6 +27,7 @@ label-embargo = نشر آن تا { $datetime } ممنوع است
 label-draft = پیش‌نویس
 label-untranslated = هنوز ترجمه نشده است
 label-stale = ترجمه کهنه شده است
+label-unreviewed = ترجمه هنوز تأیید نشده است
 signed-by = به‌طور الکترونیکی توسط { $name }، { $role }، به تاریخ { $date } امضا شد.
 signature-field-empty = جای یک امضای الکترونیکی دیگر
 

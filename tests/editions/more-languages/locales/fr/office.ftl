@@ -27,6 +27,7 @@ label-embargo = Sous embargo jusqu’au { $datetime }
 label-draft = Projet
 label-untranslated = Pas encore traduit
 label-stale = Traduction à mettre à jour
+label-unreviewed = Traduction pas encore approuvée
 signed-by = Signé électroniquement par { $name }, { $role }, le { $date }.
 signature-field-empty = Emplacement pour une autre signature électronique
 
