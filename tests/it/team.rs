@@ -293,6 +293,14 @@ fn every_route_checks_the_session_and_the_role() {
         ("POST", "/api/save", Some(save_body("en", "title", "x", "stale-base")), &["office"]),
         (
             "POST",
+            "/api/approve",
+            Some(
+                serde_json::json!({"release": REFERENCE, "lang": "tg", "id": "title"}).to_string(),
+            ),
+            &["reviewer:tg"],
+        ),
+        (
+            "POST",
             "/api/accept",
             Some(
                 serde_json::json!({"release": REFERENCE, "lang": "tg", "id": "title"}).to_string(),
@@ -800,4 +808,33 @@ fn two_people_saving_different_messages_of_one_file_never_conflict() {
     let mut walk = repo.revwalk().unwrap();
     walk.push_head().unwrap();
     assert_eq!(walk.count(), 3, "two saves, two commits");
+}
+
+#[test]
+fn a_reviewer_approves_a_translators_save_but_not_their_own() {
+    let team = Team::start();
+    let nigora = team.sign_in("nigora");
+    let base = team.base(&nigora, "tg", "title");
+    let saved = team.call(
+        "POST",
+        "/api/save",
+        Some(&nigora),
+        Some(&save_body("tg", "title", "Муколамаи амниятӣ", &base)),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    let title = serde_json::json!({"release": REFERENCE, "lang": "tg", "id": "title"}).to_string();
+    // A translator is not a reviewer, whatever the page sends.
+    assert_eq!(team.call("POST", "/api/approve", Some(&nigora), Some(&title)).status, 403);
+    let rustam = team.sign_in("rustam");
+    let approved = team.call("POST", "/api/approve", Some(&rustam), Some(&title));
+    assert_eq!(approved.status, 200, "{}", approved.text());
+    assert_eq!(approved.json()["by"], "rustam");
+    let repo = git2::Repository::open(team.project.path()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.author().name(), Some("rustam"));
+    assert_eq!(head.message(), Some(format!("tg: title — {REFERENCE} (approved)").as_str()));
+    let state = team.project.read("locales/tg/translation-state.toml");
+    assert!(state.contains("author = \"nigora\", approved-by = \"rustam\""), "{state}");
+    let log = team.project.run(&["audit"]).stdout();
+    assert!(log.contains("\trustam\tapprove\t"), "{log}");
 }
