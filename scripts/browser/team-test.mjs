@@ -41,7 +41,7 @@ const git = (...args) =>
 git('init', '-q');
 git('add', '-A');
 git('commit', '-qm', "the office's sources");
-for (const [name, role] of [['mahbuba', 'office'], ['nigora', 'translator:tg'], ['olga', 'translator:ru']]) {
+for (const [name, role] of [['mahbuba', 'office'], ['nigora', 'translator:tg'], ['olga', 'translator:ru'], ['rustam', 'reviewer:tg']]) {
   execFileSync(binary, ['--root', root, 'user', 'add', name, '--email', `${name}@example.eu`, '--role', role], {
     env: { ...process.env, PRESSROOM_PASSWORD: PASSWORD },
   });
@@ -138,6 +138,23 @@ try {
   check(files.every((f) => f.startsWith('locales/tg/')), `it holds only Tajik files (${files.join(', ')})`);
   check(git('status', '--porcelain').trim() === '', 'the working tree is clean after it');
   await nigora.screenshot({ path: join(artifacts, 'team-translator.png') });
+
+  // The Tajik reviewer approves the translator's save from the page.
+  const rustam = await person('rustam', 'tg-TJ');
+  await rendered(rustam);
+  await clickTitle(rustam);
+  const offered = await rustam.evaluate(() => ({
+    approve: !!document.querySelector('#editor button.approve'),
+    save: !!document.querySelector('#editor button.save'),
+  }));
+  check(offered.approve && !offered.save, 'the reviewer is offered Approve, not Save');
+  await rustam.click('#editor button.approve');
+  await rustam.waitForSelector('#editor .review.approved');
+  const approvedBy = await rustam.textContent('#editor .review.approved');
+  check(approvedBy === 'Тасдиқкунанда: rustam', `the message now says who approved it, in Tajik (${approvedBy})`);
+  const [approver, approval] = git('log', '-1', '--format=%an%n%s').trim().split('\n');
+  check(approver === 'rustam' && approval.endsWith('(approved)'), `the approval is a commit by the reviewer (${approver}: ${approval})`);
+  check(/approved-by = "rustam"/.test(read(join(root, 'locales', 'tg', 'translation-state.toml'))), 'the state records the approval');
 
   // The Russian translator reads Tajik but cannot write it.
   const olga = await person('olga', 'ru-RU');

@@ -82,6 +82,8 @@ pub struct Catalog {
     made_from: BTreeMap<(String, String, String), String>,
     /// language -> key -> translated messages nobody approved yet.
     unapproved: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// (language, key) -> each translated message's review.
+    reviews: BTreeMap<(String, String), BTreeMap<String, super::state::Review>>,
     /// `[review] required`: only approved translations reach print.
     pub review: crate::project::ReviewConfig,
 }
@@ -157,6 +159,7 @@ impl Catalog {
             stale: BTreeMap::new(),
             made_from: BTreeMap::new(),
             unapproved: BTreeMap::new(),
+            reviews: BTreeMap::new(),
             review: project.config.review,
         };
         for lang in catalog.languages.clone() {
@@ -203,6 +206,9 @@ impl Catalog {
         let unapproved =
             keys.iter().map(|key| (key.name(), state.unapproved(&key.name()))).collect();
         self.unapproved.insert(lang.to_owned(), unapproved);
+        for key in keys {
+            self.reviews.insert((lang.to_owned(), key.name()), state.reviews(&key.name()));
+        }
         self.stale.insert(lang.to_owned(), stale);
         Ok(())
     }
@@ -275,15 +281,8 @@ impl Catalog {
     }
 
     /// The review of message `id` of `lang`'s file `key`, as recorded.
-    pub fn review(
-        &self,
-        project: &Project,
-        lang: &str,
-        key: &FtlKey,
-        id: &str,
-    ) -> Option<super::state::Review> {
-        let state = TranslationState::load(project, lang).ok()?;
-        state.review(&key.name(), id).cloned()
+    pub fn review(&self, lang: &str, key: &FtlKey, id: &str) -> Option<&super::state::Review> {
+        self.reviews.get(&(lang.to_owned(), key.name()))?.get(id)
     }
 
     /// The source text stale message `id` of `lang` was translated from,

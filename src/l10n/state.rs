@@ -306,9 +306,12 @@ impl TranslationState {
             .unwrap_or_default()
     }
 
-    /// The review of message `id` of file `key`, as recorded.
-    pub fn review(&self, key: &str, id: &str) -> Option<&Review> {
-        self.files.get(key)?.get(id).map(|r| &r.review)
+    /// The reviews of file `key`'s translated messages, by id.
+    pub fn reviews(&self, key: &str) -> BTreeMap<String, Review> {
+        self.files
+            .get(key)
+            .map(|records| records.iter().map(|(id, r)| (id.clone(), r.review.clone())).collect())
+            .unwrap_or_default()
     }
 
     /// The source text message `id` of file `key` was translated from, when

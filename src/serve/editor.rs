@@ -14,7 +14,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::views::{
-    Accepted, Approved, Conflict, MessageState, MessageView, MessagesView, Saved, WordOp, WordRun,
+    Accepted, Approved, Conflict, MessageState, MessageView, MessagesView, ReviewState, ReviewView,
+    Saved, WordOp, WordRun,
 };
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::FtlKey;
@@ -296,6 +297,7 @@ impl Editor {
             lang: lang.to_owned(),
             source_language: catalog.source_lang.clone(),
             editable: self.writable(&project, lang).is_ok(),
+            approvable: !self.options.read_only && lang != project.source_language(),
             messages,
         })
     }
@@ -359,6 +361,19 @@ impl Editor {
             _ => None,
         };
         let (label, kind, name, shows) = describe_message(message, *key == FtlKey::Office);
+        let review = (text.is_some() && !is_source)
+            .then(|| catalog.review(lang, key, message))
+            .flatten()
+            .map(|review| ReviewView {
+                state: if review.approved.is_some() {
+                    ReviewState::Approved
+                } else {
+                    ReviewState::Translated
+                },
+                author: review.author.clone(),
+                approved_by: review.approved.as_ref().map(|a| a.by.clone()),
+                approved_at: review.approved.as_ref().map(|a| a.at.clone()),
+            });
         Ok(MessageView {
             id: message.to_owned(),
             label,
@@ -374,6 +389,7 @@ impl Editor {
             made_from: made_from.map(str::to_owned),
             changes,
             base: version,
+            review,
         })
     }
 

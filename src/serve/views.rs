@@ -51,8 +51,32 @@ pub struct MessageView {
     /// changed since, word by word.
     pub made_from: Option<String>,
     pub changes: Option<Vec<WordRun>>,
-    /// The file's version, to send back with a save.
+    /// The message's version, to send back with a save.
     pub base: String,
+    /// A translation's review: `None` for the source language and a
+    /// missing translation.
+    pub review: Option<ReviewView>,
+}
+
+/// Where a translation stands in review before print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewState {
+    /// Saved by a translator, not yet approved.
+    Translated,
+    /// Approved by a reviewer of its language, as it is now.
+    Approved,
+}
+
+/// A translation's review, as the editor shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub state: ReviewState,
+    /// Who last wrote it through pressroom, where known.
+    pub author: Option<String>,
+    pub approved_by: Option<String>,
+    /// RFC 3339, UTC.
+    pub approved_at: Option<String>,
 }
 
 /// A run of words in a word diff.
@@ -78,6 +102,8 @@ pub struct MessagesView {
     pub source_language: String,
     /// Whether this language may be written here.
     pub editable: bool,
+    /// Whether its translations may be approved here (a reviewer of it).
+    pub approvable: bool,
     pub messages: Vec<MessageView>,
 }
 

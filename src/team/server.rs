@@ -486,12 +486,15 @@ async fn preview(
         Some(Route::ApiMessages { release, lang }) => {
             // `editable` is this person's to know: their roles say it.
             let source = team.project().source_language();
-            let may = allowed(&caller.person.roles, &Action::Edit { lang: lang.clone() }, &source);
+            let roles = &caller.person.roles;
+            let may = allowed(roles, &Action::Edit { lang: lang.clone() }, &source);
+            let may_approve = allowed(roles, &Action::Approve { lang: lang.clone() }, &source);
             let answer =
                 tokio::task::spawn_blocking(move || context.editor.messages(&release, &lang)).await;
             match answer {
                 Ok(Ok(mut view)) => {
                     view.editable = may;
+                    view.approvable = may_approve;
                     Json(view).into_response()
                 }
                 Ok(Err(err)) => reply(http::edit_error(err)),

@@ -776,6 +776,14 @@
     const mode = el('button', { type: 'button', class: 'mode', text: open.raw ? t('ui-mode-fields') : t('ui-mode-source') });
     mode.addEventListener('click', toggleMode);
     actions.append(mode);
+    if (m.review && m.review.state === 'approved') {
+      panel.append(el('p', { class: 'review approved', text: t('ui-approved-by', { name: m.review.approved_by }) }));
+    }
+    if (open.approvable && m.review && m.review.state === 'translated') {
+      const approve = el('button', { type: 'button', class: 'approve', text: t('ui-approve') });
+      approve.addEventListener('click', approveMessage);
+      actions.append(approve);
+    }
     if (open.editable) {
       const save = el('button', { type: 'button', class: 'save', text: t('ui-save') });
       save.addEventListener('click', saveMessage);
@@ -855,6 +863,8 @@
       id,
       message: m,
       editable,
+      // A reviewer of this language may approve a translation as it is.
+      approvable: !!(list.ok && list.data.approvable && token()),
       why,
       raw: false,
       rawText: m.text || `${id} = \n`,
@@ -997,6 +1007,17 @@
     }
   }
 
+  async function approveMessage() {
+    const open = editor.open;
+    const answer = await api('POST', '/api/approve', { release, lang: open.lang, id: open.id });
+    if (answer.ok) {
+      await openMessage(open.lang, open.id);
+      say(t('ui-approved'), 'saved');
+    } else {
+      say(t('ui-not-approved', { error: answer.data.error }), 'error');
+    }
+  }
+
   async function acceptMessage() {
     const open = editor.open;
     const answer = await api('POST', '/api/accept', { release, lang: open.lang, id: open.id });
@@ -1049,6 +1070,7 @@
     const q = query.trim().toLocaleLowerCase();
     return messages.filter((m) => {
       if (filter === 'todo' && !unfinished(m)) return false;
+      if (filter === 'review' && !(m.review && m.review.state === 'translated')) return false;
       if (!q) return true;
       const haystack = [m.id, m.label, plain(m.text), plain(source[m.id] && source[m.id].source)].join(' ');
       return haystack.toLocaleLowerCase().includes(q);
@@ -1083,7 +1105,8 @@
     search.setAttribute('aria-label', t('ui-search'));
     const filter = el('select', { class: 'filter' },
       el('option', { value: 'all', text: t('ui-filter-all') }),
-      el('option', { value: 'todo', text: t('ui-filter-todo') }));
+      el('option', { value: 'todo', text: t('ui-filter-todo') }),
+      el('option', { value: 'review', text: t('ui-filter-review') }));
     filter.value = editor.list.filter;
     filter.setAttribute('aria-label', t('ui-filter'));
     const items = el('ul', { class: 'messages' });
