@@ -35,6 +35,12 @@ const state = mkdtempSync(join(tmpdir(), 'pressroom-state-'));
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 appendFileSync(join(root, 'pressroom.toml'), `\n[server]\nlisten = "127.0.0.1:${port}"\nstate = "${state}"\n`);
+// A second release repeating a paragraph of the first: the memory offers its translation.
+const SECOND = '2015-06-10-second-dialogue';
+const firstBody = read(join(root, 'locales', 'en', 'releases', `${REFERENCE}.ftl`)).split('\nbody =\n')[1].split('\n\n');
+const repeated = firstBody[1].trim();
+writeFileSync(join(root, 'releases', `${SECOND}.toml`), 'date = 2015-06-10\nplace = "dushanbe"\nkind = "press-release"\ncontacts = ["press"]\n');
+writeFileSync(join(root, 'locales', 'en', 'releases', `${SECOND}.ftl`), `title = A second dialogue\nbody =\n    ${repeated}\n`);
 writeFileSync(join(root, '.gitignore'), 'out/\n');
 const git = (...args) =>
   execFileSync('git', ['-c', 'user.name=setup', '-c', 'user.email=setup@example.eu', ...args], { cwd: root, encoding: 'utf8' });
@@ -178,6 +184,29 @@ try {
   }, REFERENCE);
   check(forged === 403, `a forged Tajik save from the Russian translator's page is refused (${forged})`);
   check(!read(join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`)).includes('подделка'), 'and writes nothing');
+
+  // The memory: on the second release, the Tajik body's suggestion goes in with one click.
+  await nigora.goto(`${origin}/release/${SECOND}`);
+  await rendered(nigora);
+  await nigora.evaluate(() => window.pressroom.editor.openMessage && 0);
+  const atBody = await nigora.evaluate(() => {
+    const pageData = window.pressroom.output('tg').pages[0];
+    const region = pageData.regions.find((r) => r.msg === 'body');
+    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
+    const box = image.getBoundingClientRect();
+    const [x, y, , h] = region.rects[0];
+    return { x: box.left + ((x + 6) / pageData.width) * box.width, y: box.top + ((y + h / 2) / pageData.height) * box.height };
+  });
+  await nigora.mouse.click(atBody.x, atBody.y);
+  await nigora.waitForSelector('#editor .suggestions .suggestion', { timeout: 30000 });
+  const offeredText = await nigora.textContent('#editor .suggestion .score');
+  check(offeredText === '100 %', `the repeated paragraph is offered at 100 % (${offeredText})`);
+  await nigora.click('#editor .suggestion button.insert');
+  await nigora.waitForSelector('#editor textarea.raw');
+  const inserted = await nigora.inputValue('#editor textarea.raw');
+  const tajikBody = read(join(root, 'locales', 'tg', 'releases', `${REFERENCE}.ftl`));
+  const tajikParagraph = tajikBody.split('\nbody =\n')[1].split('\n\n')[1].trim().split('\n')[0].trim();
+  check(inserted.includes(tajikParagraph), 'Insert puts the archive\'s Tajik paragraph in the editor, unsaved');
 
   // The press officer builds and publishes from the desk.
   const mahbuba = await person('mahbuba', 'en-GB');

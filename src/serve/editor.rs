@@ -14,12 +14,13 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::views::{
-    Accepted, Approved, Conflict, MessageState, MessageView, MessagesView, ReviewState, ReviewView,
-    Saved, WordOp, WordRun,
+    Accepted, Approved, Conflict, MessageState, MessageView, MessagesView, ParagraphSuggestions,
+    ReviewState, ReviewView, Saved, SuggestionView, SuggestionsView, WordOp, WordRun,
 };
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::FtlKey;
 use crate::l10n::fields::Fields;
+use crate::l10n::memory::Memory;
 use crate::l10n::{Catalog, FtlFile, compare, typography};
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings, load_releases};
@@ -131,6 +132,9 @@ pub struct Editor {
     renderer: Mutex<Option<Renderer>>,
     /// One save at a time: the version check and the write go together.
     saving: Mutex<()>,
+    /// Each language's translation memory, made on first use after the
+    /// sources last changed.
+    memory: Mutex<std::collections::HashMap<String, std::sync::Arc<Memory>>>,
     pub options: EditOptions,
 }
 
@@ -158,6 +162,7 @@ impl Editor {
             project: RwLock::new(project),
             renderer: Mutex::new(None),
             saving: Mutex::new(()),
+            memory: Mutex::default(),
             options,
         }
     }
@@ -165,6 +170,8 @@ impl Editor {
     /// The project as it now stands (after a change of pressroom.toml).
     pub fn update(&self, project: &Project) {
         *crate::locks::write(&self.project) = project.clone();
+        // The sources changed: the memory is made anew when next asked.
+        crate::locks::lock(&self.memory).clear();
     }
 
     pub fn project(&self) -> Project {
@@ -501,6 +508,54 @@ impl Editor {
         );
         errors.extend(found.iter().filter(|d| d.is_error()).map(super::preview::error_view));
         Ok(Draft { findings, rendered, errors })
+    }
+
+    /// The archive's translations of English like each paragraph of
+    /// message `message` (release `release`'s own excepted).
+    pub fn suggest(
+        &self,
+        release: &str,
+        lang: &str,
+        message: &str,
+    ) -> Result<SuggestionsView, EditError> {
+        let (project, id) = self.open(release, lang, Access::Read)?;
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
+        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        let english = catalog
+            .file(&catalog.source_lang, &place.key)
+            .and_then(|f| f.entry_text(message))
+            .unwrap_or_default();
+        let memory = {
+            let mut cache = crate::locks::lock(&self.memory);
+            cache
+                .entry(lang.to_owned())
+                .or_insert_with(|| std::sync::Arc::new(Memory::build(&project, lang)))
+                .clone()
+        };
+        let paragraphs = crate::l10n::memory::paragraphs(english)
+            .into_iter()
+            .enumerate()
+            .map(|(paragraph, source)| {
+                let suggestions = memory
+                    .suggest(&source, release)
+                    .into_iter()
+                    .map(|found| SuggestionView {
+                        score: (found.score * 100.0).floor() as u32,
+                        source: found.unit.source.clone(),
+                        text: found.unit.target.clone(),
+                        release: found.unit.release.clone(),
+                        message: found.unit.message.clone(),
+                    })
+                    .collect();
+                ParagraphSuggestions { paragraph, source, suggestions }
+            })
+            .collect();
+        Ok(SuggestionsView {
+            release: release.to_owned(),
+            lang: lang.to_owned(),
+            id: message.to_owned(),
+            paragraphs,
+        })
     }
 
     /// The person at this machine (git's user.name): whom the local

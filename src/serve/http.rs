@@ -441,5 +441,9 @@ pub fn answer(route: Route, context: &Context) -> Reply {
             drop(preview);
             answered(context.editor.message(&release, &lang, &id))
         }
+        Route::ApiSuggest { release, lang, id } => {
+            drop(preview);
+            answered(context.editor.suggest(&release, &lang, &id))
+        }
     }
 }

@@ -39,6 +39,9 @@ pub enum Route {
     ApiMessages { release: String, lang: String },
     /// `/api/release/<id>/<lang>/message/<msg>`: one of them.
     ApiMessage { release: String, lang: String, id: String },
+    /// `/api/release/<id>/<lang>/suggest/<msg>`: the translation memory's
+    /// suggestions for its paragraphs.
+    ApiSuggest { release: String, lang: String, id: String },
 }
 
 /// What a `POST` asks of the editor.
@@ -111,6 +114,15 @@ pub fn route(url: &str) -> Option<Route> {
             if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
         {
             Some(Route::ApiMessage {
+                release: (*id).to_owned(),
+                lang: (*lang).to_owned(),
+                id: (*msg).to_owned(),
+            })
+        }
+        ["api", "release", id, lang, "suggest", msg]
+            if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
+        {
+            Some(Route::ApiSuggest {
                 release: (*id).to_owned(),
                 lang: (*lang).to_owned(),
                 id: (*msg).to_owned(),

@@ -127,6 +127,38 @@ pub struct Conflict {
     pub base: String,
 }
 
+/// The translation memory's suggestions for a message
+/// (`GET …/suggest/<msg>`), paragraph by paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionsView {
+    pub release: String,
+    pub lang: String,
+    pub id: String,
+    pub paragraphs: Vec<ParagraphSuggestions>,
+}
+
+/// One paragraph of the message's English, and what the archive offers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParagraphSuggestions {
+    /// 0-based, as the message's paragraphs (blank-line separated) run.
+    pub paragraph: usize,
+    pub source: String,
+    pub suggestions: Vec<SuggestionView>,
+}
+
+/// A translation from the archive whose English is like this paragraph's.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionView {
+    /// Similarity in percent (75–100; 100 exact).
+    pub score: u32,
+    /// Its English, and its translation, as Fluent writes them.
+    pub source: String,
+    pub text: String,
+    /// Where it comes from.
+    pub release: String,
+    pub message: String,
+}
+
 /// A translation approved (`POST /api/approve`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Approved {

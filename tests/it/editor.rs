@@ -639,3 +639,51 @@ fn nobody_approves_their_own_translation_and_an_edit_needs_approval_again() {
     assert!(project.run(&["l10n", "approve", "tg"]).0.status.success());
     assert!(project.run(&["build", "--lang", "tg"]).0.status.success());
 }
+
+/// A second release whose English repeats and rewords paragraphs of the
+/// reference one: the translation memory offers the reference's Tajik.
+#[test]
+fn a_release_repeating_the_archives_english_gets_its_translations_as_suggestions() {
+    let project = Project::reference();
+    let second = "2015-06-10-second-dialogue";
+    project.write(
+        &format!("releases/{second}.toml"),
+        "date = 2015-06-10\nplace = \"dushanbe\"\nkind = \"press-release\"\ncontacts = [\"press\"]\n",
+    );
+    let reference = project.read(&format!("locales/en/releases/{REFERENCE}.ftl"));
+    let paragraphs = pressroom::l10n::memory::paragraphs(
+        reference.split("\nbackground =").next().unwrap().split("body =").nth(1).unwrap(),
+    );
+    let repeated = &paragraphs[1];
+    let reworded = paragraphs[2].replace("exchanged views", "exchanged opinions");
+    project.write(
+        &format!("locales/en/releases/{second}.ftl"),
+        &format!(
+            "title = A second dialogue\nbody =\n    {repeated}\n\n    {reworded}\n\n    Fishing quotas in the Aral Sea were not discussed at all by anyone.\n"
+        ),
+    );
+    let serve = Serve::start(&project, &[]);
+    let reply = serve.get(&format!("/api/release/{second}/tg/suggest/body"));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let found = reply.json();
+    let paragraphs = found["paragraphs"].as_array().unwrap();
+    assert_eq!(paragraphs.len(), 3, "{found}");
+    let tajik = project.read(&format!("locales/tg/releases/{REFERENCE}.ftl"));
+    let first = &paragraphs[0]["suggestions"][0];
+    assert_eq!(first["score"], 100, "{found}");
+    assert_eq!(first["release"], REFERENCE);
+    assert!(tajik.contains(first["text"].as_str().unwrap()), "{first}");
+    let second_best = &paragraphs[1]["suggestions"][0];
+    let score = second_best["score"].as_u64().unwrap();
+    assert!((75..100).contains(&score), "{found}");
+    assert!(paragraphs[2]["suggestions"].as_array().unwrap().is_empty(), "under 0.75: {found}");
+    // The release being translated never suggests itself.
+    let own = serve.get(&format!("/api/release/{REFERENCE}/tg/suggest/body")).json();
+    assert!(
+        own["paragraphs"].as_array().unwrap().iter().all(|p| p["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["release"] != REFERENCE))
+    );
+}

@@ -795,6 +795,7 @@
       }
     }
     panel.append(actions, el('p', { class: 'said', role: 'status' }), el('ul', { class: 'findings' }), el('div', { class: 'conflict', hidden: true }));
+    if (open.editable && open.suggestions) panel.append(suggestionList(open.suggestions));
     findingsList(m.findings, []);
     if (open.dirty) say(t('ui-unsaved'), 'unsaved');
     highlight();
@@ -803,6 +804,65 @@
 
   // Between fields and Fluent source, through the server, which writes
   // Fluent as a save would and reads it back into fields.
+  // ---- the translation memory: the archive's translations of like English ----
+  async function loadSuggestions(open) {
+    const answer = await api('GET', `/api/release/${release}/${open.lang}/suggest/${encodeURIComponent(open.id)}`);
+    if (!answer.ok || editor.open !== open) return;
+    open.suggestions = answer.data.paragraphs.filter((p) => p.suggestions.length);
+    if (open.suggestions.length) render();
+  }
+
+  function suggestionList(paragraphs) {
+    const box = el('section', { class: 'suggestions' }, el('h3', { text: t('ui-suggestions') }));
+    for (const p of paragraphs) {
+      for (const s of p.suggestions) {
+        const insert = el('button', { type: 'button', class: 'insert', text: t('ui-insert-suggestion') });
+        insert.addEventListener('click', () => insertSuggestion(p.paragraph, s.text));
+        box.append(
+          el('div', { class: 'suggestion' },
+            el('span', { class: 'score', text: `${s.score} %` }),
+            el('span', { class: 'text', text: plain(`x = ${s.text}`) }),
+            el('span', { class: 'from', text: t('ui-suggestion-from', { release: s.release }) }),
+            insert),
+        );
+      }
+    }
+    return box;
+  }
+
+  // Puts a suggestion in place of paragraph `index` of the text being
+  // edited, through the server's Fluent (placeables stay placeables), and
+  // shows the result as Fluent source, unsaved.
+  async function insertSuggestion(index, text) {
+    const open = editor.open;
+    const answer = await api('POST', '/api/draft', currentEdit());
+    if (!answer.ok) {
+      say(answer.data.error, 'error');
+      return;
+    }
+    const entry = answer.data.entry;
+    const eq = entry.indexOf('=');
+    const head = entry.slice(0, eq + 1);
+    const lines = entry.slice(eq + 1).split('\n');
+    const attributes = [];
+    const paragraphs = [[]];
+    for (const line of lines) {
+      const trimmed = line.trim();
+      if (trimmed.startsWith('.')) attributes.push(line);
+      else if (!trimmed) {
+        if (paragraphs[paragraphs.length - 1].length) paragraphs.push([]);
+      } else paragraphs[paragraphs.length - 1].push(trimmed);
+    }
+    if (!paragraphs[paragraphs.length - 1].length) paragraphs.pop();
+    while (paragraphs.length <= index) paragraphs.push([]);
+    paragraphs[index] = [text];
+    const body = paragraphs.map((p) => p.map((l) => `    ${l}`).join('\n')).join('\n\n');
+    open.rawText = `${head}\n${body}\n${attributes.map((a) => `${a}\n`).join('')}`;
+    open.raw = true;
+    render();
+    changed();
+  }
+
   async function toggleMode() {
     const open = editor.open;
     const answer = await api('POST', '/api/draft', currentEdit());
@@ -880,6 +940,7 @@
       failed: false,
       restored: null,
     };
+    if (editable && lang !== sourceLang) loadSuggestions(editor.open);
     const kept = editable ? keptDraft(lang, id) : null;
     if (kept) {
       if (kept.edit.source !== undefined) {

@@ -1,0 +1,224 @@
+//! The translation memory: the archive's translations, paragraph by
+//! paragraph, and for a new English paragraph those whose English is
+//! similar — normalised Damerau–Levenshtein, as Weblate and Pontoon score,
+//! from 0.75 up, an exact match 1.0.
+//!
+//! A unit is a paragraph of a release's message (its English and the
+//! translation's paragraph at the same place, when both have as many), or
+//! the whole message when it is one paragraph. Only current translations
+//! count (never a stale one), and under `[review] required` only approved
+//! ones. Candidates are found by shared character trigrams first, so a
+//! lookup scores a few dozen units, not the whole archive.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::catalog::{Catalog, FtlKey};
+use crate::names::ReleaseId;
+use crate::project::Project;
+
+/// Suggestions below this similarity are not shown.
+pub const THRESHOLD: f64 = 0.75;
+/// At most this many suggestions per paragraph.
+pub const MOST: usize = 5;
+/// Candidates scored per lookup, the best by shared trigrams.
+const CANDIDATES: usize = 64;
+
+/// One paragraph of the archive and its translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The English paragraph, as Fluent writes it (placeables included).
+    pub source: String,
+    pub target: String,
+    pub release: String,
+    pub message: String,
+}
+
+/// A unit found for a paragraph, with its similarity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match<'a> {
+    pub unit: &'a Unit,
+    /// From [`THRESHOLD`] to 1.0.
+    pub score: f64,
+}
+
+/// One language's memory.
+#[derive(Debug, Default)]
+pub struct Memory {
+    units: Vec<Unit>,
+    /// Trigram -> the units whose English holds it.
+    index: HashMap<[char; 3], Vec<u32>>,
+}
+
+/// A message's value, paragraph by paragraph: lines trimmed and joined,
+/// blank lines separating paragraphs.
+pub fn paragraphs(entry: &str) -> Vec<String> {
+    let value = entry.split_once('=').map_or(entry, |(_, value)| value);
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in value.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else if !line.starts_with('.') {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
+}
+
+fn trigrams(text: &str) -> BTreeSet<[char; 3]> {
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
+    chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
+}
+
+impl Memory {
+    /// The memory of `lang` from every release of `project`.
+    pub fn build(project: &Project, lang: &str) -> Self {
+        let ids = project.release_ids().unwrap_or_default();
+        let (catalog, _) = Catalog::load(project, &ids);
+        Self::from_catalog(&catalog, lang, &ids)
+    }
+
+    pub fn from_catalog(catalog: &Catalog, lang: &str, ids: &[ReleaseId]) -> Self {
+        let mut memory = Self::default();
+        if lang == catalog.source_lang {
+            return memory;
+        }
+        for id in ids {
+            let key = FtlKey::Release(id.clone());
+            let (Some(source), Some(target)) =
+                (catalog.file(&catalog.source_lang, &key), catalog.file(lang, &key))
+            else {
+                continue;
+            };
+            let stale = catalog.stale(lang, &key);
+            let unapproved = catalog.unapproved(lang, &key);
+            for message in source.entries.keys() {
+                if stale.contains(message)
+                    || (catalog.review.required && unapproved.contains(message))
+                {
+                    continue;
+                }
+                let (Some(english), Some(translated)) =
+                    (source.entry_text(message), target.entry_text(message))
+                else {
+                    continue;
+                };
+                let (english, translated) = (paragraphs(english), paragraphs(translated));
+                if english.len() != translated.len() {
+                    continue;
+                }
+                for (source, target) in english.into_iter().zip(translated) {
+                    memory.add(Unit {
+                        source,
+                        target,
+                        release: id.to_string(),
+                        message: message.clone(),
+                    });
+                }
+            }
+        }
+        memory
+    }
+
+    fn add(&mut self, unit: Unit) {
+        let at = self.units.len() as u32;
+        for trigram in trigrams(&unit.source) {
+            self.index.entry(trigram).or_default().push(at);
+        }
+        self.units.push(unit);
+    }
+
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// Up to [`MOST`] units whose English is like `paragraph`, best first,
+    /// none from release `except` (the release being translated).
+    pub fn suggest(&self, paragraph: &str, except: &str) -> Vec<Match<'_>> {
+        let wanted = trigrams(paragraph);
+        let mut shared: HashMap<u32, u32> = HashMap::new();
+        for trigram in &wanted {
+            for at in self.index.get(trigram).into_iter().flatten() {
+                *shared.entry(*at).or_default() += 1;
+            }
+        }
+        let mut candidates: Vec<(u32, u32)> = shared.into_iter().collect();
+        candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let length = paragraph.chars().count() as f64;
+        let mut found: Vec<Match<'_>> = candidates
+            .into_iter()
+            .take(CANDIDATES)
+            .map(|(at, _)| &self.units[at as usize])
+            .filter(|unit| unit.release != except)
+            .filter(|unit| {
+                // An edit distance is at least the difference in length.
+                let other = unit.source.chars().count() as f64;
+                length.min(other) / length.max(other).max(1.0) >= THRESHOLD
+            })
+            .map(|unit| Match {
+                unit,
+                score: strsim::normalized_damerau_levenshtein(paragraph, &unit.source),
+            })
+            .filter(|m| m.score >= THRESHOLD)
+            .collect();
+        found.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // The same translation once, from its best match.
+        let mut seen = BTreeSet::new();
+        found.retain(|m| seen.insert(m.unit.target.clone()));
+        found.truncate(MOST);
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_a_values_blank_line_separated_parts() {
+        let entry = "body =\n    First line\n    goes on.\n\n    Second { -eu }.\n    .title = x\n";
+        assert_eq!(paragraphs(entry), ["First line goes on.", "Second { -eu }."]);
+        assert_eq!(paragraphs("title = One line"), ["One line"]);
+    }
+
+    #[test]
+    fn similar_english_finds_its_translation_and_dissimilar_does_not() {
+        let mut memory = Memory::default();
+        let unit = |source: &str, target: &str, release: &str| Unit {
+            source: source.into(),
+            target: target.into(),
+            release: release.into(),
+            message: "body".into(),
+        };
+        memory.add(unit(
+            "The participants agreed to reinforce their cooperation.",
+            "Участники договорились укреплять сотрудничество.",
+            "a",
+        ));
+        memory.add(unit("Something else entirely, about fish.", "Рыба.", "b"));
+        let found = memory.suggest("The participants agreed to reinforce their co-operation.", "x");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].score >= 0.9 && found[0].score < 1.0, "{}", found[0].score);
+        assert_eq!(found[0].unit.target, "Участники договорились укреплять сотрудничество.");
+        let exact = memory.suggest("The participants agreed to reinforce their cooperation.", "x");
+        assert_eq!(exact[0].score, 1.0);
+        assert!(memory.suggest("The ministers discussed border management.", "x").is_empty());
+        // Never the release being translated itself.
+        assert!(
+            memory
+                .suggest("The participants agreed to reinforce their cooperation.", "a")
+                .is_empty()
+        );
+    }
+}
