@@ -33,10 +33,24 @@ pub struct Unit {
     pub message: String,
 }
 
+/// A paragraph and its translation, once however many releases repeat
+/// them (an office repeats its boilerplate), with where they come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stored {
+    source: String,
+    target: String,
+    /// (release, message), the first few.
+    origins: Vec<(String, String)>,
+}
+
+/// Origins kept per stored unit: enough that excluding the release being
+/// translated still leaves one.
+const ORIGINS: usize = 3;
+
 /// A unit found for a paragraph, with its similarity.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Match<'a> {
-    pub unit: &'a Unit,
+pub struct Match {
+    pub unit: Unit,
     /// From [`THRESHOLD`] to 1.0.
     pub score: f64,
 }
@@ -44,7 +58,9 @@ pub struct Match<'a> {
 /// One language's memory.
 #[derive(Debug, Default)]
 pub struct Memory {
-    units: Vec<Unit>,
+    units: Vec<Stored>,
+    /// (English, translation) -> its place in `units`.
+    seen: HashMap<(String, String), u32>,
     /// Trigram -> the units whose English holds it.
     index: HashMap<[char; 3], Vec<u32>>,
 }
@@ -128,11 +144,24 @@ impl Memory {
     }
 
     fn add(&mut self, unit: Unit) {
+        let key = (unit.source, unit.target);
+        if let Some(at) = self.seen.get(&key) {
+            let origins = &mut self.units[*at as usize].origins;
+            if origins.len() < ORIGINS {
+                origins.push((unit.release, unit.message));
+            }
+            return;
+        }
         let at = self.units.len() as u32;
-        for trigram in trigrams(&unit.source) {
+        for trigram in trigrams(&key.0) {
             self.index.entry(trigram).or_default().push(at);
         }
-        self.units.push(unit);
+        self.units.push(Stored {
+            source: key.0.clone(),
+            target: key.1.clone(),
+            origins: vec![(unit.release, unit.message)],
+        });
+        self.seen.insert(key, at);
     }
 
     pub fn len(&self) -> usize {
@@ -145,30 +174,44 @@ impl Memory {
 
     /// Up to [`MOST`] units whose English is like `paragraph`, best first,
     /// none from release `except` (the release being translated).
-    pub fn suggest(&self, paragraph: &str, except: &str) -> Vec<Match<'_>> {
+    pub fn suggest(&self, paragraph: &str, except: &str) -> Vec<Match> {
         let wanted = trigrams(paragraph);
-        let mut shared: HashMap<u32, u32> = HashMap::new();
+        let mut shared = vec![0u32; self.units.len()];
         for trigram in &wanted {
             for at in self.index.get(trigram).into_iter().flatten() {
-                *shared.entry(*at).or_default() += 1;
+                shared[*at as usize] += 1;
             }
         }
-        let mut candidates: Vec<(u32, u32)> = shared.into_iter().collect();
+        let mut candidates: Vec<(u32, u32)> = shared
+            .into_iter()
+            .enumerate()
+            .filter(|(_, count)| *count > 0)
+            .map(|(at, count)| (at as u32, count))
+            .collect();
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let length = paragraph.chars().count() as f64;
-        let mut found: Vec<Match<'_>> = candidates
+        let mut found: Vec<Match> = candidates
             .into_iter()
             .take(CANDIDATES)
             .map(|(at, _)| &self.units[at as usize])
-            .filter(|unit| unit.release != except)
-            .filter(|unit| {
+            .filter_map(|stored| {
+                // From another release than the one being translated.
+                let (release, message) = stored.origins.iter().find(|(r, _)| r != except)?;
+                Some((stored, release, message))
+            })
+            .filter(|(stored, _, _)| {
                 // An edit distance is at least the difference in length.
-                let other = unit.source.chars().count() as f64;
+                let other = stored.source.chars().count() as f64;
                 length.min(other) / length.max(other).max(1.0) >= THRESHOLD
             })
-            .map(|unit| Match {
-                unit,
-                score: strsim::normalized_damerau_levenshtein(paragraph, &unit.source),
+            .map(|(stored, release, message)| Match {
+                unit: Unit {
+                    source: stored.source.clone(),
+                    target: stored.target.clone(),
+                    release: release.clone(),
+                    message: message.clone(),
+                },
+                score: strsim::normalized_damerau_levenshtein(paragraph, &stored.source),
             })
             .filter(|m| m.score >= THRESHOLD)
             .collect();

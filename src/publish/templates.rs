@@ -86,19 +86,8 @@ impl Templates {
     }
 
     fn from_sources(sources: Vec<(String, PathBuf, Vec<u8>)>) -> Result<Self, Diagnostics> {
-        let mut env = Environment::new();
-        // A misspelt name is an error, not an empty string on the page; an
-        // `if` may still test for what a release lacks.
-        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        let mut env = environment();
         env.set_keep_trailing_newline(true);
-        // HTML escaping of `& < > " '` only: minijinja's default also
-        // writes `/` as `&#x2f;`, which makes every URL hard to read.
-        env.set_formatter(|out, state, value| match value.as_str() {
-            Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
-                out.write_str(&quick_xml::escape::escape(text)).map_err(minijinja::Error::from)
-            }
-            _ => minijinja::escape_formatter(out, state, value),
-        });
         let mut files = BTreeMap::new();
         let mut assets = BTreeMap::new();
         let mut diags = Diagnostics::default();
@@ -132,6 +121,24 @@ impl Templates {
             }
         })
     }
+}
+
+/// The one way pressroom makes pages: minijinja, every value escaped in
+/// `.html` templates (`& < > " '` only: minijinja's default also writes `/`
+/// as `&#x2f;`, which makes every URL hard to read), a misspelt name an
+/// error rather than an empty string (an `if` may still test for what is
+/// absent). The office's web templates, the preview's pages, the sitemap
+/// and the team service's pages all use it.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            out.write_str(&quick_xml::escape::escape(text)).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
+    env
 }
 
 /// A template error at its line in its file.

@@ -165,32 +165,20 @@ fn web_page(
 /// source text, and the script that reloads it when what it shows changes.
 fn live_page(project: &Project, file: &WebFile, path: &WebPath) -> String {
     let mut page = String::from_utf8_lossy(&file.body).into_owned();
-    let mut note = String::from(
-        "<link rel=\"stylesheet\" href=\"/assets/web-draft.css\">\n\
-         <aside class=\"pressroom-draft\" lang=\"en\" dir=\"ltr\" aria-label=\"Draft\">\
-         <strong>DRAFT</strong> — pressroom's preview of the web edition, not published.",
-    );
-    if !file.untranslated.is_empty() {
-        let source = project.source_language();
-        let listed: Vec<String> = file
-            .untranslated
-            .iter()
-            .map(|(msg, why)| {
-                let why = match why {
-                    Fallback::Missing => "missing",
-                    Fallback::Stale => "stale: the source changed since",
-                    Fallback::Unreviewed => "not approved yet",
-                };
-                format!("<code>{}</code> ({why})", html::escape(msg))
-            })
-            .collect();
-        note.push_str(&format!(
-            " Shown in the source language ({}) until translated: {}.",
-            html::escape(&source),
-            listed.join(", ")
-        ));
-    }
-    note.push_str("</aside>\n");
+    let source = project.source_language();
+    let untranslated = file
+        .untranslated
+        .iter()
+        .map(|(msg, why)| html::Untranslated {
+            message: msg.clone(),
+            why: match why {
+                Fallback::Missing => "missing",
+                Fallback::Stale => "stale: the source changed since",
+                Fallback::Unreviewed => "not approved yet",
+            },
+        })
+        .collect();
+    let note = html::draft_note(&html::DraftNote { source: &source, untranslated });
     // Right after `<body …>`, so it is the first thing read and seen.
     let at = page.find("<body").and_then(|b| page[b..].find('>').map(|e| b + e + 1));
     page.insert_str(at.unwrap_or(0), &note);

@@ -48,7 +48,7 @@ struct AuditRow {
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let mut env = Environment::new();
+        let mut env = crate::publish::page_environment();
         // Shipped in the binary and checked by the tests: they parse.
         let _ = env.add_template("page.html", include_str!("templates/page.html"));
         let _ = env.add_template("signin.html", include_str!("templates/signin.html"));
