@@ -142,3 +142,24 @@ pub struct EmailContext<'a> {
     pub words: BTreeMap<String, String>,
     pub release: EmailRelease,
 }
+
+/// `sitemap.xml` (pressroom's own template, the same for every office).
+#[derive(Debug, Serialize)]
+pub struct Sitemap {
+    pub urls: Vec<SitemapUrl>,
+}
+
+/// A page of the site, with its language versions (none when it has one).
+#[derive(Debug, Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    /// ISO 8601 date, for a release's page.
+    pub lastmod: Option<String>,
+    pub alternates: Vec<SitemapLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SitemapLink {
+    pub hreflang: String,
+    pub href: String,
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::ser::{
     ArchiveContext, ArchiveItem, ArchivePage, ArticleContext, LangContext, PageContext, PageLinks,
-    PdfContext, ReleaseContext, ReleasePage,
+    PdfContext, ReleaseContext, ReleasePage, Sitemap, SitemapLink, SitemapUrl,
 };
 use serde::Serialize;
 
@@ -627,33 +627,24 @@ impl<'a> Site<'a> {
 
     /// `sitemap.xml`: every page, each with its language versions.
     pub fn sitemap(&self) -> String {
-        use quick_xml::escape::escape;
-        let mut xml = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset \
-             xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
-             xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-        );
-        let mut url = |loc: &str, lastmod: Option<String>, versions: &[(String, String)]| {
-            xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(loc)));
-            if let Some(lastmod) = lastmod {
-                xml.push_str(&format!("    <lastmod>{lastmod}</lastmod>\n"));
-            }
-            if versions.len() > 1 {
-                for (tag, href) in versions {
-                    xml.push_str(&format!(
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                        escape(tag),
-                        escape(href)
-                    ));
-                }
-            }
-            xml.push_str("  </url>\n");
+        let url = |loc: &str, lastmod: Option<String>, versions: &[(String, String)]| SitemapUrl {
+            loc: loc.to_owned(),
+            lastmod,
+            alternates: if versions.len() > 1 {
+                versions
+                    .iter()
+                    .map(|(tag, href)| SitemapLink { hreflang: tag.clone(), href: href.clone() })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         };
+        let mut urls = Vec::new();
         let languages = self.published_languages();
         let archives: Vec<(String, String)> =
             languages.iter().map(|l| ((*l).clone(), self.canonical(&archive_page(l, 1)))).collect();
         for (_, loc) in &archives {
-            url(loc, None, &archives);
+            urls.push(url(loc, None, &archives));
         }
         let mut by_release: BTreeMap<&str, Vec<&Edition>> = BTreeMap::new();
         for edition in self.editions {
@@ -665,10 +656,19 @@ impl<'a> Site<'a> {
                 .map(|e| (e.lang.clone(), self.canonical(&release_page(e))))
                 .collect();
             for (edition, (_, loc)) in editions.iter().zip(&versions) {
-                url(loc, Some(edition.date.iso()), &versions);
+                urls.push(url(loc, Some(edition.date.iso()), &versions));
             }
         }
-        xml.push_str("</urlset>\n");
-        xml
+        static TEMPLATE: std::sync::OnceLock<minijinja::Environment<'static>> =
+            std::sync::OnceLock::new();
+        let env = TEMPLATE.get_or_init(|| {
+            let mut env = super::templates::environment();
+            env.set_keep_trailing_newline(true);
+            let _ = env.add_template("sitemap.xml", include_str!("sitemap.xml"));
+            env
+        });
+        // The template ships in the binary and its context is ours: it
+        // renders (a test reads every sitemap back).
+        env.get_template("sitemap.xml").and_then(|t| t.render(Sitemap { urls })).unwrap_or_default()
     }
 }
