@@ -20,8 +20,10 @@ use crate::project::Project;
 pub const THRESHOLD: f64 = 0.75;
 /// At most this many suggestions per paragraph.
 pub const MOST: usize = 5;
-/// Candidates scored per lookup, the best by shared trigrams.
-const CANDIDATES: usize = 64;
+/// Candidates scored per paragraph, those sharing the most trigrams: the
+/// edit distance of long paragraphs is the costly part, and the best
+/// matches share the most trigrams (measured: scripts/bench-memory.py).
+const CANDIDATES: usize = 12;
 
 /// One paragraph of the archive and its translation.
 #[derive(Debug, Clone, PartialEq, Eq)]
