@@ -25,6 +25,27 @@ pub fn check(project: &Project) -> Diagnostics {
     diags.extend(found);
 
     let keys = FtlKey::all(&ids);
+    // Files that do not parse: their syntax errors are reported; what the
+    // parser made of them is no text to hold to the glossary.
+    let unparsed: std::collections::BTreeSet<std::path::PathBuf> = diags
+        .iter()
+        .filter(|d| d.code == "fluent-syntax")
+        .filter_map(|d| d.file_path().map(std::path::Path::to_path_buf))
+        .collect();
+    // Each translation's glossary (locales/<lang>/glossary.tbx), where it has one.
+    let mut glossaries = std::collections::BTreeMap::new();
+    for lang in &catalog.languages {
+        if *lang == catalog.source_lang {
+            continue;
+        }
+        match crate::l10n::glossary::Glossary::load(project, lang) {
+            Ok(Some(glossary)) => {
+                glossaries.insert(lang.as_str(), glossary);
+            }
+            Ok(None) => {}
+            Err(diag) => diags.push(diag.language(lang)),
+        }
+    }
     for lang in &catalog.languages {
         for key in &keys {
             let tag = |d: Diagnostic| match key {
@@ -60,6 +81,31 @@ pub fn check(project: &Project) -> Diagnostics {
                             d = d.at(&target.source, span);
                         }
                         diags.push(tag(d));
+                    }
+                    // The release texts (office.ftl's terms decline by case:
+                    // they are what the glossary checks releases against).
+                    if let (Some(glossary), FtlKey::Release(_)) =
+                        (glossaries.get(lang.as_str()), key)
+                        && !unparsed.contains(&target.source.path)
+                    {
+                        for id in source.entries.keys() {
+                            let (Some(english), Some(translation)) =
+                                (source.entry_text(id), target.entry_text(id))
+                            else {
+                                continue;
+                            };
+                            let found = crate::l10n::glossary::diagnostics(
+                                glossary,
+                                english,
+                                translation,
+                                &target.source,
+                                target.span_of(id),
+                                id,
+                            );
+                            for d in found {
+                                diags.push(tag(d));
+                            }
+                        }
                     }
                     if catalog.review.required {
                         let stale = catalog.stale(lang, key);

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod entries;
 pub mod fields;
 pub mod ftl;
+pub mod glossary;
 pub mod memory;
 pub mod nesting;
 pub mod state;

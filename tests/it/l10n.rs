@@ -183,3 +183,27 @@ fn a_file_nested_200000_deep_is_named_and_the_rest_still_builds() {
     assert!(project.file(&format!("out/{}.en.pdf", crate::support::REFERENCE)).exists());
     assert!(project.file(&format!("out/{}.ru.pdf", crate::support::REFERENCE)).exists());
 }
+
+/// The office's glossary: the shipped release keeps it (Russian endings
+/// and all); a rendering dropped or a forbidden one used is found.
+#[test]
+fn the_glossary_finds_a_missing_or_forbidden_rendering_in_russian_with_its_case_endings() {
+    let project = Project::reference();
+    let clean = project.run(&["check"]);
+    assert!(!clean.stderr().contains("glossary"), "{}", clean.stderr());
+    let ru = format!("locales/ru/releases/{REFERENCE}.ftl");
+    let text = project.read(&ru);
+    assert!(text.contains("Пражском процессе"), "the case ending the glossary must allow");
+    project.write(&ru, &text.replace("Пражском процессе", "процессе").replace("БОМКА", "BOMCA"));
+    let found = project.run(&["check"]);
+    let err = found.stderr();
+    assert!(
+        err.contains("warning[glossary-term]: `body`: the English says “Prague Process”, the translation has no “Пражский процесс” [ru]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[glossary-forbidden]: `body`: “BOMCA” is not how the office writes “BOMCA”: write “БОМКА” [ru]"),
+        "{err}"
+    );
+    assert!(err.contains("locales/ru/glossary.tbx"), "{err}");
+}
