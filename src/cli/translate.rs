@@ -86,6 +86,17 @@ pub(super) fn print_status(project: &Project, format: Format, reporter: &Reporte
     reporter.finish(&diags)
 }
 
+/// The releases `ids` names (all when none) of translation language
+/// `lang`, or the usage errors.
+fn translation_releases(
+    project: &Project,
+    lang: &str,
+    ids: &[String],
+) -> Result<Vec<pressroom::names::ReleaseId>, pressroom::diag::Diagnostics> {
+    translation_language(project, lang)?;
+    project.select_releases(ids)
+}
+
 pub(super) fn accept(
     project: &Project,
     lang: &str,
@@ -93,10 +104,7 @@ pub(super) fn accept(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    if let Err(diag) = translation_language(project, lang) {
-        return reporter.finish(&diag.into());
-    }
-    let selected = match project.select_releases(ids) {
+    let selected = match translation_releases(project, lang, ids) {
         Ok(selected) => selected,
         Err(diags) => return reporter.finish(&diags),
     };
@@ -123,17 +131,14 @@ pub(super) fn approve(
     quiet: bool,
 ) -> ExitCode {
     use pressroom::l10n::catalog::FtlKey;
-    if let Err(diag) = translation_language(project, lang) {
-        return reporter.finish(&diag.into());
-    }
+    let selected = match translation_releases(project, lang, ids) {
+        Ok(selected) => selected,
+        Err(diags) => return reporter.finish(&diags),
+    };
     let Some(me) = pressroom::team::git::local_author(project.root()) else {
         let diag = Diagnostic::error("usage", "who is approving? git has no user.name here")
             .hint("set it: git config user.name \"Your Name\"");
         return reporter.finish(&diag.into());
-    };
-    let selected = match project.select_releases(ids) {
-        Ok(selected) => selected,
-        Err(diags) => return reporter.finish(&diags),
     };
     let mut keys: Vec<FtlKey> = selected.iter().cloned().map(FtlKey::Release).collect();
     if ids.is_empty() {
