@@ -9,6 +9,7 @@ pub mod entries;
 pub mod fields;
 pub mod ftl;
 pub mod glossary;
+pub mod history;
 pub mod memory;
 pub mod nesting;
 pub mod state;

@@ -14,8 +14,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::views::{
-    Accepted, Approved, Conflict, MessageState, MessageView, MessagesView, ParagraphSuggestions,
-    ReviewState, ReviewView, Saved, SuggestionView, SuggestionsView, WordOp, WordRun,
+    Accepted, Approved, Conflict, HistoryView, MessageState, MessageView, MessagesView,
+    ParagraphSuggestions, ReviewState, ReviewView, Saved, SuggestionView, SuggestionsView,
+    VersionView, WordOp, WordRun,
 };
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::FtlKey;
@@ -555,6 +556,39 @@ impl Editor {
             lang: lang.to_owned(),
             id: message.to_owned(),
             paragraphs,
+        })
+    }
+
+    /// The versions of message `message` of `lang`, from its file's git
+    /// history, each with what it changed.
+    pub fn history(
+        &self,
+        release: &str,
+        lang: &str,
+        message: &str,
+    ) -> Result<HistoryView, EditError> {
+        let (project, id) = self.open(release, lang, Access::Read)?;
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
+        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        let found = crate::l10n::history::versions(&place.path, message);
+        let mut versions: Vec<VersionView> = Vec::new();
+        for (at, version) in found.iter().enumerate() {
+            let older = found.get(at + 1).and_then(|v| v.text.as_deref()).unwrap_or("");
+            let text = version.text.as_deref().unwrap_or("");
+            versions.push(VersionView {
+                commit: version.commit.clone(),
+                author: version.author.clone(),
+                at: crate::date::Timestamp(version.at).rfc3339(),
+                summary: version.summary.clone(),
+                text: version.text.clone(),
+                changes: word_diff(value_of(older), value_of(text)),
+            });
+        }
+        Ok(HistoryView {
+            release: release.to_owned(),
+            lang: lang.to_owned(),
+            id: message.to_owned(),
+            versions,
         })
     }
 

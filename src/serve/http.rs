@@ -433,5 +433,9 @@ pub fn answer(route: Route, context: &Context) -> Reply {
             drop(preview);
             answered(context.editor.suggest(&release, &lang, &id))
         }
+        Route::ApiHistory { release, lang, id } => {
+            drop(preview);
+            answered(context.editor.history(&release, &lang, &id))
+        }
     }
 }

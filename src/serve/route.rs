@@ -42,6 +42,8 @@ pub enum Route {
     /// `/api/release/<id>/<lang>/suggest/<msg>`: the translation memory's
     /// suggestions for its paragraphs.
     ApiSuggest { release: String, lang: String, id: String },
+    /// `/api/release/<id>/<lang>/history/<msg>`: its versions, from git.
+    ApiHistory { release: String, lang: String, id: String },
 }
 
 /// What a `POST` asks of the editor.
@@ -123,6 +125,15 @@ pub fn route(url: &str) -> Option<Route> {
             if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
         {
             Some(Route::ApiSuggest {
+                release: (*id).to_owned(),
+                lang: (*lang).to_owned(),
+                id: (*msg).to_owned(),
+            })
+        }
+        ["api", "release", id, lang, "history", msg]
+            if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
+        {
+            Some(Route::ApiHistory {
                 release: (*id).to_owned(),
                 lang: (*lang).to_owned(),
                 id: (*msg).to_owned(),

@@ -159,6 +159,30 @@ pub struct SuggestionView {
     pub message: String,
 }
 
+/// A message's history (`GET …/history/<msg>`), newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    pub release: String,
+    pub lang: String,
+    pub id: String,
+    pub versions: Vec<VersionView>,
+}
+
+/// One version of a message, as a commit left it.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionView {
+    pub commit: String,
+    /// The commit's author: who saved it.
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub summary: String,
+    /// The entry's Fluent source then; `None` where the file lacked it.
+    pub text: Option<String>,
+    /// What changed from the version before it, word by word.
+    pub changes: Vec<WordRun>,
+}
+
 /// A translation approved (`POST /api/approve`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Approved {

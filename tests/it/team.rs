@@ -838,3 +838,41 @@ fn a_reviewer_approves_a_translators_save_but_not_their_own() {
     let log = team.project.run(&["audit"]).stdout();
     assert!(log.contains("\trustam\tapprove\t"), "{log}");
 }
+
+#[test]
+fn a_messages_history_lists_each_author_from_the_git_history() {
+    let team = Team::start();
+    let nigora = team.sign_in("nigora");
+    for text in ["Муколамаи якум", "Муколамаи дуюм"] {
+        let base = team.base(&nigora, "tg", "title");
+        let saved = team.call(
+            "POST",
+            "/api/save",
+            Some(&nigora),
+            Some(&save_body("tg", "title", text, &base)),
+        );
+        assert_eq!(saved.status, 200, "{}", saved.text());
+    }
+    let mahbuba = team.sign_in("mahbuba");
+    let history = team.call(
+        "GET",
+        &format!("/api/release/{REFERENCE}/tg/history/title"),
+        Some(&mahbuba),
+        None,
+    );
+    assert_eq!(history.status, 200, "{}", history.text());
+    let versions = history.json()["versions"].as_array().unwrap().clone();
+    let authors: Vec<&str> = versions.iter().map(|v| v["author"].as_str().unwrap()).collect();
+    // Newest first: nigora twice, then the repository's first commit.
+    assert_eq!(authors, ["nigora", "nigora", "setup"], "{versions:?}");
+    assert_eq!(versions[0]["text"], "title = Муколамаи дуюм");
+    let changes = &versions[0]["changes"];
+    assert!(
+        changes.as_array().unwrap().iter().any(|r| r["op"] == "added" && r["text"] == "дуюм"),
+        "{changes}"
+    );
+    assert!(
+        changes.as_array().unwrap().iter().any(|r| r["op"] == "removed" && r["text"] == "якум"),
+        "{changes}"
+    );
+}

@@ -796,6 +796,7 @@
     }
     panel.append(actions, el('p', { class: 'said', role: 'status' }), el('ul', { class: 'findings' }), el('div', { class: 'conflict', hidden: true }));
     if (open.editable && open.suggestions) panel.append(suggestionList(open.suggestions));
+    if (open.history && open.history.length > 1) panel.append(historyList(open.history));
     findingsList(m.findings, []);
     if (open.dirty) say(t('ui-unsaved'), 'unsaved');
     highlight();
@@ -804,12 +805,55 @@
 
   // Between fields and Fluent source, through the server, which writes
   // Fluent as a save would and reads it back into fields.
+  // ---- a message's history, from git: who changed it, when and how ----
+  async function loadHistory(open) {
+    const answer = await api('GET', `/api/release/${release}/${open.lang}/history/${encodeURIComponent(open.id)}`);
+    if (!answer.ok || editor.open !== open) return;
+    open.history = answer.data.versions;
+    if (open.history.length > 1) placeSection('history', historyList(open.history));
+  }
+
+  // Adds (or replaces) a section under the open message without drawing
+  // the panel again: what the translator is typing stays as it is.
+  function placeSection(name, node) {
+    const old = panel.querySelector(`:scope > .${name}`);
+    if (old) old.replaceWith(node);
+    else panel.append(node);
+  }
+
+  function historyList(versions) {
+    const box = el('details', { class: 'history' }, el('summary', { text: t('ui-history', { count: versions.length }) }));
+    versions.forEach((v, i) => {
+      const diff = el('p', { class: 'diff' });
+      for (const run of v.changes) {
+        const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';
+        diff.append(el(tag, { text: run.text }));
+      }
+      const row = el('div', { class: 'version' },
+        el('span', { class: 'who', text: t('ui-version-by', { name: v.author, date: v.at.slice(0, 16).replace('T', ' ') }) }),
+        diff);
+      // The newest is what is saved now; the others can come back.
+      if (i > 0 && v.text && editor.open.editable) {
+        const restore = el('button', { type: 'button', class: 'restore', text: t('ui-restore') });
+        restore.addEventListener('click', () => {
+          editor.open.rawText = v.text.endsWith('\n') ? v.text : `${v.text}\n`;
+          editor.open.raw = true;
+          render();
+          changed();
+        });
+        row.append(restore);
+      }
+      box.append(row);
+    });
+    return box;
+  }
+
   // ---- the translation memory: the archive's translations of like English ----
   async function loadSuggestions(open) {
     const answer = await api('GET', `/api/release/${release}/${open.lang}/suggest/${encodeURIComponent(open.id)}`);
     if (!answer.ok || editor.open !== open) return;
     open.suggestions = answer.data.paragraphs.filter((p) => p.suggestions.length);
-    if (open.suggestions.length) render();
+    if (open.suggestions.length && open.editable) placeSection('suggestions', suggestionList(open.suggestions));
   }
 
   function suggestionList(paragraphs) {
@@ -941,6 +985,7 @@
       restored: null,
     };
     if (editable && lang !== sourceLang) loadSuggestions(editor.open);
+    loadHistory(editor.open);
     const kept = editable ? keptDraft(lang, id) : null;
     if (kept) {
       if (kept.edit.source !== undefined) {
