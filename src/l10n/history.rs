@@ -47,7 +47,8 @@ pub fn versions(file: &Path, id: &str) -> Vec<Version> {
     if walk.push_head().is_err() {
         return Vec::new();
     }
-    let _ = walk.set_sorting(git2::Sort::TIME);
+    // Children before parents: saves made within one second keep their order.
+    let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
     let text_at = |commit: &git2::Commit<'_>| -> Option<String> {
         let entry = commit.tree().ok()?.get_path(&rel).ok()?;
         let blob = repo.find_blob(entry.id()).ok()?;
