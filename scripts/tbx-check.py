@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""The glossaries pressroom ships and writes, read by translate-toolkit's
-TBX reader (translate.storage.tbx), a reader pressroom did not write: each
-entry's English and its rendering, as pressroom means them.
+"""The glossaries pressroom ships, read by translate-toolkit's TBX reader
+(translate.storage.tbx), and the translation memory pressroom exports, read by
+its TMX reader (translate.storage.tmx): readers pressroom did not write, each
+giving back what pressroom means.
 
-usage: scripts/tbx-check.py <translate-toolkit's python> (run by .ci/run)
+usage: scripts/tbx-check.py [PRESSROOM]   (run by .ci/run with translate-toolkit's python)
 """
 import glob
 import os
+import subprocess
 import sys
+import tempfile
 
-from translate.storage import tbx
+from translate.storage import tbx, tmx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPECTED = {
@@ -28,4 +31,13 @@ for path in sorted(glob.glob(os.path.join(ROOT, "locales", "*", "glossary.tbx"))
         print(f"{'ok  ' if ok else 'FAIL'} {lang}: {english} -> {units.get(english)!r} (want {rendering!r})")
     print(f"{'ok  ' if units else 'FAIL'} {os.path.relpath(path, ROOT)}: {len(units)} entries read by translate-toolkit")
     failures += not units
+if len(sys.argv) > 1:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "tg.tmx")
+        subprocess.run([sys.argv[1], "--root", ROOT, "-q", "l10n", "tmx-export", "tg", "--out", out], check=True)
+        units = tmx.tmxfile.parsefile(open(out, "rb")).getunits()
+        tajik = [u for u in units if "Муколама" in (u.target or "")]
+        ok = len(units) > 5 and bool(tajik)
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} l10n tmx-export tg: {len(units)} units read by translate-toolkit, {len(tajik)} with the Tajik 'Муколама'")
 sys.exit(1 if failures else 0)

@@ -114,6 +114,21 @@ enum L10nCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Write a language's translation memory as TMX 1.4, for an agency's tools.
+    TmxExport {
+        /// The language, e.g. tg.
+        lang: String,
+        /// Write it here (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Add a TMX file's English–<lang> units to the language's memory (locales/<lang>/memory.tmx).
+    TmxImport {
+        /// The language, e.g. tg.
+        lang: String,
+        /// The TMX file.
+        file: PathBuf,
+    },
     /// Write the translations of an XLIFF file back into the .ftl files.
     Import {
         /// The XLIFF file (as exported, translated).
@@ -375,6 +390,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::L10n { command: L10nCommand::Export { lang, ids, out, all } } => {
             translate::export(&project, &lang, &ids, out.as_deref(), all, &reporter)
+        }
+        Command::L10n { command: L10nCommand::TmxExport { lang, out } } => {
+            translate::tmx_export(&project, &lang, out.as_deref(), &reporter)
+        }
+        Command::L10n { command: L10nCommand::TmxImport { lang, file } } => {
+            translate::tmx_import(&project, &lang, &file, &reporter, quiet)
         }
         Command::L10n { command: L10nCommand::Import { file } } => {
             translate::import(&project, &file, &reporter)

@@ -312,3 +312,91 @@ pub(super) fn import(project: &Project, file: &std::path::Path, reporter: &Repor
     }
     code
 }
+
+/// `l10n tmx-export <lang>`: the language's memory (the archive's current
+/// translations, paragraph by paragraph, and what was imported) as TMX.
+pub(super) fn tmx_export(
+    project: &Project,
+    lang: &str,
+    out: Option<&std::path::Path>,
+    reporter: &Reporter,
+) -> ExitCode {
+    use pressroom::l10n::memory::{Memory, to_tmx};
+    if let Err(diag) = translation_language(project, lang) {
+        return reporter.finish(&diag.into());
+    }
+    let units: Vec<_> = Memory::build(project, lang).units().collect();
+    let tmx = to_tmx(units.iter(), lang);
+    match out {
+        Some(path) => {
+            if let Err(err) = pressroom::atomic::write_atomic(path, tmx.as_bytes()) {
+                let diag =
+                    Diagnostic::error("io", format!("cannot write {}: {err}", path.display()));
+                return reporter.finish(&diag.into());
+            }
+            if !reporter.quiet {
+                eprintln!("wrote {} unit(s) to {}", units.len(), path.display());
+            }
+        }
+        None => print!("{tmx}"),
+    }
+    reporter.finish(&Default::default())
+}
+
+/// `l10n tmx-import <lang> FILE`: the file's English–`lang` units added to
+/// `locales/<lang>/memory.tmx` (the units already there kept, none twice).
+pub(super) fn tmx_import(
+    project: &Project,
+    lang: &str,
+    file: &std::path::Path,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    use pressroom::l10n::memory::{IMPORTED, parse_tmx, to_tmx};
+    if let Err(diag) = translation_language(project, lang) {
+        return reporter.finish(&diag.into());
+    }
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(err) => {
+            let diag = Diagnostic::error("io", format!("cannot read: {err}")).in_file(file);
+            return reporter.finish(&diag.into());
+        }
+    };
+    let new = match parse_tmx(&text, lang) {
+        Ok(units) if !units.is_empty() => units,
+        Ok(_) => {
+            let diag = Diagnostic::error("tmx", format!("no English–{lang} unit in it"))
+                .in_file(file)
+                .hint("a unit needs a <tuv xml:lang=\"en\"> and one in the language, each with a <seg>");
+            return reporter.finish(&diag.into());
+        }
+        Err(why) => return reporter.finish(&Diagnostic::error("tmx", why).in_file(file).into()),
+    };
+    let target = project.locale_dir(lang).join(IMPORTED);
+    let mut units = std::fs::read_to_string(&target)
+        .ok()
+        .and_then(|t| parse_tmx(&t, lang).ok())
+        .unwrap_or_default();
+    let before = units.len();
+    for unit in new {
+        if !units.iter().any(|u| u.source == unit.source && u.target == unit.target) {
+            units.push(unit);
+        }
+    }
+    if let Err(err) =
+        pressroom::atomic::write_atomic(&target, to_tmx(units.iter(), lang).as_bytes())
+    {
+        let diag = Diagnostic::error("io", format!("cannot write: {err}"))
+            .in_file(project.relative(&target));
+        return reporter.finish(&diag.into());
+    }
+    if !quiet {
+        println!(
+            "imported {} unit(s) into {}",
+            units.len() - before,
+            project.relative(&target).display()
+        );
+    }
+    reporter.finish(&Default::default())
+}

@@ -43,6 +43,17 @@ pub enum Finding {
     Forbidden { term: String, used: String, required: Vec<String> },
 }
 
+/// An entity reference's text: `&amp;`, `&lt;`, … and `&#1234;`.
+pub(crate) fn entity(r: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    if let Some(c) = r.resolve_char_ref().map_err(|err| err.to_string())? {
+        return Ok(c.to_string());
+    }
+    let name = r.decode().map_err(|err| err.to_string())?;
+    quick_xml::escape::resolve_predefined_entity(&name)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("an unknown entity &{name};"))
+}
+
 const PREFERRED: &str = "preferredTerm-admn-sts";
 const DEPRECATED: &str = "deprecatedTerm-admn-sts";
 
@@ -173,6 +184,12 @@ impl Glossary {
                     }
                     _ => {}
                 },
+                Event::GeneralRef(r) => {
+                    let text = entity(&r)?;
+                    if in_term && let Some(term) = term.as_mut() {
+                        term.push_str(&text);
+                    }
+                }
                 Event::Text(t) => {
                     let text = t.decode().map_err(|err| err.to_string())?;
                     let text = quick_xml::escape::unescape(&text).map_err(|err| err.to_string())?;

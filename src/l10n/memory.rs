@@ -16,6 +16,12 @@ use super::catalog::{Catalog, FtlKey};
 use crate::names::ReleaseId;
 use crate::project::Project;
 
+/// An agency's memory imported for a language, beside its glossary:
+/// `locales/<lang>/memory.tmx`.
+pub const IMPORTED: &str = "memory.tmx";
+/// What suggestions from an imported memory name as their release.
+pub const IMPORTED_RELEASE: &str = "memory.tmx";
+
 /// Suggestions below this similarity are not shown.
 pub const THRESHOLD: f64 = 0.75;
 /// At most this many suggestions per paragraph.
@@ -96,11 +102,28 @@ fn trigrams(text: &str) -> BTreeSet<[char; 3]> {
 }
 
 impl Memory {
-    /// The memory of `lang` from every release of `project`.
+    /// The memory of `lang` from every release of `project`, and the
+    /// memory imported for it (TMX), if any.
     pub fn build(project: &Project, lang: &str) -> Self {
         let ids = project.release_ids().unwrap_or_default();
         let (catalog, _) = Catalog::load(project, &ids);
-        Self::from_catalog(&catalog, lang, &ids)
+        let mut memory = Self::from_catalog(&catalog, lang, &ids);
+        let imported = project.locale_dir(lang).join(IMPORTED);
+        if let Ok(text) = std::fs::read_to_string(imported) {
+            for unit in parse_tmx(&text, lang).unwrap_or_default() {
+                memory.add(unit);
+            }
+        }
+        memory
+    }
+
+    /// Every unit, for a TMX export: its English, its translation and
+    /// where it was first seen.
+    pub fn units(&self) -> impl Iterator<Item = Unit> + '_ {
+        self.units.iter().map(|stored| {
+            let (release, message) = stored.origins.first().cloned().unwrap_or_default();
+            Unit { source: stored.source.clone(), target: stored.target.clone(), release, message }
+        })
     }
 
     pub fn from_catalog(catalog: &Catalog, lang: &str, ids: &[ReleaseId]) -> Self {
@@ -226,9 +249,141 @@ impl Memory {
     }
 }
 
+/// Units as TMX 1.4b (what CAT tools and translate-toolkit read): English
+/// and `lang`, each unit noting the release and message it comes from.
+pub fn to_tmx<'a>(units: impl Iterator<Item = &'a Unit>, lang: &str) -> String {
+    use quick_xml::escape::escape;
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n  <header creationtool=\"pressroom\" creationtoolversion=\"{}\" segtype=\"paragraph\" o-tmf=\"pressroom\" adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n  <body>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for unit in units {
+        out.push_str(&format!(
+            "    <tu>\n      <prop type=\"x-release\">{}</prop>\n      <prop type=\"x-message\">{}</prop>\n      <tuv xml:lang=\"en\"><seg>{}</seg></tuv>\n      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>\n    </tu>\n",
+            escape(&unit.release),
+            escape(&unit.message),
+            escape(&unit.source),
+            escape(lang),
+            escape(&unit.target)
+        ));
+    }
+    out.push_str("  </body>\n</tmx>\n");
+    out
+}
+
+/// The English–`lang` units of a TMX document (any TMX 1.4: language
+/// tags compared by their primary subtag).
+pub fn parse_tmx(text: &str, lang: &str) -> Result<Vec<Unit>, String> {
+    use quick_xml::events::Event;
+    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let want = primary(lang);
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut units = Vec::new();
+    let (mut source, mut target) = (None::<String>, None::<String>);
+    let (mut release, mut message) = (String::new(), String::new());
+    let mut tuv_lang = String::new();
+    let mut prop = String::new();
+    let mut text_of: Option<String> = None;
+    loop {
+        match reader.read_event().map_err(|err| format!("not TMX (XML): {err}"))? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"tu" => {
+                    (source, target) = (None, None);
+                    (release, message) = (IMPORTED_RELEASE.to_owned(), String::new());
+                }
+                b"tuv" => {
+                    tuv_lang = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == b"lang")
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                        .unwrap_or_default();
+                }
+                b"prop" => {
+                    prop = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == b"type")
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                        .unwrap_or_default();
+                    text_of = Some(String::new());
+                }
+                b"seg" => text_of = Some(String::new()),
+                _ => {}
+            },
+            Event::GeneralRef(r) => {
+                if let Some(text) = text_of.as_mut() {
+                    text.push_str(&crate::l10n::glossary::entity(&r)?);
+                }
+            }
+            Event::Text(t) => {
+                if let Some(text) = text_of.as_mut() {
+                    let raw = t.decode().map_err(|err| err.to_string())?;
+                    text.push_str(
+                        &quick_xml::escape::unescape(&raw).map_err(|err| err.to_string())?,
+                    );
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"prop" => {
+                    let value = text_of.take().unwrap_or_default();
+                    match prop.as_str() {
+                        "x-release" => release = value,
+                        "x-message" => message = value,
+                        _ => {}
+                    }
+                }
+                b"seg" => {
+                    let seg = text_of.take().unwrap_or_default();
+                    if primary(&tuv_lang) == "en" {
+                        source = Some(seg);
+                    } else if primary(&tuv_lang) == want {
+                        target = Some(seg);
+                    }
+                }
+                b"tu" => {
+                    if let (Some(source), Some(target)) = (source.take(), target.take())
+                        && !source.trim().is_empty()
+                        && !target.trim().is_empty()
+                    {
+                        units.push(Unit {
+                            source,
+                            target,
+                            release: std::mem::take(&mut release),
+                            message: std::mem::take(&mut message),
+                        });
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(units)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tmx_round_trips_and_reads_other_tools_tags() {
+        let units = vec![Unit {
+            source: "The participants agreed <to> { -eu } & more.".into(),
+            target: "Тарафҳо розӣ шуданд { -eu } & ғайра.".into(),
+            release: "2015-03-11-x".into(),
+            message: "body".into(),
+        }];
+        let tmx = to_tmx(units.iter(), "tg");
+        assert_eq!(parse_tmx(&tmx, "tg").unwrap(), units);
+        let other = tmx
+            .replace("xml:lang=\"en\"", "xml:lang=\"EN-GB\"")
+            .replace("xml:lang=\"tg\"", "xml:lang=\"tg-TJ\"");
+        assert_eq!(parse_tmx(&other, "tg").unwrap().len(), 1);
+        assert!(parse_tmx(&tmx, "ru").unwrap().is_empty());
+        assert!(parse_tmx("<tmx><body><tu></tmx>", "tg").is_err());
+    }
 
     #[test]
     fn paragraphs_are_a_values_blank_line_separated_parts() {

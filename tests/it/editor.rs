@@ -687,3 +687,57 @@ fn a_release_repeating_the_archives_english_gets_its_translations_as_suggestions
             .all(|s| s["release"] != REFERENCE))
     );
 }
+
+/// The memory goes out as TMX for an agency, and an agency's TMX comes in:
+/// its units are suggested like the archive's own.
+#[test]
+fn the_memory_goes_out_and_comes_in_as_tmx() {
+    let project = Project::reference();
+    let exported = project.run(&["l10n", "tmx-export", "tg"]);
+    assert!(exported.0.status.success(), "{}", exported.stderr());
+    let tmx = exported.stdout();
+    assert!(
+        tmx.contains("<tmx version=\"1.4\">") && tmx.contains("<tuv xml:lang=\"tg\">"),
+        "{tmx}"
+    );
+    assert!(tmx.contains("Муколама"), "the Tajik text: {tmx}");
+
+    let agency = project.file("agency.tmx");
+    std::fs::write(
+        &agency,
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en-GB\"/><body>\
+         <tu><tuv xml:lang=\"en-GB\"><seg>Fishing quotas in the Aral Sea were discussed at length.</seg></tuv>\
+         <tuv xml:lang=\"tg-TJ\"><seg>Саҳмияҳои моҳигирӣ дар баҳри Арал муфассал муҳокима шуданд.</seg></tuv></tu>\
+         </body></tmx>\n",
+    )
+    .unwrap();
+    let imported = project.run(&["l10n", "tmx-import", "tg", agency.to_str().unwrap()]);
+    assert!(imported.0.status.success(), "{}", imported.stderr());
+    assert!(
+        imported.stdout().contains("imported 1 unit(s) into locales/tg/memory.tmx"),
+        "{}",
+        imported.stdout()
+    );
+    let again = project.run(&["l10n", "tmx-import", "tg", agency.to_str().unwrap()]);
+    assert!(again.stdout().contains("imported 0 unit(s)"), "none twice: {}", again.stdout());
+
+    let second = "2015-06-10-second-dialogue";
+    project.write(
+        &format!("releases/{second}.toml"),
+        "date = 2015-06-10\nplace = \"dushanbe\"\nkind = \"press-release\"\ncontacts = [\"press\"]\n",
+    );
+    project.write(
+        &format!("locales/en/releases/{second}.ftl"),
+        "title = Fish\nbody =\n    Fishing quotas in the Aral Sea were discussed at length.\n",
+    );
+    let serve = Serve::start(&project, &[]);
+    let found = serve.get(&format!("/api/release/{second}/tg/suggest/body")).json();
+    let first = &found["paragraphs"][0]["suggestions"][0];
+    assert_eq!(first["score"], 100, "{found}");
+    assert_eq!(first["release"], "memory.tmx");
+    assert_eq!(first["text"], "Саҳмияҳои моҳигирӣ дар баҳри Арал муфассал муҳокима шуданд.");
+    let broken = project.file("broken.tmx");
+    std::fs::write(&broken, "<tmx><body><tu></tmx>").unwrap();
+    let refused = project.run(&["l10n", "tmx-import", "tg", broken.to_str().unwrap()]);
+    assert_eq!(refused.0.status.code(), Some(1), "{}", refused.stderr());
+}
