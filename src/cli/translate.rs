@@ -135,7 +135,7 @@ pub(super) fn approve(
         Ok(selected) => selected,
         Err(diags) => return reporter.finish(&diags),
     };
-    let Some(me) = pressroom::team::git::local_author(project.root()) else {
+    let Some((me, _)) = pressroom::project::local_person(project.root()) else {
         let diag = Diagnostic::error("usage", "who is approving? git has no user.name here")
             .hint("set it: git config user.name \"Your Name\"");
         return reporter.finish(&diag.into());
@@ -145,7 +145,7 @@ pub(super) fn approve(
         keys.insert(0, FtlKey::Office);
     }
     let (mut catalog, mut diags) = pressroom::l10n::Catalog::load_and_record(project, &selected);
-    match catalog.approve(project, lang, &keys, None, &me.name) {
+    match catalog.approve(project, lang, &keys, None, &me) {
         Ok(done) => {
             for (key, why) in &done.refused {
                 let file = project.relative(&key.path(project, lang));
@@ -154,11 +154,7 @@ pub(super) fn approve(
                 );
             }
             if !quiet {
-                println!(
-                    "approved {} translation(s) in {lang} as {}",
-                    done.approved.len(),
-                    me.name
-                );
+                println!("approved {} translation(s) in {lang} as {}", done.approved.len(), me);
             }
             reporter.finish(&diags)
         }

@@ -90,7 +90,7 @@ pub fn json_reply(status: StatusCode, value: &impl serde::Serialize) -> Reply {
 }
 
 pub fn json_error(status: StatusCode, message: impl Into<String>) -> Reply {
-    json_reply(status, &super::views::ErrorView { error: message.into() })
+    json_reply(status, &super::views::ErrorView { error: message.into(), code: None })
 }
 
 /// `/web/…`: made from the sources, with the preview read only for what

@@ -225,10 +225,13 @@ pub struct ReleasesView {
     pub editing: &'static str,
 }
 
-/// A refusal or failure of the editor API: `{error}`.
+/// A refusal or failure: `{error}`, and in the team service a stable
+/// `code` the page words in its language (`{error, code}`).
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorView {
     pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 /// A translation status cell.

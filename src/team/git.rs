@@ -52,12 +52,6 @@ pub enum SyncState {
     },
 }
 
-/// The person at this machine, as git knows them: who the local editor
-/// and `l10n approve` act as.
-pub fn local_author(root: &Path) -> Option<Author> {
-    crate::project::local_person(root).map(|(name, email)| Author { name, email })
-}
-
 /// Who made a change, as a commit's author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {

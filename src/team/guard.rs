@@ -15,7 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::role::{Action, allowed};
-use super::server::{ErrorView, Team};
+use super::server::{Team, error as refuse};
 use super::store::Person;
 use crate::secret::same_secret;
 use crate::serve::guard::{TOKEN_HEADER, is_json, is_navigation};
@@ -70,10 +70,6 @@ fn need(method: &Method, path: &str) -> Need {
         }
         _ => Need::Person,
     }
-}
-
-fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
-    (status, axum::Json(ErrorView { error: message.into(), code })).into_response()
 }
 
 /// The session cookie's name: `__Host-` (only this host, only over https)

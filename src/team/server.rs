@@ -40,14 +40,6 @@ pub struct Team {
     pub sync: std::sync::Mutex<SyncState>,
 }
 
-/// A refusal or failure, as every JSON answer of the service gives it:
-/// the English text and a stable code the page words in its language.
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorView {
-    pub error: String,
-    pub code: &'static str,
-}
-
 /// `POST /api/signin`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -132,8 +124,15 @@ fn reply(reply: Reply) -> Response {
     reply.map(Body::new)
 }
 
-fn error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
-    (status, Json(ErrorView { error: message.into(), code })).into_response()
+/// A refusal or failure, as every JSON answer of the service gives it:
+/// the English text and a stable code the page words in its language.
+pub(super) fn error(
+    status: StatusCode,
+    code: &'static str,
+    message: impl Into<String>,
+) -> Response {
+    let view = crate::serve::views::ErrorView { error: message.into(), code: Some(code) };
+    (status, Json(view)).into_response()
 }
 
 fn person_of(caller: &Caller) -> MeView {
