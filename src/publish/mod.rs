@@ -42,7 +42,7 @@ pub use files::Written;
 pub use live::{WebFile, WebPath, web_file};
 pub use register::Listing;
 use register::{Record, Register};
-pub use templates::{Templates, environment as page_environment};
+pub use templates::{Templates, embedded as embedded_templates, render_embedded};
 
 /// What to publish.
 #[derive(Default)]

@@ -141,6 +141,28 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// An environment of pressroom's own templates, shipped in the binary
+/// (the preview's and the team service's pages).
+pub fn embedded(templates: &[(&'static str, &'static str)]) -> Environment<'static> {
+    let mut env = environment();
+    for (name, source) in templates {
+        // Parsed by the tests, which render every page.
+        let _ = env.add_template(name, source);
+    }
+    env
+}
+
+/// Page `name` of `env`. One of pressroom's own templates failing is a bug
+/// (the tests render each): the page then says why instead of nothing.
+pub fn render_embedded(env: &Environment<'_>, name: &str, context: impl Serialize) -> String {
+    env.get_template(name).and_then(|t| t.render(context)).unwrap_or_else(|err| {
+        format!(
+            "<!doctype html><title>pressroom</title><p>{}</p>\n",
+            quick_xml::escape::escape(err.to_string())
+        )
+    })
+}
+
 /// A template error at its line in its file.
 fn template_error(file: &SourceFile, err: &minijinja::Error) -> Diagnostic {
     let message = match err.detail() {

@@ -85,29 +85,19 @@ pub struct DraftNote<'a> {
     pub untranslated: Vec<Untranslated>,
 }
 
-fn environment() -> &'static Environment<'static> {
+fn render(name: &str, context: impl Serialize) -> String {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = crate::publish::page_environment();
-        // Shipped in the binary, and parsed by the tests.
-        for (name, source) in [
+    let env = ENV.get_or_init(|| {
+        crate::publish::embedded_templates(&[
             ("page.html", include_str!("templates/page.html")),
             ("macros.html", include_str!("templates/macros.html")),
             ("index.html", include_str!("templates/index.html")),
             ("release.html", include_str!("templates/release.html")),
             ("not_found.html", include_str!("templates/not_found.html")),
             ("draft_note.html", include_str!("templates/draft_note.html")),
-        ] {
-            let _ = env.add_template(name, source);
-        }
-        env
-    })
-}
-
-fn render(name: &str, context: impl Serialize) -> String {
-    environment().get_template(name).and_then(|t| t.render(context)).unwrap_or_else(|err| {
-        format!("<!doctype html><title>pressroom</title><p>{}</p>\n", escape(err.to_string()))
-    })
+        ])
+    });
+    crate::publish::render_embedded(env, name, context)
 }
 
 fn status_cell(preview: &Preview, release: &str, lang: &str) -> StatusCell {

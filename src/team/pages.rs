@@ -48,22 +48,16 @@ struct AuditRow {
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let mut env = crate::publish::page_environment();
-        // Shipped in the binary and checked by the tests: they parse.
-        let _ = env.add_template("page.html", include_str!("templates/page.html"));
-        let _ = env.add_template("signin.html", include_str!("templates/signin.html"));
-        let _ = env.add_template("desk.html", include_str!("templates/desk.html"));
-        env
+        crate::publish::embedded_templates(&[
+            ("page.html", include_str!("templates/page.html")),
+            ("signin.html", include_str!("templates/signin.html")),
+            ("desk.html", include_str!("templates/desk.html")),
+        ])
     })
 }
 
 fn render(name: &str, context: impl Serialize) -> String {
-    environment().get_template(name).and_then(|t| t.render(context)).unwrap_or_else(|err| {
-        format!(
-            "<!doctype html><title>pressroom</title><p>{}</p>",
-            crate::serve::html_escape(err.to_string())
-        )
-    })
+    crate::publish::render_embedded(environment(), name, context)
 }
 
 fn words(lang: &str) -> &'static BTreeMap<String, String> {

@@ -836,6 +836,8 @@
       if (i > 0 && v.text && editor.open.editable) {
         const restore = el('button', { type: 'button', class: 'restore', text: t('ui-restore') });
         restore.addEventListener('click', () => {
+          // Unsaved typing is the translator's: never replaced unasked.
+          if (editor.open.dirty && !window.confirm(t('ui-restore-unsaved'))) return;
           editor.open.rawText = v.text.endsWith('\n') ? v.text : `${v.text}\n`;
           editor.open.raw = true;
           render();

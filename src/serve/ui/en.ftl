@@ -56,6 +56,7 @@ ui-suggestion-from = from { $release }
 ui-history = History ({ $count } versions)
 ui-version-by = { $name }, { $date } UTC
 ui-restore = Restore this version
+ui-restore-unsaved = Replace your unsaved text with this version?
 ui-count = { $shown } of { $all }
 ui-keys = Alt+↓ and Alt+↑: the next and previous missing or out-of-date message.
 ui-nothing-todo = Nothing is missing or out of date in this language.

@@ -55,6 +55,7 @@ ui-suggestion-from = из { $release }
 ui-history = История (версий: { $count })
 ui-version-by = { $name }, { $date } UTC
 ui-restore = Вернуть эту версию
+ui-restore-unsaved = Заменить несохранённый текст этой версией?
 ui-count = { $shown } из { $all }
 ui-keys = Alt+↓ и Alt+↑: следующее и предыдущее отсутствующее или устаревшее сообщение.
 ui-nothing-todo = На этом языке нет отсутствующих или устаревших сообщений.

@@ -55,6 +55,7 @@ ui-suggestion-from = аз { $release }
 ui-history = Таърих (нусхаҳо: { $count })
 ui-version-by = { $name }, { $date } UTC
 ui-restore = Ин нусхаро баргардондан
+ui-restore-unsaved = Матни нигоҳ надоштаи шумо бо ин нусха иваз карда шавад?
 ui-count = { $shown } аз { $all }
 ui-keys = Alt+↓ ва Alt+↑: паёми навбатӣ ва қаблии тарҷуманашуда ё кӯҳнашуда.
 ui-nothing-todo = Дар ин забон паёми тарҷуманашуда ё кӯҳнашуда нест.
