@@ -72,7 +72,10 @@ const problems = [];
 async function person(name, locale) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale });
   const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`${name}: page error: ${error.message}`));
+  page.on('pageerror', (error) => {
+    problems.push(`${name}: page error: ${error.message}`);
+    console.log(`     ${name}: page error: ${error.message}`);
+  });
   await page.goto(`${origin}/release/${REFERENCE}`);
   check(page.url().startsWith(`${origin}/signin?next=`), `${name}: a page without a session leads to the sign-in`);
   await page.fill('#name', name);
@@ -96,16 +99,39 @@ async function rendered(page) {
 }
 
 async function clickTitle(page) {
-  const at = await page.evaluate(() => {
-    const pageData = window.pressroom.output('tg').pages[0];
-    const region = pageData.regions.find((r) => r.msg === 'title');
-    const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
-    const box = image.getBoundingClientRect();
-    const [x, y, , h] = region.rects[0];
-    return { x: box.left + ((x + 6) / pageData.width) * box.width, y: box.top + ((y + h / 2) / pageData.height) * box.height };
-  });
-  await page.mouse.click(at.x, at.y);
-  await page.waitForFunction(() => window.pressroom.editor.open && document.querySelector('#editor .fields .flow'));
+  await clickMessage(page, 'title');
+}
+
+// Clicks message `msg` on the Tajik page. A save elsewhere rebuilds the
+// pages while they are being clicked, moving what is where: a click that
+// opened another message is tried again on the pages as they are now.
+async function clickMessage(page, msg) {
+  let seen = null;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await rendered(page);
+    const at = await page.evaluate((msg) => {
+      const pageData = window.pressroom.output('tg').pages[0];
+      const region = pageData.regions.find((r) => r.msg === msg);
+      const image = document.querySelector('.row.pages figure.page[data-lang="tg"] img');
+      const box = image.getBoundingClientRect();
+      const [x, y, , h] = region.rects[0];
+      return { x: box.left + ((x + 6) / pageData.width) * box.width, y: box.top + ((y + h / 2) / pageData.height) * box.height };
+    }, msg);
+    await page.mouse.click(at.x, at.y);
+    try {
+      await page.waitForFunction(
+        (msg) => window.pressroom.editor.open?.id === msg && document.querySelector('#editor .fields .flow'),
+        msg,
+        { timeout: 10000 },
+      );
+      return;
+    } catch {
+      seen = { at, open: await page.evaluate(() => window.pressroom.editor.open?.id) };
+      await page.waitForTimeout(1000);
+    }
+  }
+  await page.screenshot({ path: join(artifacts, `team-click-${msg}.png`) });
+  throw new Error(`clicking \`${msg}\` on the Tajik page opened ${JSON.stringify(seen)}`);
 }
 
 try {
@@ -161,6 +187,38 @@ try {
   const [approver, approval] = git('log', '-1', '--format=%an%n%s').trim().split('\n');
   check(approver === 'rustam' && approval.endsWith('(approved)'), `the approval is a commit by the reviewer (${approver}: ${approval})`);
   check(/approved-by = "rustam"/.test(read(join(root, 'locales', 'tg', 'translation-state.toml'))), 'the state records the approval');
+
+  // The translator changes the approved title again: the reviewer reads
+  // what changed since the version approved, before approving again.
+  await nigora.reload();
+  await rendered(nigora);
+  await clickTitle(nigora);
+  await nigora.click('#editor .fields .flow');
+  await nigora.keyboard.press('Control+End');
+  await nigora.keyboard.type(' дубора', { delay: 15 });
+  await nigora.click('#editor button.save');
+  await nigora.waitForFunction(() => window.pressroom.editor.saves.length === 1);
+  await rustam.reload();
+  await rendered(rustam);
+  await clickTitle(rustam);
+  await rustam.waitForSelector('#editor .since-approved ins');
+  const since = await rustam.evaluate(() => ({
+    heading: document.querySelector('#editor .since-approved h3').textContent,
+    added: [...document.querySelectorAll('#editor .since-approved ins')].map((n) => n.textContent).join(''),
+  }));
+  check(since.heading === 'Пас аз нусхаи тасдиқшуда чӣ тағйир ёфт', `the change since approval is headed in Tajik (${since.heading})`);
+  check(since.added.includes('дубора'), `and shows the words added since (${since.added})`);
+
+  // The office's terms are underlined in the English, their Tajik in the title.
+  await clickMessage(rustam, 'body');
+  await rustam.waitForSelector('#editor mark.term');
+  const bomca = await rustam.evaluate(() =>
+    [...document.querySelectorAll('#editor mark.term')].find((m) => m.textContent === 'BOMCA')?.title || '',
+  );
+  check(bomca.includes('«БОМКА»'), `BOMCA is underlined in the English with its Tajik rendering (${bomca})`);
+  const listed = await rustam.textContent('#editor .terms summary');
+  check(/^Истилоҳоти Намояндагӣ \(\d+\)$/.test(listed), `the terms are listed under a Tajik heading (${listed})`);
+  await rustam.screenshot({ path: join(artifacts, 'team-terms.png') });
 
   // The Russian translator reads Tajik but cannot write it.
   const olga = await person('olga', 'ru-RU');

@@ -84,6 +84,9 @@ pub struct Catalog {
     unapproved: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     /// (language, key) -> each translated message's review.
     reviews: BTreeMap<(String, String), BTreeMap<String, super::state::Review>>,
+    /// (language, file, message) -> the Fluent entry approved last, for a
+    /// translation edited since.
+    approved_before: BTreeMap<(String, String, String), String>,
     /// `[review] required`: only approved translations reach print.
     pub review: crate::project::ReviewConfig,
 }
@@ -160,6 +163,7 @@ impl Catalog {
             made_from: BTreeMap::new(),
             unapproved: BTreeMap::new(),
             reviews: BTreeMap::new(),
+            approved_before: BTreeMap::new(),
             review: project.config.review,
         };
         for lang in catalog.languages.clone() {
@@ -207,7 +211,14 @@ impl Catalog {
             keys.iter().map(|key| (key.name(), state.unapproved(&key.name()))).collect();
         self.unapproved.insert(lang.to_owned(), unapproved);
         for key in keys {
-            self.reviews.insert((lang.to_owned(), key.name()), state.reviews(&key.name()));
+            let reviews = state.reviews(&key.name());
+            for id in reviews.iter().filter(|(_, r)| r.was_approved.is_some()).map(|(id, _)| id) {
+                if let Some(text) = state.approved_before(&key.name(), id) {
+                    let at = (lang.to_owned(), key.name(), id.clone());
+                    self.approved_before.insert(at, text.to_owned());
+                }
+            }
+            self.reviews.insert((lang.to_owned(), key.name()), reviews);
         }
         self.stale.insert(lang.to_owned(), stale);
         Ok(())
@@ -264,7 +275,10 @@ impl Catalog {
             for id in wanted {
                 let is_stale = stale.get(&name).is_some_and(|s| s.contains(&id));
                 let approval = super::state::Approval { by: by.to_owned(), at: at.clone() };
-                match state.approve(&name, &id, is_stale, approval, self.review.four_eyes) {
+                let translation =
+                    self.file(lang, key).and_then(|f| f.entry_source(&id)).unwrap_or_default();
+                let four_eyes = self.review.four_eyes;
+                match state.approve(&name, &id, &translation, is_stale, approval, four_eyes) {
                     Ok(true) => done.approved.push((key.clone(), id)),
                     Ok(false) => {}
                     Err(why) => done.refused.push((key.clone(), why)),
@@ -283,6 +297,12 @@ impl Catalog {
     /// The review of message `id` of `lang`'s file `key`, as recorded.
     pub fn review(&self, lang: &str, key: &FtlKey, id: &str) -> Option<&super::state::Review> {
         self.reviews.get(&(lang.to_owned(), key.name()))?.get(id)
+    }
+
+    /// The Fluent entry of message `id` of `lang` approved last, when it
+    /// was edited since.
+    pub fn approved_before(&self, lang: &str, key: &FtlKey, id: &str) -> Option<&str> {
+        self.approved_before.get(&(lang.to_owned(), key.name(), id.to_owned())).map(String::as_str)
     }
 
     /// The source text stale message `id` of `lang` was translated from,

@@ -268,6 +268,19 @@ impl Glossary {
         out
     }
 
+    /// The entries whose English term `english` uses, with the term as the
+    /// glossary writes it: what the editor underlines in the source.
+    pub fn terms_in(&self, english: &str) -> Vec<(&str, &Entry)> {
+        let english = words(english);
+        self.entries
+            .iter()
+            .filter_map(|entry| {
+                let term = entry.english.iter().find(|t| uses(&english, t))?;
+                Some((term.as_str(), entry))
+            })
+            .collect()
+    }
+
     /// What the glossary says of a translation of `english`.
     pub fn check(&self, english: &str, translation: &str) -> Vec<Finding> {
         // A translation whose braces do not balance is a syntax error,

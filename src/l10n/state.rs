@@ -24,7 +24,8 @@ pub const STATE_FILE: &str = "translation-state.toml";
 
 const HEADER: &str = "\
 # Written by pressroom: the source text each translation was made from, as
-# fingerprints (source, translation), and under [sources] that text itself.
+# fingerprints (source, translation), and under [sources] that text itself;
+# reviews (who wrote, who approved), and under [approved-texts] what was approved.
 # Do not edit by hand: when the source changes and a translation does not,
 # the translation is stale until it is edited or `pressroom l10n accept
 # <lang>` marks it up to date.
@@ -32,6 +33,10 @@ const HEADER: &str = "\
 
 /// The table of source texts by fingerprint (no file key ends so).
 const SOURCES: &str = "sources";
+
+/// The table of approved translations by fingerprint: what a reviewer
+/// approved, kept so that an edit after approval shows what changed since.
+const APPROVED: &str = "approved-texts";
 
 /// Fingerprints of one message: source text and translation; and who last
 /// wrote the translation and who approved it, where known.
@@ -49,6 +54,9 @@ struct Record {
 pub struct Review {
     pub author: Option<String>,
     pub approved: Option<Approval>,
+    /// When edited after an approval: the fingerprint of the translation
+    /// approved last (its text under `[approved-texts]`).
+    pub was_approved: Option<String>,
 }
 
 /// Who approved a translation, and when (RFC 3339, UTC).
@@ -78,7 +86,11 @@ impl Record {
         Some(Self {
             source: source.to_owned(),
             translation: translation.to_owned(),
-            review: Review { author: field("author"), approved },
+            review: Review {
+                author: field("author"),
+                approved,
+                was_approved: field("was-approved"),
+            },
         })
     }
 
@@ -96,6 +108,9 @@ impl Record {
         if let Some(approval) = &self.review.approved {
             fields.push(format!("approved-by = {}", toml_string(&approval.by)));
             fields.push(format!("approved-at = {}", toml_string(&approval.at)));
+        }
+        if let Some(fingerprint) = &self.review.was_approved {
+            fields.push(format!("was-approved = {}", toml_string(fingerprint)));
         }
         format!("{{ {} }}", fields.join(", "))
     }
@@ -120,6 +135,8 @@ pub struct TranslationState {
     files: BTreeMap<String, BTreeMap<String, Record>>,
     /// Source fingerprint -> the source text it was made from.
     sources: BTreeMap<String, String>,
+    /// Translation fingerprint -> the translation a reviewer approved.
+    approved: BTreeMap<String, String>,
     changed: bool,
 }
 
@@ -155,12 +172,19 @@ impl TranslationState {
                      (every translation then counts as up to date)",
                 )
             })?;
+        let texts = |messages: BTreeMap<String, toml::Value>| {
+            messages
+                .into_iter()
+                .filter_map(|(fp, text)| Some((fp, text.as_str()?.to_owned())))
+                .collect()
+        };
         for (file, messages) in table {
             if file == SOURCES {
-                state.sources = messages
-                    .into_iter()
-                    .filter_map(|(fp, text)| Some((fp, text.as_str()?.to_owned())))
-                    .collect();
+                state.sources = texts(messages);
+                continue;
+            }
+            if file == APPROVED {
+                state.approved = texts(messages);
                 continue;
             }
             let records = messages
@@ -205,9 +229,26 @@ impl TranslationState {
                             self.sources.insert(now.source.clone(), source);
                             self.changed = true;
                         }
-                        now
+                        // Edited after an approval: which version was approved
+                        // stays known until the next approval.
+                        let was_approved = records.get(id).and_then(|old| {
+                            old.review
+                                .approved
+                                .as_ref()
+                                .map(|_| old.translation.clone())
+                                .or_else(|| old.review.was_approved.clone())
+                        });
+                        Record { review: Review { was_approved, ..Review::default() }, ..now }
                     }
                 };
+                // An approval recorded before its text was kept (or by hand):
+                // the text it approved is the one in the file now.
+                if record.review.approved.is_some()
+                    && !self.approved.contains_key(&record.translation)
+                {
+                    self.approved.insert(record.translation.clone(), translation);
+                    self.changed = true;
+                }
                 kept.insert(id.clone(), record);
             }
             if *records != kept {
@@ -258,19 +299,22 @@ impl TranslationState {
     /// through pressroom): it is `translated`, to be approved.
     pub fn set_author(&mut self, key: &str, id: &str, author: &str) {
         let Some(record) = self.files.get_mut(key).and_then(|r| r.get_mut(id)) else { return };
-        let review = Review { author: Some(author.to_owned()), approved: None };
+        let was_approved = record.review.was_approved.clone();
+        let review = Review { author: Some(author.to_owned()), approved: None, was_approved };
         if record.review != review {
             record.review = review;
             self.changed = true;
         }
     }
 
-    /// Approves message `id` of file `key` as `by` at `at`; with four eyes,
-    /// never its own last author. `Ok(false)` when it was approved already.
+    /// Approves message `id` of file `key` (its Fluent entry now:
+    /// `translation`) as `by` at `at`; with four eyes, never its own last
+    /// author. `Ok(false)` when it was approved already.
     pub fn approve(
         &mut self,
         key: &str,
         id: &str,
+        translation: &str,
         stale: bool,
         approval: Approval,
         four_eyes: bool,
@@ -288,6 +332,8 @@ impl TranslationState {
             return Err(ApproveError::OwnWork { id: id.to_owned(), author: approval.by });
         }
         record.review.approved = Some(approval);
+        record.review.was_approved = None;
+        self.approved.insert(record.translation.clone(), translation.to_owned());
         self.changed = true;
         Ok(true)
     }
@@ -321,6 +367,13 @@ impl TranslationState {
         self.sources.get(&record.source).map(String::as_str)
     }
 
+    /// The Fluent entry approved last of message `id` of file `key`, when
+    /// it was edited since (the approved version to compare with).
+    pub fn approved_before(&self, key: &str, id: &str) -> Option<&str> {
+        let record = self.files.get(key)?.get(id)?;
+        self.approved.get(record.review.was_approved.as_ref()?).map(String::as_str)
+    }
+
     /// Writes the state if anything changed (atomically, like every output).
     pub fn save(&mut self, project: &Project) -> Result<(), Diagnostic> {
         if !self.changed {
@@ -340,10 +393,24 @@ impl TranslationState {
         let used: BTreeSet<&String> =
             self.files.values().flat_map(|records| records.values().map(|r| &r.source)).collect();
         self.sources.retain(|fp, _| used.contains(fp));
-        if !self.sources.is_empty() {
-            text.push_str(&format!("\n[{SOURCES}]\n"));
-            for (fp, source) in &self.sources {
-                text.push_str(&format!("{} = {}\n", toml_key(fp), toml_string(source)));
+        // Only the approved texts some record is or was approved as.
+        let approved: BTreeSet<&String> = self
+            .files
+            .values()
+            .flat_map(|records| records.values())
+            .flat_map(|r| {
+                let now = r.review.approved.as_ref().map(|_| &r.translation);
+                now.into_iter().chain(r.review.was_approved.as_ref())
+            })
+            .collect();
+        self.approved.retain(|fp, _| approved.contains(fp));
+        for (name, texts) in [(SOURCES, &self.sources), (APPROVED, &self.approved)] {
+            if texts.is_empty() {
+                continue;
+            }
+            text.push_str(&format!("\n[{name}]\n"));
+            for (fp, entry) in texts {
+                text.push_str(&format!("{} = {}\n", toml_key(fp), toml_string(entry)));
             }
         }
         let path = Self::path(project, &self.lang);
@@ -381,16 +448,57 @@ fn toml_key(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+
+    fn ftl(text: &str) -> FtlFile {
+        FtlFile::parse(SourceFile::new("x.ftl", text)).0
+    }
+
+    /// Approved, edited, edited again, approved again: the version approved
+    /// last is kept exactly as long as there is a newer one to compare.
+    #[test]
+    fn the_approved_version_stays_known_until_the_next_approval() {
+        let english = ftl("title = Security dialogue\n");
+        fn pair<'a>(english: &'a FtlFile, t: &'a FtlFile) -> FilePair<'a> {
+            FilePair { key: "office.ftl".into(), source: english, translation: t }
+        }
+        let mut state = TranslationState { lang: "ru".into(), ..TranslationState::default() };
+        let first = ftl("title = Диалог по безопасности\n");
+        state.reconcile(&[pair(&english, &first)]);
+        let approval = Approval { by: "Rustam".into(), at: "2026-12-07T10:00:00Z".into() };
+        let approve = |state: &mut TranslationState, t: &FtlFile| {
+            let text = t.entry_source("title").unwrap();
+            state.approve("office.ftl", "title", &text, false, approval.clone(), true)
+        };
+        assert_eq!(approve(&mut state, &first), Ok(true));
+        assert_eq!(state.approved_before("office.ftl", "title"), None, "nothing newer");
+        for edit in ["title = Диалог о безопасности\n", "title = Диалог высокого уровня\n"]
+        {
+            state.reconcile(&[pair(&english, &ftl(edit))]);
+            state.set_author("office.ftl", "title", "Nigora");
+            assert_eq!(
+                state.approved_before("office.ftl", "title"),
+                Some("title = Диалог по безопасности"),
+                "after `{edit}`"
+            );
+        }
+        let last = ftl("title = Диалог высокого уровня\n");
+        assert_eq!(approve(&mut state, &last), Ok(true));
+        assert_eq!(state.approved_before("office.ftl", "title"), None);
+        assert_eq!(state.files["office.ftl"]["title"].review.was_approved, None);
+    }
+
     #[test]
     fn strings_and_keys_stay_on_one_line_and_read_back() {
         for text in ["a = \"b\"", "line\nnext \\ end", "tab\tq'x", "\u{7}bell", "Душанбе { -eu }"]
         {
-            let written = super::toml_string(text);
+            let written = toml_string(text);
             assert!(!written.contains('\n'), "{written}");
             let table: toml::Table = format!("k = {written}").parse().unwrap();
             assert_eq!(table["k"].as_str(), Some(text));
         }
-        assert_eq!(super::toml_key("title"), "title");
-        assert_eq!(super::toml_key("releases/x.ftl"), "\"releases/x.ftl\"");
+        assert_eq!(toml_key("title"), "title");
+        assert_eq!(toml_key("releases/x.ftl"), "\"releases/x.ftl\"");
     }
 }

@@ -16,11 +16,12 @@ use sha2::{Digest, Sha256};
 use super::views::{
     Accepted, Approved, Conflict, HistoryView, MessageState, MessageView, MessagesView,
     ParagraphSuggestions, ReviewState, ReviewView, Saved, SuggestionView, SuggestionsView,
-    VersionView, WordOp, WordRun,
+    TermView, VersionView, WordOp, WordRun,
 };
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::FtlKey;
 use crate::l10n::fields::Fields;
+use crate::l10n::glossary::Glossary;
 use crate::l10n::memory::Memory;
 use crate::l10n::{Catalog, FtlFile, compare, typography};
 use crate::names::ReleaseId;
@@ -355,8 +356,21 @@ impl Editor {
         .map(|f| f.for_language(lang));
         let path = key.path(project, lang);
         let version = message_version(text);
+        let glossary = if is_source { None } else { glossary(project, lang) };
         let findings = match (target_file, text) {
-            (Some(file), Some(_)) => findings(catalog, lang, key, file, message),
+            (Some(file), Some(_)) => findings(catalog, glossary.as_ref(), lang, key, file, message),
+            _ => Vec::new(),
+        };
+        let terms = match (&glossary, source) {
+            (Some(glossary), Some(english)) => glossary
+                .terms_in(value_of(english))
+                .into_iter()
+                .map(|(term, entry)| TermView {
+                    term: term.to_owned(),
+                    renderings: entry.required.clone(),
+                    forbidden: entry.forbidden.clone(),
+                })
+                .collect(),
             _ => Vec::new(),
         };
         // For a stale translation: the source text it was made from, and
@@ -372,15 +386,27 @@ impl Editor {
         let review = (text.is_some() && !is_source)
             .then(|| catalog.review(lang, key, message))
             .flatten()
-            .map(|review| ReviewView {
-                state: if review.approved.is_some() {
-                    ReviewState::Approved
-                } else {
-                    ReviewState::Translated
-                },
-                author: review.author.clone(),
-                approved_by: review.approved.as_ref().map(|a| a.by.clone()),
-                approved_at: review.approved.as_ref().map(|a| a.at.clone()),
+            .map(|review| {
+                let approved_text = review
+                    .approved
+                    .is_none()
+                    .then(|| catalog.approved_before(lang, key, message))
+                    .flatten();
+                let since_approved = approved_text.zip(text).map(|(old, new)| {
+                    word_diff(value_of(old.trim_end()), value_of(new.trim_end()))
+                });
+                ReviewView {
+                    state: if review.approved.is_some() {
+                        ReviewState::Approved
+                    } else {
+                        ReviewState::Translated
+                    },
+                    author: review.author.clone(),
+                    approved_by: review.approved.as_ref().map(|a| a.by.clone()),
+                    approved_at: review.approved.as_ref().map(|a| a.at.clone()),
+                    approved_text: approved_text.map(str::to_owned),
+                    since_approved,
+                }
             });
         Ok(MessageView {
             id: message.to_owned(),
@@ -398,6 +424,7 @@ impl Editor {
             changes,
             base: version,
             review,
+            terms,
         })
     }
 
@@ -478,8 +505,12 @@ impl Editor {
             Catalog::load_with(&project, ids, (&edit.lang, &place.key, &edited.text));
         // What the parser says of the entry, then check's other findings.
         let mut findings = edited.entry_errors;
+        let glossary =
+            (edit.lang != catalog.source_lang).then(|| glossary(&project, &edit.lang)).flatten();
         if let Some(file) = catalog.file(&edit.lang, &place.key) {
-            for finding in self::findings(&catalog, &edit.lang, &place.key, file, &edit.id) {
+            let found =
+                self::findings(&catalog, glossary.as_ref(), &edit.lang, &place.key, file, &edit.id);
+            for finding in found {
                 let repeated =
                     findings.iter().any(|f| f.message == finding.message && f.line == finding.line);
                 if !repeated {
@@ -819,9 +850,17 @@ fn word_diff(old: &str, new: &str) -> Vec<WordRun> {
     runs
 }
 
-/// `check`'s findings about message `id` of a file, as the page shows them.
+/// The glossary of `lang`, where it has one that reads (`check` reports
+/// one that does not).
+fn glossary(project: &Project, lang: &str) -> Option<Glossary> {
+    Glossary::load(project, lang).ok().flatten()
+}
+
+/// `check`'s findings about message `id` of a file, as the page shows them
+/// (the glossary's too, for a release's translation, as `check` finds them).
 fn findings(
     catalog: &Catalog,
+    glossary: Option<&Glossary>,
     lang: &str,
     key: &FtlKey,
     file: &FtlFile,
@@ -840,6 +879,21 @@ fn findings(
         && let Some(source) = catalog.file(&catalog.source_lang, key)
     {
         all.extend(compare::compare(source, file, lang));
+        if let (Some(glossary), FtlKey::Release(_), Some(english), Some(translation)) =
+            (glossary, key, source.entry_text(id), file.entry_text(id))
+        {
+            let found = crate::l10n::glossary::diagnostics(
+                glossary,
+                english,
+                translation,
+                &file.source,
+                file.span_of(id),
+                id,
+            );
+            for d in found {
+                all.push(d);
+            }
+        }
     }
     all.iter()
         .filter(|d| {

@@ -56,6 +56,20 @@ pub struct MessageView {
     /// A translation's review: `None` for the source language and a
     /// missing translation.
     pub review: Option<ReviewView>,
+    /// The glossary's terms the English uses, with their renderings in this
+    /// language (empty for the source language or without a glossary).
+    pub terms: Vec<TermView>,
+}
+
+/// A glossary term in a message's English, as the editor underlines it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    /// The English term, as the glossary writes it (`BOMCA`).
+    pub term: String,
+    /// How the office writes it in this language (the first preferred).
+    pub renderings: Vec<String>,
+    /// Renderings not to use.
+    pub forbidden: Vec<String>,
 }
 
 /// Where a translation stands in review before print.
@@ -77,6 +91,10 @@ pub struct ReviewView {
     pub approved_by: Option<String>,
     /// RFC 3339, UTC.
     pub approved_at: Option<String>,
+    /// Edited since a reviewer approved it: the version approved last (its
+    /// Fluent entry), and what changed since, word by word.
+    pub approved_text: Option<String>,
+    pub since_approved: Option<Vec<WordRun>>,
 }
 
 /// A run of words in a word diff.

@@ -195,14 +195,14 @@ fn a_draft_is_drawn_from_unsaved_text_with_its_findings() {
     serve.open(REFERENCE, 3);
     let before = project.read(TG);
     let edit = json!({"release": REFERENCE, "lang": "tg", "id": "title",
-                      "source": "title = Сарлавҳаи нав барои санҷиш"});
+                      "source": "title = Дар Душанбе Муколамаи сатҳи баланди ИА — Осиёи Марказӣ оид ба масъалаҳои амният оғоз ёфт"});
     let reply = serve.api("/api/draft", &edit);
     assert_eq!(reply.status, 200, "{}", reply.text());
     let draft = reply.json();
     assert_eq!(draft["unsaved"], true);
     assert_eq!(draft["findings"], json!([]), "{draft}");
     let page = &draft["pages"][0];
-    assert!(page["text"].as_str().unwrap().contains("Сарлавҳаи нав барои санҷиш"), "{page}");
+    assert!(page["text"].as_str().unwrap().contains("масъалаҳои амният оғоз ёфт"), "{page}");
     assert!(page["regions"].as_array().unwrap().iter().any(|r| r["msg"] == "title"));
     let svg = serve.get(page["src"].as_str().unwrap());
     assert_eq!(svg.status, 200, "the draft's pages are served");
@@ -626,7 +626,21 @@ fn nobody_approves_their_own_translation_and_an_edit_needs_approval_again() {
     let refused = serve.api("/api/approve", &mine);
     assert_eq!(refused.status, 422, "{}", refused.text());
     assert!(refused.text().contains("last written by Nigora"), "{}", refused.text());
+    // The reviewer reads what changed since the version approved.
+    let review = &serve.message("tg", "title")["review"];
+    assert_eq!(review["state"], "translated", "{review}");
+    let approved_text = review["approved_text"].as_str().unwrap();
+    assert!(approved_text.starts_with("title = Дар Душанбе Муколамаи"), "{review}");
+    let runs = review["since_approved"].as_array().unwrap();
+    let said = |op: &str| -> String {
+        runs.iter().filter(|r| r["op"] == op).map(|r| r["text"].as_str().unwrap()).collect()
+    };
+    assert!(said("added").contains("амниятӣ"), "{review}");
+    assert!(said("removed").contains("баланди"), "{review}");
+    assert!(said("same").contains("Муколамаи"), "{review}");
     assert!(serve.running.stop() == 0);
+    let state = project.read("locales/tg/translation-state.toml");
+    assert!(state.contains("was-approved = ") && state.contains("[approved-texts]"), "{state}");
 
     let again = project.run(&["build", "--lang", "tg"]);
     assert_eq!(again.0.status.code(), Some(1), "an edited approved message: {}", again.stderr());
@@ -638,6 +652,43 @@ fn nobody_approves_their_own_translation_and_an_edit_needs_approval_again() {
     be(&project, "Rustam");
     assert!(project.run(&["l10n", "approve", "tg"]).0.status.success());
     assert!(project.run(&["build", "--lang", "tg"]).0.status.success());
+    // Approved again: nothing left to compare, the old text no longer kept.
+    let state = project.read("locales/tg/translation-state.toml");
+    assert!(!state.contains("was-approved"), "{state}");
+    assert!(!state.contains("Дар Душанбе Муколамаи сатҳи баланди"), "{state}");
+}
+
+/// The office's terms in the editor: underlined in the English with their
+/// renderings, and a translation missing one warned of before it is saved.
+#[test]
+fn the_editor_names_the_glossarys_terms_and_warns_of_a_missing_rendering() {
+    let project = Project::reference();
+    let serve = Serve::start(&project, &[]);
+    let body = serve.message("tg", "body");
+    let terms = body["terms"].as_array().unwrap();
+    let bomca = terms.iter().find(|t| t["term"] == "BOMCA").expect("BOMCA in the body's English");
+    assert_eq!(bomca["renderings"], json!(["БОМКА"]), "{bomca}");
+    assert!(terms.iter().any(|t| t["term"] == "CADAP"), "{terms:?}");
+    assert!(
+        !body["findings"].as_array().unwrap().iter().any(|f| f["code"] == "glossary-term"),
+        "the shipped translation keeps the glossary: {body}"
+    );
+    // The source language is not translated: no terms to show.
+    assert_eq!(serve.message("en", "body")["terms"], json!([]));
+    // BOMCA left out of the Tajik: warned at once, nothing written.
+    let before = project.read(TG);
+    let source = body["text"].as_str().unwrap().replace("БОМКА", "барномаи сарҳадӣ");
+    let edit = json!({"release": REFERENCE, "lang": "tg", "id": "body", "source": source});
+    let draft = serve.api("/api/draft", &edit).json();
+    let warned = draft["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "glossary-term")
+        .unwrap_or_else(|| panic!("{}", draft["findings"]));
+    assert!(warned["message"].as_str().unwrap().contains("“БОМКА”"), "{warned}");
+    assert_eq!(project.read(TG), before);
+    assert_eq!(serve.running.stop(), 0);
 }
 
 /// A second release whose English repeats and rewords paragraphs of the

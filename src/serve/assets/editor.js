@@ -730,17 +730,22 @@
       const note = el('section', { class: 'changes source' });
       if (m.changes) {
         note.append(el('h3', { text: `${t('ui-source', { lang: languageName(open.sourceLang) })} — ${t('ui-changes')}` }));
-        const diff = el('p', { class: 'diff' });
-        for (const run of m.changes) {
-          const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';
-          diff.append(el(tag, { text: run.text }));
-        }
-        note.append(diff);
+        note.append(diffLine(m.changes));
       } else {
         note.append(el('p', { text: t('ui-changed') }));
       }
       panel.append(note);
     }
+    // Edited since a reviewer approved it: what changed since, for the
+    // reviewer to read before approving again.
+    if (m.review && m.review.since_approved) {
+      panel.append(
+        el('section', { class: 'changes since-approved' },
+          el('h3', { text: t('ui-since-approved') }),
+          diffLine(m.review.since_approved)),
+      );
+    }
+    if (m.terms && m.terms.length) panel.append(termList(m.terms));
     if (!open.editable) {
       panel.append(el('p', { class: 'readonly', text: open.why }));
     }
@@ -799,8 +804,75 @@
     if (open.history && open.history.length > 1) panel.append(historyList(open.history));
     findingsList(m.findings, []);
     if (open.dirty) say(t('ui-unsaved'), 'unsaved');
+    markTerms(m.terms || []);
     highlight();
     applyView();
+  }
+
+  // A word diff's runs: what was removed struck, what was added marked.
+  function diffLine(runs) {
+    const diff = el('p', { class: 'diff' });
+    for (const run of runs) {
+      const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';
+      diff.append(el(tag, { text: run.text }));
+    }
+    return diff;
+  }
+
+  // ---- the office's terminology: the glossary's terms in the English ----
+  const termTitle = (term) =>
+    [t('ui-term-write', { renderings: term.renderings.join(' / ') }),
+      ...(term.forbidden.length ? [t('ui-term-avoid', { forbidden: term.forbidden.join(' / ') })] : [])]
+      .join('; ');
+
+  function termList(terms) {
+    const list = el('ul');
+    for (const term of terms) {
+      list.append(el('li', {},
+        el('span', { class: 'term', lang: open_source_lang(), text: term.term }),
+        ` — ${termTitle(term)}`));
+    }
+    // A long list folds away: the underlines and their titles stay.
+    const box = el('details', { class: 'terms' }, el('summary', { text: t('ui-terms', { count: terms.length }) }), list);
+    box.open = terms.length <= 3;
+    return box;
+  }
+
+  // Underlines the glossary's terms where the English shows (never in the
+  // translation being typed), each titled with its renderings.
+  function markTerms(terms) {
+    if (!terms.length) return;
+    const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const byWords = new Map(terms.map((term) => [term.term.toLowerCase(), term]));
+    const pattern = new RegExp(
+      `(?<![\\p{L}\\p{N}])(${terms.map((term) => escape(term.term).replace(/ +/g, '\\s+')).sort((a, b) => b.length - a.length).join('|')})(?![\\p{L}\\p{N}])`,
+      'giu',
+    );
+    const places = panel.querySelectorAll('.source .flow, .pair > .from .flow, .source .diff, .source pre');
+    for (const place of places) {
+      const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT, {
+        acceptNode: (node) => (node.parentElement.closest('.chip, .term') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+      });
+      const nodes = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode);
+      for (const node of nodes) {
+        const text = node.textContent;
+        pattern.lastIndex = 0;
+        if (!pattern.test(text)) continue;
+        pattern.lastIndex = 0;
+        const parts = document.createDocumentFragment();
+        let at = 0;
+        for (const match of text.matchAll(pattern)) {
+          const term = byWords.get(match[1].toLowerCase().replace(/\s+/g, ' '));
+          if (!term) continue;
+          parts.append(text.slice(at, match.index));
+          parts.append(el('mark', { class: 'term', title: termTitle(term), text: match[1] }));
+          at = match.index + match[1].length;
+        }
+        parts.append(text.slice(at));
+        node.replaceWith(parts);
+      }
+    }
   }
 
   // Between fields and Fluent source, through the server, which writes
@@ -824,11 +896,7 @@
   function historyList(versions) {
     const box = el('details', { class: 'history' }, el('summary', { text: t('ui-history', { count: versions.length }) }));
     versions.forEach((v, i) => {
-      const diff = el('p', { class: 'diff' });
-      for (const run of v.changes) {
-        const tag = run.op === 'added' ? 'ins' : run.op === 'removed' ? 'del' : 'span';
-        diff.append(el(tag, { text: run.text }));
-      }
+      const diff = diffLine(v.changes);
       const row = el('div', { class: 'version' },
         el('span', { class: 'who', text: t('ui-version-by', { name: v.author, date: v.at.slice(0, 16).replace('T', ' ') }) }),
         diff);
