@@ -2,12 +2,14 @@
 """The glossaries pressroom ships, read by translate-toolkit's TBX reader
 (translate.storage.tbx), and the translation memory pressroom exports, read by
 its TMX reader (translate.storage.tmx): readers pressroom did not write, each
-giving back what pressroom means.
+giving back what pressroom means. And the other way: a TBX translate-toolkit
+writes, imported by `l10n tbx-import` into a copy of the project, read back.
 
 usage: scripts/tbx-check.py [PRESSROOM]   (run by .ci/run with translate-toolkit's python)
 """
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,4 +42,19 @@ if len(sys.argv) > 1:
         ok = len(units) > 5 and bool(tajik)
         failures += not ok
         print(f"{'ok  ' if ok else 'FAIL'} l10n tmx-export tg: {len(units)} units read by translate-toolkit, {len(tajik)} with the Tajik 'Муколама'")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "office")
+        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("target", "out", "node_modules", ".git", "ci-artifacts"))
+        agency = tbx.tbxfile(sourcelanguage="en", targetlanguage="ru")
+        unit = agency.addsourceunit("Organization for Security and Co-operation in Europe")
+        unit.target = "ОБСЕ"
+        theirs = os.path.join(tmp, "agency.tbx")
+        with open(theirs, "wb") as f:
+            f.write(bytes(agency))
+        subprocess.run([sys.argv[1], "--root", copy, "-q", "l10n", "tbx-import", "ru", theirs], check=True)
+        merged = tbx.tbxfile.parsefile(open(os.path.join(copy, "locales", "ru", "glossary.tbx"), "rb"))
+        units = {u.source: u.target for u in merged.getunits()}
+        ok = units.get("Organization for Security and Co-operation in Europe") == "ОБСЕ" and units.get("BOMCA") == "БОМКА"
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} l10n tbx-import ru of translate-toolkit's TBX: {len(units)} entries read back, OSCE -> {units.get('Organization for Security and Co-operation in Europe')!r}")
 sys.exit(1 if failures else 0)

@@ -129,6 +129,21 @@ enum L10nCommand {
         /// The TMX file.
         file: PathBuf,
     },
+    /// Write a language's glossary as TBX-Basic, for an agency's tools.
+    TbxExport {
+        /// The language, e.g. ru.
+        lang: String,
+        /// Write it here (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Add a TBX file's English–<lang> terms to the language's glossary (locales/<lang>/glossary.tbx).
+    TbxImport {
+        /// The language, e.g. ru.
+        lang: String,
+        /// The TBX file.
+        file: PathBuf,
+    },
     /// Write the translations of an XLIFF file back into the .ftl files.
     Import {
         /// The XLIFF file (as exported, translated).
@@ -396,6 +411,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::L10n { command: L10nCommand::TmxImport { lang, file } } => {
             translate::tmx_import(&project, &lang, &file, &reporter, quiet)
+        }
+        Command::L10n { command: L10nCommand::TbxExport { lang, out } } => {
+            translate::tbx_export(&project, &lang, out.as_deref(), &reporter)
+        }
+        Command::L10n { command: L10nCommand::TbxImport { lang, file } } => {
+            translate::tbx_import(&project, &lang, &file, &reporter, quiet)
         }
         Command::L10n { command: L10nCommand::Import { file } } => {
             translate::import(&project, &file, &reporter)

@@ -42,6 +42,10 @@ pub(super) fn sign(
         let result = std::fs::read(path)
             .map_err(|e| Diagnostic::error("sign", format!("cannot read: {e}")).in_file(path))
             .and_then(|bytes| {
+                if project.config.review.required {
+                    pressroom::sign::check_reviewed(&bytes)
+                        .map_err(|e| e.to_diagnostic().in_file(path))?;
+                }
                 let tooltips = tooltips(project, &catalog, &signing, &bytes)?;
                 pressroom::sign::sign_pdf(&bytes, &signing.signer, &signing.time, &tooltips)
                     .map_err(|e| e.to_diagnostic().in_file(path))

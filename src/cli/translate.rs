@@ -323,20 +323,36 @@ pub(super) fn tmx_export(
     }
     let units: Vec<_> = Memory::build(project, lang).units().collect();
     let tmx = to_tmx(units.iter(), lang);
+    write_export(out, &tmx, &format!("{} unit(s)", units.len()), reporter)
+}
+
+/// An export to `out` (atomically), or to standard output.
+fn write_export(
+    out: Option<&std::path::Path>,
+    text: &str,
+    what: &str,
+    reporter: &Reporter,
+) -> ExitCode {
     match out {
         Some(path) => {
-            if let Err(err) = pressroom::atomic::write_atomic(path, tmx.as_bytes()) {
+            if let Err(err) = pressroom::atomic::write_atomic(path, text.as_bytes()) {
                 let diag =
                     Diagnostic::error("io", format!("cannot write {}: {err}", path.display()));
                 return reporter.finish(&diag.into());
             }
             if !reporter.quiet {
-                eprintln!("wrote {} unit(s) to {}", units.len(), path.display());
+                eprintln!("wrote {what} to {}", path.display());
             }
         }
-        None => print!("{tmx}"),
+        None => print!("{text}"),
     }
     reporter.finish(&Default::default())
+}
+
+/// A file to import, read whole.
+fn read_import(file: &std::path::Path) -> Result<String, Diagnostic> {
+    std::fs::read_to_string(file)
+        .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).in_file(file))
 }
 
 /// `l10n tmx-import <lang> FILE`: the file's English–`lang` units added to
@@ -352,12 +368,9 @@ pub(super) fn tmx_import(
     if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }
-    let text = match std::fs::read_to_string(file) {
+    let text = match read_import(file) {
         Ok(text) => text,
-        Err(err) => {
-            let diag = Diagnostic::error("io", format!("cannot read: {err}")).in_file(file);
-            return reporter.finish(&diag.into());
-        }
+        Err(diag) => return reporter.finish(&diag.into()),
     };
     let new = match parse_tmx(&text, lang) {
         Ok(units) if !units.is_empty() => units,
@@ -391,6 +404,90 @@ pub(super) fn tmx_import(
         println!(
             "imported {} unit(s) into {}",
             units.len() - before,
+            project.relative(&target).display()
+        );
+    }
+    reporter.finish(&Default::default())
+}
+
+/// `l10n tbx-export <lang>`: the language's glossary as TBX-Basic.
+pub(super) fn tbx_export(
+    project: &Project,
+    lang: &str,
+    out: Option<&std::path::Path>,
+    reporter: &Reporter,
+) -> ExitCode {
+    use pressroom::l10n::glossary::Glossary;
+    if let Err(diag) = translation_language(project, lang) {
+        return reporter.finish(&diag.into());
+    }
+    let glossary = match Glossary::load(project, lang) {
+        Ok(found) => found.unwrap_or(Glossary { lang: lang.to_owned(), ..Glossary::default() }),
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let what = format!("{} term(s)", glossary.entries.len());
+    write_export(out, &glossary.to_tbx(), &what, reporter)
+}
+
+/// `l10n tbx-import <lang> FILE`: an agency's English–`lang` terms added
+/// to `locales/<lang>/glossary.tbx` (what is there kept as it is).
+pub(super) fn tbx_import(
+    project: &Project,
+    lang: &str,
+    file: &std::path::Path,
+    reporter: &Reporter,
+    quiet: bool,
+) -> ExitCode {
+    use pressroom::l10n::glossary::{FILE, Glossary};
+    if let Err(diag) = translation_language(project, lang) {
+        return reporter.finish(&diag.into());
+    }
+    let text = match read_import(file) {
+        Ok(text) => text,
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let theirs = match Glossary::parse(&text, lang) {
+        Ok(g) if g.entries.iter().any(|e| !e.required.is_empty() || !e.forbidden.is_empty()) => g,
+        Ok(_) => {
+            let diag = Diagnostic::error("glossary", format!("no English–{lang} term in it"))
+                .in_file(file)
+                .hint(format!(
+                    "a term entry needs a <langSet xml:lang=\"en\"> and one in {lang}, each with a <term>"
+                ));
+            return reporter.finish(&diag.into());
+        }
+        Err(why) => {
+            return reporter.finish(&Diagnostic::error("glossary", why).in_file(file).into());
+        }
+    };
+    let mut ours = match Glossary::load(project, lang) {
+        Ok(found) => found.unwrap_or(Glossary { lang: lang.to_owned(), ..Glossary::default() }),
+        Err(diag) => return reporter.finish(&diag.into()),
+    };
+    let target = project.locale_dir(lang).join(FILE);
+    // Written back, the glossary keeps only what pressroom reads: what else
+    // an office put in it is never dropped unasked.
+    if !ours.unkept.is_empty() {
+        let held = ours.unkept.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ");
+        let diag = Diagnostic::error(
+            "glossary",
+            format!("it holds what pressroom does not keep ({held}): importing would drop it"),
+        )
+        .in_file(project.relative(&target))
+        .hint("merge the agency's file in a terminology tool instead; nothing was written");
+        return reporter.finish(&diag.into());
+    }
+    let merged = ours.merge(theirs);
+    if let Err(err) = pressroom::atomic::write_atomic(&target, ours.to_tbx().as_bytes()) {
+        let diag = Diagnostic::error("io", format!("cannot write: {err}"))
+            .in_file(project.relative(&target));
+        return reporter.finish(&diag.into());
+    }
+    if !quiet {
+        println!(
+            "imported {} term(s) and {} rendering(s) of known terms into {}",
+            merged.terms,
+            merged.renderings,
             project.relative(&target).display()
         );
     }

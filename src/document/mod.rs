@@ -8,7 +8,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use model::{
     ContactText, DRAFT_KEYWORD, DateParts, Dateline, Document, FooterItem, Labels, Meta,
-    OfficeText, SIZE_SLOT, Section, Segment, WebWords,
+    OfficeText, REVIEWED_KEYWORD, SIZE_SLOT, Section, Segment, WebWords,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -415,6 +415,10 @@ pub fn build(
             keywords: [kind.value.clone(), place.value.clone(), office_name.value.clone()]
                 .into_iter()
                 .chain(sources.draft.then(|| model::DRAFT_KEYWORD.to_owned()))
+                .chain(
+                    (!sources.draft && sources.project.config.review.required)
+                        .then(|| model::REVIEWED_KEYWORD.to_owned()),
+                )
                 .collect(),
             date: DateParts {
                 year: release.date.year,

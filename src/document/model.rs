@@ -79,6 +79,10 @@ fn blank_text() -> Text {
 /// `sign` recognises a draft by it, whatever the file is called.
 pub const DRAFT_KEYWORD: &str = "pressroom:draft";
 
+/// The keyword of a final built under `[review] required`: every
+/// translation in it was approved, so `sign` may sign it later.
+pub const REVIEWED_KEYWORD: &str = "pressroom:reviewed";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     pub title: String,

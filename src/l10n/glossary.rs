@@ -32,7 +32,35 @@ pub struct Entry {
 pub struct Glossary {
     pub lang: String,
     pub entries: Vec<Entry>,
+    /// What the file held that pressroom does not keep (other languages,
+    /// definitions, notes), by name: writing it back would lose them.
+    pub unkept: std::collections::BTreeSet<String>,
 }
+
+/// The elements of TBX-Basic pressroom reads and writes back.
+const KEPT: &[&[u8]] = &[
+    b"martif",
+    b"tbx",
+    b"martifHeader",
+    b"tbxHeader",
+    b"fileDesc",
+    b"sourceDesc",
+    b"titleStmt",
+    b"title",
+    b"p",
+    b"text",
+    b"body",
+    b"termEntry",
+    b"conceptEntry",
+    b"langSet",
+    b"langSec",
+    b"tig",
+    b"ntig",
+    b"termSec",
+    b"termGrp",
+    b"term",
+    b"termNote",
+];
 
 /// What the glossary finds in one translated message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +69,15 @@ pub enum Finding {
     Missing { term: String, required: Vec<String> },
     /// The translation uses `used`, which the glossary forbids for `term`.
     Forbidden { term: String, used: String, required: Vec<String> },
+}
+
+/// What [`Glossary::merge`] added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// New concepts.
+    pub terms: usize,
+    /// Renderings added to concepts already here.
+    pub renderings: usize,
 }
 
 /// An entity reference's text: `&amp;`, `&lt;`, … and `&#1234;`.
@@ -135,7 +172,7 @@ impl Glossary {
     /// A TBX document's entries for English and `lang`.
     pub fn parse(text: &str, lang: &str) -> Result<Self, String> {
         let mut reader = quick_xml::Reader::from_str(text);
-        let mut glossary = Self { lang: lang.to_owned(), entries: Vec::new() };
+        let mut glossary = Self { lang: lang.to_owned(), ..Self::default() };
         let mut entry: Option<Entry> = None;
         let mut set_lang = String::new();
         let mut term: Option<String> = None;
@@ -150,6 +187,9 @@ impl Glossary {
             })?;
             match event {
                 Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                    name if !KEPT.contains(&name) => {
+                        glossary.unkept.insert(String::from_utf8_lossy(name).into_owned());
+                    }
                     b"termEntry" | b"conceptEntry" => {
                         let id = e
                             .attributes()
@@ -166,6 +206,11 @@ impl Glossary {
                             .find(|a| a.key.local_name().as_ref() == b"lang")
                             .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
                             .unwrap_or_default();
+                        let ours =
+                            primary(&set_lang) == "en" || primary(&set_lang) == primary(lang);
+                        if !ours {
+                            glossary.unkept.insert(format!("xml:lang=\"{set_lang}\""));
+                        }
                     }
                     b"tig" | b"termSec" | b"ntig" => {
                         term = None;
@@ -181,6 +226,9 @@ impl Glossary {
                             a.key.local_name().as_ref() == b"type"
                                 && a.value.as_ref() == b"administrativeStatus"
                         });
+                        if !note_is_status {
+                            glossary.unkept.insert("termNote".to_owned());
+                        }
                     }
                     _ => {}
                 },
@@ -266,6 +314,61 @@ impl Glossary {
         }
         out.push_str("    </body>\n  </text>\n</martif>\n");
         out
+    }
+
+    /// Adds `other`'s entries (an agency's glossary, say): a concept this
+    /// glossary has (an English term in common, any case) gains the
+    /// renderings it lacks; a new one is added whole. What is here already
+    /// stays as it is: a rendering required here is never made forbidden.
+    pub fn merge(&mut self, other: Glossary) -> Merged {
+        let mut merged = Merged::default();
+        let same = |a: &str, b: &str| words(a) == words(b);
+        for entry in other.entries {
+            let known = self
+                .entries
+                .iter_mut()
+                .find(|e| e.english.iter().any(|t| entry.english.iter().any(|u| same(t, u))));
+            let Some(known) = known else {
+                let mut entry = entry;
+                if entry.id.is_empty() || self.entries.iter().any(|e| e.id == entry.id) {
+                    entry.id = self.free_id(&entry.english[0]);
+                }
+                merged.terms += 1;
+                self.entries.push(entry);
+                continue;
+            };
+            for term in entry.english {
+                if !known.english.iter().any(|t| same(t, &term)) {
+                    known.english.push(term);
+                }
+            }
+            for rendering in entry.required {
+                if !known.required.iter().chain(&known.forbidden).any(|r| same(r, &rendering)) {
+                    known.required.push(rendering);
+                    merged.renderings += 1;
+                }
+            }
+            for rendering in entry.forbidden {
+                if !known.required.iter().chain(&known.forbidden).any(|r| same(r, &rendering)) {
+                    known.forbidden.push(rendering);
+                    merged.renderings += 1;
+                }
+            }
+        }
+        merged
+    }
+
+    /// An entry id from an English term (`prague-process`), unused here.
+    fn free_id(&self, term: &str) -> String {
+        let base = words(term).join("-");
+        let base = if base.is_empty() { "term".to_owned() } else { base };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.entries.iter().any(|e| e.id == id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
     }
 
     /// The entries whose English term `english` uses, with the term as the
@@ -364,6 +467,7 @@ mod tests {
     fn russian() -> Glossary {
         Glossary {
             lang: "ru".into(),
+            unkept: Default::default(),
             entries: vec![
                 Entry {
                     id: "prague-process".into(),
@@ -404,6 +508,7 @@ mod tests {
     fn words_may_stand_between_a_renderings_words() {
         let tajik = Glossary {
             lang: "tg".into(),
+            unkept: Default::default(),
             entries: vec![Entry {
                 id: "coe".into(),
                 english: vec!["Centre of Excellence".into()],
@@ -419,10 +524,51 @@ mod tests {
     }
 
     #[test]
+    fn an_agencys_glossary_adds_what_is_missing_and_changes_nothing_here() {
+        let mut ours = russian();
+        let theirs = Glossary {
+            lang: "ru".into(),
+            unkept: Default::default(),
+            entries: vec![
+                // Known (another case): a new rendering, and one required
+                // here that the agency forbids, which stays required.
+                Entry {
+                    id: "pp".into(),
+                    english: vec!["prague process".into()],
+                    required: vec!["Пражский процесс".into()],
+                    forbidden: vec!["Пражская инициатива".into(), "Процесс Праги".into()],
+                },
+                Entry {
+                    id: "bomca".into(),
+                    english: vec!["Border Management in Central Asia".into()],
+                    required: vec!["Управление границами в Центральной Азии".into()],
+                    forbidden: vec![],
+                },
+            ],
+        };
+        let merged = ours.merge(theirs.clone());
+        assert_eq!(merged, Merged { terms: 1, renderings: 1 });
+        assert_eq!(ours.entries.len(), 3);
+        assert_eq!(ours.entries[0].forbidden, ["Пражская инициатива", "Процесс Праги"]);
+        // The new concept's id was taken here: it gets its own.
+        assert_eq!(ours.entries[2].id, "border-management-in-central-asia");
+        // Twice is once.
+        assert_eq!(ours.merge(theirs), Merged::default());
+    }
+
+    #[test]
     fn tbx_round_trips() {
         let g = russian();
         let back = Glossary::parse(&g.to_tbx(), "ru").unwrap();
         assert_eq!(back, g);
         assert!(Glossary::parse("<martif><text", "ru").is_err());
+        // What pressroom would not write back is named.
+        let tbx = g.to_tbx().replace(
+            "<langSet xml:lang=\"ru\">",
+            "<descrip type=\"definition\">…</descrip><langSet xml:lang=\"de\"><tig><term>Prager Prozess</term></tig></langSet><langSet xml:lang=\"ru\">",
+        );
+        let read = Glossary::parse(&tbx, "ru").unwrap();
+        assert_eq!(read.entries, g.entries);
+        assert_eq!(Vec::from_iter(read.unkept), ["descrip", "xml:lang=\"de\""]);
     }
 }

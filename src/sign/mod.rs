@@ -53,6 +53,11 @@ pub enum SignError {
         crate::document::DRAFT_KEYWORD
     )]
     Draft,
+    #[error(
+        "this PDF does not say it was built from approved translations (its metadata lacks `{}`), and [review] required asks that of every PDF signed",
+        crate::document::REVIEWED_KEYWORD
+    )]
+    Unreviewed,
     #[error("revocation data: {0}")]
     Revocation(String),
     #[error(
@@ -76,6 +81,10 @@ impl SignError {
             SignError::Draft => {
                 d.hint("build it without --draft, then sign the PDF in out/; nothing was written")
             }
+            SignError::Unreviewed => d.hint(
+                "build it again with `pressroom build` (finals refuse unapproved translations), \
+                 then sign the PDF in out/; nothing was written",
+            ),
             _ => d,
         }
     }
@@ -198,6 +207,13 @@ fn validated_for_fetching(
         certificates.extend(stamp.checked.certificates);
     }
     Ok(certificates)
+}
+
+/// Under `[review] required`, a PDF signed after it was built must be a
+/// final built under review (every translation in it approved): one built
+/// before review was required, or by another tool, is refused.
+pub fn check_reviewed(original: &[u8]) -> Result<(), SignError> {
+    if pdf::is_reviewed(original) { Ok(()) } else { Err(SignError::Unreviewed) }
 }
 
 /// Signs `original`: its bytes stay as they are, followed by an update with

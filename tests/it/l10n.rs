@@ -207,3 +207,79 @@ fn the_glossary_finds_a_missing_or_forbidden_rendering_in_russian_with_its_case_
     );
     assert!(err.contains("locales/ru/glossary.tbx"), "{err}");
 }
+
+/// The glossary goes out as TBX for an agency, and an agency's TBX comes
+/// in: new concepts and renderings added, nothing of the office's changed,
+/// and a glossary holding what pressroom does not keep never rewritten.
+#[test]
+fn the_glossary_goes_out_and_comes_in_as_tbx() {
+    let project = Project::reference();
+    let exported = project.run(&["l10n", "tbx-export", "ru"]);
+    exported.success();
+    assert_eq!(exported.stdout(), project.read("locales/ru/glossary.tbx"), "as it is kept");
+
+    let agency = project.file("agency.tbx");
+    std::fs::write(
+        &agency,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+  <text><body>
+    <conceptEntry id="c1">
+      <langSec xml:lang="en-GB"><termSec><term>Prague process</term></termSec></langSec>
+      <langSec xml:lang="ru-RU"><termSec><term>Процесс Праги</term>
+        <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec></langSec>
+    </conceptEntry>
+    <conceptEntry id="c2">
+      <langSec xml:lang="en"><termSec><term>Organization for Security and Co-operation in Europe</term></termSec></langSec>
+      <langSec xml:lang="ru"><termSec><term>Организация по безопасности и сотрудничеству в Европе</term></termSec></langSec>
+    </conceptEntry>
+  </body></text>
+</tbx>
+"#,
+    )
+    .unwrap();
+    let imported = project.run(&["l10n", "tbx-import", "ru", agency.to_str().unwrap()]);
+    imported.success();
+    assert!(
+        imported.stdout().contains("imported 1 term(s) and 1 rendering(s) of known terms"),
+        "{}",
+        imported.stdout()
+    );
+    let glossary = project.read("locales/ru/glossary.tbx");
+    assert!(
+        glossary.contains("<term>Организация по безопасности и сотрудничеству в Европе</term>")
+    );
+    assert!(glossary.contains(
+        "<term>Процесс Праги</term><termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts"
+    ));
+    assert!(glossary.contains("<term>Пражский процесс</term>"), "the office's own stays");
+    // Twice is once; the release still keeps the glossary.
+    let again = project.run(&["l10n", "tbx-import", "ru", agency.to_str().unwrap()]);
+    assert!(again.stdout().contains("imported 0 term(s) and 0 rendering(s)"), "{}", again.stdout());
+    assert_eq!(project.read("locales/ru/glossary.tbx"), glossary);
+    assert!(!project.run(&["check"]).stderr().contains("glossary"));
+
+    // A broken file: refused, nothing written.
+    std::fs::write(&agency, "<tbx><text><body><conceptEntry>").unwrap();
+    let broken = project.run(&["l10n", "tbx-import", "ru", agency.to_str().unwrap()]);
+    broken.failure();
+    assert!(broken.stderr().contains("agency.tbx"), "{}", broken.stderr());
+    assert_eq!(project.read("locales/ru/glossary.tbx"), glossary);
+
+    // The office's glossary holding definitions: never rewritten without them.
+    let defined = glossary.replacen(
+        "<langSet xml:lang=\"en\">",
+        "<descrip type=\"definition\">the EU's programme</descrip><langSet xml:lang=\"en\">",
+        1,
+    );
+    project.write("locales/ru/glossary.tbx", &defined);
+    std::fs::write(
+        &agency,
+        project.read("locales/tg/glossary.tbx").replace("xml:lang=\"tg\"", "xml:lang=\"ru\""),
+    )
+    .unwrap();
+    let refused = project.run(&["l10n", "tbx-import", "ru", agency.to_str().unwrap()]);
+    refused.failure();
+    assert!(refused.stderr().contains("`descrip`"), "{}", refused.stderr());
+    assert_eq!(project.read("locales/ru/glossary.tbx"), defined);
+}

@@ -144,6 +144,33 @@ fn a_draft_is_never_signed_whatever_it_is_called() {
     assert!(!keywords.contains("pressroom:draft"), "{keywords}");
 }
 
+/// Under `[review] required`, `sign` signs only finals built under review:
+/// one built before review was required may hold unapproved text.
+#[test]
+fn a_pdf_built_before_review_was_required_is_not_signed() {
+    let project = signing_project(GOOD);
+    project.run(&["build", REFERENCE, "--lang", "tg"]).success();
+    let pdf = project.file(&format!("out/{REFERENCE}.tg.pdf"));
+    let config = project.read("pressroom.toml");
+    project.write("pressroom.toml", &format!("{config}\n[review]\nrequired = true\n"));
+    let before = std::fs::read(&pdf).unwrap();
+    let run = project.run(&["sign", pdf.to_str().unwrap()]);
+    run.failure();
+    let err = run.stderr();
+    assert!(err.contains("pressroom:reviewed") && err.contains("[review] required"), "{err}");
+    assert!(err.contains("pressroom build"), "the hint says what to do: {err}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "nothing written");
+    // Approved and built again under review: it carries the mark and signs.
+    let repo = git2::Repository::init(project.path()).unwrap();
+    repo.config().unwrap().set_str("user.name", "Rustam").unwrap();
+    project.run(&["l10n", "approve", "tg"]).success();
+    project.run(&["build", REFERENCE, "--lang", "tg"]).success();
+    let keywords = project.pdf(REFERENCE, "tg").info("Keywords").unwrap_or_default();
+    assert!(keywords.contains("pressroom:reviewed"), "{keywords}");
+    project.run(&["sign", pdf.to_str().unwrap()]).success();
+    verify(&project, pdf.to_str().unwrap()).success();
+}
+
 #[test]
 fn encrypted_keys_take_the_passphrase_from_the_environment_only() {
     let project =

@@ -3,7 +3,7 @@
 //! covers; finding signatures again, and what changed after each.
 
 pub mod changes;
-mod draft;
+mod keywords;
 mod later;
 mod read;
 mod roles;
@@ -13,7 +13,7 @@ mod xmp;
 use lopdf::{Document, IncrementalDocument, Object, StringFormat, dictionary};
 
 pub use changes::Changes;
-pub use draft::is_draft;
+pub use keywords::{is_draft, is_reviewed};
 pub use later::{Dss, add_dss, prepare_document_timestamp, read_dss};
 pub use read::{Found, read};
 

@@ -1,19 +1,30 @@
-//! Recognising a draft from the PDF itself: `build --draft`, watch and serve
-//! put [`DRAFT_KEYWORD`] among the document's keywords, which Typst writes
-//! to both the Info dictionary and the XMP packet. Either one marks it, so a
-//! tool that rewrote only one of them does not unmark it.
+//! What a PDF says of itself among its keywords, which Typst writes to both
+//! the Info dictionary and the XMP packet: `build --draft`, watch and serve
+//! put [`DRAFT_KEYWORD`] on a draft; a final built under `[review] required`
+//! carries [`REVIEWED_KEYWORD`]. Either place marks it, so a tool that
+//! rewrote only one of them does not unmark a draft.
 
 use lopdf::Document;
 
-use crate::document::DRAFT_KEYWORD;
+use crate::document::{DRAFT_KEYWORD, REVIEWED_KEYWORD};
 
 /// XMP packets larger than this are not read (no real one comes close).
 const MAX_XMP: usize = 16 << 20;
 
 /// Whether the PDF says it is a draft.
 pub fn is_draft(bytes: &[u8]) -> bool {
+    carries(bytes, DRAFT_KEYWORD)
+}
+
+/// Whether the PDF says it was built from approved translations only.
+pub fn is_reviewed(bytes: &[u8]) -> bool {
+    carries(bytes, REVIEWED_KEYWORD)
+}
+
+fn carries(bytes: &[u8], keyword: &str) -> bool {
     let Ok(doc) = Document::load_mem(bytes) else { return false };
-    info_keywords(&doc).is_some_and(|k| marks(&k)) || xmp(&doc).is_some_and(|x| xmp_marks(&x))
+    info_keywords(&doc).is_some_and(|k| marks(&k, keyword))
+        || xmp(&doc).is_some_and(|x| xmp_marks(&x, keyword))
 }
 
 fn info_keywords(doc: &Document) -> Option<String> {
@@ -33,12 +44,12 @@ fn xmp(doc: &Document) -> Option<String> {
 
 /// Keywords are one comma- or semicolon-separated string in Info and
 /// `pdf:Keywords`; `dc:subject` holds them one per item.
-fn marks(keywords: &str) -> bool {
-    keywords.split([',', ';']).any(|k| k.trim() == DRAFT_KEYWORD)
+fn marks(keywords: &str, keyword: &str) -> bool {
+    keywords.split([',', ';']).any(|k| k.trim() == keyword)
 }
 
-fn xmp_marks(xmp: &str) -> bool {
+fn xmp_marks(xmp: &str, keyword: &str) -> bool {
     super::xmp::without_bookkeeping(xmp).iter().any(|(path, value)| {
-        (path.contains("pdf:Keywords") || path.contains("dc:subject")) && marks(value)
+        (path.contains("pdf:Keywords") || path.contains("dc:subject")) && marks(value, keyword)
     })
 }
