@@ -55,6 +55,72 @@ struct Stored {
 /// translated still leaves one.
 const ORIGINS: usize = 3;
 
+/// Where the top-level placeables of a Fluent pattern lie (`{ -eu }`,
+/// `{ $date }`, a `{ "}" }` string literal inside one included).
+fn placeables(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for (at, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if depth > 0 => in_string = true,
+            '{' => {
+                if depth == 0 {
+                    start = at;
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    found.push(start..at + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// An archived translation fitted to the paragraph it is suggested for:
+/// where the archive's English had a placeable this paragraph has another
+/// in its place (`{ $date }` where now `{ $day }`), the translation gets
+/// this paragraph's, as Weblate and Pontoon map placeholders. Placeables
+/// both share stay; the rest are left for `check` to report.
+pub fn fit_placeables(archived_english: &str, english: &str, translation: &str) -> String {
+    let text = |text: &str, ranges: Vec<std::ops::Range<usize>>| -> Vec<String> {
+        ranges.into_iter().map(|r| text[r].to_owned()).collect()
+    };
+    let theirs = text(archived_english, placeables(archived_english));
+    let ours = text(english, placeables(english));
+    let swaps: Vec<(&String, &String)> =
+        theirs.iter().zip(&ours).filter(|(old, new)| old != new && !ours.contains(old)).collect();
+    if swaps.is_empty() {
+        return translation.to_owned();
+    }
+    let mut fitted = String::with_capacity(translation.len());
+    let mut at = 0;
+    for range in placeables(translation) {
+        fitted.push_str(&translation[at..range.start]);
+        let placeable = &translation[range.clone()];
+        match swaps.iter().find(|(old, _)| *old == placeable) {
+            Some((_, new)) => fitted.push_str(new),
+            None => fitted.push_str(placeable),
+        }
+        at = range.end;
+    }
+    fitted.push_str(&translation[at..]);
+    fitted
+}
+
 /// A unit found for a paragraph, with its similarity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -366,6 +432,24 @@ pub fn parse_tmx(text: &str, lang: &str) -> Result<Vec<Unit>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggestion_takes_this_paragraphs_placeables_in_place_of_the_archives() {
+        let fitted = fit_placeables(
+            "On { $date } the { -eu } met { $guest }.",
+            "On { $day } the { -eu } met { -eeas }.",
+            "{ $date } { -eu } бо { $guest } вохӯрд.",
+        );
+        assert_eq!(fitted, "{ $day } { -eu } бо { -eeas } вохӯрд.");
+        // Shared placeables stay; nothing to map leaves the text as it is.
+        let same = "{ -eu } ва { $date }";
+        assert_eq!(fit_placeables("{ -eu } and { $date }", "{ -eu } and { $date }", same), same);
+        // A string literal's brace is inside its placeable.
+        assert_eq!(placeables(r#"a { "}" } b { $x }"#), vec![2..9, 12..18]);
+        // Two swapped placeables both present now: not remapped.
+        let swapped = "{ $b } { $a }";
+        assert_eq!(fit_placeables("{ $a } { $b }", "{ $b } { $a }", swapped), swapped);
+    }
 
     #[test]
     fn tmx_round_trips_and_reads_other_tools_tags() {

@@ -574,7 +574,11 @@ impl Editor {
                     .map(|found| SuggestionView {
                         score: (found.score * 100.0).floor() as u32,
                         source: found.unit.source.clone(),
-                        text: found.unit.target.clone(),
+                        text: crate::l10n::memory::fit_placeables(
+                            &found.unit.source,
+                            &source,
+                            &found.unit.target,
+                        ),
                         release: found.unit.release.clone(),
                         message: found.unit.message.clone(),
                     })

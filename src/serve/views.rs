@@ -169,7 +169,9 @@ pub struct ParagraphSuggestions {
 pub struct SuggestionView {
     /// Similarity in percent (75–100; 100 exact).
     pub score: u32,
-    /// Its English, and its translation, as Fluent writes them.
+    /// Its English, and its translation, as Fluent writes them; the
+    /// translation's placeables fitted to this paragraph's where the
+    /// archive's English had another in their place.
     pub source: String,
     pub text: String,
     /// Where it comes from.

@@ -710,7 +710,8 @@ fn a_release_repeating_the_archives_english_gets_its_translations_as_suggestions
     project.write(
         &format!("locales/en/releases/{second}.ftl"),
         &format!(
-            "title = A second dialogue\nbody =\n    {repeated}\n\n    {reworded}\n\n    Fishing quotas in the Aral Sea were not discussed at all by anyone.\n"
+            "title = A second dialogue\nbody =\n    {repeated}\n\n    {reworded}\n\n    Fishing quotas in the Aral Sea were not discussed at all by anyone.\n\n    {}\n",
+            paragraphs[0].replace("{ -eu }", "{ -eeas }")
         ),
     );
     let serve = Serve::start(&project, &[]);
@@ -718,7 +719,7 @@ fn a_release_repeating_the_archives_english_gets_its_translations_as_suggestions
     assert_eq!(reply.status, 200, "{}", reply.text());
     let found = reply.json();
     let paragraphs = found["paragraphs"].as_array().unwrap();
-    assert_eq!(paragraphs.len(), 3, "{found}");
+    assert_eq!(paragraphs.len(), 4, "{found}");
     let tajik = project.read(&format!("locales/tg/releases/{REFERENCE}.ftl"));
     let first = &paragraphs[0]["suggestions"][0];
     assert_eq!(first["score"], 100, "{found}");
@@ -728,6 +729,10 @@ fn a_release_repeating_the_archives_english_gets_its_translations_as_suggestions
     let score = second_best["score"].as_u64().unwrap();
     assert!((75..100).contains(&score), "{found}");
     assert!(paragraphs[2]["suggestions"].as_array().unwrap().is_empty(), "under 0.75: {found}");
+    // The archive's { -eu } where this paragraph has { -eeas }: the
+    // suggestion carries this paragraph's placeable.
+    let fitted = paragraphs[3]["suggestions"][0]["text"].as_str().unwrap();
+    assert!(fitted.contains("{ -eeas }") && !fitted.contains("{ -eu }"), "{fitted}");
     // The release being translated never suggests itself.
     let own = serve.get(&format!("/api/release/{REFERENCE}/tg/suggest/body")).json();
     assert!(
