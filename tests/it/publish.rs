@@ -397,3 +397,36 @@ fn a_language_in_progress_is_one_paragraph_with_every_word_it_lacks() {
     // The complete languages are published.
     assert!(project.file(&format!("out/site/tg/{REFERENCE}.html")).exists());
 }
+
+/// Under review before print, an edit nobody has approved yet never reaches
+/// the web: the edition stays online as published until a reviewer approves.
+#[test]
+fn an_unapproved_edit_keeps_the_published_edition_online_until_it_is_approved() {
+    let project = Project::reference();
+    let config = project.read("pressroom.toml");
+    project.write("pressroom.toml", &format!("{config}\n[review]\nrequired = true\n"));
+    let repo = git2::Repository::init(project.path()).unwrap();
+    repo.config().unwrap().set_str("user.name", "Rustam").unwrap();
+    project.run(&["l10n", "approve", "tg"]).success();
+    project.run(&["l10n", "approve", "ru"]).success();
+    project.run(&["publish", "--email"]).success();
+    let tg = edition_files(&project, "tg");
+
+    // The Tajik title edited: translated, not approved.
+    let path = format!("locales/tg/releases/{REFERENCE}.ftl");
+    let text = project.read(&path);
+    project.write(&path, &text.replacen("баргузор гардид", "доир гардид", 1));
+    let run = project.run(&["publish", "--email"]);
+    assert_eq!(run.code(), 1, "the unapproved title is an error: {}", run.stderr());
+    assert!(run.stderr().contains("unreviewed-translation"), "{}", run.stderr());
+    let out = run.stdout();
+    assert!(out.contains(&format!("held back: tg {REFERENCE} stays online as published")), "{out}");
+    assert!(!out.contains("held back: ru"), "{out}");
+    assert_eq!(edition_files(&project, "tg"), tg, "tg byte for byte");
+
+    // Approved: the new title goes online.
+    project.run(&["l10n", "approve", "tg"]).success();
+    project.run(&["publish", "--email"]).success();
+    let page = project.read(&format!("out/site/tg/{REFERENCE}.html"));
+    assert!(page.contains("доир гардид"), "the approved title is online");
+}
