@@ -38,7 +38,7 @@ pub fn check(project: &Project) -> Diagnostics {
         if *lang == catalog.source_lang {
             continue;
         }
-        match crate::l10n::glossary::Glossary::load(project, lang) {
+        match crate::review::glossary::Glossary::load(project, lang) {
             Ok(Some(glossary)) => {
                 glossaries.insert(lang.as_str(), glossary);
             }
@@ -94,7 +94,7 @@ pub fn check(project: &Project) -> Diagnostics {
                             else {
                                 continue;
                             };
-                            let found = crate::l10n::glossary::diagnostics(
+                            let found = crate::review::glossary::diagnostics(
                                 glossary,
                                 english,
                                 translation,

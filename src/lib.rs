@@ -43,6 +43,7 @@ pub mod project;
 pub mod publish;
 pub mod release;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod secret;
 pub mod serve;

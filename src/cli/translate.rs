@@ -317,7 +317,7 @@ pub(super) fn tmx_export(
     out: Option<&std::path::Path>,
     reporter: &Reporter,
 ) -> ExitCode {
-    use pressroom::l10n::memory::{Memory, to_tmx};
+    use pressroom::review::memory::{Memory, to_tmx};
     if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }
@@ -364,7 +364,7 @@ pub(super) fn tmx_import(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    use pressroom::l10n::memory::{IMPORTED, parse_tmx, to_tmx};
+    use pressroom::review::memory::{IMPORTED, parse_tmx, to_tmx};
     if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }
@@ -417,7 +417,7 @@ pub(super) fn tbx_export(
     out: Option<&std::path::Path>,
     reporter: &Reporter,
 ) -> ExitCode {
-    use pressroom::l10n::glossary::Glossary;
+    use pressroom::review::glossary::Glossary;
     if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }
@@ -438,7 +438,7 @@ pub(super) fn tbx_import(
     reporter: &Reporter,
     quiet: bool,
 ) -> ExitCode {
-    use pressroom::l10n::glossary::{FILE, Glossary};
+    use pressroom::review::glossary::{FILE, Glossary};
     if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }

@@ -21,13 +21,13 @@ use super::views::{
 use crate::diag::{Diagnostic, DiagnosticView, Diagnostics};
 use crate::l10n::catalog::FtlKey;
 use crate::l10n::fields::Fields;
-use crate::l10n::glossary::Glossary;
-use crate::l10n::memory::Memory;
 use crate::l10n::{Catalog, FtlFile, compare, typography};
 use crate::names::ReleaseId;
 use crate::pipeline::{Mode, Renderer, Settings, load_releases};
 use crate::project::Project;
 use crate::render::Rendered;
+use crate::review::glossary::Glossary;
+use crate::review::memory::Memory;
 
 /// What `serve` lets the editor do.
 #[derive(Debug, Clone, Copy, Default)]
@@ -564,7 +564,7 @@ impl Editor {
                 .or_insert_with(|| std::sync::Arc::new(Memory::build(&project, lang)))
                 .clone()
         };
-        let paragraphs = crate::l10n::memory::paragraphs(english)
+        let paragraphs = crate::review::memory::paragraphs(english)
             .into_iter()
             .enumerate()
             .map(|(paragraph, source)| {
@@ -574,7 +574,7 @@ impl Editor {
                     .map(|found| SuggestionView {
                         score: (found.score * 100.0).floor() as u32,
                         source: found.unit.source.clone(),
-                        text: crate::l10n::memory::fit_placeables(
+                        text: crate::review::memory::fit_placeables(
                             &found.unit.source,
                             &source,
                             &found.unit.target,
@@ -605,7 +605,7 @@ impl Editor {
         let (project, id) = self.open(release, lang, Access::Read)?;
         let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
         let place = Self::place(&project, &catalog, &id, lang, message)?;
-        let found = crate::l10n::history::versions(&place.path, message);
+        let found = crate::review::history::versions(&place.path, message);
         let mut versions: Vec<VersionView> = Vec::new();
         for (at, version) in found.iter().enumerate() {
             let older = found.get(at + 1).and_then(|v| v.text.as_deref()).unwrap_or("");
@@ -886,7 +886,7 @@ fn findings(
         if let (Some(glossary), FtlKey::Release(_), Some(english), Some(translation)) =
             (glossary, key, source.entry_text(id), file.entry_text(id))
         {
-            let found = crate::l10n::glossary::diagnostics(
+            let found = crate::review::glossary::diagnostics(
                 glossary,
                 english,
                 translation,

@@ -702,7 +702,7 @@ fn a_release_repeating_the_archives_english_gets_its_translations_as_suggestions
         "date = 2015-06-10\nplace = \"dushanbe\"\nkind = \"press-release\"\ncontacts = [\"press\"]\n",
     );
     let reference = project.read(&format!("locales/en/releases/{REFERENCE}.ftl"));
-    let paragraphs = pressroom::l10n::memory::paragraphs(
+    let paragraphs = pressroom::review::memory::paragraphs(
         reference.split("\nbackground =").next().unwrap().split("body =").nth(1).unwrap(),
     );
     let repeated = &paragraphs[1];

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use super::FtlFile;
 use crate::diag::SourceFile;
+use crate::l10n::FtlFile;
 
 /// Commits looked at, newest first: enough for a message's life in an
 /// office's repository, bounded for a long history.

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::catalog::{Catalog, FtlKey};
+use crate::l10n::catalog::{Catalog, FtlKey};
 use crate::names::ReleaseId;
 use crate::project::Project;
 
@@ -379,7 +379,7 @@ pub fn parse_tmx(text: &str, lang: &str) -> Result<Vec<Unit>, String> {
             },
             Event::GeneralRef(r) => {
                 if let Some(text) = text_of.as_mut() {
-                    text.push_str(&crate::l10n::glossary::entity(&r)?);
+                    text.push_str(&crate::review::glossary::entity(&r)?);
                 }
             }
             Event::Text(t) => {
