@@ -19,6 +19,7 @@ pub mod listen;
 mod pages;
 pub mod role;
 mod server;
+mod signin;
 pub mod store;
 pub mod throttle;
 mod transport;

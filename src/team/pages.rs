@@ -9,8 +9,8 @@ use axum::http::header::ACCEPT_LANGUAGE;
 use minijinja::Environment;
 use serde::Serialize;
 
+use super::desk::SyncView;
 use super::git::SyncState;
-use super::server::SyncView;
 use super::store::AuditEntry;
 use crate::project::Project;
 

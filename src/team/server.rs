@@ -1,27 +1,25 @@
-//! The team service's answers, behind `guard`: sign-in and sign-out, who
-//! is signed in, the press officer's desk and audit log, and serve's own
+//! The team service's routes, behind `guard`: sign-in and who is signed in
+//! (`signin`), the press officer's desk (`desk`), and here serve's own
 //! routes with each save committed by its author. Every answer is a named
 //! type; none of them checks who may call it (the guard did).
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Query, Request, State};
-use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::git::{Author, Repo, SyncState};
-use super::guard::{Caller, Client, Via, cookie_name};
+use super::guard::{Caller, Client, Via};
 use super::listen::Listen;
-use super::pages;
-use super::role::{Action, Role, allowed, editable_languages};
+use super::role::{Action, allowed};
 use super::store::{AuditAction, AuditEntry, Store, now};
 use super::throttle::Throttle;
+use super::{desk, signin};
 use crate::diag::Diagnostics;
 use crate::project::Project;
 use crate::serve::Front;
@@ -40,26 +38,6 @@ pub struct Team {
     pub sync: std::sync::Mutex<SyncState>,
 }
 
-/// `POST /api/signin`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignIn {
-    name: String,
-    password: String,
-}
-
-/// Who is signed in (`GET /api/me`, and the answer to a sign-in).
-#[derive(Debug, Clone, Serialize)]
-pub struct MeView {
-    pub name: String,
-    pub email: String,
-    pub roles: Vec<String>,
-    /// The languages this person may edit.
-    pub editable: Vec<String>,
-    /// Whether the desk (finals, signing, publishing, the audit log) is theirs.
-    pub office: bool,
-}
-
 /// A save, and the commit that holds it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SavedView {
@@ -71,56 +49,7 @@ pub struct SavedView {
     pub commit_error: Option<String>,
 }
 
-/// `POST /api/office/build`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BuildRequest {
-    release: String,
-    #[serde(default)]
-    sign: bool,
-}
-
-/// `POST /api/office/publish`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PublishRequest {
-    #[serde(default)]
-    email: bool,
-}
-
-/// What a build or a publication did, as the desk lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeskReport {
-    /// Whether it did all it was asked.
-    pub ok: bool,
-    /// Files written, relative to the project.
-    pub written: Vec<String>,
-    /// What stopped or held back part of it, as the CLI says it.
-    pub problems: Vec<String>,
-}
-
-/// Where the repository stands against `[server] remote`
-/// (`POST /api/office/sync` syncs first).
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncView {
-    pub remote: Option<String>,
-    #[serde(flatten)]
-    pub state: SyncState,
-}
-
-/// `GET /api/audit?since=…` (seconds since 1970).
-#[derive(Debug, Deserialize)]
-struct AuditQuery {
-    since: Option<i64>,
-}
-
-/// The audit log, newest last.
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditView {
-    pub entries: Vec<AuditEntry>,
-}
-
-fn reply(reply: Reply) -> Response {
+pub(super) fn reply(reply: Reply) -> Response {
     reply.map(Body::new)
 }
 
@@ -135,33 +64,12 @@ pub(super) fn error(
     (status, Json(view)).into_response()
 }
 
-fn person_of(caller: &Caller) -> MeView {
-    MeView {
-        name: caller.person.name.clone(),
-        email: caller.person.email.clone(),
-        roles: caller.person.roles.iter().map(Role::to_string).collect(),
-        editable: Vec::new(),
-        office: caller.person.roles.contains(&Role::Office),
-    }
-}
-
 impl Team {
-    fn project(&self) -> Project {
+    pub(super) fn project(&self) -> Project {
         self.context.editor.project()
     }
 
-    fn me(&self, caller: &Caller) -> MeView {
-        let project = self.project();
-        let mut me = person_of(caller);
-        me.editable = editable_languages(
-            &caller.person.roles,
-            &project.languages(),
-            &project.source_language(),
-        );
-        me
-    }
-
-    fn audit(&self, who: &str, action: AuditAction, detail: String, client: &Client) {
+    pub(super) fn audit(&self, who: &str, action: AuditAction, detail: String, client: &Client) {
         let entry = AuditEntry {
             at: now(),
             who: who.to_owned(),
@@ -202,221 +110,23 @@ impl Team {
         *last = state.clone();
         state
     }
-
-    fn set_cookie(&self, value: &str, max_age: Option<u32>) -> HeaderValue {
-        let name = cookie_name(self.listen.https);
-        let secure = if self.listen.https { "; Secure" } else { "" };
-        let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-        HeaderValue::from_str(&format!(
-            "{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}"
-        ))
-        .unwrap_or_else(|_| HeaderValue::from_static("pressroom-session=; Max-Age=0"))
-    }
 }
 
 /// The team service's routes, each behind the guard.
 pub fn router(team: Arc<Team>) -> Router {
     Router::new()
-        .route("/signin", get(signin_page))
-        .route("/api/signin", post(signin))
-        .route("/api/signout", post(signout))
-        .route("/api/me", get(me))
-        .route("/desk", get(desk_page))
-        .route("/api/audit", get(audit_log))
-        .route("/api/office/build", post(office_build))
-        .route("/api/office/publish", post(office_publish))
-        .route("/api/office/sync", post(office_sync))
+        .route("/signin", get(signin::signin_page))
+        .route("/api/signin", post(signin::signin))
+        .route("/api/signout", post(signin::signout))
+        .route("/api/me", get(signin::me))
+        .route("/desk", get(desk::desk_page))
+        .route("/api/audit", get(desk::audit_log))
+        .route("/api/office/build", post(desk::office_build))
+        .route("/api/office/publish", post(desk::office_publish))
+        .route("/api/office/sync", post(desk::office_sync))
         .fallback(preview)
         .layer(axum::middleware::from_fn_with_state(team.clone(), super::guard::guard))
         .with_state(team)
-}
-
-async fn signin_page(headers: HeaderMap) -> Response {
-    let lang = pages::language(&headers);
-    let html = pages::signin(&lang);
-    reply(http::html(html))
-}
-
-async fn signin(
-    State(team): State<Arc<Team>>,
-    Extension(client): Extension<Client>,
-    caller: Option<Extension<Caller>>,
-    body: Bytes,
-) -> Response {
-    let Ok(form) = serde_json::from_slice::<SignIn>(&body) else {
-        return error(StatusCode::BAD_REQUEST, "request", "send {\"name\": …, \"password\": …}");
-    };
-    if form.name.len() > 256 || form.password.len() > 1024 {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "signin-wrong",
-            "the name or the password is wrong",
-        );
-    }
-    if let Some(wait) = team.throttle.wait(&form.name, client.0, Instant::now()) {
-        let mut answer = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "signin-wait",
-            format!("too many failed sign-ins: try again in {} s", wait.as_secs().max(1)),
-        );
-        if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-            answer.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return answer;
-    }
-    // Argon2 takes its time: off the threads that answer.
-    let store = team.store.clone();
-    let (name, password) = (form.name.clone(), form.password);
-    let checked = tokio::task::spawn_blocking(move || store.check_password(&name, &password)).await;
-    let person = match checked {
-        Ok(Ok(Some(person))) => person,
-        Ok(Ok(None)) => {
-            team.throttle.failed(&form.name, client.0, Instant::now());
-            team.audit(&form.name, AuditAction::SignInFailed, String::new(), &client);
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "signin-wrong",
-                "the name or the password is wrong",
-            );
-        }
-        _ => {
-            return error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server",
-                "cannot check the password now",
-            );
-        }
-    };
-    team.throttle.succeeded(&person.name);
-    // A new id at every sign-in: a session id planted before is worthless.
-    if let Some(Extension(Caller { via: Via::Session { id, .. }, .. })) = &caller {
-        let _ = team.store.end_session(id);
-    }
-    let session = match team.store.start_session(&person.name) {
-        Ok(session) => session,
-        Err(err) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server", err.to_string()),
-    };
-    team.audit(&person.name, AuditAction::SignIn, String::new(), &client);
-    let caller =
-        Caller { person, via: Via::Session { id: session.id.clone(), csrf: session.csrf } };
-    let mut answer = Json(team.me(&caller)).into_response();
-    answer.headers_mut().insert(header::SET_COOKIE, team.set_cookie(&session.id, None));
-    answer
-}
-
-async fn signout(
-    State(team): State<Arc<Team>>,
-    Extension(client): Extension<Client>,
-    Extension(caller): Extension<Caller>,
-) -> Response {
-    if let Via::Session { id, .. } = &caller.via {
-        let _ = team.store.end_session(id);
-    }
-    team.audit(&caller.person.name, AuditAction::SignOut, String::new(), &client);
-    let mut answer = StatusCode::NO_CONTENT.into_response();
-    answer.headers_mut().insert(header::SET_COOKIE, team.set_cookie("", Some(0)));
-    answer
-}
-
-async fn me(State(team): State<Arc<Team>>, Extension(caller): Extension<Caller>) -> Response {
-    Json(team.me(&caller)).into_response()
-}
-
-async fn desk_page(
-    State(team): State<Arc<Team>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = pages::language(&headers);
-    let csrf = match &caller.via {
-        Via::Session { csrf, .. } => csrf.clone(),
-        Via::Token => String::new(),
-    };
-    let entries = team.store.audit_log(now() - 30 * 86_400).unwrap_or_default();
-    let sync =
-        SyncView { remote: team.remote.clone(), state: crate::locks::lock(&team.sync).clone() };
-    let page = pages::desk(&lang, &team.project(), &caller.person.name, &csrf, &entries, &sync);
-    reply(http::html(page))
-}
-
-async fn audit_log(State(team): State<Arc<Team>>, Query(query): Query<AuditQuery>) -> Response {
-    match team.store.audit_log(query.since.unwrap_or(0)) {
-        Ok(entries) => Json(AuditView { entries }).into_response(),
-        Err(err) => error(StatusCode::INTERNAL_SERVER_ERROR, "server", err.to_string()),
-    }
-}
-
-async fn office_build(
-    State(team): State<Arc<Team>>,
-    Extension(client): Extension<Client>,
-    Extension(caller): Extension<Caller>,
-    body: Bytes,
-) -> Response {
-    let Ok(request) = serde_json::from_slice::<BuildRequest>(&body) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "request",
-            "send {\"release\": …, \"sign\": true|false}",
-        );
-    };
-    let project = team.project();
-    let Ok(id) = crate::names::ReleaseId::new(&request.release) else {
-        return error(StatusCode::BAD_REQUEST, "request", "not a release id");
-    };
-    let sign = request.sign;
-    let done = tokio::task::spawn_blocking(move || super::desk::build(&project, &id, sign)).await;
-    let report = match done {
-        Ok(report) => report,
-        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server", "the build failed"),
-    };
-    let action = if sign { AuditAction::Sign } else { AuditAction::Build };
-    let detail = format!(
-        "{} ({} written{})",
-        request.release,
-        report.written.len(),
-        if report.ok { "" } else { ", refused in part" }
-    );
-    team.audit(&caller.person.name, action, detail, &client);
-    Json(report).into_response()
-}
-
-async fn office_publish(
-    State(team): State<Arc<Team>>,
-    Extension(client): Extension<Client>,
-    Extension(caller): Extension<Caller>,
-    body: Bytes,
-) -> Response {
-    let Ok(request) = serde_json::from_slice::<PublishRequest>(&body) else {
-        return error(StatusCode::BAD_REQUEST, "request", "send {\"email\": true|false}");
-    };
-    let project = team.project();
-    let done =
-        tokio::task::spawn_blocking(move || super::desk::publish(&project, request.email)).await;
-    let report = match done {
-        Ok(report) => report,
-        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server", "publishing failed"),
-    };
-    let detail = format!(
-        "{} file(s) written{}",
-        report.written.len(),
-        if report.ok { "" } else { ", some held back" }
-    );
-    team.audit(&caller.person.name, AuditAction::Publish, detail, &client);
-    Json(report).into_response()
-}
-
-async fn office_sync(
-    State(team): State<Arc<Team>>,
-    Extension(client): Extension<Client>,
-    Extension(caller): Extension<Caller>,
-) -> Response {
-    let remote = team.remote.clone();
-    let who = caller.person.name.clone();
-    let done = tokio::task::spawn_blocking(move || team.sync_now(&who, &client)).await;
-    match done {
-        Ok(state) => Json(SyncView { remote, state }).into_response(),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "server", "the sync failed"),
-    }
 }
 
 /// serve's own routes: pages and reads for anyone signed in; editor
