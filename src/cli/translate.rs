@@ -349,10 +349,23 @@ fn write_export(
     reporter.finish(&Default::default())
 }
 
-/// A file to import, read whole.
-fn read_import(file: &std::path::Path) -> Result<String, Diagnostic> {
+/// A file to import into `lang`'s folder, read whole, once `lang` is known
+/// to be a translation language.
+fn read_import(
+    project: &Project,
+    lang: &str,
+    file: &std::path::Path,
+) -> Result<String, Diagnostic> {
+    translation_language(project, lang)?;
     std::fs::read_to_string(file)
         .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).in_file(file))
+}
+
+/// What an import made of a file in the language's folder, written atomically.
+fn write_import(project: &Project, target: &std::path::Path, text: &str) -> Result<(), Diagnostic> {
+    pressroom::atomic::write_atomic(target, text.as_bytes()).map_err(|err| {
+        Diagnostic::error("io", format!("cannot write: {err}")).in_file(project.relative(target))
+    })
 }
 
 /// `l10n tmx-import <lang> FILE`: the file's English–`lang` units added to
@@ -365,10 +378,7 @@ pub(super) fn tmx_import(
     quiet: bool,
 ) -> ExitCode {
     use pressroom::review::memory::{IMPORTED, parse_tmx, to_tmx};
-    if let Err(diag) = translation_language(project, lang) {
-        return reporter.finish(&diag.into());
-    }
-    let text = match read_import(file) {
+    let text = match read_import(project, lang, file) {
         Ok(text) => text,
         Err(diag) => return reporter.finish(&diag.into()),
     };
@@ -393,11 +403,7 @@ pub(super) fn tmx_import(
             units.push(unit);
         }
     }
-    if let Err(err) =
-        pressroom::atomic::write_atomic(&target, to_tmx(units.iter(), lang).as_bytes())
-    {
-        let diag = Diagnostic::error("io", format!("cannot write: {err}"))
-            .in_file(project.relative(&target));
+    if let Err(diag) = write_import(project, &target, &to_tmx(units.iter(), lang)) {
         return reporter.finish(&diag.into());
     }
     if !quiet {
@@ -421,8 +427,8 @@ pub(super) fn tbx_export(
     if let Err(diag) = translation_language(project, lang) {
         return reporter.finish(&diag.into());
     }
-    let glossary = match Glossary::load(project, lang) {
-        Ok(found) => found.unwrap_or(Glossary { lang: lang.to_owned(), ..Glossary::default() }),
+    let glossary = match Glossary::load_or_new(project, lang) {
+        Ok(glossary) => glossary,
         Err(diag) => return reporter.finish(&diag.into()),
     };
     let what = format!("{} term(s)", glossary.entries.len());
@@ -439,10 +445,7 @@ pub(super) fn tbx_import(
     quiet: bool,
 ) -> ExitCode {
     use pressroom::review::glossary::{FILE, Glossary};
-    if let Err(diag) = translation_language(project, lang) {
-        return reporter.finish(&diag.into());
-    }
-    let text = match read_import(file) {
+    let text = match read_import(project, lang, file) {
         Ok(text) => text,
         Err(diag) => return reporter.finish(&diag.into()),
     };
@@ -460,8 +463,8 @@ pub(super) fn tbx_import(
             return reporter.finish(&Diagnostic::error("glossary", why).in_file(file).into());
         }
     };
-    let mut ours = match Glossary::load(project, lang) {
-        Ok(found) => found.unwrap_or(Glossary { lang: lang.to_owned(), ..Glossary::default() }),
+    let mut ours = match Glossary::load_or_new(project, lang) {
+        Ok(glossary) => glossary,
         Err(diag) => return reporter.finish(&diag.into()),
     };
     let target = project.locale_dir(lang).join(FILE);
@@ -478,9 +481,7 @@ pub(super) fn tbx_import(
         return reporter.finish(&diag.into());
     }
     let merged = ours.merge(theirs);
-    if let Err(err) = pressroom::atomic::write_atomic(&target, ours.to_tbx().as_bytes()) {
-        let diag = Diagnostic::error("io", format!("cannot write: {err}"))
-            .in_file(project.relative(&target));
+    if let Err(diag) = write_import(project, &target, &ours.to_tbx()) {
         return reporter.finish(&diag.into());
     }
     if !quiet {

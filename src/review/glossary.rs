@@ -169,6 +169,12 @@ impl Glossary {
         }
     }
 
+    /// `lang`'s glossary, or an empty one to begin with.
+    pub fn load_or_new(project: &crate::project::Project, lang: &str) -> Result<Self, Diagnostic> {
+        let found = Self::load(project, lang)?;
+        Ok(found.unwrap_or_else(|| Self { lang: lang.to_owned(), ..Self::default() }))
+    }
+
     /// A TBX document's entries for English and `lang`.
     pub fn parse(text: &str, lang: &str) -> Result<Self, String> {
         let mut reader = quick_xml::Reader::from_str(text);
