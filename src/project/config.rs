@@ -505,6 +505,19 @@ impl Config {
                         Some("for example: origin = \"https://press.example.eu\""),
                     );
                 }
+                let remote = table.string("remote", false);
+                if let Some(remote) = &remote
+                    && (remote.get_ref().starts_with('-') || remote.get_ref().trim().is_empty())
+                {
+                    table.error_at(
+                        remote.span(),
+                        format!(
+                            "`server.remote` is not a remote's name or URL: \"{}\"",
+                            remote.get_ref().escape_debug()
+                        ),
+                        Some("for example: remote = \"origin\" or \"git@git.example.eu:press/office.git\""),
+                    );
+                }
                 let path = |p: Spanned<String>| PathBuf::from(p.into_inner());
                 let server = ServerConfig {
                     listen,
@@ -512,7 +525,7 @@ impl Config {
                     cert: table.string("cert", false).map(path),
                     key: table.string("key", false).map(path),
                     state: table.string("state", false),
-                    remote: table.string("remote", false).map(Spanned::into_inner),
+                    remote: remote.map(Spanned::into_inner),
                     pull_interval: table.count("pull-interval", 86_400).map(Spanned::into_inner),
                 };
                 if server.cert.is_some() != server.key.is_some() {

@@ -24,6 +24,88 @@ pub enum GitError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+    #[error("git {what}: {said}")]
+    Command { what: &'static str, said: String },
+    #[error("git {what} did not finish in {} s: is the remote reachable from this server?", TRANSPORT_TIMEOUT.as_secs())]
+    TimedOut { what: &'static str },
+}
+
+/// How long a fetch or a push may take before the sync gives up on it.
+const TRANSPORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// How the service reaches `[server] remote`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// The system's `git`: every transport and credential the service's
+    /// account has set up (ssh keys and known_hosts, credential helpers,
+    /// proxies), as Weblate reaches its remotes. It never prompts.
+    System(PathBuf),
+    /// libgit2, where there is no `git`: local paths and `file://` only
+    /// (this build has no https or ssh in libgit2).
+    Libgit2,
+}
+
+impl Transport {
+    /// `git` when it runs here, else libgit2.
+    pub fn detect() -> Self {
+        let git = PathBuf::from("git");
+        let runs = std::process::Command::new(&git)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if runs { Transport::System(git) } else { Transport::Libgit2 }
+    }
+}
+
+/// Runs `git <args>` in `workdir`, never waiting on a person (no terminal
+/// prompt, ssh in batch mode) nor on a dead network for long.
+fn run_git(git: &Path, workdir: &Path, what: &'static str, args: &[&str]) -> Result<(), GitError> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(git);
+    command
+        .arg("-C")
+        .arg(workdir)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if std::env::var_os("GIT_SSH_COMMAND").is_none() {
+        command.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    }
+    let failed = |err: std::io::Error| GitError::Command { what, said: err.to_string() };
+    let mut child = command.spawn().map_err(failed)?;
+    let mut stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut said = String::new();
+        if let Some(stderr) = stderr.as_mut() {
+            let _ = stderr.take(64 * 1024).read_to_string(&mut said);
+        }
+        said
+    });
+    let deadline = std::time::Instant::now() + TRANSPORT_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(failed)? {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(GitError::TimedOut { what });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let said = reader.join().unwrap_or_default();
+    if status.success() {
+        return Ok(());
+    }
+    // git's own words, its last lines (the reason comes last).
+    let lines: Vec<&str> = said.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let said = lines[lines.len().saturating_sub(3)..].join(" ");
+    Err(GitError::Command { what, said: if said.is_empty() { status.to_string() } else { said } })
 }
 
 /// Where the office repository stands against its remote after a sync.
@@ -63,6 +145,7 @@ pub struct Author {
 pub struct Repo {
     repo: Mutex<Repository>,
     workdir: PathBuf,
+    transport: Transport,
 }
 
 impl std::fmt::Debug for Repo {
@@ -81,7 +164,12 @@ impl Repo {
             .ok_or_else(|| GitError::Bare(root.to_owned()))?
             .canonicalize()
             .map_err(|source| GitError::Read { path: root.to_owned(), source })?;
-        Ok(Self { repo: Mutex::new(repo), workdir })
+        Ok(Self { repo: Mutex::new(repo), workdir, transport: Transport::detect() })
+    }
+
+    /// The same repository, reaching its remote through `transport`.
+    pub fn with_transport(self, transport: Transport) -> Self {
+        Self { transport, ..self }
     }
 
     /// Commits `paths` (as they are in the working tree now; a missing file
@@ -160,8 +248,19 @@ impl Repo {
         let head = repo.head()?;
         let refname = head.name().unwrap_or("HEAD").to_owned();
         let ours = head.peel_to_commit()?.id();
-        let mut remote = repo.find_remote(name).or_else(|_| repo.remote_anonymous(name))?;
-        remote.fetch(&[refname.as_str()], None, None)?;
+        match &self.transport {
+            // `--`: the remote is never read as an option.
+            Transport::System(git) => run_git(
+                git,
+                &self.workdir,
+                "fetch",
+                &["fetch", "--quiet", "--no-tags", "--", name, &refname],
+            )?,
+            Transport::Libgit2 => {
+                let mut remote = repo.find_remote(name).or_else(|_| repo.remote_anonymous(name))?;
+                remote.fetch(&[refname.as_str()], None, None)?;
+            }
+        }
         let theirs = repo.find_reference("FETCH_HEAD")?.peel_to_commit()?.id();
         let (ahead, behind) =
             if theirs == ours { (0, 0) } else { repo.graph_ahead_behind(ours, theirs)? };
@@ -177,7 +276,22 @@ impl Repo {
                 Ok(SyncState::Pulled { commits: behind })
             }
             (ahead, 0) => {
-                push(&mut remote, &refname)?;
+                match &self.transport {
+                    Transport::System(git) => {
+                        let spec = format!("{refname}:{refname}");
+                        run_git(
+                            git,
+                            &self.workdir,
+                            "push",
+                            &["push", "--quiet", "--", name, &spec],
+                        )?
+                    }
+                    Transport::Libgit2 => {
+                        let mut remote =
+                            repo.find_remote(name).or_else(|_| repo.remote_anonymous(name))?;
+                        push(&mut remote, &refname)?
+                    }
+                }
                 Ok(SyncState::Pushed { commits: ahead })
             }
             (ours, theirs) => Ok(SyncState::Diverged { ours, theirs }),
@@ -296,8 +410,23 @@ mod tests {
         push(&mut remote, &head).unwrap();
     }
 
+    /// Both ways to the remote: libgit2, and the system's git where there is one.
+    fn transports() -> Vec<Transport> {
+        let mut all = vec![Transport::Libgit2];
+        if let found @ Transport::System(_) = Transport::detect() {
+            all.push(found);
+        }
+        all
+    }
+
     #[test]
     fn sync_pulls_fast_forward_pushes_ours_and_says_when_histories_diverge() {
+        for transport in transports() {
+            sync_through(transport);
+        }
+    }
+
+    fn sync_through(transport: Transport) {
         let dir = tempfile::tempdir().unwrap();
         let bare = dir.path().join("office.git");
         Repository::init_bare(&bare).unwrap();
@@ -305,7 +434,7 @@ mod tests {
         commit_file(&service, "en.ftl", "title = One\n", "start");
         service.remote("origin", bare.to_str().unwrap()).unwrap();
         push_head(&service);
-        let ours = Repo::open(service.workdir().unwrap()).unwrap();
+        let ours = Repo::open(service.workdir().unwrap()).unwrap().with_transport(transport);
         assert_eq!(ours.sync("origin"), SyncState::UpToDate);
 
         // The press officer pushes new English: it arrives.
@@ -335,5 +464,31 @@ mod tests {
         assert_eq!(ours.sync("origin"), SyncState::Diverged { ours: 1, theirs: 1 });
         assert_eq!(service.head().unwrap().target().unwrap(), ahead, "ours kept");
         assert_eq!(std::fs::read_to_string(workdir.join("tg.ftl")).unwrap(), "title = Се\n");
+    }
+
+    /// A remote named like an option is a (strange) remote, never an
+    /// option; an unreachable one fails with git's words, without waiting.
+    #[test]
+    fn the_system_git_takes_the_remote_as_a_remote_and_never_prompts() {
+        let Transport::System(git) = Transport::detect() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let service = Repository::init(dir.path().join("service")).unwrap();
+        commit_file(&service, "en.ftl", "title = One\n", "start");
+        let ours =
+            Repo::open(service.workdir().unwrap()).unwrap().with_transport(Transport::System(git));
+        let planted = dir.path().join("planted");
+        let option = format!("--upload-pack=touch {}", planted.display());
+        let SyncState::Failed { error } = ours.sync(&option) else {
+            panic!("synced with {option}")
+        };
+        assert!(error.starts_with("git fetch: "), "{error}");
+        assert!(!planted.exists(), "the remote ran as an option");
+        // Nothing listens on port 9: refused at once, said in git's words.
+        let started = std::time::Instant::now();
+        let SyncState::Failed { error } = ours.sync("http://127.0.0.1:9/office.git") else {
+            panic!("synced with nothing")
+        };
+        assert!(error.contains("127.0.0.1"), "{error}");
+        assert!(started.elapsed() < TRANSPORT_TIMEOUT / 2, "no prompt, no long wait");
     }
 }

@@ -579,6 +579,14 @@ fn it_will_not_listen_beyond_this_machine_without_tls_or_a_proxy_origin() {
     assert_eq!(run.0.status.code(), Some(1));
     assert!(run.stderr().contains("inside the project"), "{}", run.stderr());
 
+    // A remote that reads like an option: refused where it is written.
+    let (project, _state, _) = Team::configured("remote = \"--upload-pack=touch planted\"\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.0.status.code(), Some(1));
+    let err = run.stderr();
+    assert!(err.contains("`server.remote` is not a remote's name or URL"), "{err}");
+    assert!(err.contains("pressroom.toml:"), "located: {err}");
+
     // Not a git repository: no service that could not commit a save.
     let (project, _state, _) = Team::configured("");
     let run = project.run(&["serve", "--team"]);
