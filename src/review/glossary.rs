@@ -11,6 +11,8 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
+use super::xml::{attribute, entity, primary};
+
 use crate::diag::{Diagnostic, SourceFile};
 
 /// The glossary's file name in a language folder.
@@ -78,17 +80,6 @@ pub struct Merged {
     pub terms: usize,
     /// Renderings added to concepts already here.
     pub renderings: usize,
-}
-
-/// An entity reference's text: `&amp;`, `&lt;`, … and `&#1234;`.
-pub(crate) fn entity(r: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
-    if let Some(c) = r.resolve_char_ref().map_err(|err| err.to_string())? {
-        return Ok(c.to_string());
-    }
-    let name = r.decode().map_err(|err| err.to_string())?;
-    quick_xml::escape::resolve_predefined_entity(&name)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("an unknown entity &{name};"))
 }
 
 const PREFERRED: &str = "preferredTerm-admn-sts";
@@ -186,7 +177,6 @@ impl Glossary {
         let mut in_term = false;
         let mut in_note = false;
         let mut note_is_status = false;
-        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         loop {
             let event = reader.read_event().map_err(|err| {
                 format!("not TBX (XML) at byte {}: {err}", reader.buffer_position())
@@ -197,21 +187,10 @@ impl Glossary {
                         glossary.unkept.insert(String::from_utf8_lossy(name).into_owned());
                     }
                     b"termEntry" | b"conceptEntry" => {
-                        let id = e
-                            .attributes()
-                            .flatten()
-                            .find(|a| a.key.local_name().as_ref() == b"id")
-                            .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-                            .unwrap_or_default();
-                        entry = Some(Entry { id, ..Entry::default() });
+                        entry = Some(Entry { id: attribute(&e, b"id"), ..Entry::default() });
                     }
                     b"langSet" | b"langSec" => {
-                        set_lang = e
-                            .attributes()
-                            .flatten()
-                            .find(|a| a.key.local_name().as_ref() == b"lang")
-                            .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-                            .unwrap_or_default();
+                        set_lang = attribute(&e, b"lang");
                         let ours =
                             primary(&set_lang) == "en" || primary(&set_lang) == primary(lang);
                         if !ours {

@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::xml::{attribute, entity, primary};
 use crate::l10n::catalog::{Catalog, FtlKey};
 use crate::names::ReleaseId;
 use crate::project::Project;
@@ -341,7 +342,6 @@ pub fn to_tmx<'a>(units: impl Iterator<Item = &'a Unit>, lang: &str) -> String {
 /// tags compared by their primary subtag).
 pub fn parse_tmx(text: &str, lang: &str) -> Result<Vec<Unit>, String> {
     use quick_xml::events::Event;
-    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
     let want = primary(lang);
     let mut reader = quick_xml::Reader::from_str(text);
     let mut units = Vec::new();
@@ -358,20 +358,10 @@ pub fn parse_tmx(text: &str, lang: &str) -> Result<Vec<Unit>, String> {
                     (release, message) = (IMPORTED_RELEASE.to_owned(), String::new());
                 }
                 b"tuv" => {
-                    tuv_lang = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == b"lang")
-                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-                        .unwrap_or_default();
+                    tuv_lang = attribute(&e, b"lang");
                 }
                 b"prop" => {
-                    prop = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == b"type")
-                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-                        .unwrap_or_default();
+                    prop = attribute(&e, b"type");
                     text_of = Some(String::new());
                 }
                 b"seg" => text_of = Some(String::new()),
@@ -379,7 +369,7 @@ pub fn parse_tmx(text: &str, lang: &str) -> Result<Vec<Unit>, String> {
             },
             Event::GeneralRef(r) => {
                 if let Some(text) = text_of.as_mut() {
-                    text.push_str(&crate::review::glossary::entity(&r)?);
+                    text.push_str(&entity(&r)?);
                 }
             }
             Event::Text(t) => {

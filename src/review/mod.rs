@@ -14,3 +14,4 @@
 pub mod glossary;
 pub mod history;
 pub mod memory;
+mod xml;
