@@ -250,6 +250,20 @@ impl Editor {
     /// The file of `lang` holding message `id` of release `release`: the
     /// release's own file when the source language has it there, else the
     /// office's.
+    /// A message to read: its project, catalog and place (the answers that
+    /// change nothing open a message so).
+    fn read_message(
+        &self,
+        release: &str,
+        lang: &str,
+        message: &str,
+    ) -> Result<(Project, Catalog, Place), EditError> {
+        let (project, id) = self.open(release, lang, Access::Read)?;
+        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
+        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        Ok((project, catalog, place))
+    }
+
     fn place(
         project: &Project,
         catalog: &Catalog,
@@ -318,9 +332,7 @@ impl Editor {
         lang: &str,
         message: &str,
     ) -> Result<MessageView, EditError> {
-        let (project, id) = self.open(release, lang, Access::Read)?;
-        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
-        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        let (project, catalog, place) = self.read_message(release, lang, message)?;
         self.message_view(&project, &catalog, lang, &place.key, message)
     }
 
@@ -550,9 +562,7 @@ impl Editor {
         lang: &str,
         message: &str,
     ) -> Result<SuggestionsView, EditError> {
-        let (project, id) = self.open(release, lang, Access::Read)?;
-        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
-        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        let (project, catalog, place) = self.read_message(release, lang, message)?;
         let english = catalog
             .file(&catalog.source_lang, &place.key)
             .and_then(|f| f.entry_text(message))
@@ -602,9 +612,7 @@ impl Editor {
         lang: &str,
         message: &str,
     ) -> Result<HistoryView, EditError> {
-        let (project, id) = self.open(release, lang, Access::Read)?;
-        let (catalog, _) = Catalog::load(&project, std::slice::from_ref(&id));
-        let place = Self::place(&project, &catalog, &id, lang, message)?;
+        let (_, _, place) = self.read_message(release, lang, message)?;
         let found = crate::review::history::versions(&place.path, message);
         let mut versions: Vec<VersionView> = Vec::new();
         for (at, version) in found.iter().enumerate() {

@@ -14,7 +14,7 @@ use super::editor::{Draft, Edit, EditError, Editor, MessageRef};
 use super::events::Hub;
 use super::html;
 use super::preview::Preview;
-use super::route::{ASSETS, Post, Route};
+use super::route::{ASSETS, MessagePart, Post, Route};
 use super::views::{DraftView, ReleasesView};
 use crate::l10n::Fallback;
 use crate::project::Project;
@@ -425,17 +425,14 @@ pub fn answer(route: Route, context: &Context) -> Reply {
             drop(preview);
             answered(context.editor.messages(&release, &lang))
         }
-        Route::ApiMessage { release, lang, id } => {
+        Route::ApiMessage { release, lang, id, part } => {
             drop(preview);
-            answered(context.editor.message(&release, &lang, &id))
-        }
-        Route::ApiSuggest { release, lang, id } => {
-            drop(preview);
-            answered(context.editor.suggest(&release, &lang, &id))
-        }
-        Route::ApiHistory { release, lang, id } => {
-            drop(preview);
-            answered(context.editor.history(&release, &lang, &id))
+            let editor = &context.editor;
+            match part {
+                MessagePart::Entry => answered(editor.message(&release, &lang, &id)),
+                MessagePart::Suggestions => answered(editor.suggest(&release, &lang, &id)),
+                MessagePart::History => answered(editor.history(&release, &lang, &id)),
+            }
         }
     }
 }

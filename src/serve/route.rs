@@ -37,13 +37,30 @@ pub enum Route {
     /// `/api/release/<id>/<lang>/messages`: a release's messages in a
     /// language.
     ApiMessages { release: String, lang: String },
-    /// `/api/release/<id>/<lang>/message/<msg>`: one of them.
-    ApiMessage { release: String, lang: String, id: String },
-    /// `/api/release/<id>/<lang>/suggest/<msg>`: the translation memory's
-    /// suggestions for its paragraphs.
-    ApiSuggest { release: String, lang: String, id: String },
-    /// `/api/release/<id>/<lang>/history/<msg>`: its versions, from git.
-    ApiHistory { release: String, lang: String, id: String },
+    /// `/api/release/<id>/<lang>/<part>/<msg>`: one of them, as `part` says.
+    ApiMessage { release: String, lang: String, id: String, part: MessagePart },
+}
+
+/// What a read of one message asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessagePart {
+    /// `message`: the message itself.
+    Entry,
+    /// `suggest`: the translation memory's suggestions for its paragraphs.
+    Suggestions,
+    /// `history`: its versions, from git.
+    History,
+}
+
+impl MessagePart {
+    fn parse(segment: &str) -> Option<Self> {
+        match segment {
+            "message" => Some(Self::Entry),
+            "suggest" => Some(Self::Suggestions),
+            "history" => Some(Self::History),
+            _ => None,
+        }
+    }
 }
 
 /// What a `POST` asks of the editor.
@@ -112,31 +129,14 @@ pub fn route(url: &str) -> Option<Route> {
         ["api", "release", id, lang, "messages"] if is_name(id) && is_language_tag(lang) => {
             Some(Route::ApiMessages { release: (*id).to_owned(), lang: (*lang).to_owned() })
         }
-        ["api", "release", id, lang, "message", msg]
+        ["api", "release", id, lang, part, msg]
             if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
         {
             Some(Route::ApiMessage {
                 release: (*id).to_owned(),
                 lang: (*lang).to_owned(),
                 id: (*msg).to_owned(),
-            })
-        }
-        ["api", "release", id, lang, "suggest", msg]
-            if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
-        {
-            Some(Route::ApiSuggest {
-                release: (*id).to_owned(),
-                lang: (*lang).to_owned(),
-                id: (*msg).to_owned(),
-            })
-        }
-        ["api", "release", id, lang, "history", msg]
-            if is_name(id) && is_language_tag(lang) && is_entry_id(msg) =>
-        {
-            Some(Route::ApiHistory {
-                release: (*id).to_owned(),
-                lang: (*lang).to_owned(),
-                id: (*msg).to_owned(),
+                part: MessagePart::parse(part)?,
             })
         }
         ["assets", "ui.json"] => Some(Route::UiWords),
@@ -180,8 +180,18 @@ mod tests {
         assert_eq!(route("/api/releases"), Some(Route::ApiReleases));
         assert_eq!(
             route(&format!("/api/release/{id}/tg/message/-eu")),
-            Some(Route::ApiMessage { release: id.to_owned(), lang: "tg".into(), id: "-eu".into() })
+            Some(Route::ApiMessage {
+                release: id.to_owned(),
+                lang: "tg".into(),
+                id: "-eu".into(),
+                part: MessagePart::Entry
+            })
         );
+        assert!(matches!(
+            route(&format!("/api/release/{id}/tg/history/title")),
+            Some(Route::ApiMessage { part: MessagePart::History, .. })
+        ));
+        assert_eq!(route(&format!("/api/release/{id}/tg/other/title")), None);
         assert_eq!(route("/web"), Some(Route::WebRoot));
         assert_eq!(route("/web/"), Some(Route::Web(WebPath::Home)));
         assert_eq!(
