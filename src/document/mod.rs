@@ -142,42 +142,40 @@ impl Sources<'_> {
 
     fn stale(&self, id: &str) -> Diagnostic {
         let lang = &self.target.lang;
-        let mut d = Diagnostic::error(
+        let d = Diagnostic::error(
             "stale-translation",
             format!("the translation of `{id}` is stale: the source text changed since"),
         )
-        .language(lang)
-        .release(self.release.id.as_str())
-        .about_message(id)
         .hint(format!(
             "update the translation, or run `pressroom l10n accept {lang} {}` if it still \
              says the same; --draft builds with the source text in its place",
             self.release.id
         ));
-        if let Some((file, span)) = self.target.locate(id) {
-            d = d.at(&file.source, span);
-        }
-        d
+        self.at_translation(d, id)
     }
 
     fn unreviewed(&self, id: &str) -> Diagnostic {
         let lang = &self.target.lang;
-        let mut d = Diagnostic::error(
+        let d = Diagnostic::error(
             "unreviewed-translation",
             format!("the translation of `{id}` is not approved yet ([review] required)"),
         )
-        .language(lang)
-        .release(self.release.id.as_str())
-        .about_message(id)
         .hint(format!(
             "a reviewer of {lang} approves it in the editor, or runs `pressroom l10n approve {lang} {}`; \
              --draft builds with it marked",
             self.release.id
         ));
-        if let Some((file, span)) = self.target.locate(id) {
-            d = d.at(&file.source, span);
+        self.at_translation(d, id)
+    }
+
+    /// `d` about translated message `id`: its language, release and message,
+    /// located where the translation has it.
+    fn at_translation(&self, d: Diagnostic, id: &str) -> Diagnostic {
+        let d = d.language(&self.target.lang).release(self.release.id.as_str()).about_message(id);
+        match self.target.locate(id) {
+            Some((file, span)) => d.at(&file.source, span),
+            None => d,
         }
-        d
     }
 
     fn missing(&self, id: &str, attr: Option<&str>) -> Diagnostic {

@@ -1183,26 +1183,22 @@
     }
   }
 
-  async function approveMessage() {
+  // Approve and accept: the open message as it is, then shown anew.
+  async function markMessage(path, done, refused) {
     const open = editor.open;
-    const answer = await api('POST', '/api/approve', { release, lang: open.lang, id: open.id });
+    const answer = await api('POST', path, { release, lang: open.lang, id: open.id });
     if (answer.ok) {
       await openMessage(open.lang, open.id);
-      say(t('ui-approved'), 'saved');
+      say(t(done), 'saved');
     } else {
-      say(t('ui-not-approved', { error: answer.data.error }), 'error');
+      say(t(refused, { error: answer.data.error }), 'error');
     }
   }
-
-  async function acceptMessage() {
-    const open = editor.open;
-    const answer = await api('POST', '/api/accept', { release, lang: open.lang, id: open.id });
-    if (answer.ok) {
-      await openMessage(open.lang, open.id);
-      say(t('ui-accepted'), 'saved');
-    } else {
-      say(t('ui-not-accepted', { error: answer.data.error }), 'error');
-    }
+  function approveMessage() {
+    return markMessage('/api/approve', 'ui-approved', 'ui-not-approved');
+  }
+  function acceptMessage() {
+    return markMessage('/api/accept', 'ui-accepted', 'ui-not-accepted');
   }
 
   // ---- every message, listed ----
