@@ -87,6 +87,15 @@ impl Team {
     pub fn sync_now(&self, who: &str, client: &Client) -> SyncState {
         let Some(remote) = &self.remote else { return SyncState::Off };
         let state = self.repo.sync(remote);
+        // Where things stand is known (to the desk) before it is logged.
+        {
+            let mut last = crate::locks::lock(&self.sync);
+            let news = *last != state;
+            if news && matches!(state, SyncState::Diverged { .. } | SyncState::Failed { .. }) {
+                eprintln!("pressroom: {remote}: {state:?}");
+            }
+            *last = state.clone();
+        }
         match &state {
             SyncState::Pulled { commits } => self.audit(
                 who,
@@ -102,12 +111,6 @@ impl Team {
             ),
             _ => {}
         }
-        let mut last = crate::locks::lock(&self.sync);
-        if *last != state && matches!(state, SyncState::Diverged { .. } | SyncState::Failed { .. })
-        {
-            eprintln!("pressroom: {remote}: {state:?}");
-        }
-        *last = state.clone();
         state
     }
 }

@@ -694,9 +694,16 @@ fn the_office_pushes_english_and_the_service_pulls_it_and_pushes_saves() {
         assert!(std::time::Instant::now() < deadline, "the save never reached the remote");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let log = team.project.run(&["audit"]).stdout();
+    // The push is logged once git has finished it, a moment after the
+    // remote holds the commit.
+    let pushed = "\tnigora\tpush\t1 commit(s) to origin";
+    let mut log = team.project.run(&["audit"]).stdout();
+    while !log.contains(pushed) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        log = team.project.run(&["audit"]).stdout();
+    }
     assert!(log.contains("\tmahbuba\tpull\t1 commit(s) from origin"), "{log}");
-    assert!(log.contains("\tnigora\tpush\t1 commit(s) to origin"), "{log}");
+    assert!(log.contains(pushed), "{log}");
     // The desk says where things stand.
     let desk = team.call("GET", "/desk", Some(&mahbuba), None).text();
     assert!(desk.contains("Sent 1 commit(s) to origin."), "{desk}");
